@@ -1,0 +1,54 @@
+# The two commands of the README: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install lint format migrations-check deploy-check ci vendor clean
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Re-install whenever the dependencies or their pinned versions change.
+$(STAMP): $(PY) pyproject.toml constraints.txt
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: export DEBUG ?= true
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py demo_serve
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+ci:
+	bash .ci/run
+
+# Refresh the vendored front-end files from the npm registry (see static/vendor/README.md).
+vendor:
+	rm -rf var/vendor && mkdir -p var/vendor
+	cd var/vendor && npm pack --silent @tabler/core@1.6.1 htmx.org@2.0.11 bootstrap-icons@1.13.2 \
+	  && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
+	cp var/vendor/tabler-core-*/package/dist/css/tabler.min.css static/vendor/tabler/
+	cp var/vendor/tabler-core-*/package/dist/js/tabler.min.js static/vendor/tabler/
+	cp var/vendor/htmx.org-*/package/dist/htmx.min.js static/vendor/htmx/
+	cp var/vendor/bootstrap-icons-*/package/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
+	cp var/vendor/bootstrap-icons-*/package/font/fonts/* static/vendor/bootstrap-icons/fonts/
+	sed -i 's#/\*\# sourceMappingURL=[^*]*\*/##; s#//\# sourceMappingURL=.*##' static/vendor/tabler/*
+
+clean:
+	rm -rf $(VENV) var/staticfiles .pytest_cache

@@ -1,0 +1,4 @@
+"""Pages of the assets app."""
+
+app_name = "assets"
+urlpatterns = []

@@ -1,0 +1,80 @@
+"""The sidebar: the nine ISMS steps plus the inventory and the governance pages.
+
+Items name a URL; an item whose URL is not installed yet links to its step on the
+dashboard, so the navigation always walks the nine steps.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    url_name: str
+    icon: str
+    step: int | None = None
+    permission: str | None = None
+    superuser: bool = False
+
+
+SECTIONS = [
+    ("Overview", [Item("Dashboard", "dashboard", "bi-speedometer2")]),
+    (
+        "Inventory",
+        [
+            Item("Assets", "assets:asset_list", "bi-box-seam"),
+            Item("AWS estate", "assets:aws_account_list", "bi-cloud"),
+        ],
+    ),
+    (
+        "The nine steps",
+        [
+            Item("Scope", "isms:scope", "bi-bullseye", step=1),
+            Item("Policies", "isms:policy_list", "bi-journal-text", step=2),
+            Item("Risk methodology", "risks:methodology", "bi-rulers", step=3),
+            Item("Risk register", "risks:risk_list", "bi-search", step=4),
+            Item("Risk analysis", "risks:heatmap", "bi-graph-up", step=5),
+            Item("Risk treatment", "risks:treatment_list", "bi-shield-check", step=6),
+            Item("Frameworks", "isms:framework_list", "bi-diagram-3", step=7),
+            Item("Approvals", "isms:approval_inbox", "bi-patch-check", step=8),
+            Item("Statement of applicability", "isms:soa", "bi-file-earmark-check", step=9),
+        ],
+    ),
+    (
+        "Assurance",
+        [
+            Item("Audit log", "audit_log", "bi-clock-history", permission="isms.view_auditevent"),
+            Item("System", "system_status", "bi-cpu", superuser=True),
+            Item("Administration", "admin:index", "bi-gear", superuser=True),
+        ],
+    ),
+]
+
+
+def sections(request):
+    user = getattr(request, "user", None)
+    path = getattr(request, "path", "")
+    dashboard = reverse("dashboard")
+    result = []
+    for title, items in SECTIONS:
+        entries = []
+        for item in items:
+            if item.superuser and not (user and user.is_superuser):
+                continue
+            if item.permission and not (user and user.has_perm(item.permission)):
+                continue
+            try:
+                url = reverse(item.url_name)
+                installed = True
+            except NoReverseMatch:
+                if item.step is None:
+                    continue
+                url = f"{dashboard}#step-{item.step}"
+                installed = False
+            active = installed and (path == url if url == dashboard else path.startswith(url))
+            entries.append({"item": item, "url": url, "active": active, "installed": installed})
+        if entries:
+            result.append((title, entries))
+    return result

@@ -1,0 +1,47 @@
+"""Services of the governance core: the operations views, tasks and commands call."""
+
+import socket
+
+from django.db import transaction
+from django.utils import timezone
+
+from isms import audit
+from isms.models import ApiToken, Heartbeat
+
+
+def heartbeat_record(*, token: str, worker: str | None = None) -> Heartbeat:
+    """Upsert the heartbeat row of `token`: running it twice leaves one row."""
+    beat, _ = Heartbeat.objects.update_or_create(
+        token=token,
+        defaults={"seen_at": timezone.now(), "worker": worker or socket.gethostname()},
+    )
+    return beat
+
+
+def heartbeat_request(*, token: str) -> None:
+    """Ask a worker for a heartbeat once the current transaction commits."""
+    from isms.tasks import heartbeat
+
+    transaction.on_commit(lambda: heartbeat.delay(token))
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str, expires_at=None) -> tuple[ApiToken, str]:
+    """Create a personal token for `user`; returns the row and the clear token (shown once)."""
+    prefix, clear = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=prefix, token_hash=ApiToken.hash(clear), expires_at=expires_at
+    )
+    audit.record_created(token, message="API token created")
+    return token, clear
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke a token; it stops working at once."""
+    if token.revoked_at is None:
+        before = audit.snapshot(token)
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record_change(token, before, message="API token revoked")
+    return token

@@ -1,0 +1,53 @@
+"""Root URLconf: pages of each app, the API, health checks, auth and admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView
+
+from isms.forms import LoginForm, PasswordChangeForm
+from isms.views import account, audit, core, system
+
+handler403 = "isms.views.core.error_403"
+handler404 = "isms.views.core.error_404"
+handler500 = "isms.views.core.error_500"
+
+urlpatterns = [
+    path("", core.home, name="dashboard"),
+    path("healthz", core.healthz, name="healthz"),
+    path("readyz", core.readyz, name="readyz"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        name="password_change",
+    ),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("account/", account.profile, name="account"),
+    path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
+    path("audit/", audit.audit_log, name="audit_log"),
+    path(
+        "audit/<int:content_type_id>/<str:object_id>/", audit.object_history, name="object_history"
+    ),
+    path("system/", system.status, name="system_status"),
+    path("system/ping/", system.ping, name="system_ping"),
+    path("system/ping/<str:token>/", system.ping_status, name="system_ping_status"),
+    path("assets/", include("assets.urls")),
+    path("risks/", include("risks.urls")),
+    path("api/", include("isms.api.urls")),
+    path("api/", include("assets.api.urls")),
+    path("api/", include("risks.api.urls")),
+    path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Views of the governance core, one module per subdomain."""

@@ -1,0 +1,86 @@
+"""The audit trail, readable by every role: the global log and one object's history."""
+
+from django.contrib.auth.decorators import permission_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from isms import audit
+from isms.exports import csv_response
+from isms.filters import AuditEventFilterSet
+from isms.models import AuditEvent
+from isms.models.audit import AuditAction
+
+EXPORT_HEADER = [
+    "time (UTC)",
+    "actor",
+    "source",
+    "action",
+    "record type",
+    "record id",
+    "record",
+    "changes",
+    "message",
+    "request id",
+    "ip",
+]
+
+
+def _export_rows(queryset):
+    for event in queryset.select_related("content_type").iterator(chunk_size=2000):
+        yield [
+            event.timestamp.strftime("%Y-%m-%d %H:%M:%S"),
+            event.actor_repr,
+            event.source,
+            event.action,
+            event.content_type.model if event.content_type else "",
+            event.object_id,
+            event.object_repr,
+            event.changes,
+            event.message,
+            event.request_id,
+            event.ip_address,
+        ]
+
+
+@permission_required("isms.view_auditevent", raise_exception=True)
+def audit_log(request):
+    """All audit events with filters, paginated; ?export=csv downloads the filtered list."""
+    filterset = AuditEventFilterSet(
+        request.GET, queryset=AuditEvent.objects.select_related("content_type", "actor")
+    )
+    queryset = filterset.qs
+    if request.GET.get("export") == "csv":
+        if not request.user.has_perm("isms.export_auditevent"):
+            raise Http404
+        audit.record(
+            None, AuditAction.EXPORT, message=f"Audit trail CSV ({request.GET.urlencode()})"
+        )
+        return csv_response("audit-trail.csv", EXPORT_HEADER, _export_rows(queryset))
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "isms/audit_log.html",
+        {"filterset": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@permission_required("isms.view_auditevent", raise_exception=True)
+def object_history(request, content_type_id: int, object_id: str):
+    """Every audit event about one record, newest first."""
+    content_type = get_object_or_404(
+        ContentType, pk=content_type_id, app_label__in=("isms", "assets", "risks")
+    )
+    events = AuditEvent.objects.filter(content_type=content_type, object_id=object_id)
+    obj = content_type.model_class()._default_manager.filter(pk=object_id).first()
+    if obj is None and not events.exists():
+        raise Http404
+    page = Paginator(events.select_related("actor"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "isms/object_history.html",
+        {"object": obj, "content_type": content_type, "object_id": object_id, "page": page},
+    )

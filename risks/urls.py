@@ -1,0 +1,4 @@
+"""Pages of the risks app."""
+
+app_name = "risks"
+urlpatterns = []

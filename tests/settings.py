@@ -1,0 +1,32 @@
+"""Test settings: the real settings module, with test-friendly environment defaults.
+
+Only defaults are set here; CI's environment (DATABASE_URL, CELERY_BROKER_URL,
+REDIS_URL) wins, so the same suite runs on SQLite locally and PostgreSQL + Redis in CI.
+"""
+
+import atexit
+import os
+import shutil
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 40)
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+if "ISMS_VAR_DIR" not in os.environ:
+    # One folder per test run (database file, broker queue, media), removed at exit, so
+    # that parallel runs never share state. Child processes inherit it.
+    os.environ["ISMS_VAR_DIR"] = tempfile.mkdtemp(prefix="isms-test-")
+    atexit.register(shutil.rmtree, os.environ["ISMS_VAR_DIR"], ignore_errors=True)
+
+from isms.settings import *  # noqa: E402, F403
+
+# Fast hashing: the hasher itself is Django's concern, not ours.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105 - tests only
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# A file, not memory, so that a real worker process (tests/isms/test_worker.py) sees
+# the test database too.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
