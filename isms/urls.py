@@ -43,6 +43,7 @@ urlpatterns = [
     path("system/", system.status, name="system_status"),
     path("system/ping/", system.ping, name="system_ping"),
     path("system/ping/<str:token>/", system.ping_status, name="system_ping_status"),
+    path("", include("isms.app_urls")),
     path("assets/", include("assets.urls")),
     path("risks/", include("risks.urls")),
     path("api/", include("isms.api.urls")),

@@ -1,7 +1,8 @@
-"""Load the demo organisation: one user per role, then each app's demo data.
+"""Load the demo organisation: one user per role, then each feature's demo data.
 
-Each app that has demo data provides `<app>/demo.py` with `load(stdout)`; this command
-calls them in dependency order (isms, assets, risks). Running it twice changes nothing.
+Each feature with demo data provides a module with `load(stdout)`, listed in DEMO_MODULES
+in the order their data depends on each other; modules not (yet) present are skipped.
+Every `load` is idempotent: running the command twice changes nothing.
 """
 
 import importlib
@@ -11,7 +12,15 @@ from django.db import transaction
 
 from isms import audit
 
-APPS = ("isms", "assets", "risks")
+DEMO_MODULES = (
+    "isms.demo",  # users, one per role
+    "isms.frameworks.demo",  # ISO/IEC 27001:2022 and NIST CSF 2.0 catalogues, selection
+    "isms.governance.demo",  # scope, policies, approvals
+    "assets.demo",  # the demo company's assets
+    "assets.aws.demo",  # the fake AWS estate, the demo account and its first sync
+    "risks.demo",  # methodology, risk register
+    "isms.frameworks.demo_soa",  # control implementations and the approved SoA
+)
 
 
 class Command(BaseCommand):
@@ -19,11 +28,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with audit.acting_as(None, source="command:load_demo"), transaction.atomic():
-            for app in APPS:
+            for name in DEMO_MODULES:
                 try:
-                    module = importlib.import_module(f"{app}.demo")
+                    module = importlib.import_module(name)
                 except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
+                    if not name.startswith(exc.name or "-"):
                         raise
                     continue
                 module.load(self.stdout)
