@@ -1,51 +1,60 @@
-"""Serve the demo: the web server plus a Celery worker (with beat) in the embedded mode.
-
-Ctrl-C stops everything this command started.
+"""Serve the demo: the processes apps registered (isms.demo_processes), a Celery worker
+with beat in the embedded mode, and the web server. Ctrl-C stops everything it started.
 """
 
 import os
 import signal
 import subprocess
 import sys
+import time
+import urllib.request
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from isms import demo_processes
 
 
 class Command(BaseCommand):
-    help = "Run the development web server and a background worker together (make demo)."
+    help = "Run the web server, a background worker and the demo's helpers (make demo)."
 
     def add_arguments(self, parser):
         parser.add_argument("--addrport", default="127.0.0.1:8000")
 
     def handle(self, *args, addrport, **options):
         python = sys.executable
-        children = [
-            subprocess.Popen(  # noqa: S603 - fixed arguments, our own interpreter
-                [
-                    python,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "isms",
-                    "worker",
-                    "--beat",
-                    "--loglevel=INFO",
-                    "--concurrency=2",
-                    "--pool=threads",
-                ],
-                env=os.environ.copy(),
-            ),
-            subprocess.Popen(  # noqa: S603
-                [python, "manage.py", "runserver", addrport, "--noreload"], env=os.environ.copy()
-            ),
-        ]
-        self.stdout.write(self.style.SUCCESS(f"Serving on http://{addrport}/ — Ctrl-C stops."))
+        env = os.environ.copy()
+        children: list[subprocess.Popen] = []
         try:
+            for process in demo_processes.registered():
+                env.update(process.env)
+                children.append(subprocess.Popen([python, *process.argv], env=env))  # noqa: S603
+                if process.ready_url:
+                    self._wait_for(process.name, process.ready_url, children[-1])
+            children.append(
+                subprocess.Popen(  # noqa: S603 - fixed arguments, our own interpreter
+                    [
+                        python,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "isms",
+                        "worker",
+                        "--beat",
+                        "--loglevel=INFO",
+                        "--concurrency=2",
+                        "--pool=threads",
+                    ],
+                    env=env,
+                )
+            )
+            children.append(
+                subprocess.Popen(  # noqa: S603
+                    [python, "manage.py", "runserver", addrport, "--noreload"], env=env
+                )
+            )
+            self.stdout.write(self.style.SUCCESS(f"Serving on http://{addrport}/ (Ctrl-C stops)"))
             while all(child.poll() is None for child in children):
-                try:
-                    children[1].wait(timeout=1)
-                except subprocess.TimeoutExpired:
-                    continue
+                time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
@@ -58,3 +67,15 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     child.kill()
         self.stdout.write("Stopped.")
+
+    def _wait_for(self, name, url, child, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if child.poll() is not None:
+                raise CommandError(f"{name} exited with code {child.returncode}.")
+            try:
+                with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - local URL
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise CommandError(f"{name} did not answer at {url} within {timeout} s.")
