@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import permission_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -75,7 +76,10 @@ def object_history(request, content_type_id: int, object_id: str):
         ContentType, pk=content_type_id, app_label__in=("isms", "assets", "risks")
     )
     events = AuditEvent.objects.filter(content_type=content_type, object_id=object_id)
-    obj = content_type.model_class()._default_manager.filter(pk=object_id).first()
+    try:
+        obj = content_type.model_class()._default_manager.filter(pk=object_id).first()
+    except (ValueError, ValidationError):  # an id of the wrong type: no such object
+        obj = None
     if obj is None and not events.exists():
         raise Http404
     page = Paginator(events.select_related("actor"), 50).get_page(request.GET.get("page"))
