@@ -55,7 +55,9 @@ def browser(_chromium, live_server):
     contexts = []
 
     def new_page():
-        context = _chromium.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 900})
+        context = _chromium.new_context(
+            base_url=live_server.url, viewport={"width": 1366, "height": 900}
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
