@@ -19,6 +19,7 @@ $(STAMP): $(PY) pyproject.toml constraints.txt
 install: $(STAMP)
 
 demo: export DEBUG ?= true
+demo: export REQUIRE_2FA_FOR ?=
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo

@@ -1,4 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_catalogue(sender, using, **kwargs):
+    from assets.catalogue import sync_catalogue
+    from assets.models import AwsService
+
+    sync_catalogue(AwsService)
 
 
 class AssetsConfig(AppConfig):
@@ -6,3 +14,19 @@ class AssetsConfig(AppConfig):
 
     name = "assets"
     verbose_name = "Assets and AWS"
+
+    def ready(self):
+        from assets import figures
+        from isms import dashboard
+
+        post_migrate.connect(_sync_catalogue, sender=self, dispatch_uid="assets_sync_catalogue")
+        dashboard.register_figure(figures.dashboard_figures)
+        from assets.aws.setup import register_demo_process
+
+        register_demo_process()
+        # The security checks: automated evidence for the SoA, and their Celery tasks.
+        from assets.findings import tasks as _findings_tasks  # noqa: F401
+        from assets.findings.evidence import findings_by_control
+        from isms.frameworks import evidence
+
+        evidence.register_provider(findings_by_control)

@@ -75,3 +75,8 @@ class HeartbeatAdmin(ReadOnlyAdmin):
     list_display = ("token", "worker", "seen_at")
     list_filter = ("worker", "seen_at")
     search_fields = ("token", "worker")
+
+
+# Frameworks, controls and SoAs register their own admin classes.
+import isms.frameworks.admin  # noqa: E402, F401
+import isms.governance.admin  # noqa: E402, F401  (scope, policies, approvals, notifications)

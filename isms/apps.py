@@ -19,3 +19,12 @@ class IsmsConfig(AppConfig):
     def ready(self):
         # Later apps add models (and so permissions): re-derive the roles after migrate.
         post_migrate.connect(_sync_roles, dispatch_uid="isms_sync_roles")
+        from isms.governance.setup import register_all
+
+        register_all()  # approvable types, reviews, dashboard steps 1, 2, 8, audit pack
+        from isms.frameworks.setup import register_all as register_frameworks
+
+        register_frameworks()  # the SoA as approvable, dashboard steps 7 and 9
+        # Sign-in signals feed the security log, re-authentication and two-factor state.
+        from isms import reauth, security_log  # noqa: F401
+        from isms.twofactor import state  # noqa: F401

@@ -26,6 +26,13 @@ SECTIONS = [
         [
             Item("Assets", "assets:asset_list", "bi-box-seam"),
             Item("AWS estate", "assets:aws_account_list", "bi-cloud"),
+            Item(
+                "Security posture",
+                "assets:estate_posture",
+                "bi-shield-exclamation",
+                permission="assets.view_finding",
+            ),
+            Item("Shared responsibility", "assets:shared_responsibility", "bi-cloud-check"),
         ],
     ),
     (
@@ -45,6 +52,11 @@ SECTIONS = [
     (
         "Assurance",
         [
+            Item(
+                "Reviews due", "isms:reviews_due", "bi-calendar-check", permission="isms.view_scope"
+            ),
+            Item("Policies to read", "isms:policy_read_list", "bi-book"),
+            Item("Notifications", "isms:notification_list", "bi-bell"),
             Item("Audit log", "audit_log", "bi-clock-history", permission="isms.view_auditevent"),
             Item("System", "system_status", "bi-cpu", superuser=True),
             Item("Administration", "admin:index", "bi-gear", superuser=True),
@@ -54,6 +66,8 @@ SECTIONS = [
 
 
 def sections(request):
+    """The visible sections and items; the one item whose URL is the longest prefix of
+    the current path is active (so /assets/shared-responsibility/ lights one item)."""
     user = getattr(request, "user", None)
     path = getattr(request, "path", "")
     dashboard = reverse("dashboard")
@@ -73,8 +87,16 @@ def sections(request):
                     continue
                 url = f"{dashboard}#step-{item.step}"
                 installed = False
-            active = installed and (path == url if url == dashboard else path.startswith(url))
-            entries.append({"item": item, "url": url, "active": active, "installed": installed})
+            entries.append({"item": item, "url": url, "active": False, "installed": installed})
         if entries:
             result.append((title, entries))
+    matches = [
+        entry
+        for _, entries in result
+        for entry in entries
+        if entry["installed"]
+        and (path == entry["url"] if entry["url"] == dashboard else path.startswith(entry["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return result

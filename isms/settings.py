@@ -25,6 +25,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env("SITE_NAME", "ISMS Manager")
 ORGANISATION_NAME = env("ORGANISATION_NAME", "Example Ltd")
+# The address people reach the site at, for links in e-mails.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "isms",
@@ -43,6 +45,12 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_htmx",
+    # Security hardening (issue 9, docs/security.md): lockout, two-factor, offline API docs.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -53,12 +61,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "isms.middleware.SessionTimeoutMiddleware",
     "isms.middleware.AuditContextMiddleware",
     "isms.middleware.LoginRequiredMiddleware",
+    "isms.security_log.SecurityEventsMiddleware",
+    "isms.twofactor.middleware.TwoFactorMiddleware",
+    "isms.reauth.AdminReauthMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "isms.urls"
@@ -138,6 +151,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     for _folder in (_queue_dir, CELERY_BROKER_TRANSPORT_OPTIONS["control_folder"]):
         Path(_folder).mkdir(parents=True, exist_ok=True)
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A task whose worker died unacknowledged is delivered again after this many seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)
+    }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -145,17 +163,47 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# Installations (or test runs) that share one Redis keep apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "isms.tasks.heartbeat", "schedule": 300.0},
+    "aws-sync-due-accounts": {"task": "assets.tasks.aws_sync_due_accounts", "schedule": 60.0},
+    "aws-sync-reap-stale-runs": {
+        "task": "assets.tasks.aws_sync_reap_stale_runs",
+        "schedule": 300.0,
+    },
+    "governance-reviews-daily": {
+        "task": "isms.governance.tasks.reviews_daily",
+        "schedule": 24 * 60 * 60.0,
+    },
+    "risks-acceptances-expire-daily": {
+        "task": "risks.tasks.acceptances_expire",
+        "schedule": 24 * 60 * 60.0,
+    },
+    "findings-unmute-expired-daily": {
+        "task": "assets.findings.tasks.findings_unmute_expired",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 
 # --- AWS -------------------------------------------------------------------------------
 # Passed to every boto3 client; points at a local fake AWS (moto) in the demo and tests.
 AWS_ENDPOINT_URL = env("AWS_ENDPOINT_URL")
+# The AWS connector (assets/aws/, docs/aws.md): botocore retries per call (standard
+# mode), detail calls in parallel per partition, page size of list calls (unset: AWS's
+# default), and how long a sync run may show no progress before the reaper fails it.
+AWS_MAX_ATTEMPTS = envint("AWS_MAX_ATTEMPTS", 8)
+AWS_SYNC_THREADS = envint("AWS_SYNC_THREADS", 8)
+AWS_CONNECT_TIMEOUT = envint("AWS_CONNECT_TIMEOUT", 10)
+AWS_READ_TIMEOUT = envint("AWS_READ_TIMEOUT", 60)
+AWS_PAGE_SIZE = envint("AWS_PAGE_SIZE", 0) or None
+AWS_SYNC_STALE_AFTER = envint("AWS_SYNC_STALE_AFTER", 30 * 60)
+# The AWS principal the workers run as, written into the role template's trust policy.
+AWS_TRUSTED_PRINCIPAL = env("AWS_TRUSTED_PRINCIPAL", "")
 
 # --- Authentication and sessions --------------------------------------------------------
 PASSWORD_HASHERS = [
@@ -172,6 +220,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "isms.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
 ]
 LOGIN_URL = "login"
+# django-axes watches every authenticate() call (web form, admin, re-authentication)
+# and locks out a (username, IP) pair after LOGIN_FAILURE_LIMIT failures for
+# LOGIN_COOLOFF_MINUTES; see docs/security.md.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "isms.security_log.client_ip"
+AXES_VERBOSE = False
+# Failed API token attempts per IP before that IP's token calls get 429 for the window.
+TOKEN_FAILURE_LIMIT = envint("TOKEN_FAILURE_LIMIT", 20)
+TOKEN_FAILURE_WINDOW = envint("TOKEN_FAILURE_WINDOW", 15 * 60)
+# Two-factor authentication (isms/twofactor/): roles that must enrol before anything
+# else; "management" (the Management group), "admin" (superusers), "security_manager",
+# "auditor" or "all". Empty: nobody is forced (the demo).
+REQUIRE_2FA_FOR = envlist("REQUIRE_2FA_FOR", "management,admin")
+if not set(REQUIRE_2FA_FOR) <= {"management", "admin", "security_manager", "auditor", "all"}:
+    raise ImproperlyConfigured(
+        "Environment variable REQUIRE_2FA_FOR must list management, admin, "
+        "security_manager, auditor or all (comma-separated), or be empty."
+    )
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", SITE_NAME)
+# Re-authentication (isms/reauth.py): how long a password confirmation lasts.
+REAUTH_MAX_AGE = envint("REAUTH_MAX_AGE", 5 * 60)
+REAUTH_ADMIN_MAX_AGE = envint("REAUTH_ADMIN_MAX_AGE", 30 * 60)
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -212,6 +291,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploads (isms/uploads.py): size limit, and downloads per user per window.
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 10) * 1024 * 1024
+DOWNLOAD_RATE_LIMIT = envint("DOWNLOAD_RATE_LIMIT", 60)
+DOWNLOAD_RATE_WINDOW = envint("DOWNLOAD_RATE_WINDOW", 60)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -261,6 +344,23 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the workflow states used by every approvable model and request.
+    # One schema name per choice set, so that clients get stable, meaningful enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalStateEnum": "isms.models.approvals.ApprovalState",
+        "SecurityNeedEnum": "assets.choices.SecurityNeed",
+        "ImplementationStatusEnum": "isms.models.soa.ImplementationStatus",
+        "FindingStatusEnum": "assets.models.findings.FindingStatus",
+        "ConnectionStatusEnum": "assets.models.aws.ConnectionStatus",
+        "SyncStatusEnum": "assets.models.aws.SyncStatus",
+        "PartitionStatusEnum": "assets.models.aws.PartitionStatus",
+        "RiskStatusEnum": "risks.choices.RiskStatus",
+        "ActionStatusEnum": "risks.choices.ActionStatus",
+    },
+    # Swagger UI and ReDoc from the vendored sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Logging ----------------------------------------------------------------------------
@@ -275,7 +375,12 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint (SoA PDF) logs every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 if LOG_FORMAT not in ("text", "json"):
     raise ImproperlyConfigured("Environment variable LOG_FORMAT must be text or json.")

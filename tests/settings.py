@@ -13,6 +13,8 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 40)
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Nobody is forced to enrol in two-factor; tests/isms/security/ switch it on.
+os.environ.setdefault("REQUIRE_2FA_FOR", "")
 if "ISMS_VAR_DIR" not in os.environ:
     # One folder per test run (database file, broker queue, media), removed at exit, so
     # that parallel runs never share state. Child processes inherit it.

@@ -1,29 +1,47 @@
-"""The signed-in user's own account: role, password, personal API tokens."""
+"""The signed-in user's own account: role, password, two-factor, personal API tokens."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from isms import services
+from isms import reauth, services
 from isms.forms import ApiTokenForm
 from isms.models import ApiToken
+from isms.twofactor.services import has_device
 
 
 def profile(request):
-    """Show the user's roles and tokens; POST creates a token and shows it once."""
-    new_token = None
-    form = ApiTokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        _, new_token = services.api_token_create(
-            user=request.user,
-            name=form.cleaned_data["name"],
-            expires_at=form.cleaned_data["expires_at"],
-        )
-        messages.success(request, "Token created. Copy it now: it will not be shown again.")
-        form = ApiTokenForm()
-    tokens = request.user.api_tokens.all()
+    """Show the user's roles and tokens; POST creates a token (after a recent password
+    confirmation) and shows it once."""
+    if request.method == "POST":
+        return _token_create(request)
+    return _render(request, ApiTokenForm())
+
+
+@reauth.reauth_required
+def _token_create(request):
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _render(request, form)
+    _, new_token = services.api_token_create(
+        user=request.user,
+        name=form.cleaned_data["name"],
+        expires_at=form.cleaned_data["expires_at"],
+    )
+    messages.success(request, "Token created. Copy it now: it will not be shown again.")
+    return _render(request, ApiTokenForm(), new_token=new_token)
+
+
+def _render(request, form, new_token=None):
     return render(
-        request, "isms/account.html", {"form": form, "tokens": tokens, "new_token": new_token}
+        request,
+        "isms/account.html",
+        {
+            "form": form,
+            "tokens": request.user.api_tokens.all(),
+            "new_token": new_token,
+            "twofactor_on": has_device(request.user),
+        },
     )
 
 

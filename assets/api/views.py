@@ -1,0 +1,99 @@
+"""API of the asset inventory: /api/assets/ and the AWS services catalogue."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import permissions, viewsets
+from rest_framework.exceptions import ValidationError
+
+from assets import permissions as asset_permissions
+from assets import services
+from assets.api.serializers import AssetSerializer, AwsServiceSerializer
+from assets.filters import AssetFilterSet, AwsServiceFilterSet
+from assets.models import Asset, AwsService
+from isms.api.permissions import RolePermissions
+
+
+def _as_api_error(exc: DjangoValidationError) -> ValidationError:
+    if hasattr(exc, "error_dict"):
+        return ValidationError(
+            {
+                ("non_field_errors" if k == "__all__" else k): [m for e in v for m in e.messages]
+                for k, v in exc.error_dict.items()
+            }
+        )
+    return ValidationError({"non_field_errors": exc.messages})
+
+
+class AssetPermission(permissions.BasePermission):
+    """Roles by model permission; an asset's owner also reads and updates their own."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return asset_permissions.can_view_assets(user)
+        if request.method == "POST":
+            return asset_permissions.can_create_asset(user)
+        if request.method == "DELETE":
+            return user.has_perm("assets.delete_asset")
+        return True  # PUT/PATCH: decided per object
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return asset_permissions.can_view_asset(request.user, obj)
+        if request.method == "DELETE":
+            return asset_permissions.can_delete_asset(request.user, obj)
+        return asset_permissions.can_edit_asset(request.user, obj)
+
+
+class AssetViewSet(viewsets.ModelViewSet):
+    """Assets with their dependencies (ids), AWS services (codes) and value at stake.
+
+    Filters as on the list page (`q`, `asset_class`, `category`, `owner`,
+    `business_unit`, `aws_service`, `tag`, `value_min`/`value_max`,
+    `at_stake_min`/`at_stake_max`, `overdue`) and `ordering` (e.g.
+    `-value_at_stake_usd`). Deleting an asset that others depend on answers 400 unless
+    `?force=true`.
+    """
+
+    serializer_class = AssetSerializer
+    filterset_class = AssetFilterSet
+    permission_classes = [AssetPermission]
+    filter_backends = [DjangoFilterBackend]  # the FilterSet also sorts (`ordering`)
+
+    def get_queryset(self):
+        queryset = Asset.objects.prefetch_related(
+            Prefetch("aws_services", queryset=AwsService.objects.only("id", "code")),
+            Prefetch("depends_on", queryset=Asset.objects.only("id")),
+        )
+        return asset_permissions.visible_assets(self.request.user, queryset)
+
+    def perform_create(self, serializer):
+        try:
+            serializer.save()
+        except DjangoValidationError as exc:
+            raise _as_api_error(exc) from None
+
+    def perform_update(self, serializer):
+        try:
+            serializer.save()
+        except DjangoValidationError as exc:
+            raise _as_api_error(exc) from None
+
+    def perform_destroy(self, instance):
+        force = self.request.query_params.get("force") in ("1", "true", "yes")
+        try:
+            services.asset_delete(asset=instance, force=force)
+        except DjangoValidationError as exc:
+            raise _as_api_error(exc) from None
+
+
+class AwsServiceViewSet(viewsets.ReadOnlyModelViewSet):
+    """The shipped catalogue of AWS services and their shared-responsibility layers."""
+
+    queryset = AwsService.objects.all()
+    serializer_class = AwsServiceSerializer
+    filterset_class = AwsServiceFilterSet
+    permission_classes = [RolePermissions]

@@ -1,0 +1,121 @@
+"""Serializers of the AWS connector's API: shape and validation only; writes go through
+assets.aws.services."""
+
+from rest_framework import serializers
+
+from assets.models import AwsAccount, AwsResource, SyncPartition, SyncRun
+from assets.models.aws import validate_region
+
+
+class AwsAccountSerializer(serializers.ModelSerializer):
+    """An account; `external_id` is generated and read-only."""
+
+    regions = serializers.ListField(
+        child=serializers.CharField(max_length=30, validators=[validate_region]), required=False
+    )
+
+    class Meta:
+        model = AwsAccount
+        fields = [
+            "id",
+            "name",
+            "account_id",
+            "role_arn",
+            "external_id",
+            "regions",
+            "environment",
+            "strategy",
+            "enabled",
+            "sync_interval_minutes",
+            "connection_status",
+            "connection_message",
+            "connection_checked_at",
+            "last_sync_started_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "external_id",
+            "connection_status",
+            "connection_message",
+            "connection_checked_at",
+            "last_sync_started_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class SyncPartitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SyncPartition
+        fields = [
+            "region",
+            "service",
+            "status",
+            "attempts",
+            "started_at",
+            "finished_at",
+            "seen",
+            "created",
+            "updated",
+            "gone",
+            "returned",
+            "api_calls",
+            "error_code",
+            "error_message",
+            "error_hint",
+        ]
+
+
+class SyncRunSerializer(serializers.ModelSerializer):
+    partitions = SyncPartitionSerializer(many=True, read_only=True)
+    percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = SyncRun
+        fields = [
+            "id",
+            "account",
+            "trigger",
+            "requested_by",
+            "status",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "progress_at",
+            "regions",
+            "partitions_total",
+            "partitions_done",
+            "percent",
+            "counts",
+            "error_code",
+            "error_message",
+            "partitions",
+        ]
+        read_only_fields = fields
+
+
+class AwsResourceSerializer(serializers.ModelSerializer):
+    service = serializers.CharField(source="service.code", read_only=True)
+    layer = serializers.CharField(source="service.layer", read_only=True)
+    assets = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = AwsResource
+        fields = [
+            "id",
+            "arn",
+            "account",
+            "region",
+            "service",
+            "resource_type",
+            "name",
+            "tags",
+            "configuration",
+            "first_seen",
+            "last_seen",
+            "gone_since",
+            "layer",
+            "assets",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,107 @@
+"""API of the AWS connector: /api/aws/accounts/ (with a sync action), /api/aws/sync-runs/
+and /api/aws/resources/, filtered as their list pages are."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from assets.aws import services
+from assets.aws.api.serializers import (
+    AwsAccountSerializer,
+    AwsResourceSerializer,
+    SyncRunSerializer,
+)
+from assets.aws.filters import AwsAccountFilterSet, AwsResourceFilterSet, SyncRunFilterSet
+from assets.models import Asset, AwsAccount, AwsResource, SyncPartition, SyncRun
+from isms.api.permissions import RolePermissions
+
+
+def _api_error(exc: DjangoValidationError) -> ValidationError:
+    if hasattr(exc, "error_dict"):
+        return ValidationError(
+            {
+                ("non_field_errors" if k == "__all__" else k): [m for e in v for m in e.messages]
+                for k, v in exc.error_dict.items()
+            }
+        )
+    return ValidationError({"non_field_errors": exc.messages})
+
+
+class SyncPermission(RolePermissions):
+    """Starting a sync needs the permission to add sync runs."""
+
+    def has_permission(self, request, view):
+        return bool(
+            request.user
+            and request.user.is_authenticated
+            and request.user.has_perm("assets.add_syncrun")
+        )
+
+
+class AwsAccountViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Connected AWS accounts. POST creates one (its ExternalId is generated);
+    POST .../{id}/sync/ starts a sync, or returns the one under way (200 instead of 201)."""
+
+    queryset = AwsAccount.objects.all()
+    serializer_class = AwsAccountSerializer
+    filterset_class = AwsAccountFilterSet
+    ordering_fields = ["name", "account_id", "last_sync_started_at"]
+    search_fields = ["name", "account_id"]
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.aws_account_create(**serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _api_error(exc) from exc
+
+    def perform_update(self, serializer):
+        try:
+            services.aws_account_update(account=serializer.instance, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _api_error(exc) from exc
+
+    @extend_schema(request=None, responses=SyncRunSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[SyncPermission])
+    def sync(self, request, pk=None):
+        account = self.get_object()
+        try:
+            run, created = services.aws_account_sync(account=account, requested_by=request.user)
+        except DjangoValidationError as exc:
+            raise _api_error(exc) from exc
+        return Response(
+            SyncRunSerializer(run).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class SyncRunViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sync runs, newest first, with their partitions' results and errors."""
+
+    queryset = SyncRun.objects.prefetch_related(
+        Prefetch("partitions", queryset=SyncPartition.objects.order_by("service", "region"))
+    )
+    serializer_class = SyncRunSerializer
+    filterset_class = SyncRunFilterSet
+    ordering_fields = ["created_at"]
+
+
+class AwsResourceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Resources of the connected accounts. Filters: `q`, `account`, `region`,
+    `service`, `resource_type`, `layer`, `linked`, `gone`, `asset`."""
+
+    queryset = AwsResource.objects.select_related("service").prefetch_related(
+        Prefetch("assets", queryset=Asset.objects.only("pk"))
+    )
+    serializer_class = AwsResourceSerializer
+    filterset_class = AwsResourceFilterSet
+    ordering_fields = ["name", "last_seen", "first_seen"]

@@ -1,0 +1,39 @@
+"""The security checks over the stored AWS estate (see docs/checks.md, generated from
+this catalogue by `manage.py checks_doc`).
+
+`CATALOGUE` maps a check id to its `Check`; `run()` evaluates every applicable check on
+every resource. Pure functions: no AWS call, no database access.
+"""
+
+from assets.aws.checks import databases, ebs, governance, iam, messaging, network, s3  # noqa: F401
+from assets.aws.checks.base import (
+    CSF,
+    ISO,
+    SEVERITY_RANK,
+    Check,
+    Estate,
+    Outcome,
+    Resource,
+    Result,
+    Severity,
+    Threat,
+)
+from assets.aws.checks.engine import applicable, checks_for, run
+from assets.aws.checks.registry import CATALOGUE
+
+__all__ = [
+    "CATALOGUE",
+    "CSF",
+    "ISO",
+    "SEVERITY_RANK",
+    "Check",
+    "Estate",
+    "Outcome",
+    "Resource",
+    "Result",
+    "Severity",
+    "Threat",
+    "applicable",
+    "checks_for",
+    "run",
+]

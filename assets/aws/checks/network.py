@@ -1,0 +1,233 @@
+"""Network checks: security groups open to the internet, instances reachable on admin
+ports, and networks or groups confined to one Availability Zone."""
+
+from __future__ import annotations
+
+from assets.aws.checks.base import (
+    Severity,
+    Threat,
+    as_list,
+    dig,
+    failed,
+    not_evaluated,
+    passed,
+)
+from assets.aws.checks.registry import check
+
+WORLD = {"0.0.0.0/0", "::/0"}
+ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
+DATABASE_PORTS = {
+    1433: "SQL Server",
+    1521: "Oracle",
+    3306: "MySQL",
+    5432: "PostgreSQL",
+    5439: "Redshift",
+    6379: "Redis",
+    9042: "Cassandra",
+    9200: "Elasticsearch",
+    11211: "Memcached",
+    27017: "MongoDB",
+}
+SG = (("ec2", "security-group"),)
+
+
+def _open_rules(config: dict):
+    """(rule, port range text, source) for every ingress rule open to the internet."""
+    for rule in as_list(config.get("IpPermissions")):
+        sources = [r.get("CidrIp") for r in as_list(rule.get("IpRanges"))]
+        sources += [r.get("CidrIpv6") for r in as_list(rule.get("Ipv6Ranges"))]
+        for source in sources:
+            if source in WORLD:
+                yield rule, source
+
+
+def _all_ports(rule: dict) -> bool:
+    if str(rule.get("IpProtocol")) == "-1":
+        return True
+    return rule.get("FromPort") in (0, -1, None) and rule.get("ToPort") in (65535, -1, None)
+
+
+def _covers(rule: dict, port: int) -> bool:
+    if str(rule.get("IpProtocol")) == "-1":
+        return True
+    if str(rule.get("IpProtocol")) not in ("tcp", "6"):
+        return False
+    low, high = rule.get("FromPort"), rule.get("ToPort")
+    if low is None or high is None:
+        return True
+    return low <= port <= high
+
+
+def _rule_text(rule: dict) -> str:
+    if str(rule.get("IpProtocol")) == "-1":
+        return "all traffic"
+    low, high = rule.get("FromPort"), rule.get("ToPort")
+    ports = f"port {low}" if low == high else f"ports {low}-{high}"
+    return f"{rule.get('IpProtocol')} {ports}"
+
+
+def _open_ports(config: dict, ports: dict[int, str]) -> list[str]:
+    causes = []
+    for rule, source in _open_rules(config):
+        for port, label in sorted(ports.items()):
+            if _covers(rule, port):
+                causes.append(f"{label} ({port}) from {source} by the rule {_rule_text(rule)}")
+    return causes
+
+
+@check(
+    id="ec2-sg-open-all-ports",
+    title="Security group open to the internet on all ports",
+    service="ec2",
+    resource_types=SG,
+    severity=Severity.CRITICAL,
+    threat=Threat.NETWORK,
+    rationale="Every service listening on the instances behind this group, including "
+    "ones nobody meant to publish, can be reached and attacked from anywhere.",
+    console="EC2 > Security Groups > the group > Inbound rules > Edit: delete the rule "
+    "allowing all traffic from 0.0.0.0/0 or ::/0 and allow only the ports and sources "
+    "the workload needs.",
+    cli="aws ec2 revoke-security-group-ingress --group-id <sg-id> --ip-permissions "
+    "IpProtocol=-1,IpRanges='[{CidrIp=0.0.0.0/0}]'",
+    iso27001=("8.20", "8.22"),
+    csf=("PR.IR-01", "PR.AA-05"),
+    needs=(),
+)
+def sg_open_all_ports(resource, estate):
+    causes = [
+        f"{_rule_text(rule)} from {source}"
+        for rule, source in _open_rules(resource.configuration)
+        if _all_ports(rule)
+    ]
+    return failed("Inbound " + "; ".join(causes) + ".") if causes else passed()
+
+
+@check(
+    id="ec2-sg-open-admin-ports",
+    title="Security group open to the internet on SSH (22) or RDP (3389)",
+    service="ec2",
+    resource_types=SG,
+    severity=Severity.HIGH,
+    threat=Threat.NETWORK,
+    rationale="Remote administration ports are scanned and brute-forced within minutes "
+    "of being exposed; a leaked key or weak password then gives a shell.",
+    console="EC2 > Security Groups > the group > Inbound rules > Edit: restrict the SSH/RDP "
+    "rule to your administration network, or remove it and use Systems Manager Session "
+    "Manager.",
+    cli="aws ec2 revoke-security-group-ingress --group-id <sg-id> --protocol tcp "
+    "--port 22 --cidr 0.0.0.0/0",
+    iso27001=("8.20", "8.5"),
+    csf=("PR.IR-01", "PR.AA-05"),
+    needs=(),
+)
+def sg_open_admin_ports(resource, estate):
+    causes = _open_ports(resource.configuration, ADMIN_PORTS)
+    return failed("Open: " + "; ".join(causes) + ".") if causes else passed()
+
+
+@check(
+    id="ec2-sg-open-database-ports",
+    title="Security group open to the internet on database or cache ports",
+    service="ec2",
+    resource_types=SG,
+    severity=Severity.HIGH,
+    threat=Threat.DISCLOSURE,
+    rationale="Databases and caches (MySQL, PostgreSQL, SQL Server, Oracle, MongoDB, Redis, "
+    "Memcached...) reachable from the internet are the most common source of mass data "
+    "leaks; many answer without authentication.",
+    console="EC2 > Security Groups > the group > Inbound rules > Edit: allow the database "
+    "port only from the application tier's security group.",
+    cli="aws ec2 revoke-security-group-ingress --group-id <sg-id> --protocol tcp "
+    "--port 5432 --cidr 0.0.0.0/0",
+    iso27001=("8.20", "8.22", "8.3"),
+    csf=("PR.IR-01", "PR.DS-01"),
+    needs=(),
+)
+def sg_open_database_ports(resource, estate):
+    causes = _open_ports(resource.configuration, DATABASE_PORTS)
+    return failed("Open: " + "; ".join(causes) + ".") if causes else passed()
+
+
+@check(
+    id="ec2-instance-public-admin",
+    title="Instance with a public IP reachable on SSH or RDP",
+    service="ec2",
+    resource_types=(("ec2", "instance"),),
+    severity=Severity.HIGH,
+    threat=Threat.NETWORK,
+    rationale="An instance with a public address whose security group admits SSH or RDP "
+    "from anywhere is directly exposed to password and key attacks.",
+    console="EC2 > Instances > the instance > Security: remove the group that opens "
+    "SSH/RDP to the internet, or move the instance to a private subnet behind a bastion "
+    "or Session Manager.",
+    cli="aws ec2 modify-instance-attribute --instance-id <id> --groups <private-sg-id>",
+    iso27001=("8.20", "8.5"),
+    csf=("PR.IR-01", "PR.AA-05"),
+    needs=(),
+)
+def instance_public_admin(resource, estate):
+    config = resource.configuration
+    public_ip = config.get("PublicIpAddress")
+    if dig(config, "State", "Name") in ("terminated", "shutting-down") or not public_ip:
+        return passed()
+    causes = []
+    for group in as_list(config.get("SecurityGroups")):
+        group_id = group.get("GroupId")
+        sg = estate.security_groups.get((resource.region, group_id))
+        if sg is None:
+            return not_evaluated(f"Its security group {group_id} was not collected.")
+        causes += [f"{group_id}: {c}" for c in _open_ports(sg.configuration, ADMIN_PORTS)]
+    if causes:
+        return failed(f"Public IP {public_ip}; " + "; ".join(causes) + ".")
+    return passed()
+
+
+@check(
+    id="vpc-single-az",
+    title="Subnets of a VPC in a single Availability Zone",
+    service="vpc",
+    resource_types=(("vpc", "vpc"),),
+    severity=Severity.MEDIUM,
+    threat=Threat.AVAILABILITY,
+    rationale="When every subnet sits in one Availability Zone, the loss of that zone "
+    "takes down everything deployed in the VPC.",
+    console="VPC > Subnets > Create subnet: add a subnet in a second Availability Zone and "
+    "spread the workload (Auto Scaling group, RDS subnet group) over both.",
+    cli="aws ec2 create-subnet --vpc-id <vpc-id> --cidr-block <cidr> "
+    "--availability-zone <second-az>",
+    iso27001=("8.14",),
+    csf=("PR.IR-03",),
+    needs=(),
+)
+def vpc_single_az(resource, estate):
+    vpc_id = resource.configuration.get("VpcId")
+    subnets = estate.subnets_of_vpc.get((resource.region, vpc_id), [])
+    zones = sorted({s.configuration.get("AvailabilityZone") for s in subnets} - {None})
+    if len(zones) == 1:
+        return failed(f"All {len(subnets)} subnet(s) of {vpc_id} are in {zones[0]}.")
+    return passed()
+
+
+@check(
+    id="autoscaling-single-az",
+    title="Auto Scaling group in a single Availability Zone",
+    service="autoscaling",
+    resource_types=(("autoscaling", "auto-scaling-group"),),
+    severity=Severity.MEDIUM,
+    threat=Threat.AVAILABILITY,
+    rationale="An Auto Scaling group confined to one zone cannot replace its instances "
+    "elsewhere when that zone fails.",
+    console="EC2 > Auto Scaling Groups > the group > Details > Network > Edit: add subnets "
+    "in at least two Availability Zones.",
+    cli="aws autoscaling update-auto-scaling-group --auto-scaling-group-name <name> "
+    "--vpc-zone-identifier <subnet-a>,<subnet-b>",
+    iso27001=("8.14",),
+    csf=("PR.IR-03",),
+    needs=(),
+)
+def autoscaling_single_az(resource, estate):
+    zones = sorted(set(as_list(resource.configuration.get("AvailabilityZones"))))
+    if len(zones) < 2:
+        where = zones[0] if zones else "no zone"
+        return failed(f"Its instances can only run in {where}.")
+    return passed()

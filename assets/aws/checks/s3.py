@@ -1,0 +1,277 @@
+"""S3 checks: public access (the account's block, the bucket's block, ACL grants,
+bucket policies), versioning and MFA delete, replication, KMS encryption, HTTPS."""
+
+from __future__ import annotations
+
+from assets.aws.checks import policies
+from assets.aws.checks.base import Severity, Threat, as_list, dig, failed, not_evaluated, passed
+from assets.aws.checks.registry import check
+
+BUCKET = (("s3", "bucket"),)
+BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+PUBLIC_GRANTEES = {
+    "http://acs.amazonaws.com/groups/global/AllUsers": "everyone (AllUsers)",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "any AWS account "
+    "(AuthenticatedUsers)",
+}
+KMS_ALGORITHMS = {"aws:kms", "aws:kms:dsse"}
+
+
+def _flags_off(block) -> list[str]:
+    if not isinstance(block, dict):
+        return list(BLOCK_FLAGS)
+    return [flag for flag in BLOCK_FLAGS if not block.get(flag)]
+
+
+def _account_block(estate):
+    """The account-wide block's configuration, or None when it was not collected."""
+    account = estate.one("s3", "account-public-access-block")
+    if account is None or account.errors or "PublicAccessBlock" not in account.configuration:
+        return None
+    return account.configuration["PublicAccessBlock"] or {}
+
+
+@check(
+    id="s3-account-public-access-block-off",
+    title="S3 public access block off for the account",
+    service="s3",
+    resource_types=(("s3", "account-public-access-block"),),
+    severity=Severity.HIGH,
+    threat=Threat.DISCLOSURE,
+    rationale="The account-wide block is the one switch that keeps every bucket, present "
+    "and future, from being made public by a mistaken ACL or policy.",
+    console="S3 > Block Public Access settings for this account > Edit: tick Block all "
+    "public access.",
+    cli="aws s3control put-public-access-block --account-id <account-id> "
+    "--public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,"
+    "BlockPublicPolicy=true,RestrictPublicBuckets=true",
+    iso27001=("8.3", "8.12", "5.23"),
+    csf=("PR.DS-01", "PR.AA-05"),
+    needs=("PublicAccessBlock",),
+)
+def account_block(resource, estate):
+    if "PublicAccessBlock" not in resource.configuration:
+        return not_evaluated("The account's public access block was not read.")
+    off = _flags_off(resource.configuration["PublicAccessBlock"])
+    if off:
+        return failed("Account-wide settings off: " + ", ".join(off) + ".")
+    return passed()
+
+
+@check(
+    id="s3-bucket-public-access-block-off",
+    title="S3 public access block off for a bucket",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.MEDIUM,
+    threat=Threat.DISCLOSURE,
+    rationale="Without the block (here or for the whole account), one careless ACL or "
+    "policy is enough to publish the bucket's objects.",
+    console="S3 > the bucket > Permissions > Block public access (bucket settings) > "
+    "Edit: tick Block all public access.",
+    cli="aws s3api put-public-access-block --bucket <bucket> "
+    "--public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,"
+    "BlockPublicPolicy=true,RestrictPublicBuckets=true",
+    iso27001=("8.3", "8.12"),
+    csf=("PR.DS-01",),
+    needs=("PublicAccessBlock",),
+)
+def bucket_block(resource, estate):
+    off = _flags_off(resource.configuration.get("PublicAccessBlock"))
+    if not off:
+        return passed()
+    account = _account_block(estate)
+    if account is not None:
+        off = [flag for flag in off if not account.get(flag)]
+        if not off:
+            return passed()  # the account-wide block covers what the bucket leaves off
+    return failed(f"Bucket {resource.name}: " + ", ".join(off) + " off (bucket and account).")
+
+
+@check(
+    id="s3-bucket-public-acl",
+    title="S3 bucket ACL grants access to everyone",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.CRITICAL,
+    threat=Threat.DISCLOSURE,
+    rationale="An ACL grant to AllUsers or AuthenticatedUsers lets anyone list or read "
+    "(or even write) the bucket.",
+    console="S3 > the bucket > Permissions > Access control list (ACL) > Edit: remove "
+    "Everyone and Authenticated users groups; prefer Object Ownership: Bucket owner "
+    "enforced (ACLs disabled).",
+    cli="aws s3api put-bucket-acl --bucket <bucket> --acl private && aws s3api "
+    "put-bucket-ownership-controls --bucket <bucket> --ownership-controls "
+    "Rules=[{ObjectOwnership=BucketOwnerEnforced}]",
+    iso27001=("8.3", "8.12"),
+    csf=("PR.DS-01", "PR.AA-05"),
+    needs=("Acl",),
+)
+def bucket_public_acl(resource, estate):
+    acl = resource.configuration.get("Acl")
+    if acl is None:
+        return not_evaluated("The bucket's ACL was not read.")
+    grants = []
+    for grant in as_list(acl.get("Grants")):
+        who = PUBLIC_GRANTEES.get(dig(grant, "Grantee", "URI"))
+        if who:
+            grants.append(f"{grant.get('Permission')} to {who}")
+    if not grants:
+        return passed()
+    neutralised = resource.configuration.get("PublicAccessBlock") or {}
+    account = _account_block(estate) or {}
+    note = (
+        " (ignored for now by IgnorePublicAcls)"
+        if neutralised.get("IgnorePublicAcls") or account.get("IgnorePublicAcls")
+        else ""
+    )
+    return failed(f"ACL grants {', '.join(grants)}{note}.")
+
+
+def _open_policy(resource, kind: str, document):
+    found = policies.public_statements(document)
+    if not found:
+        return passed()
+    return failed(f"{kind} policy: " + "; ".join(policies.describe(s) for s in found) + ".")
+
+
+@check(
+    id="s3-bucket-policy-public",
+    title="S3 bucket policy open to *",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.CRITICAL,
+    threat=Threat.DISCLOSURE,
+    rationale="A policy allowing Principal * without a condition on the caller or the "
+    "network publishes the bucket to the internet.",
+    console="S3 > the bucket > Permissions > Bucket policy > Edit: name the principals "
+    "(accounts, roles) or add a condition (aws:SourceArn, aws:PrincipalOrgID, "
+    "aws:SourceVpce); for a website, serve it through CloudFront with origin access control.",
+    cli="aws s3api put-bucket-policy --bucket <bucket> --policy file://restricted.json",
+    iso27001=("8.3", "8.12"),
+    csf=("PR.DS-01", "PR.AA-05"),
+    needs=("Policy",),
+)
+def bucket_policy_public(resource, estate):
+    return _open_policy(resource, "Bucket", resource.configuration.get("Policy"))
+
+
+@check(
+    id="s3-bucket-versioning-off",
+    title="S3 bucket versioning off",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.MEDIUM,
+    threat=Threat.DELETION,
+    rationale="Versioning is off by default; without it an overwrite or a delete destroys "
+    "the object for good.",
+    console="S3 > the bucket > Properties > Bucket Versioning > Edit: Enable.",
+    cli="aws s3api put-bucket-versioning --bucket <bucket> "
+    "--versioning-configuration Status=Enabled",
+    iso27001=("8.13",),
+    csf=("PR.DS-11",),
+    needs=("Versioning",),
+)
+def bucket_versioning(resource, estate):
+    status = dig(resource.configuration, "Versioning", "Status")
+    if status == "Enabled":
+        return passed()
+    return failed(f"Versioning of {resource.name} is {status or 'never enabled'}.")
+
+
+@check(
+    id="s3-bucket-mfa-delete-off",
+    title="S3 bucket MFA delete off",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.LOW,
+    threat=Threat.DELETION,
+    rationale="With MFA delete, permanently deleting a version or suspending versioning "
+    "needs the root user's MFA code: stolen keys alone cannot wipe the history.",
+    console="MFA delete can only be enabled by the root user with the CLI or API.",
+    cli="aws s3api put-bucket-versioning --bucket <bucket> --versioning-configuration "
+    "Status=Enabled,MFADelete=Enabled --mfa '<root-mfa-serial> <code>'",
+    iso27001=("8.13",),
+    csf=("PR.DS-11", "PR.AA-03"),
+    needs=("Versioning",),
+)
+def bucket_mfa_delete(resource, estate):
+    if dig(resource.configuration, "Versioning", "MFADelete") == "Enabled":
+        return passed()
+    return failed(f"Versions of {resource.name} can be deleted without MFA.")
+
+
+@check(
+    id="s3-bucket-no-replication",
+    title="S3 bucket not replicated",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.LOW,
+    threat=Threat.AVAILABILITY,
+    rationale="Without replication, the bucket's data lives in one region and one account: "
+    "a regional outage or a compromised account takes it away.",
+    console="S3 > the bucket > Management > Replication rules > Create replication rule "
+    "(to another region, ideally another account).",
+    cli="aws s3api put-bucket-replication --bucket <bucket> "
+    "--replication-configuration file://replication.json",
+    iso27001=("8.13", "8.14"),
+    csf=("PR.DS-11", "PR.IR-03"),
+    needs=("Replication",),
+)
+def bucket_replication(resource, estate):
+    rules = as_list(dig(resource.configuration, "Replication", "Rules"))
+    if any(rule.get("Status") == "Enabled" for rule in rules):
+        return passed()
+    return failed(f"Bucket {resource.name} has no enabled replication rule.")
+
+
+@check(
+    id="s3-bucket-encryption-not-kms",
+    title="S3 default encryption is not KMS",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.LOW,
+    threat=Threat.DISCLOSURE,
+    rationale="SSE-S3 protects against stolen disks only; SSE-KMS adds a key whose use is "
+    "logged and whose policy is a second gate in front of the data.",
+    console="S3 > the bucket > Properties > Default encryption > Edit: SSE-KMS, with a bucket key.",
+    cli="aws s3api put-bucket-encryption --bucket <bucket> "
+    '--server-side-encryption-configuration \'{"Rules":[{"ApplyServerSideEncryptionBy'
+    'Default":{"SSEAlgorithm":"aws:kms"},"BucketKeyEnabled":true}]}\'',
+    iso27001=("8.24",),
+    csf=("PR.DS-01",),
+    needs=("Encryption",),
+)
+def bucket_encryption(resource, estate):
+    rules = as_list(dig(resource.configuration, "Encryption", "Rules"))
+    algorithms = [dig(rule, "ApplyServerSideEncryptionByDefault", "SSEAlgorithm") for rule in rules]
+    if any(a in KMS_ALGORITHMS for a in algorithms):
+        return passed()
+    used = ", ".join(a for a in algorithms if a) or "no default encryption configured"
+    return failed(f"Bucket {resource.name}: {used}.")
+
+
+@check(
+    id="s3-bucket-https-not-enforced",
+    title="S3 bucket policy does not enforce HTTPS",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.MEDIUM,
+    threat=Threat.DISCLOSURE,
+    rationale="Unless the policy denies requests where aws:SecureTransport is false, "
+    "clients may read and write objects over plain HTTP.",
+    console="S3 > the bucket > Permissions > Bucket policy > Edit: add a Deny of s3:* "
+    "for Principal * with the condition Bool aws:SecureTransport false.",
+    cli="aws s3api put-bucket-policy --bucket <bucket> --policy file://deny-insecure.json",
+    iso27001=("8.24", "8.20"),
+    csf=("PR.DS-02",),
+    needs=("Policy",),
+)
+def bucket_https(resource, estate):
+    for statement in policies.statements(resource.configuration.get("Policy")):
+        if statement.get("Effect") != "Deny" or "*" not in policies.principals(statement):
+            continue
+        secure = dig(statement, "Condition", "Bool", "aws:SecureTransport")
+        if str(secure).lower() == "false":
+            return passed()
+    return failed(f"No statement of {resource.name}'s policy denies aws:SecureTransport false.")

@@ -1,0 +1,104 @@
+"""Container services: RDS DB instances, EMR clusters (and the region's EMR block
+public access setting), Elastic Beanstalk environments."""
+
+from assets.aws.collectors.base import Collected, PartitionContext, guarded, plain, tag_dict
+
+# Terminated clusters are history, not estate.
+EMR_LIVE_STATES = ["STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING", "TERMINATING"]
+
+
+def collect_rds(ctx: PartitionContext) -> list[Collected]:
+    rds = ctx.client("rds")
+
+    def convert(instance):
+        return Collected(
+            arn=instance["DBInstanceArn"],
+            resource_type="db-instance",
+            name=instance.get("DBInstanceIdentifier") or instance["DBInstanceArn"],
+            region=ctx.region,
+            tags=tag_dict(instance.get("TagList")),
+            configuration=plain(instance),
+        )
+
+    def fallback(instance):
+        arn = instance["DBInstanceArn"]
+        return Collected(arn, "db-instance", arn.rsplit(":", 1)[-1], ctx.region)
+
+    instances = ctx.paginate(rds, "describe_db_instances", "DBInstances")
+    return [c for c in map(guarded(convert, fallback), instances) if c is not None]
+
+
+def collect_emr(ctx: PartitionContext) -> list[Collected]:
+    emr = ctx.client("emr")
+    # list_clusters takes no page size: AWS returns 50 a page.
+    summaries = list(
+        ctx.paginate(
+            emr, "list_clusters", "Clusters", page_size=False, ClusterStates=EMR_LIVE_STATES
+        )
+    )
+
+    def convert(summary):
+        configuration = plain(summary)
+        described = ctx.detail(
+            configuration, "describeCluster", lambda: emr.describe_cluster(ClusterId=summary["Id"])
+        )
+        if described is not None:
+            configuration = {**configuration, **plain(described.get("Cluster") or {})}
+        return Collected(
+            arn=summary["ClusterArn"],
+            resource_type="cluster",
+            name=summary.get("Name") or summary["Id"],
+            region=ctx.region,
+            tags=tag_dict(configuration.get("Tags")),
+            configuration=configuration,
+        )
+
+    def fallback(summary):
+        return Collected(summary["ClusterArn"], "cluster", summary["Id"], ctx.region)
+
+    results = ctx.map(guarded(convert, fallback), summaries)
+
+    configuration: dict = {}
+    block = ctx.detail(
+        configuration, "blockPublicAccess", emr.get_block_public_access_configuration
+    )
+    if block is not None:
+        configuration.update(plain(block))
+    results.append(
+        Collected(
+            arn=f"arn:aws:elasticmapreduce:{ctx.region}:{ctx.account_id}:block-public-access",
+            resource_type="block-public-access",
+            name=f"EMR block public access ({ctx.region})",
+            region=ctx.region,
+            configuration=configuration,
+        )
+    )
+    return results
+
+
+def collect_elasticbeanstalk(ctx: PartitionContext) -> list[Collected]:
+    eb = ctx.client("elasticbeanstalk")
+    environments = list(
+        ctx.paginate(eb, "describe_environments", "Environments", IncludeDeleted=False)
+    )
+
+    def convert(environment):
+        configuration = plain(environment)
+        arn = environment["EnvironmentArn"]
+        tags = ctx.detail(
+            configuration, "listTags", lambda: eb.list_tags_for_resource(ResourceArn=arn)
+        )
+        return Collected(
+            arn=arn,
+            resource_type="environment",
+            name=environment.get("EnvironmentName") or arn,
+            region=ctx.region,
+            tags=tag_dict((tags or {}).get("ResourceTags")),
+            configuration=configuration,
+        )
+
+    def fallback(environment):
+        arn = environment["EnvironmentArn"]
+        return Collected(arn, "environment", arn.rsplit("/", 1)[-1], ctx.region)
+
+    return ctx.map(guarded(convert, fallback), environments)

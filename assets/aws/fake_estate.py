@@ -1,0 +1,487 @@
+"""The estates seeded into the fake AWS: the demo company's (two regions, tagged to the
+demo assets, with a realistic share of misconfigurations for the security checks) and
+the benchmark's bulk estate.
+
+Each resource is created through the public AWS API with boto3, exactly as a customer's
+infrastructure code would, so that the collectors read it back the way they read AWS.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+from assets.aws.fake import FakeAws
+
+ASSET_TAG = "isms:asset"
+
+
+def _tags(name: str, asset: str | None = None, **extra) -> list[dict]:
+    tags = [{"Key": "Name", "Value": name}, *({"Key": k, "Value": v} for k, v in extra.items())]
+    if asset:
+        tags.append({"Key": ASSET_TAG, "Value": asset})
+    return tags
+
+
+def _policy(*statements) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+PUBLIC_READ = {
+    "Sid": "PublicRead",
+    "Effect": "Allow",
+    "Principal": "*",
+    "Action": "s3:GetObject",
+    "Resource": "arn:aws:s3:::{bucket}/*",
+}
+DENY_INSECURE = {
+    "Sid": "DenyInsecureTransport",
+    "Effect": "Deny",
+    "Principal": "*",
+    "Action": "s3:*",
+    "Resource": ["arn:aws:s3:::{bucket}", "arn:aws:s3:::{bucket}/*"],
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+}
+
+
+def _bucket_policy(bucket: str, *statements) -> str:
+    return _policy(*(json.loads(json.dumps(s).replace("{bucket}", bucket)) for s in statements))
+
+
+def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], assets: dict) -> None:
+    """Create the demo company's estate in `account_id`.
+
+    `assets` maps a role in the estate to the ref of the demo asset it serves:
+    "web" (web servers: network, instances), "database" (the customer database),
+    "sessions" (DynamoDB), "queue" (SQS), "documents" (S3), "warehouse" (EMR and its
+    bucket), "mail" (SES), "identity" (IAM users), "hr" (the HR portal). A missing key
+    leaves those resources untagged: nobody owns them, as happens in real estates.
+    """
+    session = fake.account_session(account_id)
+    primary, secondary = regions[0], regions[1] if len(regions) > 1 else regions[0]
+    web, customers = assets.get("web"), assets.get("database")
+    sessions, queue, documents = (
+        assets.get("sessions"),
+        assets.get("queue"),
+        assets.get("documents"),
+    )
+    analytics, mail, hr = assets.get("warehouse"), assets.get("mail"), assets.get("hr")
+    identity = assets.get("identity")
+
+    for region in (primary, secondary):
+        ec2 = fake.client(session, "ec2", region)
+        vpc = ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"]
+        ec2.create_tags(Resources=[vpc], Tags=_tags(f"shop-{region}", web))
+        zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
+        # The primary region spreads over two zones; the DR region sits in one (finding).
+        subnet_zones = zones[:2] if region == primary else zones[:1]
+        subnets = []
+        for index, zone in enumerate(subnet_zones):
+            subnet = ec2.create_subnet(
+                VpcId=vpc, CidrBlock=f"10.10.{index}.0/24", AvailabilityZone=zone
+            )["Subnet"]["SubnetId"]
+            ec2.create_tags(Resources=[subnet], Tags=_tags(f"shop-{zone}", web))
+            subnets.append(subnet)
+
+        web_sg = ec2.create_security_group(
+            GroupName="shop-web",
+            Description="Web tier",
+            VpcId=vpc,
+            TagSpecifications=[{"ResourceType": "security-group", "Tags": _tags("shop-web", web)}],
+        )["GroupId"]
+        ec2.authorize_security_group_ingress(
+            GroupId=web_sg,
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 443,
+                    "ToPort": 443,
+                    "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                },
+                # SSH open to the world: a classic finding.
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 22,
+                    "ToPort": 22,
+                    "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "temporary"}],
+                },
+            ],
+        )
+        db_sg = ec2.create_security_group(
+            GroupName="customer-db",
+            Description="Database tier",
+            VpcId=vpc,
+            TagSpecifications=[
+                {"ResourceType": "security-group", "Tags": _tags("customer-db", customers)}
+            ],
+        )["GroupId"]
+        ec2.authorize_security_group_ingress(
+            GroupId=db_sg,
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 5432,
+                    "ToPort": 5432,
+                    "UserIdGroupPairs": [{"GroupId": web_sg}],
+                },
+            ],
+        )
+        if region == primary:
+            legacy = ec2.create_security_group(
+                GroupName="legacy-admin", Description="Old admin access", VpcId=vpc
+            )["GroupId"]
+            ec2.authorize_security_group_ingress(
+                GroupId=legacy,
+                IpPermissions=[
+                    {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+                    {
+                        "IpProtocol": "tcp",
+                        "FromPort": 3306,
+                        "ToPort": 3306,
+                        "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                    },
+                ],
+            )
+
+        ec2.create_key_pair(
+            KeyName=f"shop-deploy-{region}",
+            TagSpecifications=[{"ResourceType": "key-pair", "Tags": _tags("shop-deploy", web)}],
+        )
+        ec2.run_instances(
+            ImageId="ami-12c6146b",
+            MinCount=2,
+            MaxCount=2,
+            InstanceType="t3.medium",
+            SubnetId=subnets[0],
+            SecurityGroupIds=[web_sg],
+            KeyName=f"shop-deploy-{region}",
+            TagSpecifications=[{"ResourceType": "instance", "Tags": _tags("shop-web", web)}],
+        )
+        if region == primary:
+            ec2.run_instances(
+                ImageId="ami-12c6146b",
+                MinCount=1,
+                MaxCount=1,
+                InstanceType="t3.small",
+                SubnetId=subnets[0],
+                SecurityGroupIds=[web_sg],
+                TagSpecifications=[{"ResourceType": "instance", "Tags": _tags("bastion")}],
+            )
+
+        # EBS: one encrypted, one not; default encryption on only in the primary region.
+        for name, encrypted, asset in (
+            ("customer-data", True, customers),
+            ("scratch", False, None),
+        ):
+            ec2.create_volume(
+                Size=50,
+                AvailabilityZone=zones[0],
+                Encrypted=encrypted,
+                TagSpecifications=[{"ResourceType": "volume", "Tags": _tags(name, asset)}],
+            )
+        if region == primary:
+            ec2.enable_ebs_encryption_by_default()
+            volume = ec2.create_volume(Size=20, AvailabilityZone=zones[0])["VolumeId"]
+            snapshot = ec2.create_snapshot(
+                VolumeId=volume,
+                Description="old customer export",
+                TagSpecifications=[
+                    {"ResourceType": "snapshot", "Tags": _tags("customer-export", customers)}
+                ],
+            )["SnapshotId"]
+            ec2.modify_snapshot_attribute(
+                SnapshotId=snapshot,
+                Attribute="createVolumePermission",
+                OperationType="add",
+                GroupNames=["all"],  # shared publicly: a finding
+            )
+
+        autoscaling = fake.client(session, "autoscaling", region)
+        autoscaling.create_launch_configuration(
+            LaunchConfigurationName="shop-web", ImageId="ami-12c6146b", InstanceType="t3.medium"
+        )
+        autoscaling.create_auto_scaling_group(
+            AutoScalingGroupName=f"shop-web-{region}",
+            LaunchConfigurationName="shop-web",
+            MinSize=0,
+            MaxSize=4,
+            DesiredCapacity=0,
+            VPCZoneIdentifier=",".join(subnets),
+            Tags=[{"Key": ASSET_TAG, "Value": web, "PropagateAtLaunch": False}] if web else [],
+        )
+
+        rds = fake.client(session, "rds", region)
+        rds.create_db_instance(
+            DBInstanceIdentifier=f"customer-db-{region}",
+            DBInstanceClass="db.t3.medium",
+            Engine="postgres",
+            MasterUsername="shop",
+            MasterUserPassword="not-a-real-pass",
+            AllocatedStorage=100,
+            StorageEncrypted=region == primary,
+            MultiAZ=region == primary,
+            PubliclyAccessible=region != primary,
+            BackupRetentionPeriod=7 if region == primary else 0,
+            Tags=_tags(f"customer-db-{region}", customers),
+        )
+
+        dynamodb = fake.client(session, "dynamodb", region)
+        for table, asset, pitr in (("orders", sessions, True), ("sessions", sessions, False)):
+            dynamodb.create_table(
+                TableName=f"{table}-{region}",
+                KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                BillingMode="PAY_PER_REQUEST",
+                Tags=[{"Key": ASSET_TAG, "Value": asset}] if asset else [],
+                **({"SSESpecification": {"Enabled": True, "SSEType": "KMS"}} if pitr else {}),
+            )
+            if pitr:
+                dynamodb.update_continuous_backups(
+                    TableName=f"{table}-{region}",
+                    PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+                )
+
+        sqs = fake.client(session, "sqs", region)
+        sqs.create_queue(
+            QueueName=f"order-events-{region}",
+            Attributes={"KmsMasterKeyId": "alias/aws/sqs"},
+            tags={ASSET_TAG: queue} if queue else {},
+        )
+        open_queue = sqs.create_queue(QueueName=f"webhooks-{region}")["QueueUrl"]
+        sqs.set_queue_attributes(
+            QueueUrl=open_queue,
+            Attributes={
+                "Policy": _policy(
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "sqs:SendMessage",
+                        "Resource": "*",
+                    }
+                )
+            },
+        )
+
+        glacier = fake.client(session, "glacier", region)
+        # Untagged (moto has no vault tags): the demo links vaults by an ARN rule instead.
+        glacier.create_vault(vaultName=f"archive-{region}")
+
+    # Primary region only: mail, EMR, Beanstalk.
+    ses = fake.client(session, "sesv2", primary)
+    for address in ("shop.example.com", "noreply@shop.example.com"):
+        ses.create_email_identity(
+            EmailIdentity=address, Tags=[{"Key": ASSET_TAG, "Value": mail}] if mail else []
+        )
+    ses.create_email_identity_policy(  # anyone may send as the shop: a finding
+        EmailIdentity="shop.example.com",
+        PolicyName="partners-send",
+        Policy=_policy(
+            {"Effect": "Allow", "Principal": "*", "Action": "ses:SendEmail", "Resource": "*"}
+        ),
+    )
+
+    emr = fake.client(session, "emr", primary)
+    emr.run_job_flow(
+        Name="sales-analytics",
+        ReleaseLabel="emr-6.15.0",
+        Instances={
+            "MasterInstanceType": "m5.xlarge",
+            "SlaveInstanceType": "m5.xlarge",
+            "InstanceCount": 3,
+            "KeepJobFlowAliveWhenNoSteps": True,
+        },
+        JobFlowRole="EMR_EC2_DefaultRole",
+        ServiceRole="EMR_DefaultRole",
+        Tags=[{"Key": ASSET_TAG, "Value": analytics}] if analytics else [],
+    )
+
+    eb = fake.client(session, "elasticbeanstalk", primary)
+    eb.create_application(ApplicationName="hr-portal")
+    eb.create_environment(
+        ApplicationName="hr-portal",
+        EnvironmentName="hr-portal-prod",
+        SolutionStackName="64bit Amazon Linux 2023 v4.0.0 running Python 3.11",
+        Tags=[{"Key": ASSET_TAG, "Value": hr}] if hr else [],
+    )
+
+    # S3: one bucket per concern, with the usual mistakes on some of them.
+    buckets = [
+        ("shop-assets-public", documents, primary, "public"),
+        ("customer-exports", documents, primary, "hardened"),
+        ("payment-records", documents, primary, "versioned"),
+        ("backup-replica", documents, secondary, "plain"),
+        ("analytics-lake", analytics, primary, "plain"),
+    ]
+    for name, asset, region, posture in buckets:
+        client = fake.client(session, "s3", region)
+        bucket = f"{name}-{account_id}"
+        kwargs = (
+            {}
+            if region == "us-east-1"
+            else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        )
+        client.create_bucket(Bucket=bucket, **kwargs)
+        if asset:
+            client.put_bucket_tagging(
+                Bucket=bucket, Tagging={"TagSet": [{"Key": ASSET_TAG, "Value": asset}]}
+            )
+        if posture == "public":
+            client.put_bucket_policy(Bucket=bucket, Policy=_bucket_policy(bucket, PUBLIC_READ))
+            client.put_bucket_acl(Bucket=bucket, ACL="public-read")
+        if posture in ("hardened", "versioned"):
+            client.put_bucket_versioning(
+                Bucket=bucket, VersioningConfiguration={"Status": "Enabled"}
+            )
+            client.put_bucket_encryption(
+                Bucket=bucket,
+                ServerSideEncryptionConfiguration={
+                    "Rules": [
+                        {
+                            "ApplyServerSideEncryptionByDefault": {
+                                "SSEAlgorithm": "aws:kms",
+                                "KMSMasterKeyID": "alias/aws/s3",
+                            }
+                        }
+                    ]
+                },
+            )
+            client.put_public_access_block(
+                Bucket=bucket,
+                PublicAccessBlockConfiguration={
+                    "BlockPublicAcls": True,
+                    "IgnorePublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "RestrictPublicBuckets": True,
+                },
+            )
+        if posture == "hardened":
+            client.put_bucket_policy(Bucket=bucket, Policy=_bucket_policy(bucket, DENY_INSECURE))
+
+    # IAM: people and machines, some of them careless.
+    iam = fake.client(session, "iam")
+    iam.create_group(GroupName="developers")
+    developer_policy = iam.create_policy(
+        PolicyName="developer-read",
+        PolicyDocument=_policy(
+            {"Effect": "Allow", "Action": ["ec2:Describe*", "s3:Get*", "s3:List*"], "Resource": "*"}
+        ),
+    )["Policy"]["Arn"]
+    iam.attach_group_policy(GroupName="developers", PolicyArn=developer_policy)
+    admin_policy = iam.create_policy(
+        PolicyName="break-glass-admin",
+        PolicyDocument=_policy({"Effect": "Allow", "Action": "*", "Resource": "*"}),
+    )["Policy"]["Arn"]
+    for user, console, mfa, direct in (
+        ("alice", True, True, False),
+        ("bob", True, False, False),
+        ("ci-deployer", False, False, True),
+    ):
+        iam.create_user(
+            UserName=user, Tags=[{"Key": ASSET_TAG, "Value": identity}] if identity else []
+        )
+        iam.add_user_to_group(GroupName="developers", UserName=user)
+        if console:
+            iam.create_login_profile(UserName=user, Password="Demo-Password-123!")
+        if mfa:
+            serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=user)["VirtualMFADevice"][
+                "SerialNumber"
+            ]
+            iam.enable_mfa_device(
+                UserName=user,
+                SerialNumber=serial,
+                AuthenticationCode1="123456",
+                AuthenticationCode2="654321",
+            )
+        if direct:
+            iam.attach_user_policy(UserName=user, PolicyArn=admin_policy)
+            iam.create_access_key(UserName=user)
+    iam.create_role(
+        RoleName="partner-support",
+        AssumeRolePolicyDocument=_policy(
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
+                "Action": "sts:AssumeRole",  # another account, no ExternalId or MFA: a finding
+            }
+        ),
+    )
+    iam.update_account_password_policy(MinimumPasswordLength=8, RequireSymbols=False)
+
+
+def seed_bulk(fake: FakeAws, *, account_id: str, regions: list[str], total: int) -> dict:
+    """About `total` cheap-to-create resources spread over `regions`, for the benchmark:
+    a mostly-EC2 estate (instances, security groups, volumes, subnets) with 1% each of
+    queues, tables, buckets and users, whose collectors make per-resource calls.
+    Returns the number created per resource type."""
+    session = fake.account_session(account_id)
+    created: dict[str, int] = {}
+    for region in regions:
+        for kind, number in _seed_bulk_region(fake, session, region, total // len(regions)):
+            created[kind] = created.get(kind, 0) + number
+    return created
+
+
+def _seed_bulk_region(fake: FakeAws, session, region: str, count: int) -> list[tuple[str, int]]:
+    ec2 = fake.client(session, "ec2", region)
+    sqs = fake.client(session, "sqs", region)
+    dynamodb = fake.client(session, "dynamodb", region)
+    s3 = fake.client(session, "s3", region)
+    iam = fake.client(session, "iam", region)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    detail = max(count // 100, 1)
+    instances = count * 50 // 100
+    groups = count * 20 // 100
+    volumes = count * 15 // 100
+    subnets = count - instances - groups - volumes - 4 * detail
+    zone = f"{region}a"
+    for start in range(0, instances, 500):
+        batch = min(500, instances - start)
+        ec2.run_instances(
+            ImageId="ami-12c6146b", MinCount=batch, MaxCount=batch, InstanceType="t3.micro"
+        )
+    location = (
+        {}
+        if region == "us-east-1"
+        else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    )
+
+    def create(index: int) -> None:
+        if index < groups:
+            ec2.create_security_group(GroupName=f"bench-{index}", Description="b", VpcId=vpc)
+            return
+        index -= groups
+        if index < volumes:
+            ec2.create_volume(Size=1, AvailabilityZone=zone)
+            return
+        index -= volumes
+        if index < subnets:
+            cidr = f"10.0.{index // 16}.{(index % 16) * 16}/28"
+            ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=zone)
+            return
+        kind, n = divmod(index - subnets, detail)
+        if kind == 0:
+            sqs.create_queue(QueueName=f"bench-{n}")
+        elif kind == 1:
+            dynamodb.create_table(
+                TableName=f"bench-{n}",
+                KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                BillingMode="PAY_PER_REQUEST",
+            )
+        elif kind == 2:
+            s3.create_bucket(Bucket=f"bench-{region}-{n}", **location)
+        else:
+            iam.create_user(UserName=f"bench-{region}-{n}")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(create, range(groups + volumes + subnets + 4 * detail)))
+    return [
+        ("instance", instances),
+        ("security-group", groups),
+        ("volume", volumes),
+        ("subnet", subnets),
+        ("queue", detail),
+        ("table", detail),
+        ("bucket", detail),
+        ("user", detail),
+    ]

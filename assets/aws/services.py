@@ -1,0 +1,505 @@
+"""Every write of the AWS connector: accounts, sync runs and their partitions.
+
+A sync of one account is a `SyncRun` fanned out into one partition per (region,
+service), each collected by its own Celery task and applied in its own transaction:
+
+1. `aws_account_sync` queues a run (at most one active run per account: a database
+   constraint, so two concurrent requests get the same run);
+2. `sync_run_start` resolves the regions and creates the partitions;
+3. `sync_partition_collect` fetches one partition from AWS (no transaction open while
+   it waits on the network) and then either applies it or records its failure;
+4. the partition that completes the count finishes the run (the join), in the same
+   transaction as its own result.
+
+Idempotency: a partition is applied at most once (its row is locked and re-checked
+before writing), so a task delivered twice, or re-run after its worker died, changes
+nothing twice. Resources are upserted by (account, ARN), so nothing is duplicated, and
+only a *succeeded* partition marks resources gone: a failed one leaves them alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from assets.aws import fetch
+from assets.aws.collectors import COLLECTORS, partitions_for
+from assets.aws.links import apply_links
+from assets.catalogue import sync_catalogue
+from assets.findings.tasks import evaluate_after_sync
+from assets.models import (
+    AwsAccount,
+    AwsResource,
+    AwsService,
+    SyncPartition,
+    SyncRun,
+)
+from assets.models.aws import (
+    ACTIVE_SYNC_STATUSES,
+    ConnectionStatus,
+    PartitionStatus,
+    SyncStatus,
+    SyncTrigger,
+)
+from isms import audit
+from isms.models.audit import AuditAction
+
+logger = logging.getLogger(__name__)
+
+ACCOUNT_FIELDS = (
+    "name",
+    "account_id",
+    "role_arn",
+    "regions",
+    "environment",
+    "strategy",
+    "enabled",
+    "sync_interval_minutes",
+)
+UPSERT_BATCH = 1000
+
+
+def _enqueue(task, *args) -> None:
+    """Send `task` once the current transaction commits (never before: the worker
+    must find the rows the task names)."""
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+# --- Accounts ----------------------------------------------------------------------------
+
+
+def aws_account_create(**fields) -> AwsAccount:
+    """Connect an account. Its ExternalId is generated here and never chosen by a user."""
+    unknown = set(fields) - set(ACCOUNT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        account = AwsAccount(**fields)
+        account.regions = sorted(set(account.regions or []))
+        account.full_clean()
+        account.save()
+        audit.record_created(account)
+    return account
+
+
+def aws_account_update(*, account: AwsAccount, **fields) -> AwsAccount:
+    """Change an account's connection or schedule (never its ExternalId)."""
+    unknown = set(fields) - set(ACCOUNT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        before = audit.snapshot(account)
+        for name, value in fields.items():
+            setattr(account, name, value)
+        account.regions = sorted(set(account.regions or []))
+        account.full_clean()
+        if {"role_arn", "account_id"} & set(fields) and (
+            before["role_arn"] != account.role_arn or before["account_id"] != account.account_id
+        ):
+            account.connection_status = ConnectionStatus.UNTESTED
+            account.connection_message = ""
+        account.save()
+        audit.record_change(account, before)
+    return account
+
+
+def aws_account_delete(*, account: AwsAccount) -> None:
+    """Disconnect an account and forget its resources (links included)."""
+    with transaction.atomic():
+        audit.record_deleted(account, message="Account disconnected; its resources forgotten.")
+        account.delete()
+
+
+def aws_account_test_connection(*, account: AwsAccount) -> AwsAccount:
+    """Assume the account's role and call sts:GetCallerIdentity; store the outcome."""
+    try:
+        identity = fetch.test_connection(role_arn=account.role_arn, external_id=account.external_id)
+    except fetch.AwsError as error:
+        status = ConnectionStatus.FAILED
+        message = f"{error.code}: {error.message}" + (f" — {error.hint}" if error.hint else "")
+    else:
+        if identity["account"] != account.account_id:
+            status = ConnectionStatus.FAILED
+            message = (
+                f"The role answered as account {identity['account']}, not {account.account_id}: "
+                "check the role ARN."
+            )
+        else:
+            status = ConnectionStatus.OK
+            message = f"Connected as {identity['arn']}."
+    with transaction.atomic():
+        before = audit.snapshot(account)
+        account.connection_status = status
+        account.connection_message = message
+        account.connection_checked_at = timezone.now()
+        account.save(
+            update_fields=["connection_status", "connection_message", "connection_checked_at"]
+        )
+        audit.record_change(account, before, message="Connection tested.")
+    return account
+
+
+def aws_account_discover_regions(*, account: AwsAccount) -> list[str]:
+    """Set the account's regions to those enabled for it (ec2:DescribeRegions).
+
+    Raises ValidationError with AWS's error code when the call fails.
+    """
+    try:
+        regions = fetch.discover_regions(role_arn=account.role_arn, external_id=account.external_id)
+    except fetch.AwsError as error:
+        raise ValidationError(f"{error.code}: {error.message} {error.hint}".strip()) from error
+    aws_account_update(account=account, regions=regions)
+    return regions
+
+
+# --- Runs ---------------------------------------------------------------------------------
+
+
+def aws_account_sync(
+    *, account: AwsAccount, trigger: str = SyncTrigger.MANUAL, requested_by=None
+) -> tuple[SyncRun, bool]:
+    """Queue a sync of `account`; returns (run, created).
+
+    One sync per account at a time: while a run is queued or running, asking again
+    returns that run (created=False). Disabled accounts never sync.
+    """
+    if not account.enabled:
+        raise ValidationError("This account is disabled: enable it to sync.")
+    try:
+        with transaction.atomic():
+            # Serialise requests for this account (PostgreSQL row lock; SQLite's
+            # IMMEDIATE transactions serialise writers already).
+            AwsAccount.objects.select_for_update().filter(pk=account.pk).first()
+            active = account.sync_runs.filter(status__in=ACTIVE_SYNC_STATUSES).first()
+            if active is not None:
+                return active, False
+            run = SyncRun.objects.create(
+                account=account, trigger=trigger, requested_by=requested_by
+            )
+            AwsAccount.objects.filter(pk=account.pk).update(last_sync_started_at=run.created_at)
+            audit.record(run, AuditAction.SYNC, message=f"{run.get_trigger_display()} sync queued.")
+            from assets import tasks
+
+            _enqueue(tasks.aws_sync_run_start, run.pk)
+            return run, True
+    except IntegrityError:
+        # Another request won the race between our check and our insert.
+        active = account.sync_runs.filter(status__in=ACTIVE_SYNC_STATUSES).first()
+        if active is None:
+            raise
+        return active, False
+
+
+def sync_run_start(*, run_id: int) -> list[int]:
+    """Resolve the run's regions, create its partitions and queue them; returns the ids
+    of the partitions queued. Safe to run again (after a worker died): existing
+    partitions are kept and only unfinished ones are queued again."""
+    run = SyncRun.objects.select_related("account").get(pk=run_id)
+    if not run.is_active:
+        return []
+    account = run.account
+    regions = run.regions or account.regions
+    if not regions:
+        try:
+            regions = fetch.discover_regions(
+                role_arn=account.role_arn, external_id=account.external_id
+            )
+        except fetch.AwsError as error:
+            sync_run_fail(run_id=run.pk, code=error.code, message=error.message, hint=error.hint)
+            return []
+    else:
+        # Fail fast, and once, when the role cannot be assumed at all.
+        try:
+            fetch.open_session(role_arn=account.role_arn, external_id=account.external_id)
+        except fetch.AwsError as error:
+            sync_run_fail(run_id=run.pk, code=error.code, message=error.message, hint=error.hint)
+            return []
+    from assets import tasks
+
+    with transaction.atomic():
+        run = SyncRun.objects.select_for_update().get(pk=run_id)
+        if not run.is_active:
+            return []
+        for region, service in partitions_for(regions):
+            SyncPartition.objects.get_or_create(run=run, region=region, service=service)
+        pending = list(
+            run.partitions.filter(status=PartitionStatus.QUEUED).values_list("pk", flat=True)
+        )
+        now = timezone.now()
+        run.status = SyncStatus.RUNNING
+        run.regions = sorted(regions)
+        run.started_at = run.started_at or now
+        run.progress_at = now
+        run.partitions_total = run.partitions.count()
+        run.save(
+            update_fields=["status", "regions", "started_at", "progress_at", "partitions_total"]
+        )
+        for partition_id in pending:
+            _enqueue(tasks.aws_sync_partition, partition_id)
+    return pending
+
+
+def sync_run_fail(*, run_id: int, code: str, message: str, hint: str = "") -> None:
+    """Fail the whole run (the role could not be assumed, or it stalled). Changes
+    nothing else: no resource is marked gone."""
+    with transaction.atomic():
+        run = SyncRun.objects.select_for_update().get(pk=run_id)
+        if not run.is_active:
+            return
+        now = timezone.now()
+        run.status = SyncStatus.FAILED
+        run.error_code = code[:100]
+        run.error_message = f"{message} {hint}".strip()
+        run.finished_at = now
+        run.progress_at = now
+        run.save(
+            update_fields=["status", "error_code", "error_message", "finished_at", "progress_at"]
+        )
+        run.partitions.filter(status=PartitionStatus.QUEUED).update(
+            status=PartitionStatus.FAILED, error_code="NotRun", finished_at=now
+        )
+        audit.record(run, AuditAction.SYNC, message=f"Sync failed: {code}.")
+
+
+def sync_partition_collect(*, partition_id: int) -> None:
+    """Fetch one partition from AWS and apply the result (or record why it failed).
+
+    Does nothing when the partition is already finished or its run is over, so a
+    redelivered task is harmless.
+    """
+    partition = SyncPartition.objects.select_related("run__account").get(pk=partition_id)
+    run = partition.run
+    if partition.status != PartitionStatus.QUEUED or not run.is_active:
+        return
+    SyncPartition.objects.filter(pk=partition.pk).update(
+        attempts=F("attempts") + 1, started_at=timezone.now()
+    )
+    account = run.account
+    try:
+        result = fetch.fetch_partition(
+            account_id=account.account_id,
+            role_arn=account.role_arn,
+            external_id=account.external_id,
+            region=partition.region,
+            service=partition.service,
+        )
+    except fetch.AwsError as error:
+        sync_partition_record_failure(partition_id=partition.pk, error=error)
+        return
+    sync_partition_apply(partition_id=partition.pk, result=result)
+
+
+def _services_by_code() -> dict[str, AwsService]:
+    services = {s.code: s for s in AwsService.objects.filter(code__in=COLLECTORS)}
+    if len(services) < len(COLLECTORS):  # a fresh or flushed database
+        sync_catalogue(AwsService)
+        services = {s.code: s for s in AwsService.objects.filter(code__in=COLLECTORS)}
+    return services
+
+
+def sync_partition_apply(*, partition_id: int, result: fetch.PartitionFetch) -> None:
+    """Upsert what one partition's successful fetch saw, mark gone what it did not see,
+    re-apply the tag and rule links of its resources, and finish the run if this was
+    its last partition. One transaction."""
+    with transaction.atomic():
+        partition = SyncPartition.objects.select_for_update().get(pk=partition_id)
+        run = SyncRun.objects.select_for_update().select_related("account").get(pk=partition.run_id)
+        if partition.status != PartitionStatus.QUEUED or not run.is_active:
+            return  # applied already (a redelivered task), or the run was reaped
+        account = run.account
+        service = _services_by_code()[partition.service]
+        now = timezone.now()
+        scope = AwsResource.objects.filter(
+            account=account, partition_region=partition.region, service=service
+        )
+        known = {arn: (pk, gone) for pk, arn, gone in scope.values_list("pk", "arn", "gone_since")}
+        seen = {r.arn for r in result.resources}
+
+        rows = [
+            AwsResource(
+                account=account,
+                arn=r.arn,
+                service=service,
+                resource_type=r.resource_type[:60],
+                region=r.region[:30],
+                partition_region=partition.region,
+                name=(r.name or "")[:512],
+                tags=r.tags,
+                configuration=r.configuration,
+                first_seen=now,
+                last_seen=now,
+                gone_since=None,
+                last_run=run,
+            )
+            for r in result.resources
+        ]
+        AwsResource.objects.bulk_create(
+            rows,
+            batch_size=UPSERT_BATCH,
+            update_conflicts=True,
+            unique_fields=["account", "arn"],
+            update_fields=[
+                "service",
+                "partition_region",
+                "resource_type",
+                "region",
+                "name",
+                "tags",
+                "configuration",
+                "last_seen",
+                "gone_since",
+                "last_run",
+            ],
+        )
+        new_arns = sorted(seen - known.keys())
+        returned_pks = [known[arn][0] for arn in seen & known.keys() if known[arn][1] is not None]
+        gone_pks = [pk for arn, (pk, gone) in known.items() if gone is None and arn not in seen]
+        for batch in _batches(gone_pks):
+            AwsResource.objects.filter(pk__in=batch).update(gone_since=now)
+        if gone_pks:
+            audit.record_many(
+                _in_batches(scope, gone_pks),
+                AuditAction.SYNC,
+                changes_for=lambda r: {"gone_since": [None, now.isoformat()]},
+                message=f"Gone from AWS (sync #{run.pk}).",
+            )
+        if returned_pks:
+            audit.record_many(
+                _in_batches(scope, returned_pks),
+                AuditAction.SYNC,
+                changes_for=lambda r: {"gone_since": ["(gone)", None]},
+                message=f"Back in AWS (sync #{run.pk}).",
+            )
+        if new_arns:
+            new = [
+                r
+                for batch in _batches(new_arns)
+                for r in scope.filter(arn__in=batch).only("pk", "name", "arn")
+            ]
+            audit.record_many(new, AuditAction.CREATE, message=f"Found in AWS (sync #{run.pk}).")
+        apply_links(scope.filter(gone_since__isnull=True))
+
+        partition.status = PartitionStatus.SUCCEEDED
+        partition.finished_at = now
+        partition.seen = len(seen)
+        partition.created = len(new_arns)
+        partition.returned = len(returned_pks)
+        partition.updated = len(seen) - len(new_arns)
+        partition.gone = len(gone_pks)
+        partition.api_calls = dict(result.api_calls)
+        partition.save()
+        _partition_done(run, partition, now)
+
+
+def _batches(items, size: int = UPSERT_BATCH):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _in_batches(queryset, pks):
+    """The rows of `queryset` with these primary keys, fetched a batch at a time."""
+    return [
+        r
+        for batch in _batches(pks)
+        for r in queryset.filter(pk__in=batch).only("pk", "name", "arn")
+    ]
+
+
+def sync_partition_record_failure(*, partition_id: int, error: fetch.AwsError) -> None:
+    """Record why a partition could not be fetched. Marks nothing gone."""
+    with transaction.atomic():
+        partition = SyncPartition.objects.select_for_update().get(pk=partition_id)
+        run = SyncRun.objects.select_for_update().get(pk=partition.run_id)
+        if partition.status != PartitionStatus.QUEUED or not run.is_active:
+            return
+        now = timezone.now()
+        partition.status = PartitionStatus.FAILED
+        partition.finished_at = now
+        partition.error_code = error.code[:100]
+        partition.error_message = error.message
+        partition.error_hint = error.hint
+        partition.save()
+        _partition_done(run, partition, now)
+
+
+def _partition_done(run: SyncRun, partition: SyncPartition, now) -> None:
+    """Count a finished partition on its (locked) run; the last one finishes the run."""
+    counts = dict(run.counts)
+    entry = counts.setdefault(partition.service, {})
+    for key in ("seen", "created", "updated", "gone", "returned"):
+        entry[key] = entry.get(key, 0) + getattr(partition, key)
+    if partition.status == PartitionStatus.FAILED:
+        entry["failed"] = entry.get("failed", 0) + 1
+    run.counts = counts
+    run.partitions_done = run.partitions.exclude(status=PartitionStatus.QUEUED).count()
+    run.progress_at = now
+    fields = ["counts", "partitions_done", "progress_at"]
+    if run.partitions_done >= run.partitions_total:
+        failed = run.partitions.filter(status=PartitionStatus.FAILED).count()
+        if failed == 0:
+            run.status = SyncStatus.SUCCEEDED
+        elif failed < run.partitions_total:
+            run.status = SyncStatus.PARTIAL
+        else:
+            run.status = SyncStatus.FAILED
+            first = run.partitions.filter(status=PartitionStatus.FAILED).first()
+            run.error_code = first.error_code
+            run.error_message = f"{first.error_message} {first.error_hint}".strip()
+            fields += ["error_code", "error_message"]
+        run.finished_at = now
+        fields += ["status", "finished_at"]
+        audit.record(
+            run,
+            AuditAction.SYNC,
+            message=f"Sync {run.get_status_display().lower()}: "
+            f"{run.partitions_total - failed} of {run.partitions_total} partitions collected.",
+        )
+        # The security checks (assets/findings/) run on the estate once this commits.
+        evaluate_after_sync(run_id=run.pk)
+    run.save(update_fields=fields)
+
+
+def sync_runs_reap_stale(*, now=None) -> list[int]:
+    """Fail the runs that made no progress for AWS_SYNC_STALE_AFTER seconds (their
+    worker died, or the broker lost their tasks); returns their ids. What their finished
+    partitions applied is kept; nothing is marked gone for the others."""
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=settings.AWS_SYNC_STALE_AFTER)
+    stale = [
+        run.pk
+        for run in SyncRun.objects.filter(status__in=ACTIVE_SYNC_STATUSES)
+        if (run.progress_at or run.created_at) < limit
+    ]
+    minutes = settings.AWS_SYNC_STALE_AFTER // 60
+    for run_id in stale:
+        sync_run_fail(
+            run_id=run_id,
+            code="Stalled",
+            message=f"No progress for {minutes} minutes: the worker probably stopped.",
+            hint="Partitions already collected are kept; start a new sync.",
+        )
+    return stale
+
+
+def aws_accounts_sync_due(*, now=None) -> list[int]:
+    """Queue a scheduled sync of every enabled account whose interval has elapsed;
+    returns the ids of the runs queued. Disabled accounts never sync."""
+    now = now or timezone.now()
+    queued = []
+    for account in AwsAccount.objects.filter(enabled=True):
+        due = account.last_sync_started_at is None or (
+            account.last_sync_started_at + timedelta(minutes=account.sync_interval_minutes) <= now
+        )
+        if not due:
+            continue
+        run, created = aws_account_sync(account=account, trigger=SyncTrigger.SCHEDULED)
+        if created:
+            queued.append(run.pk)
+    return queued

@@ -1,0 +1,133 @@
+"""boto3 sessions for one connected AWS account.
+
+No long-lived AWS key is ever stored by the ISMS manager: the worker's own credential
+chain (instance profile, task role, environment, ~/.aws) calls `sts:AssumeRole` on the
+account's read-only role, passing the account's ExternalId (the "confused deputy"
+guard). The assumed credentials are *refreshable*: botocore renews them shortly before
+they expire, so a sync longer than the session duration keeps working.
+
+Every client uses botocore's `standard` retry mode (exponential backoff with jitter on
+throttling and transient errors) and `settings.AWS_ENDPOINT_URL`, which points at a
+local fake AWS (moto) in the demo, the tests and the benchmark, and is unset for AWS.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import boto3
+import botocore.session
+from botocore.config import Config
+from botocore.credentials import RefreshableCredentials
+from django.conf import settings
+
+ROLE_SESSION_NAME = "isms-manager-sync"
+SESSION_DURATION_SECONDS = 3600
+# The region that global services (IAM, STS, the S3 bucket list) are called in.
+HOME_REGION = "us-east-1"
+
+# One botocore loader for the whole process: every new session would otherwise parse
+# the service models from disk again (~100 ms a client), once per partition task.
+_loader_lock = threading.Lock()
+_shared_loader = None
+
+
+def client_config() -> Config:
+    """The botocore configuration every client of the connector uses."""
+    return Config(
+        retries={"mode": "standard", "max_attempts": settings.AWS_MAX_ATTEMPTS},
+        max_pool_connections=max(10, settings.AWS_SYNC_THREADS * 2),
+        connect_timeout=settings.AWS_CONNECT_TIMEOUT,
+        read_timeout=settings.AWS_READ_TIMEOUT,
+        user_agent_extra="isms-manager",
+    )
+
+
+def _botocore_session() -> botocore.session.Session:
+    global _shared_loader
+    session = botocore.session.get_session()
+    with _loader_lock:
+        if _shared_loader is None:
+            _shared_loader = session.get_component("data_loader")
+        else:
+            session.register_component("data_loader", _shared_loader)
+    return session
+
+
+def worker_session() -> boto3.Session:
+    """The worker's own identity: the default credential chain, nothing stored."""
+    return boto3.Session(botocore_session=_botocore_session())
+
+
+def assume_role_session(*, role_arn: str, external_id: str) -> boto3.Session:
+    """A session acting as `role_arn`, with credentials that renew themselves.
+
+    Raises botocore's ClientError (e.g. AccessDenied) when the worker cannot assume the
+    role; the caller records the error code on the sync run.
+    """
+    sts = worker_session().client(
+        "sts",
+        region_name=HOME_REGION,
+        endpoint_url=settings.AWS_ENDPOINT_URL,
+        config=client_config(),
+    )
+
+    def refresh() -> dict:
+        credentials = sts.assume_role(
+            RoleArn=role_arn,
+            RoleSessionName=ROLE_SESSION_NAME,
+            ExternalId=external_id,
+            DurationSeconds=SESSION_DURATION_SECONDS,
+        )["Credentials"]
+        return {
+            "access_key": credentials["AccessKeyId"],
+            "secret_key": credentials["SecretAccessKey"],
+            "token": credentials["SessionToken"],
+            "expiry_time": credentials["Expiration"].isoformat(),
+        }
+
+    credentials = RefreshableCredentials.create_from_metadata(
+        metadata=refresh(), refresh_using=refresh, method="sts-assume-role"
+    )
+    botocore_session = _botocore_session()
+    botocore_session._credentials = credentials  # the documented way to inject them
+    return boto3.Session(botocore_session=botocore_session)
+
+
+def make_client(session: boto3.Session, service_name: str, region: str):
+    """A client of `service_name` in `region`, configured like every other."""
+    client = session.client(
+        service_name,
+        region_name=region,
+        endpoint_url=settings.AWS_ENDPOINT_URL,
+        config=client_config(),
+    )
+    if service_name == "s3control" and settings.AWS_ENDPOINT_URL:
+        client.meta.events.register("before-sign.s3-control.*", _drop_account_host_label)
+    return client
+
+
+def _drop_account_host_label(request, **kwargs):
+    """S3 Control calls go to <account id>.<endpoint>. A local endpoint (AWS_ENDPOINT_URL)
+    has no such DNS names, so send them to the endpoint itself: the account id travels
+    in the x-amz-account-id header as well, which is what a local fake AWS reads."""
+    account = request.headers.get("x-amz-account-id")
+    if account:
+        request.url = request.url.replace(f"://{account}.", "://", 1)
+
+
+def caller_identity(session: boto3.Session) -> dict:
+    """`sts:GetCallerIdentity` through `session`: the account and ARN it acts as."""
+    identity = make_client(session, "sts", HOME_REGION).get_caller_identity()
+    return {"account": identity["Account"], "arn": identity["Arn"]}
+
+
+def enabled_regions(session: boto3.Session) -> list[str]:
+    """The regions enabled for the account (`ec2:DescribeRegions`)."""
+    regions = make_client(session, "ec2", HOME_REGION).describe_regions()["Regions"]
+    return sorted(region["RegionName"] for region in regions)
+
+
+def known_regions() -> list[str]:
+    """Every region botocore knows for EC2 (to validate what a user types)."""
+    return sorted(boto3.Session().get_available_regions("ec2"))

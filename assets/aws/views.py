@@ -1,0 +1,390 @@
+"""Pages of the AWS connector: accounts, sync runs (with live progress), resources and
+link rules. Thin: check the permission, validate with a form, call a service, render.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from assets import permissions as asset_perms
+from assets.aws import cloudformation, links, selectors, services
+from assets.aws.filters import (
+    AwsAccountFilterSet,
+    AwsLinkRuleFilterSet,
+    AwsResourceFilterSet,
+    SyncRunFilterSet,
+)
+from assets.aws.forms import AssetLinkForm, AwsAccountForm, AwsLinkRuleForm, ResourceLinkForm
+from assets.models import (
+    Asset,
+    AwsAccount,
+    AwsLinkRule,
+    AwsResource,
+    SyncRun,
+)
+from isms import audit
+from isms.exports import csv_response
+from isms.models.audit import AuditAction
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def _form_errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- Accounts ------------------------------------------------------------------------------
+
+
+@permission_required("assets.view_awsaccount", raise_exception=True)
+def account_list(request):
+    """Connected accounts with their connection state and last sync."""
+    last_run = SyncRun.objects.filter(account=OuterRef("pk")).order_by("-created_at", "-id")
+    queryset = AwsAccount.objects.annotate(
+        last_run_status=Subquery(last_run.values("status")[:1]),
+        last_run_at=Subquery(last_run.values("created_at")[:1]),
+        live_resources=Count("resources", filter=Q(resources__gone_since__isnull=True)),
+    ).order_by("name")
+    filterset = AwsAccountFilterSet(request.GET, queryset=queryset)
+    page, query = _page(request, filterset.qs)
+    return render(
+        request,
+        "assets/aws/account_list.html",
+        {"filterset": filterset, "page": page, "query": query},
+    )
+
+
+@permission_required("assets.add_awsaccount", raise_exception=True)
+def account_create(request):
+    form = AwsAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.aws_account_create(**form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _form_errors(exc))
+        else:
+            messages.success(
+                request,
+                "Account connected. Create its role with the CloudFormation template, "
+                "then test the connection.",
+            )
+            return redirect(account)
+    return render(request, "assets/aws/account_form.html", {"form": form, "account": None})
+
+
+@permission_required("assets.change_awsaccount", raise_exception=True)
+def account_edit(request, pk):
+    account = get_object_or_404(AwsAccount, pk=pk)
+    # The form validates a copy: `account` stays as stored, for the audit trail's "before".
+    form = AwsAccountForm(request.POST or None, instance=AwsAccount.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.aws_account_update(account=account, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _form_errors(exc))
+        else:
+            messages.success(request, "Account saved.")
+            return redirect(account)
+    return render(request, "assets/aws/account_form.html", {"form": form, "account": account})
+
+
+@permission_required("assets.view_awsaccount", raise_exception=True)
+def account_detail(request, pk):
+    account = get_object_or_404(AwsAccount, pk=pk)
+    runs = account.sync_runs.select_related("requested_by")[:10]
+    by_service = (
+        account.resources.live()
+        .values("service__code", "service__name", "service__layer")
+        .annotate(count=Count("id"))
+        .order_by("service__name")
+    )
+    return render(
+        request,
+        "assets/aws/account_detail.html",
+        {
+            "account": account,
+            "runs": runs,
+            "last_run": runs[0] if runs else None,
+            "by_service": by_service,
+            "gone": account.resources.filter(gone_since__isnull=False).count(),
+            "content_type": ContentType.objects.get_for_model(AwsAccount),
+        },
+    )
+
+
+@permission_required("assets.change_awsaccount", raise_exception=True)
+@require_POST
+def account_test(request, pk):
+    """Assume the role and ask STS who we are; the outcome shows on the account page."""
+    account = get_object_or_404(AwsAccount, pk=pk)
+    services.aws_account_test_connection(account=account)
+    level = messages.SUCCESS if account.connection_status == "ok" else messages.ERROR
+    messages.add_message(request, level, account.connection_message)
+    return redirect(account)
+
+
+@permission_required("assets.add_syncrun", raise_exception=True)
+@require_POST
+def account_sync(request, pk):
+    """Start a sync (or join the one running) and show its live progress."""
+    account = get_object_or_404(AwsAccount, pk=pk)
+    try:
+        run, created = services.aws_account_sync(account=account, requested_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _form_errors(exc))
+        return redirect(account)
+    if not created:
+        messages.info(request, "A sync of this account is already under way: here it is.")
+    return redirect(run)
+
+
+@permission_required("assets.view_awsaccount", raise_exception=True)
+def account_template(request, pk):
+    """The CloudFormation template creating this account's read-only role."""
+    account = get_object_or_404(AwsAccount, pk=pk)
+    audit.record(account, AuditAction.DOWNLOAD, message="Role template downloaded.")
+    response = HttpResponse(cloudformation.role_template(account), content_type="application/json")
+    response["Content-Disposition"] = (
+        f'attachment; filename="isms-reader-role-{account.account_id}.json"'
+    )
+    return response
+
+
+# --- Sync runs -------------------------------------------------------------------------------
+
+
+@permission_required("assets.view_syncrun", raise_exception=True)
+def sync_run_list(request):
+    """Sync history, with errors."""
+    filterset = SyncRunFilterSet(
+        request.GET, queryset=SyncRun.objects.select_related("account", "requested_by")
+    )
+    page, query = _page(request, filterset.qs)
+    return render(
+        request,
+        "assets/aws/sync_run_list.html",
+        {"filterset": filterset, "page": page, "query": query},
+    )
+
+
+def _run_context(pk):
+    run = get_object_or_404(SyncRun.objects.select_related("account", "requested_by"), pk=pk)
+    return {"run": run, "partitions": run.partitions.all()}
+
+
+@permission_required("assets.view_syncrun", raise_exception=True)
+def sync_run_detail(request, pk):
+    return render(request, "assets/aws/sync_run_detail.html", _run_context(pk))
+
+
+@permission_required("assets.view_syncrun", raise_exception=True)
+def sync_run_progress(request, pk):
+    """The progress fragment the run page polls (htmx) while the run is active."""
+    return render(request, "assets/aws/partials/sync_progress.html", _run_context(pk))
+
+
+# --- Resources -------------------------------------------------------------------------------
+
+
+EXPORT_HEADER = [
+    "arn",
+    "account",
+    "region",
+    "service",
+    "type",
+    "name",
+    "layer",
+    "assets",
+    "first seen",
+    "last seen",
+    "gone since",
+]
+
+
+@permission_required("assets.view_awsresource", raise_exception=True)
+def resource_list(request):
+    """Resources with filters; ?export=csv downloads the filtered list."""
+    queryset = AwsResource.objects.select_related("account", "service").prefetch_related(
+        Prefetch("assets", queryset=Asset.objects.only("pk", "ref", "name"))
+    )
+    filterset = AwsResourceFilterSet(request.GET, queryset=queryset)
+    if request.GET.get("export") == "csv":
+        if not request.user.has_perm("assets.export_asset"):
+            raise PermissionDenied
+        audit.record(
+            None, AuditAction.EXPORT, message=f"AWS resources CSV ({request.GET.urlencode()})"
+        )
+        rows = (
+            [
+                r.arn,
+                r.account.account_id,
+                r.region,
+                r.service.code,
+                r.resource_type,
+                r.name,
+                r.service.layer,
+                " ".join(a.ref for a in r.assets.all()),
+                r.first_seen,
+                r.last_seen,
+                r.gone_since,
+            ]
+            for r in filterset.qs.iterator(chunk_size=2000)
+        )
+        return csv_response("aws-resources.csv", EXPORT_HEADER, rows)
+    page, query = _page(request, filterset.qs)
+    return render(
+        request,
+        "assets/aws/resource_list.html",
+        {"filterset": filterset, "page": page, "query": query},
+    )
+
+
+@permission_required("assets.view_awsresource", raise_exception=True)
+def resource_detail(request, pk):
+    resource = get_object_or_404(
+        AwsResource.objects.select_related("account", "service", "last_run"), pk=pk
+    )
+    resource_links = resource.links.select_related("asset", "rule").order_by("asset__ref")
+    return render(
+        request,
+        "assets/aws/resource_detail.html",
+        {
+            "resource": resource,
+            "links": resource_links,
+            "link_form": ResourceLinkForm(user=request.user),
+            "can_link": request.user.has_perm("assets.add_awsresourcelink")
+            or request.user.owned_assets.exists(),
+            "configuration": {k: v for k, v in resource.configuration.items() if k != "_errors"},
+            "read_errors": resource.configuration.get("_errors", {}),
+            "content_type": ContentType.objects.get_for_model(AwsResource),
+        },
+    )
+
+
+@require_POST
+def resource_link(request, pk):
+    resource = get_object_or_404(AwsResource, pk=pk)
+    form = ResourceLinkForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(resource)
+    asset = form.cleaned_data["asset"]
+    if not selectors.may_link(request.user, asset):
+        raise PermissionDenied
+    links.aws_resource_link(resource=resource, asset=asset)
+    messages.success(request, f"Linked to {asset}.")
+    return redirect(resource)
+
+
+@require_POST
+def resource_unlink(request, pk, asset_pk):
+    resource = get_object_or_404(AwsResource, pk=pk)
+    asset = get_object_or_404(Asset, pk=asset_pk)
+    if not selectors.may_link(request.user, asset):
+        raise PermissionDenied
+    try:
+        links.aws_resource_unlink(resource=resource, asset=asset)
+    except ValidationError as exc:
+        messages.error(request, _form_errors(exc))
+    else:
+        messages.success(request, f"Unlinked from {asset}.")
+    if request.POST.get("next") == "asset":
+        return redirect(asset)
+    return redirect(resource)
+
+
+# --- The asset page's panel ------------------------------------------------------------------
+
+
+def _asset_or_404(request, pk):
+    asset = get_object_or_404(Asset, pk=pk)
+    if not asset_perms.can_view_asset(request.user, asset):
+        raise Http404
+    return asset
+
+
+def _panel(request, asset, form=None):
+    context = selectors.asset_panel(request.user, asset)
+    return render(request, "assets/aws/partials/asset_panel.html", {**context, "form": form})
+
+
+def asset_panel(request, pk):
+    """The live AWS resources of an asset (loaded into the asset page with htmx)."""
+    return _panel(request, _asset_or_404(request, pk))
+
+
+@require_POST
+def asset_link(request, pk):
+    asset = _asset_or_404(request, pk)
+    if not selectors.may_link(request.user, asset):
+        raise PermissionDenied
+    form = AssetLinkForm(request.POST)
+    if form.is_valid():
+        links.aws_resource_link(resource=form.cleaned_data["resource"], asset=asset)
+        form = None
+    if request.htmx:
+        return _panel(request, asset, form)
+    if form is not None:
+        messages.error(request, "Choose a live resource to link.")
+    return redirect(asset)
+
+
+# --- Link rules --------------------------------------------------------------------------
+
+
+@permission_required("assets.view_awslinkrule", raise_exception=True)
+def rule_list(request):
+    filterset = AwsLinkRuleFilterSet(
+        request.GET,
+        queryset=AwsLinkRule.objects.select_related("asset", "account")
+        .annotate(linked=Count("links"))
+        .order_by("name"),
+    )
+    page, query = _page(request, filterset.qs)
+    return render(
+        request, "assets/aws/rule_list.html", {"filterset": filterset, "page": page, "query": query}
+    )
+
+
+@permission_required("assets.add_awslinkrule", raise_exception=True)
+def rule_create(request):
+    form = AwsLinkRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        links.aws_link_rule_create(**form.cleaned_data)
+        messages.success(request, "Rule saved and applied to every live resource.")
+        return redirect("assets:aws_rule_list")
+    return render(request, "assets/aws/rule_form.html", {"form": form, "rule": None})
+
+
+@permission_required("assets.change_awslinkrule", raise_exception=True)
+def rule_edit(request, pk):
+    rule = get_object_or_404(AwsLinkRule, pk=pk)
+    # The form validates a copy: `rule` stays as stored, for the audit trail's "before".
+    form = AwsLinkRuleForm(request.POST or None, instance=AwsLinkRule.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        links.aws_link_rule_update(rule=rule, **form.cleaned_data)
+        messages.success(request, "Rule saved and applied to every live resource.")
+        return redirect("assets:aws_rule_list")
+    return render(request, "assets/aws/rule_form.html", {"form": form, "rule": rule})
+
+
+@permission_required("assets.delete_awslinkrule", raise_exception=True)
+@require_POST
+def rule_delete(request, pk):
+    rule = get_object_or_404(AwsLinkRule, pk=pk)
+    links.aws_link_rule_delete(rule=rule)
+    messages.success(request, "Rule deleted, with the links it made.")
+    return redirect("assets:aws_rule_list")

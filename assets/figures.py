@@ -1,0 +1,30 @@
+"""Key figures the asset inventory contributes to the dashboard."""
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from assets.models import Asset
+
+
+def dashboard_figures(user) -> list[dict]:
+    """Total value at stake (every asset's own value, each counted once), the number of
+    assets and of overdue reviews. Only for users who may read the inventory."""
+    if not user.has_perm("assets.view_asset"):
+        return []
+    today = timezone.localdate()
+    totals = Asset.objects.aggregate(
+        value=Sum("value_usd"),
+        count=Count("id"),
+        overdue=Count("id", filter=Q(next_review_date__lt=today)),
+    )
+    url = reverse("assets:asset_list")
+    return [
+        {"label": "Value at stake", "value": f"${totals['value'] or 0:,.0f}", "url": url},
+        {"label": "Assets", "value": totals["count"], "url": url},
+        {
+            "label": "Asset reviews overdue",
+            "value": totals["overdue"],
+            "url": f"{url}?overdue=true",
+        },
+    ]

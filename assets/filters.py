@@ -1,0 +1,98 @@
+"""Filter sets of the asset inventory: one per model, shared by the list page and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from assets.catalogue import SERVICES
+from assets.choices import AssetCategory, AssetClass, ResponsibilityLayer
+from assets.models import Asset, AwsService
+from isms.models import User
+
+
+class AssetFilterSet(django_filters.FilterSet):
+    """Search, class, category, owner, business unit, AWS service, value ranges, overdue
+    review and sorting; `?ordering=-value_at_stake_usd` sorts by value at stake."""
+
+    q = django_filters.CharFilter(method="search", label="Search")
+    asset_class = django_filters.ChoiceFilter(choices=AssetClass.choices, label="Class")
+    category = django_filters.ChoiceFilter(choices=AssetCategory.choices)
+    owner = django_filters.ModelChoiceFilter(queryset=User.objects.filter(is_active=True))
+    business_unit = django_filters.CharFilter(lookup_expr="iexact", label="Business unit")
+    # Choices from the shipped catalogue, not a query: the list page stays within budget.
+    aws_service = django_filters.ChoiceFilter(
+        field_name="aws_services__code",
+        choices=sorted(((code, name) for code, name, *_ in SERVICES), key=lambda c: c[1]),
+        label="AWS service",
+    )
+    tag = django_filters.CharFilter(method="filter_tag", label="Tag")
+    value_min = django_filters.NumberFilter(
+        field_name="value_usd", lookup_expr="gte", label="Value from ($)"
+    )
+    value_max = django_filters.NumberFilter(
+        field_name="value_usd", lookup_expr="lte", label="Value to ($)"
+    )
+    at_stake_min = django_filters.NumberFilter(
+        field_name="value_at_stake_usd", lookup_expr="gte", label="At stake from ($)"
+    )
+    at_stake_max = django_filters.NumberFilter(
+        field_name="value_at_stake_usd", lookup_expr="lte", label="At stake to ($)"
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Review overdue")
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("ref", "ref"),
+            ("name", "name"),
+            ("asset_class", "asset_class"),
+            ("category", "category"),
+            ("owner__username", "owner"),
+            ("business_unit", "business_unit"),
+            ("value_usd", "value_usd"),
+            ("value_at_stake_usd", "value_at_stake_usd"),
+            ("next_review_date", "next_review_date"),
+        ),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Asset
+        fields = ["asset_class", "category", "owner", "business_unit"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(ref__icontains=value)
+            | Q(name__icontains=value)
+            | Q(description__icontains=value)
+            | Q(business_unit__icontains=value)
+            | Q(location__icontains=value)
+        )
+
+    def filter_tag(self, queryset, name, value):
+        # Tags are a JSON list of strings: match one whole, quoted label.
+        return queryset.filter(tags__icontains=f'"{value.strip().lower()}"')
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        if value:
+            return queryset.filter(next_review_date__lt=today)
+        return queryset.filter(Q(next_review_date__gte=today) | Q(next_review_date__isnull=True))
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        # A stable order for pagination: the chosen sort, then the primary key.
+        order = list(queryset.query.order_by) or ["ref"]
+        if "pk" not in order and "id" not in order:
+            order.append("id")
+        return queryset.order_by(*order)
+
+
+class AwsServiceFilterSet(django_filters.FilterSet):
+    layer = django_filters.ChoiceFilter(choices=ResponsibilityLayer.choices)
+    code = django_filters.CharFilter()
+
+    class Meta:
+        model = AwsService
+        fields = ["layer", "code"]

@@ -1,0 +1,101 @@
+"""API of the security checks: /api/checks/ (the catalogue) and /api/findings/ (with
+mute and unmute actions), filtered as the findings page is."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from assets.aws.checks import CATALOGUE
+from assets.aws.checks.engine import ordered
+from assets.findings import selectors, services
+from assets.findings.api.serializers import CheckSerializer, FindingSerializer, MuteSerializer
+from assets.findings.filters import FindingFilterSet
+from assets.models import Finding
+from isms.api.permissions import RolePermissions
+
+
+def _api_error(exc: DjangoValidationError) -> ValidationError:
+    if hasattr(exc, "error_dict"):
+        return ValidationError(
+            {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+        )
+    return ValidationError({"non_field_errors": exc.messages})
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Check id")
+        ]
+    )
+)
+class CheckViewSet(viewsets.ViewSet):
+    """The catalogue of checks: severity, threat, rationale, remediation, controls."""
+
+    permission_classes = [RolePermissions]
+    required_permissions = ["assets.view_finding"]
+    serializer_class = CheckSerializer
+
+    def list(self, request):
+        return Response(CheckSerializer(ordered(), many=True).data)
+
+    def retrieve(self, request, pk=None):
+        check = CATALOGUE.get(pk)
+        if check is None:
+            raise NotFound(f"No check has the id {pk}.")
+        return Response(CheckSerializer(check).data)
+
+
+class MutePermission(RolePermissions):
+    """Muting and unmuting need the permission to change findings."""
+
+    def has_permission(self, request, view):
+        return bool(
+            request.user
+            and request.user.is_authenticated
+            and request.user.has_perm("assets.change_finding")
+        )
+
+
+class FindingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Findings worst first. Filters: `severity`, `status`, `check`, `service`,
+    `account`, `region`, `asset`, `resource`, `q`. POST .../{id}/mute/ with `reason` and
+    `until` mutes one; POST .../{id}/unmute/ ends the mute."""
+
+    serializer_class = FindingSerializer
+    filterset_class = FindingFilterSet
+    queryset = Finding.objects.all()
+
+    def get_queryset(self):
+        return selectors.findings_for_list(Finding.objects.all())
+
+    @extend_schema(request=MuteSerializer, responses=FindingSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[MutePermission])
+    def mute(self, request, pk=None):
+        finding = self.get_object()
+        data = MuteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            finding = services.finding_mute(
+                finding=finding,
+                reason=data.validated_data["reason"],
+                until=data.validated_data["until"],
+                user=request.user,
+            )
+        except DjangoValidationError as exc:
+            raise _api_error(exc) from exc
+        return Response(FindingSerializer(finding).data)
+
+    @extend_schema(request=None, responses=FindingSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[MutePermission])
+    def unmute(self, request, pk=None):
+        finding = self.get_object()
+        try:
+            finding = services.finding_unmute(finding=finding, user=request.user)
+        except DjangoValidationError as exc:
+            raise _api_error(exc) from exc
+        return Response(FindingSerializer(finding).data)

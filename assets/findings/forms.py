@@ -1,0 +1,25 @@
+"""Forms of the security checks: validation only."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+
+class MuteForm(forms.Form):
+    """Why a finding may be ignored, and until when (both required)."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="E.g. the accepted risk, or the compensating control.",
+    )
+    until = forms.DateField(
+        label="Muted until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The finding reopens after this date if it still fails.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("until", timezone.localdate() + datetime.timedelta(days=90))

@@ -1,0 +1,195 @@
+"""Pages of the security checks: the posture of the estate and of each account, the
+findings list and detail (with mute and unmute), and the catalogue of checks. Thin:
+check the permission, validate with a form, call a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from assets.aws.checks.engine import ordered
+from assets.findings import selectors, services
+from assets.findings.filters import FindingFilterSet
+from assets.findings.forms import MuteForm
+from assets.models import AwsAccount, Finding
+from isms.exports import csv_response
+from isms.models import Control
+
+PAGE_SIZE = 50
+EXPORT_COLUMNS = [
+    "check_id",
+    "title",
+    "severity",
+    "status",
+    "account",
+    "region",
+    "service",
+    "resource",
+    "resource_arn",
+    "detail",
+    "value_at_stake_usd",
+    "first_seen",
+    "last_seen",
+    "resolved_at",
+]
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def _posture_context(account=None):
+    found = selectors.posture(account=account)
+    return {
+        "account": account,
+        "posture": found,
+        "trend_points": selectors.trend_polyline(found.trend),
+    }
+
+
+@permission_required("assets.view_finding", raise_exception=True)
+def estate_posture(request):
+    """The whole estate: counts by severity and service, $ at stake, trend, worst first,
+    and each account's posture."""
+    context = _posture_context()
+    context["accounts"] = selectors.accounts_posture()
+    return render(request, "assets/findings/posture.html", context)
+
+
+@permission_required("assets.view_finding", raise_exception=True)
+def account_posture(request, pk):
+    account = get_object_or_404(AwsAccount, pk=pk)
+    return render(request, "assets/findings/posture.html", _posture_context(account))
+
+
+@permission_required("assets.view_finding", raise_exception=True)
+def finding_list(request):
+    """Findings worst first, filtered; CSV export for roles allowed to export."""
+    filterset = FindingFilterSet(
+        request.GET or {"status": ["open"]}, queryset=Finding.objects.all()
+    )
+    findings = selectors.findings_for_list(filterset.qs)
+    if request.GET.get("export") == "csv" and request.user.has_perm("assets.export_finding"):
+        rows = (
+            [
+                f.check_id,
+                f.title,
+                f.severity,
+                f.status,
+                f.account.name,
+                f.region,
+                f.service,
+                f.resource.name,
+                f.resource.arn,
+                f.detail,
+                f.value_at_stake_usd,
+                f.first_seen,
+                f.last_seen,
+                f.resolved_at,
+            ]
+            for f in findings.iterator(chunk_size=1000)
+        )
+        return csv_response("findings.csv", EXPORT_COLUMNS, rows)
+    page, query = _page(request, findings)
+    return render(
+        request,
+        "assets/findings/finding_list.html",
+        {"filterset": filterset, "page": page, "query": query},
+    )
+
+
+def _detail_context(finding, mute_form=None):
+    check = finding.definition
+    controls = []
+    if check is not None:
+        wanted = {(fw, ident) for fw, idents in check.controls.items() for ident in idents}
+        known = {
+            (c.framework.code, c.identifier): c
+            for c in Control.objects.select_related("framework").filter(
+                identifier__in={ident for _, ident in wanted},
+                framework__code__in={fw for fw, _ in wanted},
+            )
+        }
+        controls = [
+            (framework, identifier, known.get((framework, identifier)))
+            for framework, identifiers in check.controls.items()
+            for identifier in identifiers
+        ]
+    return {
+        "finding": finding,
+        "check": check,
+        "controls": controls,
+        "assets": finding.resource.assets.all(),
+        "mute_form": mute_form or MuteForm(),
+        "content_type": ContentType.objects.get_for_model(Finding),
+    }
+
+
+@permission_required("assets.view_finding", raise_exception=True)
+def finding_detail(request, pk):
+    """One finding: its cause, remediation, the controls it evidences, its history."""
+    finding = get_object_or_404(
+        Finding.objects.select_related("resource__service", "account", "muted_by"), pk=pk
+    )
+    return render(request, "assets/findings/finding_detail.html", _detail_context(finding))
+
+
+@permission_required("assets.change_finding", raise_exception=True)
+@require_POST
+def finding_mute(request, pk):
+    finding = get_object_or_404(
+        Finding.objects.select_related("resource__service", "account"), pk=pk
+    )
+    form = MuteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.finding_mute(
+                finding=finding,
+                reason=form.cleaned_data["reason"],
+                until=form.cleaned_data["until"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, "Finding muted.")
+            return redirect(finding)
+    return render(
+        request,
+        "assets/findings/finding_detail.html",
+        _detail_context(finding, mute_form=form),
+        status=400,
+    )
+
+
+@permission_required("assets.change_finding", raise_exception=True)
+@require_POST
+def finding_unmute(request, pk):
+    finding = get_object_or_404(Finding, pk=pk)
+    try:
+        services.finding_unmute(finding=finding, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Finding unmuted: it is open again.")
+    return redirect(finding)
+
+
+@permission_required("assets.view_finding", raise_exception=True)
+def check_list(request):
+    """The catalogue of checks, with the latest pass/fail counts over every account."""
+    from assets.findings.evidence import latest_counts
+
+    counts = latest_counts()
+    checks = [(check, counts.get(check.id, [0, 0, 0])) for check in ordered()]
+    return render(request, "assets/findings/check_list.html", {"checks": checks})

@@ -1,0 +1,201 @@
+"""Forms of the asset inventory: validation only; the views hand cleaned data to the
+services. Each field of the asset form validates inline through htmx (see
+views.asset_validate)."""
+
+import json
+import re
+
+from django import forms
+from django.urls import reverse
+
+from assets import graph
+from assets.choices import AssetClass, categories_of
+from assets.models import Asset, AwsService
+from isms.models import User
+
+
+def _refs(text: str) -> list[str]:
+    return [r for r in re.split(r"[\s,;]+", text or "") if r]
+
+
+class AwsServiceChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_layer_display().split()[0].lower()})"
+
+
+class AssetForm(forms.ModelForm):
+    """Create or edit an asset. Dependencies are typed as refs ("A-004, A-007") so the
+    form works the same with ten assets or a hundred thousand."""
+
+    ref = forms.CharField(
+        label="Reference",
+        max_length=20,
+        required=False,
+        help_text="Leave empty to get the next free A-nnn reference.",
+    )
+    tags = forms.CharField(
+        required=False, help_text="Comma-separated labels, e.g. pci, customer-facing."
+    )
+    depends_on = forms.CharField(
+        label="Depends on",
+        required=False,
+        help_text="References of the assets this one needs, comma-separated (e.g. A-004, A-007).",
+    )
+    aws_services = AwsServiceChoiceField(
+        label="AWS services",
+        queryset=AwsService.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Asset
+        fields = [
+            "ref",
+            "name",
+            "asset_class",
+            "category",
+            "description",
+            "value_usd",
+            "owner",
+            "confidentiality",
+            "integrity",
+            "availability",
+            "business_unit",
+            "location",
+            "tags",
+            "review_interval_days",
+            "next_review_date",
+            "depends_on",
+            "aws_services",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "next_review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "value_usd": forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
+        }
+
+    def __init__(self, *args, can_reassign=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        if not can_reassign:
+            self.fields["owner"].disabled = True
+            self.fields["owner"].help_text = "Only a security manager reassigns an asset."
+        if self.instance.pk:
+            self.initial.setdefault(
+                "depends_on",
+                ", ".join(self.instance.depends_on.order_by("ref").values_list("ref", flat=True)),
+            )
+            self.initial.setdefault("tags", ", ".join(self.instance.tags or []))
+        self.fields[
+            "next_review_date"
+        ].help_text = "Empty: one review interval from today. Overdue reviews are flagged."
+        # assets.js shows only the categories of the chosen class.
+        self.fields["category"].widget.attrs["data-categories-by-class"] = json.dumps(
+            {cls: categories_of(cls) for cls in AssetClass.values}
+        )
+        validate_url = (
+            reverse("assets:asset_validate_edit", args=[self.instance.pk])
+            if self.instance.pk
+            else reverse("assets:asset_validate")
+        )
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                continue
+            field.widget.attrs.update(
+                {
+                    "hx-post": validate_url,
+                    "hx-trigger": "change",
+                    "hx-target": f"#id_{name}_group",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "closest form",
+                    "hx-vals": f'{{"_field": "{name}"}}',
+                }
+            )
+
+    def clean_ref(self):
+        return self.cleaned_data["ref"].strip()
+
+    def clean_tags(self):
+        return [t.strip().lower() for t in self.cleaned_data["tags"].split(",") if t.strip()]
+
+    def clean_depends_on(self):
+        refs = _refs(self.cleaned_data["depends_on"])
+        assets = {a.ref: a for a in Asset.objects.filter(ref__in=refs)}
+        unknown = [r for r in refs if r not in assets]
+        if unknown:
+            raise forms.ValidationError(f"No asset has the reference {', '.join(unknown)}.")
+        chosen = [assets[r] for r in dict.fromkeys(refs)]
+        if self.instance.pk:
+            for dependency in chosen:
+                if dependency.pk == self.instance.pk:
+                    raise forms.ValidationError("An asset cannot depend on itself.")
+                path = graph.find_path(dependency.pk, self.instance.pk)
+                if path:
+                    names = dict(Asset.objects.filter(pk__in=path).values_list("pk", "ref"))
+                    loop = " → ".join(names[pk] for pk in [self.instance.pk, *path])
+                    raise forms.ValidationError(f"This dependency would create a loop: {loop}.")
+        return chosen
+
+    def service_fields(self) -> dict:
+        """The cleaned values as the services take them."""
+        data = dict(self.cleaned_data)
+        data.pop("depends_on")
+        data.pop("aws_services")
+        if self.fields["owner"].disabled:
+            data.pop("owner")
+        return data
+
+
+class DependencyAddForm(forms.Form):
+    ref = forms.CharField(label="Reference of the asset it depends on", max_length=20)
+
+    def clean_ref(self):
+        ref = self.cleaned_data["ref"].strip()
+        asset = Asset.objects.filter(ref__iexact=ref).first()
+        if asset is None:
+            raise forms.ValidationError(f"No asset has the reference {ref}.")
+        return asset
+
+
+class BulkEditForm(forms.Form):
+    """Owner and/or review interval for the selected assets; empty fields stay as they are."""
+
+    pk = forms.ModelMultipleChoiceField(
+        queryset=Asset.objects.all(), widget=forms.MultipleHiddenInput
+    )
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True), required=False, label="New owner"
+    )
+    review_interval_days = forms.IntegerField(
+        min_value=1, required=False, label="New review interval (days)"
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("owner") and not data.get("review_interval_days"):
+            raise forms.ValidationError("Choose a new owner or a review interval.")
+        return data
+
+    def changes(self) -> dict:
+        return {
+            k: v
+            for k in ("owner", "review_interval_days")
+            if (v := self.cleaned_data.get(k)) not in (None, "")
+        }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or XLSX file",
+        help_text="At most 10 MB. The first row names the columns; see the list below.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 10 MB.")
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        return upload

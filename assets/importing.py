@@ -1,0 +1,165 @@
+"""Reading asset import files (CSV or XLSX) into rows the import service can check.
+
+Row 1 is the header; the first asset is on row 2, as a spreadsheet numbers it, so the
+row numbers in error messages match what the user sees. Columns (any order, names as
+in the export; see docs/assets.md):
+
+ref, name, description, asset_class, category, value_usd, owner (user name),
+confidentiality, integrity, availability (1-4), business_unit, location, tags
+(comma-separated), review_interval_days, next_review_date (YYYY-MM-DD), depends_on
+(refs, comma-separated), aws_services (codes, comma-separated).
+
+A blank cell leaves the field as it is (or at its default for a new asset), except in
+depends_on and aws_services, whose cell, when the column is present, is the whole list.
+The export's read-only columns (value_at_stake_usd, overdue) are ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from django import forms
+
+from assets.choices import EDITABLE_FIELDS, AssetCategory, AssetClass, SecurityNeed
+from assets.models import AwsService
+from isms.models import User
+
+COLUMNS = [*EDITABLE_FIELDS, "depends_on", "aws_services"]
+READ_ONLY_COLUMNS = {"value_at_stake_usd", "overdue"}
+REQUIRED_COLUMNS = {"name", "asset_class", "category"}
+LIST_COLUMNS = {"depends_on", "aws_services"}
+MAX_ROWS = 20000
+
+
+class UnreadableFile(ValueError):
+    """The file is not a CSV or XLSX table we can read; the message says why."""
+
+
+class ImportRowForm(forms.Form):
+    """Validates and converts the text of one row; model rules are checked later by the
+    service (the same checks as the asset form)."""
+
+    ref = forms.CharField(max_length=20, required=False)
+    name = forms.CharField(max_length=200, required=False)
+    description = forms.CharField(required=False)
+    asset_class = forms.ChoiceField(choices=AssetClass.choices, required=False)
+    category = forms.ChoiceField(choices=AssetCategory.choices, required=False)
+    value_usd = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, required=False)
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True), to_field_name="username", required=False
+    )
+    confidentiality = forms.TypedChoiceField(
+        choices=SecurityNeed.choices, coerce=int, required=False
+    )
+    integrity = forms.TypedChoiceField(choices=SecurityNeed.choices, coerce=int, required=False)
+    availability = forms.TypedChoiceField(choices=SecurityNeed.choices, coerce=int, required=False)
+    business_unit = forms.CharField(max_length=100, required=False)
+    location = forms.CharField(max_length=100, required=False)
+    tags = forms.CharField(required=False)
+    review_interval_days = forms.IntegerField(min_value=1, required=False)
+    next_review_date = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+
+
+def _split(text: str) -> list[str]:
+    return [part for part in re.split(r"[\s,;]+", text or "") if part]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "date") and hasattr(value, "hour"):  # openpyxl datetimes
+        value = value.date()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(content: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV or XLSX file as (row number, {column: text}), header checked."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        table = _read_xlsx(content)
+    elif name.endswith(".csv"):
+        table = _read_csv(content)
+    else:
+        raise UnreadableFile("Upload a .csv or .xlsx file.")
+    if not table:
+        raise UnreadableFile("The file is empty.")
+    header = [_text(h).lower() for h in table[0]]
+    unknown = [h for h in header if h and h not in COLUMNS and h not in READ_ONLY_COLUMNS]
+    if unknown:
+        raise UnreadableFile(
+            f"Row 1: unknown column(s) {', '.join(unknown)}. Known columns: {', '.join(COLUMNS)}."
+        )
+    missing = REQUIRED_COLUMNS - set(header)
+    if missing and "ref" not in header:
+        raise UnreadableFile(f"Row 1: missing column(s) {', '.join(sorted(missing))}.")
+    if len(header) != len({h for h in header if h}) + header.count(""):
+        raise UnreadableFile("Row 1: a column appears twice.")
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        texts = [_text(c) for c in cells]
+        if not any(texts):
+            continue  # blank lines are not assets
+        record = {
+            column: (texts[i] if i < len(texts) else "")
+            for i, column in enumerate(header)
+            if column in COLUMNS
+        }
+        rows.append((number, record))
+    if len(rows) > MAX_ROWS:
+        raise UnreadableFile(f"At most {MAX_ROWS} rows per import; this file has {len(rows)}.")
+    if not rows:
+        raise UnreadableFile("The file has a header but no assets.")
+    return rows
+
+
+def _read_csv(content: bytes) -> list[list]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableFile("The CSV file is not UTF-8 text.") from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def _read_xlsx(content: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise UnreadableFile("The XLSX file cannot be read.") from None
+    sheet = workbook.worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def clean_record(record: dict[str, str], services: dict[str, AwsService]):
+    """(fields, depends_on refs or None, aws services or None, errors) for one row."""
+    given = {k: v for k, v in record.items() if k not in LIST_COLUMNS and v != ""}
+    form = ImportRowForm(data=given)
+    errors = []
+    fields = {}
+    if form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in given}
+    else:
+        for name, messages in form.errors.items():
+            errors.append(f"{name}: {' '.join(messages)}")
+    if "tags" in fields:
+        fields["tags"] = fields["tags"].split(",")
+    depends_on = _split(record["depends_on"]) if "depends_on" in record else None
+    aws = None
+    if "aws_services" in record:
+        codes = [c.lower() for c in _split(record["aws_services"])]
+        unknown = [c for c in codes if c not in services]
+        if unknown:
+            errors.append(f"aws_services: unknown service code {', '.join(unknown)}.")
+        aws = [services[c] for c in codes if c in services]
+    return fields, depends_on, aws, errors

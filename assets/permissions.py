@@ -1,0 +1,64 @@
+"""Who may do what with assets: the model permissions of the roles, plus the asset
+owner's right to keep their own assets current (isms/roles.py gives owners no role).
+
+Views, the API and other apps (risks, the AWS connector) use these helpers, so the
+rule lives in one place.
+"""
+
+from assets.models import Asset
+
+
+def can_view_assets(user) -> bool:
+    """Whether `user` sees the inventory at all (every role; owners see their own)."""
+    if not user.is_authenticated:
+        return False
+    return user.has_perm("assets.view_asset") or user.owned_assets.exists()
+
+
+def visible_assets(user, queryset=None):
+    """The assets `user` may read: all of them with a role, else those they own."""
+    queryset = Asset.objects.all() if queryset is None else queryset
+    if user.has_perm("assets.view_asset"):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(owner=user)
+
+
+def can_view_asset(user, asset: Asset) -> bool:
+    return user.is_authenticated and (
+        user.has_perm("assets.view_asset") or asset.owner_id == user.pk
+    )
+
+
+def can_create_asset(user) -> bool:
+    return user.has_perm("assets.add_asset")
+
+
+def can_edit_asset(user, asset: Asset) -> bool:
+    """Security managers edit every asset; an asset's owner edits their own."""
+    return user.is_authenticated and (
+        user.has_perm("assets.change_asset")
+        or (asset.owner_id is not None and asset.owner_id == user.pk)
+    )
+
+
+def can_reassign_asset(user, asset: Asset) -> bool:
+    """Changing the owner is for security managers: an owner cannot hand an asset away."""
+    return user.has_perm("assets.change_asset")
+
+
+def can_delete_asset(user, asset: Asset) -> bool:
+    return user.has_perm("assets.delete_asset")
+
+
+def can_bulk_edit_assets(user) -> bool:
+    return user.has_perm("assets.change_asset")
+
+
+def can_import_assets(user) -> bool:
+    return user.has_perm("assets.add_asset") and user.has_perm("assets.change_asset")
+
+
+def can_export_assets(user) -> bool:
+    return user.has_perm("assets.export_asset")

@@ -1,0 +1,1 @@
+"""Pages of the asset inventory, one module per subdomain."""

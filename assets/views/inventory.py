@@ -1,0 +1,253 @@
+"""The asset list, detail, create/edit (with inline validation), delete and bulk edit.
+
+Views are thin: they check the caller's rights (assets.permissions), validate with a
+form and hand the cleaned data to a service.
+"""
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from assets import diagram, responsibility, services
+from assets import permissions as perms
+from assets.filters import AssetFilterSet
+from assets.forms import AssetForm, BulkEditForm, DependencyAddForm
+from assets.models import Asset, AwsService
+from assets.views.transfer import export_response
+from isms.models import User
+
+PAGE_SIZE = 50
+
+
+def _visible_or_404(request, pk) -> Asset:
+    asset = get_object_or_404(Asset.objects.select_related("owner"), pk=pk)
+    if not perms.can_view_asset(request.user, asset):
+        raise Http404
+    return asset
+
+
+def _editable_or_403(request, pk) -> Asset:
+    asset = _visible_or_404(request, pk)
+    if not perms.can_edit_asset(request.user, asset):
+        raise PermissionDenied
+    return asset
+
+
+def asset_list(request):
+    """Assets with search, filters, sortable columns and pagination; ?export=csv|xlsx
+    downloads the filtered list."""
+    if not perms.can_view_assets(request.user):
+        raise PermissionDenied
+    queryset = perms.visible_assets(
+        request.user,
+        Asset.objects.select_related("owner").prefetch_related(
+            Prefetch("aws_services", queryset=AwsService.objects.only("id", "code", "name"))
+        ),
+    )
+    filterset = AssetFilterSet(request.GET, queryset=queryset)
+    if request.GET.get("export") in ("csv", "xlsx"):
+        if not perms.can_export_assets(request.user):
+            raise PermissionDenied
+        return export_response(filterset.qs, request.GET["export"], request.GET.urlencode())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("ordering", None)
+    bulk_form = BulkEditForm() if perms.can_bulk_edit_assets(request.user) else None
+    # One query for the users of both owner menus (filter and bulk edit).
+    owners = [("", "---------")] + [(u.pk, str(u)) for u in User.objects.filter(is_active=True)]
+    filterset.form.fields["owner"].widget.choices = owners
+    if bulk_form:
+        bulk_form.fields["owner"].widget.choices = owners
+    return render(
+        request,
+        "assets/asset_list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "ordering": request.GET.get("ordering", ""),
+            "can_create": perms.can_create_asset(request.user),
+            "can_export": perms.can_export_assets(request.user),
+            "can_import": perms.can_import_assets(request.user),
+            "bulk_form": bulk_form,
+        },
+    )
+
+
+def asset_detail(request, pk: int):
+    """One asset: fields, value at stake, dependency picture, what must be secured on
+    AWS for it, its live AWS resources and a link to its history."""
+    asset = _visible_or_404(request, pk)
+    return render(
+        request,
+        "assets/asset_detail.html",
+        {
+            "asset": asset,
+            "dependencies": asset.depends_on.select_related("owner").order_by("ref"),
+            "dependents": asset.dependents.select_related("owner").order_by("ref"),
+            "aws_services": asset.aws_services.all(),
+            "graph": diagram.dependency_svg(asset),
+            "layers": responsibility.for_asset(asset),
+            "content_type": ContentType.objects.get_for_model(Asset),
+            "can_edit": perms.can_edit_asset(request.user, asset),
+            "can_delete": perms.can_delete_asset(request.user, asset),
+            "dependency_form": DependencyAddForm(),
+        },
+    )
+
+
+def _save(request, form, asset=None):
+    """Run the service for a valid form; put service-level errors back on the form."""
+    try:
+        if asset is None:
+            return services.asset_create(
+                depends_on=form.cleaned_data["depends_on"],
+                aws_services=form.cleaned_data["aws_services"],
+                **form.service_fields(),
+            )
+        return services.asset_update(
+            asset=asset,
+            depends_on=form.cleaned_data["depends_on"],
+            aws_services=form.cleaned_data["aws_services"],
+            **form.service_fields(),
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+def asset_create(request):
+    if not perms.can_create_asset(request.user):
+        raise PermissionDenied
+    form = AssetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        asset = _save(request, form)
+        if asset is not None:
+            messages.success(request, f"Asset {asset.ref} created.")
+            return redirect(asset)
+    return render(request, "assets/asset_form.html", {"form": form, "asset": None})
+
+
+def asset_edit(request, pk: int):
+    asset = _editable_or_403(request, pk)
+    form = AssetForm(
+        request.POST or None,
+        instance=asset,
+        can_reassign=perms.can_reassign_asset(request.user, asset),
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, asset=Asset.objects.get(pk=pk))
+        if saved is not None:
+            messages.success(request, f"Asset {saved.ref} saved.")
+            return redirect(saved)
+    return render(request, "assets/asset_form.html", {"form": form, "asset": asset})
+
+
+@require_POST
+def asset_validate(request, pk: int | None = None):
+    """htmx: validate the whole form, answer with the one field that changed (its
+    widget and the error beside it), so the user sees mistakes as they type."""
+    if pk is None:
+        if not perms.can_create_asset(request.user):
+            raise PermissionDenied
+        form = AssetForm(request.POST)
+    else:
+        asset = _editable_or_403(request, pk)
+        form = AssetForm(
+            request.POST,
+            instance=asset,
+            can_reassign=perms.can_reassign_asset(request.user, asset),
+        )
+    name = request.POST.get("_field", "")
+    if name not in form.fields:
+        raise Http404
+    form.is_valid()
+    return render(request, "forms/field.html", {"field": form[name]})
+
+
+def asset_delete(request, pk: int):
+    """Confirm page listing what depends on the asset; deleting something in use needs
+    the explicit confirmation box, and the page says what will be unlinked."""
+    asset = _visible_or_404(request, pk)
+    if not perms.can_delete_asset(request.user, asset):
+        raise PermissionDenied
+    blockers = services.asset_delete_blockers(asset=asset)
+    in_use = bool(blockers["dependents"] or blockers["others"])
+    error = ""
+    if request.method == "POST":
+        confirmed = request.POST.get("confirm_in_use") == "on"
+        try:
+            services.asset_delete(asset=asset, force=confirmed)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, f"Asset {asset.ref} deleted.")
+            return redirect("assets:asset_list")
+    return render(
+        request,
+        "assets/asset_confirm_delete.html",
+        {"asset": asset, "blockers": blockers, "in_use": in_use, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+def asset_bulk_edit(request):
+    """Set the owner and/or review interval of the assets ticked on the list page."""
+    if not perms.can_bulk_edit_assets(request.user):
+        raise PermissionDenied
+    form = BulkEditForm(request.POST)
+    if form.is_valid():
+        count = services.asset_bulk_update(assets=form.cleaned_data["pk"], **form.changes())
+        messages.success(request, f"{count} asset(s) updated.")
+    else:
+        errors = [m for messages_ in form.errors.values() for m in messages_]
+        if "pk" in form.errors:
+            errors = ["Tick at least one asset."]
+        messages.error(request, "Nothing changed: " + " ".join(errors))
+    return redirect(request.POST.get("next") or "assets:asset_list")
+
+
+@require_POST
+def asset_dependency_add(request, pk: int):
+    asset = _editable_or_403(request, pk)
+    form = DependencyAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.asset_dependency_add(dependent=asset, dependency=form.cleaned_data["ref"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{asset.ref} now depends on {form.cleaned_data['ref'].ref}.")
+    else:
+        messages.error(request, " ".join(form.errors["ref"]))
+    return redirect(asset)
+
+
+@require_POST
+def asset_dependency_remove(request, pk: int, dependency_pk: int):
+    asset = _editable_or_403(request, pk)
+    dependency = get_object_or_404(Asset, pk=dependency_pk)
+    services.asset_dependency_remove(dependent=asset, dependency=dependency)
+    messages.success(request, f"{asset.ref} no longer depends on {dependency.ref}.")
+    return redirect(asset)
+
+
+@require_POST
+def asset_review(request, pk: int):
+    asset = _editable_or_403(request, pk)
+    asset = services.asset_mark_reviewed(asset=asset)
+    messages.success(request, f"Review recorded; next review due {asset.next_review_date}.")
+    return redirect(asset)

@@ -1,0 +1,58 @@
+"""The API's documentation pages: Swagger UI at /api/docs/ and ReDoc at /api/redoc/.
+
+Both are served from the vendored drf-spectacular-sidecar files (no CDN) through our
+own templates, which hold no inline script or style, so they work under the strict
+Content-Security-Policy; Swagger UI's start-up script comes from a URL of its own
+(SpectacularSwaggerSplitView). ReDoc builds its styles at run time in <style>
+elements, which `style-src 'self'` blocks; its page alone allows them by a nonce that
+changes with every response (never 'unsafe-inline'). Signed-in users only: anonymous
+calls get the API's 401 JSON answer, like every other /api/ route.
+"""
+
+import secrets
+
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.renderers import JSONRenderer
+
+from isms.middleware import CONTENT_SECURITY_POLICY
+
+
+class _JsonErrors:
+    """Answer refusals (401, 403) in JSON, as the rest of the API does, instead of
+    rendering them with the page's HTML template."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+class SwaggerView(_JsonErrors, SpectacularSwaggerSplitView):
+    template_name = "isms/apidocs/swagger_ui.html"
+    url_name = "api-schema"
+
+
+# The two <style> elements the pinned ReDoc bundle inserts before it can be given the
+# nonce (its bundled CSS, and an empty one): allowed by their hashes. A new sidecar
+# version with other CSS shows up as a CSP error in tests/browser/test_security.py.
+REDOC_STYLE_HASHES = (
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+)
+
+
+class RedocView(_JsonErrors, SpectacularRedocView):
+    template_name = "isms/apidocs/redoc.html"
+    url_name = "api-schema"
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        nonce = secrets.token_urlsafe(18)
+        response = super().get(request, *args, **kwargs)
+        response.data["style_nonce"] = nonce
+        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "style-src 'self'", f"style-src 'self' 'nonce-{nonce}' {' '.join(REDOC_STYLE_HASHES)}"
+        )
+        return response

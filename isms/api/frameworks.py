@@ -1,0 +1,313 @@
+"""API of frameworks, controls, control implementations and SoAs.
+
+/api/frameworks/, /api/controls/ (?framework=&theme=), /api/control-implementations/,
+/api/soas/ (POST = freeze; submit and approve/reject actions) and
+/api/soas/{id}/download/?format=xlsx|pdf|csv|json. Serializers validate; services decide.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from isms import approvals
+from isms.frameworks import downloads, services
+from isms.frameworks.filters import (
+    ControlFilterSet,
+    ControlImplementationFilterSet,
+    FrameworkFilterSet,
+    SoAFilterSet,
+)
+from isms.models import Control, ControlImplementation, Framework, SoA, User
+from isms.models.soa import InclusionReason
+
+
+def _validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(exc.message_dict)
+    return exceptions.ValidationError({"detail": exc.messages})
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Framework
+        fields = [
+            "id",
+            "code",
+            "name",
+            "version",
+            "publisher",
+            "description",
+            "source_format",
+            "selected",
+            "soa_basis",
+            "updated_at",
+        ]
+
+
+class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+    """Frameworks available to the ISMS (import them with `manage.py load_framework` or
+    the Frameworks page; choose them on the Frameworks page)."""
+
+    queryset = Framework.objects.order_by("name")
+    serializer_class = FrameworkSerializer
+    filterset_class = FrameworkFilterSet
+    search_fields = ["name", "code"]
+
+
+class ControlSerializer(serializers.ModelSerializer):
+    framework = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    group = serializers.SlugRelatedField(slug_field="identifier", read_only=True)
+    mapped_to = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Control
+        fields = [
+            "id",
+            "framework",
+            "identifier",
+            "title",
+            "description",
+            "theme",
+            "group",
+            "kind",
+            "withdrawn",
+            "withdrawn_note",
+            "mapped_to",
+        ]
+
+    def get_mapped_to(self, control) -> list[str]:
+        return [
+            f"{m.target.framework.code}:{m.target.identifier}" for m in control.mappings_out.all()
+        ]
+
+
+class ControlViewSet(viewsets.ReadOnlyModelViewSet):
+    """Controls of every framework; filter with ?framework=<code>&theme=<theme>."""
+
+    queryset = (
+        Control.objects.select_related("framework", "group")
+        .prefetch_related("mappings_out__target__framework")
+        .order_by("framework__code", "sort_order")
+    )
+    serializer_class = ControlSerializer
+    filterset_class = ControlFilterSet
+    search_fields = ["identifier", "title"]
+
+
+class ControlImplementationSerializer(serializers.ModelSerializer):
+    control = serializers.SlugRelatedField(slug_field="identifier", read_only=True)
+    framework = serializers.CharField(source="control.framework.code", read_only=True)
+    reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=InclusionReason.choices), required=False
+    )
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = ControlImplementation
+        fields = [
+            "id",
+            "framework",
+            "control",
+            "applicable",
+            "reasons",
+            "justification",
+            "status",
+            "owner",
+            "target_date",
+            "description",
+            "evidence_text",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+    def update(self, instance, validated_data):
+        try:
+            return services.control_implementation_update(
+                implementation=instance, user=self.context["request"].user, **validated_data
+            )
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from exc
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+
+
+class ControlImplementationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The organisation's decision and implementation per control (read, update)."""
+
+    queryset = ControlImplementation.objects.select_related("control__framework", "owner").order_by(
+        "control__framework__code", "control__sort_order"
+    )
+    serializer_class = ControlImplementationSerializer
+    filterset_class = ControlImplementationFilterSet
+
+
+class SoASerializer(serializers.ModelSerializer):
+    framework = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    frozen_by = serializers.StringRelatedField()
+    current = serializers.BooleanField(source="is_current", read_only=True)
+
+    class Meta:
+        model = SoA
+        fields = [
+            "id",
+            "number",
+            "framework",
+            "framework_name",
+            "framework_version",
+            "organisation",
+            "content_hash",
+            "summary",
+            "frozen_by",
+            "frozen_at",
+            "approval_state",
+            "approved_at",
+            "approved_sha256",
+            "current",
+        ]
+        read_only_fields = fields
+
+
+class SoASubmitSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SoADecisionSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        write_only=True, help_text="The approver's password (re-authentication)."
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PassthroughRenderer(BaseRenderer):
+    """Lets ?format=xlsx|pdf|csv reach the download action, which returns the bytes."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+def _passthrough(fmt: str, media: str) -> type[BaseRenderer]:
+    return type(
+        f"{fmt.capitalize()}Renderer",
+        (PassthroughRenderer,),
+        {"format": fmt, "media_type": media.split(";")[0]},
+    )
+
+
+DOWNLOAD_RENDERERS = [JSONRenderer] + [
+    _passthrough(fmt, media) for fmt, media in downloads.FORMATS.items() if fmt != "json"
+]
+
+
+class SoAViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Frozen Statements of Applicability. POST freezes a new one (no body); nothing
+    changes or deletes one. `submit` sends it to management; `approve`/`reject` decide
+    it (Management, not the submitter, with their password); `download` renders it."""
+
+    queryset = SoA.objects.select_related("framework", "frozen_by")
+    serializer_class = SoASerializer
+    filterset_class = SoAFilterSet
+    required_permissions = None  # set per action below; None = the model permissions
+
+    def create(self, request, *args, **kwargs):
+        try:
+            soa = services.soa_freeze(user=request.user)
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from exc
+        return Response(self.get_serializer(soa).data, status=201)
+
+    def _workflow(self, call):
+        try:
+            call()
+        except approvals.ApprovalForbidden as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except approvals.ApprovalError as exc:
+            raise exceptions.ValidationError({"detail": str(exc)}) from exc
+        soa = self.get_queryset().get(pk=self.get_object().pk)
+        return Response(self.get_serializer(soa).data)
+
+    @extend_schema(request=SoASubmitSerializer, responses=SoASerializer)
+    @action(detail=True, methods=["post"], required_permissions=["isms.change_soa"])
+    def submit(self, request, pk=None):
+        data = SoASubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        soa = self.get_object()
+        return self._workflow(
+            lambda: services.soa_submit(
+                soa=soa, user=request.user, comment=data.validated_data["comment"]
+            )
+        )
+
+    def _decide(self, request, approve: bool):
+        data = SoADecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        soa = self.get_object()
+        return self._workflow(
+            lambda: services.soa_decide(
+                soa=soa,
+                user=request.user,
+                approve=approve,
+                password=data.validated_data["password"],
+                comment=data.validated_data["comment"],
+            )
+        )
+
+    @extend_schema(request=SoADecisionSerializer, responses=SoASerializer)
+    @action(detail=True, methods=["post"], required_permissions=["isms.approve_soa"])
+    def approve(self, request, pk=None):
+        return self._decide(request, approve=True)
+
+    @extend_schema(request=SoADecisionSerializer, responses=SoASerializer)
+    @action(detail=True, methods=["post"], required_permissions=["isms.approve_soa"])
+    def reject(self, request, pk=None):
+        return self._decide(request, approve=False)
+
+    def perform_content_negotiation(self, request, force=False):
+        # An unknown ?format= must reach the action, which answers 400 naming the
+        # formats, rather than DRF's 404.
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            return JSONRenderer(), JSONRenderer.media_type
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", OpenApiTypes.STR, enum=list(downloads.FORMATS)),
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=DOWNLOAD_RENDERERS,
+        required_permissions=["isms.download_soa"],
+    )
+    def download(self, request, pk=None):
+        soa = self.get_object()
+        fmt = request.query_params.get("format", "")
+        try:
+            content, content_type, filename = services.soa_download(
+                soa=soa, user=request.user, fmt=fmt
+            )
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from exc
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

@@ -1,0 +1,358 @@
+"""API of governance: /api/scopes/ (scope versions), /api/policies/, /api/policy-versions/
+and /api/approval-requests/ with the workflow actions submit, approve, reject and
+request-changes. Serializers validate; the services in isms.governance and
+isms.approvals decide. Workflow refusals map to HTTP: forbidden 403, wrong password 400
+(field `password`), wrong state or approved version 409.
+"""
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from isms import approvals
+from isms.governance import services
+from isms.governance.filters import (
+    ApprovalRequestFilterSet,
+    PolicyFilterSet,
+    PolicyVersionFilterSet,
+    ScopeVersionFilterSet,
+)
+from isms.models import ApprovalDecision, ApprovalRequest, Policy, PolicyVersion, ScopeVersion
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The record is not in a state that allows this."
+    default_code = "conflict"
+
+
+def call_service(function, **kwargs):
+    """Run a workflow service, turning its refusals into API errors."""
+    try:
+        return function(**kwargs)
+    except approvals.ReauthenticationFailed as exc:
+        raise exceptions.ValidationError({"password": [str(exc)]}) from exc
+    except approvals.ApprovalForbidden as exc:
+        raise exceptions.PermissionDenied(str(exc)) from exc
+    except (approvals.ApprovalConflict, approvals.ApprovedVersionFrozen) as exc:
+        raise Conflict(str(exc)) from exc
+
+
+# --- Scope versions ---------------------------------------------------------------------------
+
+
+class ExclusionSerializer(serializers.Serializer):
+    item = serializers.CharField(max_length=300)
+    justification = serializers.CharField(max_length=2000)
+
+
+APPROVAL_FIELDS = ["approval_state", "approved_at", "approved_sha256"]
+
+
+class ScopeVersionSerializer(serializers.ModelSerializer):
+    exclusions = ExclusionSerializer(many=True, required=False)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ScopeVersion
+        fields = [
+            "id",
+            "number",
+            *services.SCOPE_FIELDS,
+            *APPROVAL_FIELDS,
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["number", *APPROVAL_FIELDS, "created_at", "updated_at"]
+
+
+class ScopeVersionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Versions of the ISMS scope. POST starts a new draft (a copy of the latest version
+    with your changes); PUT/PATCH change a draft; an approved version answers 409."""
+
+    queryset = ScopeVersion.objects.select_related("created_by").order_by("-number")
+    serializer_class = ScopeVersionSerializer
+    filterset_class = ScopeVersionFilterSet
+
+    def perform_create(self, serializer):
+        serializer.instance = call_service(
+            services.scope_version_create, user=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = call_service(
+            services.scope_version_update,
+            version=serializer.instance,
+            user=self.request.user,
+            data=serializer.validated_data,
+        )
+
+
+# --- Policies -----------------------------------------------------------------------------------
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+    )
+    body = serializers.CharField(
+        write_only=True,
+        required=False,
+        help_text="Markdown of the first draft (create only); default: the kind's template.",
+    )
+
+    class Meta:
+        model = Policy
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "kind",
+            "owner",
+            "classification",
+            "review_interval_months",
+            "published_version",
+            "published_at",
+            "next_review_due",
+            "last_reviewed_at",
+            "body",
+        ]
+        read_only_fields = ["published_version", "published_at"]
+
+    def validate_review_interval_months(self, value):
+        if not 1 <= value <= 60:
+            raise serializers.ValidationError("Between 1 and 60 months.")
+        return value
+
+
+class PolicyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Policies. POST creates a policy and its first draft version."""
+
+    queryset = Policy.objects.select_related("owner").order_by("reference")
+    serializer_class = PolicySerializer
+    filterset_class = PolicyFilterSet
+    search_fields = ["reference", "title"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        body = data.pop("body", None)
+        serializer.instance = services.policy_create(user=self.request.user, data=data, body=body)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("body", None)
+        serializer.instance = services.policy_update(
+            policy=serializer.instance, user=self.request.user, data=data
+        )
+
+
+class PolicyVersionSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = PolicyVersion
+        fields = [
+            "id",
+            "policy",
+            "number",
+            "body",
+            "change_summary",
+            *APPROVAL_FIELDS,
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["number", *APPROVAL_FIELDS, "created_at", "updated_at"]
+        extra_kwargs = {"body": {"required": False}}
+
+    def validate_policy(self, value):
+        if self.instance is not None and value != self.instance.policy:
+            raise serializers.ValidationError("A version cannot move to another policy.")
+        return value
+
+
+class PolicyVersionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Policy versions. POST {"policy": id} starts the next draft (a copy of the latest
+    text, then your `body`); PUT/PATCH change a draft; an approved version answers 409."""
+
+    queryset = PolicyVersion.objects.select_related("created_by").order_by("policy", "-number")
+    serializer_class = PolicyVersionSerializer
+    filterset_class = PolicyVersionFilterSet
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        version = call_service(
+            services.policy_version_create, policy=data["policy"], user=self.request.user
+        )
+        edits = {k: v for k, v in data.items() if k in ("body", "change_summary")}
+        if edits:
+            version = services.policy_version_update(
+                version=version, user=self.request.user, data=edits
+            )
+        serializer.instance = version
+
+    def perform_update(self, serializer):
+        serializer.instance = call_service(
+            services.policy_version_update,
+            version=serializer.instance,
+            user=self.request.user,
+            data=serializer.validated_data,
+        )
+
+
+# --- Approval requests ------------------------------------------------------------------------
+
+
+class ApprovalDecisionSerializer(serializers.ModelSerializer):
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ApprovalDecision
+        fields = ["decided_by", "decision", "comment", "decided_at", "content_sha256"]
+
+
+class ApprovalRequestSerializer(serializers.ModelSerializer):
+    type = serializers.SerializerMethodField()
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decisions = ApprovalDecisionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ApprovalRequest
+        fields = [
+            "id",
+            "type",
+            "object_id",
+            "title",
+            "state",
+            "quorum",
+            "submitted_by",
+            "submitted_at",
+            "submit_comment",
+            "content_sha256",
+            "content",
+            "decided_at",
+            "decisions",
+        ]
+
+    def get_type(self, obj) -> str:
+        return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+
+class SubmitSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text='The approvable type, e.g. "isms.policyversion".')
+    object_id = serializers.IntegerField(min_value=1)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        try:
+            kind = approvals.type_for_key(attrs["type"])
+        except LookupError:
+            known = ", ".join(sorted(k.key for k in approvals.registered()))
+            raise serializers.ValidationError(
+                {"type": [f"Unknown type. Known: {known}."]}
+            ) from None
+        obj = kind.model._default_manager.filter(pk=attrs["object_id"]).first()
+        if obj is None:
+            raise serializers.ValidationError({"object_id": ["No such version."]})
+        attrs["obj"] = obj
+        return attrs
+
+
+class DecisionSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, help_text="Your password (re-authentication)."
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ApprovalRequestViewSet(viewsets.ReadOnlyModelViewSet):
+    """Approval requests of every approvable type, with the workflow actions.
+
+    Deciding needs the type's decision permission (Management) and the approver's
+    password; nobody decides what they submitted or edited (403, logged).
+    """
+
+    queryset = (
+        ApprovalRequest.objects.select_related("content_type", "submitted_by")
+        .prefetch_related("decisions__decided_by")
+        .order_by("-submitted_at", "-id")
+    )
+    serializer_class = ApprovalRequestSerializer
+    filterset_class = ApprovalRequestFilterSet
+
+    @extend_schema(request=SubmitSerializer, responses={201: ApprovalRequestSerializer})
+    @action(detail=False, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def submit(self, request):
+        """Submit a draft version for approval."""
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        approval = call_service(
+            approvals.approval_request_submit,
+            obj=data.validated_data["obj"],
+            user=request.user,
+            comment=data.validated_data["comment"],
+        )
+        return Response(self._fresh(approval), status=status.HTTP_201_CREATED)
+
+    def _decide(self, request, pk, service):
+        approval = self.get_object()
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        approval = call_service(
+            service,
+            request=approval,
+            user=request.user,
+            password=data.validated_data["password"],
+            comment=data.validated_data["comment"],
+        )
+        return Response(self._fresh(approval))
+
+    def _fresh(self, approval):
+        return self.get_serializer(self.get_queryset().get(pk=approval.pk)).data
+
+    @extend_schema(request=DecisionSerializer, responses=ApprovalRequestSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def approve(self, request, pk=None):
+        """Approve (Management; password required)."""
+        return self._decide(request, pk, approvals.approval_request_approve)
+
+    @extend_schema(request=DecisionSerializer, responses=ApprovalRequestSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def reject(self, request, pk=None):
+        """Reject (Management; password and comment required)."""
+        return self._decide(request, pk, approvals.approval_request_reject)
+
+    @extend_schema(request=DecisionSerializer, responses=ApprovalRequestSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="request-changes",
+        permission_classes=[permissions.IsAuthenticated],
+    )
+    def request_changes(self, request, pk=None):
+        """Send back to the authors (Management; password and comment required)."""
+        return self._decide(request, pk, approvals.approval_request_request_changes)

@@ -1,0 +1,63 @@
+"""Automated evidence: the extension point through which AWS checks feed control pages
+and the SoA, without `isms` importing `assets`.
+
+The AWS connector registers one provider in its AppConfig.ready():
+
+    from isms.frameworks import evidence
+    evidence.register_provider(findings_by_control)
+
+A provider takes a list of control ids and returns, in a constant number of queries,
+``{control_id: [CheckEvidence, ...]}`` for the controls it knows. With no provider
+registered, pages and the SoA say "no automated evidence".
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CheckEvidence:
+    """The results of one automated check mapped to a control."""
+
+    check: str  # e.g. "s3-bucket-encryption"
+    passed: int
+    failed: int
+    url: str = ""  # the findings of this check, filtered to the control
+    findings: list[dict] = field(default_factory=list, compare=False)  # [{label, url, passed}]
+
+
+_providers: list[Callable[[list[int]], dict]] = []
+
+
+def register_provider(provider: Callable[[list[int]], dict]) -> None:
+    """Add `provider(control_ids) -> {control_id: [CheckEvidence]}` (idempotent)."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def unregister_provider(provider) -> None:
+    if provider in _providers:
+        _providers.remove(provider)
+
+
+def has_providers() -> bool:
+    return bool(_providers)
+
+
+def for_controls(control_ids: Iterable[int]) -> dict[int, list[CheckEvidence]]:
+    """Every registered provider's evidence for these controls, merged."""
+    ids = list(control_ids)
+    result: dict[int, list[CheckEvidence]] = {}
+    for provider in _providers:
+        for control_id, checks in provider(ids).items():
+            result.setdefault(control_id, []).extend(checks)
+    return result
+
+
+def totals(checks: list[CheckEvidence]) -> dict:
+    """{'checks': n, 'passed': n, 'failed': n} over a control's checks."""
+    return {
+        "checks": len(checks),
+        "passed": sum(c.passed for c in checks),
+        "failed": sum(c.failed for c in checks),
+    }

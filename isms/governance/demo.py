@@ -1,0 +1,124 @@
+"""Demo data of governance: an approved scope, an approved and published ISMS policy
+with some acknowledgements, a policy waiting for approval and a review overdue.
+
+Idempotent: each document is created only if its reference (or the scope) is missing.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from isms import approvals
+from isms.demo import DEMO_USERS
+from isms.governance import services
+from isms.models import Policy, Scope, User
+from isms.models.governance import Classification, PolicyKind
+
+PASSWORDS = {username: password for username, _n, _r, _s, password in DEMO_USERS}
+
+SCOPE = {
+    "description": (
+        "The ISMS covers the design, development, operation and support of the Example "
+        "Ltd online ordering platform and the customer and payment data it processes, "
+        "hosted on AWS."
+    ),
+    "boundaries": "Everything deployed in the production and shared-services AWS accounts, "
+    "the engineering and support teams, and the laptops they use.",
+    "business_units": "Engineering\nCustomer support\nFinance (payments reconciliation)",
+    "locations": "London office\nRemote staff (UK)\nAWS eu-west-2 (London) and eu-west-1",
+    "processes": "Order taking and fulfilment\nSoftware development and release\n"
+    "Customer support\nIncident management",
+    "essential_assets": "Customer personal data\nPayment records\nOrder processing service",
+    "aws_accounts": "111111111111 (production)\n222222222222 (shared services)",
+    "aws_regions": "eu-west-2\neu-west-1",
+    "exclusions": [
+        {
+            "item": "Marketing website (hosted by a SaaS provider)",
+            "justification": "Holds no customer data; covered by the supplier's ISO 27001 "
+            "certificate and the supplier security policy.",
+        },
+        {
+            "item": "Development AWS account",
+            "justification": "Contains synthetic data only; no production access.",
+        },
+    ],
+    "interested_parties": "Customers: protection of personal data (UK GDPR)\n"
+    "Card schemes: PCI DSS for the payment flow\nStaff: clear rules and training\n"
+    "Investors: availability of the platform",
+    "dependencies": "AWS (infrastructure, shared-responsibility model)\n"
+    "Payment service provider (tokenised card data)\nE-mail delivery provider",
+    "change_summary": "First version of the ISMS scope",
+}
+
+
+def _approve(obj, submitter, approver):
+    request = approvals.approval_request_submit(obj=obj, user=submitter)
+    approvals.approval_request_approve(
+        request=request,
+        user=approver,
+        password=PASSWORDS[approver.username],
+        comment="Approved for the demo.",
+    )
+
+
+def load(stdout) -> None:
+    security = User.objects.get(username="security")
+    manager = User.objects.get(username="manager")
+    people = list(User.objects.filter(username__in=["security", "manager", "auditor"]))
+
+    scope = Scope.objects.order_by("pk").first()
+    if scope is None or not scope.versions.exists():
+        version = services.scope_version_create(user=security, data=SCOPE)
+        _approve(version, security, manager)
+        stdout.write("  Scope v1 approved")
+
+    if not Policy.objects.filter(reference="POL-01").exists():
+        policy = services.policy_create(
+            user=security,
+            data={
+                "reference": "POL-01",
+                "title": "Information security policy",
+                "kind": PolicyKind.ISMS,
+                "owner": security,
+                "classification": Classification.INTERNAL,
+            },
+        )
+        version = policy.versions.get()
+        _approve(version, security, manager)
+        services.policy_publish(version=version, user=security)
+        for person in people:
+            services.policy_acknowledge(policy=policy, user=person)
+        stdout.write("  ISMS policy approved, published and acknowledged by 3 people")
+
+    if not Policy.objects.filter(reference="POL-02").exists():
+        policy = services.policy_create(
+            user=security,
+            data={
+                "reference": "POL-02",
+                "title": "Access control policy",
+                "kind": PolicyKind.ACCESS_CONTROL,
+                "owner": security,
+            },
+        )
+        approvals.approval_request_submit(
+            obj=policy.versions.get(), user=security, comment="Ready for review."
+        )
+        stdout.write("  Access control policy waiting for approval")
+
+    if not Policy.objects.filter(reference="POL-03").exists():
+        policy = services.policy_create(
+            user=security,
+            data={
+                "reference": "POL-03",
+                "title": "Backup policy",
+                "kind": PolicyKind.BACKUP,
+                "owner": User.objects.get(username="owner"),
+            },
+        )
+        version = policy.versions.get()
+        _approve(version, security, manager)
+        services.policy_publish(version=version, user=security)
+        # As if it had been approved more than a year ago: its yearly review is overdue.
+        overdue = timezone.localdate() - datetime.timedelta(days=12)
+        Policy.objects.filter(pk=policy.pk).update(next_review_due=overdue)
+        stdout.write(f"  Backup policy published; its review was due on {overdue}")

@@ -1,0 +1,61 @@
+"""Filter sets of governance (one per model; the list pages and the API share them)."""
+
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from isms.models import ApprovalRequest, Policy, PolicyVersion, ScopeVersion
+from isms.models.approvals import ApprovalState
+from isms.models.governance import Classification, PolicyKind
+
+
+class PolicyFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    kind = django_filters.ChoiceFilter(choices=PolicyKind.choices)
+    classification = django_filters.ChoiceFilter(choices=Classification.choices)
+    published = django_filters.BooleanFilter(
+        field_name="published_version", lookup_expr="isnull", exclude=True, label="Published"
+    )
+
+    class Meta:
+        model = Policy
+        fields = ["q", "kind", "classification", "owner", "published"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))
+
+
+class PolicyVersionFilterSet(django_filters.FilterSet):
+    approval_state = django_filters.ChoiceFilter(choices=ApprovalState.choices)
+
+    class Meta:
+        model = PolicyVersion
+        fields = ["policy", "approval_state"]
+
+
+class ScopeVersionFilterSet(django_filters.FilterSet):
+    approval_state = django_filters.ChoiceFilter(choices=ApprovalState.choices)
+
+    class Meta:
+        model = ScopeVersion
+        fields = ["approval_state"]
+
+
+def _approvable_content_types(request=None):
+    from isms import approvals
+
+    models = [kind.model for kind in approvals.registered()]
+    ids = [ct.pk for ct in ContentType.objects.get_for_models(*models).values()] if models else []
+    return ContentType.objects.filter(pk__in=ids).order_by("app_label", "model")
+
+
+class ApprovalRequestFilterSet(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=ApprovalState.choices)
+    content_type = django_filters.ModelChoiceFilter(
+        queryset=_approvable_content_types, label="Type"
+    )
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Search")
+
+    class Meta:
+        model = ApprovalRequest
+        fields = ["state", "content_type", "submitted_by", "object_id"]

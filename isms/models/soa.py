@@ -1,0 +1,237 @@
+"""Control implementations and the Statement of Applicability (ISMS step 9).
+
+`ControlImplementation` is the organisation's living decision about one control: does
+it apply, why, how far is it implemented, what evidences it. `SoA` is a numbered,
+frozen snapshot of those decisions (`SoARow`, one per control) with a content hash; it
+is submitted to management and approved through the shared workflow (`isms.approvals`).
+Frozen content never changes: the models refuse it at save() and on their querysets,
+the admin is read-only, no service edits a row, and on PostgreSQL triggers refuse raw
+UPDATE/DELETE. Only the approval state of an SoA moves.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from isms import uploads
+from isms.models.approvals import ApprovableModel, ApprovalState, ApprovedVersionFrozen
+from isms.models.frameworks import Control, Framework
+
+
+class ImplementationStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    PLANNED = "planned", "Planned"
+    PARTIAL = "partial", "Partially implemented"
+    IMPLEMENTED = "implemented", "Implemented"
+
+
+class InclusionReason(models.TextChoices):
+    RISK_TREATMENT = "risk_treatment", "Risk treatment"
+    LEGAL = "legal", "Legal or regulatory requirement"
+    CONTRACTUAL = "contractual", "Contractual obligation"
+    BUSINESS = "business", "Business requirement or best practice"
+
+
+class ControlImplementation(models.Model):
+    """How the organisation applies one control of a selected framework: applicability
+    (undecided while `applicable` is None), reasons or the justification for exclusion,
+    status, owner, target date, description and evidence."""
+
+    control = models.OneToOneField(Control, on_delete=models.CASCADE, related_name="implementation")
+    applicable = models.BooleanField(null=True, blank=True, help_text="Empty: not decided yet.")
+    reasons = models.JSONField(
+        "reasons for inclusion", default=list, blank=True, help_text="InclusionReason values."
+    )
+    justification = models.TextField(
+        "justification for exclusion", blank=True, help_text="Required when not applicable."
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=ImplementationStatus.choices,
+        default=ImplementationStatus.NOT_STARTED,
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="control_implementations",
+    )
+    target_date = models.DateField(null=True, blank=True)
+    description = models.TextField("implementation", blank=True)
+    evidence_text = models.TextField("evidence notes", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["control__framework", "control__sort_order"]
+
+    def __str__(self):
+        return f"Implementation of {self.control.identifier}"
+
+    @property
+    def reason_labels(self) -> list[str]:
+        labels = dict(InclusionReason.choices)
+        return [labels.get(code, code) for code in self.reasons]
+
+    @property
+    def missing_justification(self) -> bool:
+        return self.applicable is False and not self.justification.strip()
+
+
+def evidence_upload_to(instance, filename):
+    return uploads.upload_path(f"evidence/{instance.implementation.control_id}", filename)
+
+
+class Evidence(models.Model):
+    """A piece of evidence for one implementation: a link or an uploaded file."""
+
+    implementation = models.ForeignKey(
+        ControlImplementation, on_delete=models.CASCADE, related_name="evidence"
+    )
+    title = models.CharField(max_length=200)
+    url = models.URLField("link", max_length=500, blank=True)
+    file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=300)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-added_at"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self):
+        return self.title
+
+
+class SoAFrozen(ApprovedVersionFrozen):
+    """Raised on any attempt to change or delete a frozen SoA or one of its rows."""
+
+
+# The only SoA fields that move after freezing, and only through the approval workflow
+# (isms.approvals, which writes them with a queryset update).
+SOA_WORKFLOW_FIELDS = frozenset({"approval_state", "approved_at", "approved_sha256"})
+
+
+class SoAQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if not set(kwargs) <= SOA_WORKFLOW_FIELDS:
+            raise SoAFrozen("A frozen Statement of Applicability cannot be changed.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise SoAFrozen("A Statement of Applicability cannot be deleted.")
+
+    def current(self):
+        """The SoA in force: the latest approved one (approving supersedes the others)."""
+        return self.filter(approval_state=ApprovalState.APPROVED).order_by("-number").first()
+
+
+class SoA(ApprovableModel):
+    """A numbered, immutable Statement of Applicability: the frozen rows of every control
+    of the SoA framework and their content hash. It is frozen from the moment it exists
+    (whatever its approval state); management approves it through `isms.approvals`."""
+
+    number = models.PositiveIntegerField(unique=True, editable=False)
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="soas")
+    framework_name = models.CharField(max_length=200, editable=False)
+    framework_version = models.CharField(max_length=50, blank=True, editable=False)
+    organisation = models.CharField(max_length=200, editable=False)
+    content_hash = models.CharField(
+        max_length=64, editable=False, help_text="SHA-256 of the canonical content"
+    )
+    summary = models.JSONField(default=dict, editable=False)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    frozen_at = models.DateTimeField(editable=False)
+
+    objects = SoAQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = "statement of applicability"
+        verbose_name_plural = "statements of applicability"
+        permissions = [
+            ("approve_soa", "Can approve a Statement of Applicability"),
+            ("download_soa", "Can download a Statement of Applicability"),
+        ]
+
+    def __str__(self):
+        return f"SoA #{self.number}"
+
+    def save(self, *args, **kwargs):
+        # Written once; the workflow moves its state with a queryset update.
+        if not self._state.adding:
+            raise SoAFrozen("A frozen Statement of Applicability cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SoAFrozen("A Statement of Applicability cannot be deleted.")
+
+    @property
+    def is_current(self) -> bool:
+        return self.approval_state == ApprovalState.APPROVED
+
+
+class SoARowQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise SoAFrozen("The rows of a Statement of Applicability cannot be changed.")
+
+    def delete(self):
+        raise SoAFrozen("The rows of a Statement of Applicability cannot be deleted.")
+
+
+class SoARow(models.Model):
+    """One control as it stood when the SoA was frozen; written once, never changed."""
+
+    soa = models.ForeignKey(SoA, on_delete=models.PROTECT, related_name="rows")
+    position = models.PositiveIntegerField()
+    control = models.ForeignKey(
+        Control, null=True, on_delete=models.SET_NULL, related_name="soa_rows"
+    )
+    identifier = models.CharField(max_length=60)
+    title = models.CharField(max_length=300)
+    theme = models.CharField(max_length=60, blank=True)
+    applicable = models.BooleanField(null=True)
+    reasons = models.JSONField(default=list)
+    justification = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=ImplementationStatus.choices)
+    owner = models.CharField(max_length=200, blank=True)
+    target_date = models.DateField(null=True)
+    description = models.TextField(blank=True)
+    risks = models.JSONField(default=list, help_text="References of the treating risks.")
+    evidence = models.TextField(blank=True, help_text="Evidence summary.")
+    automated = models.JSONField(default=dict, help_text="{passed, failed, checks}")
+    inconsistent = models.BooleanField(default=False)
+
+    objects = SoARowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["soa", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["soa", "position"], name="isms_soarow_unique_position")
+        ]
+
+    def __str__(self):
+        return f"{self.soa} {self.identifier}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise SoAFrozen("The rows of a Statement of Applicability cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SoAFrozen("The rows of a Statement of Applicability cannot be deleted.")
+
+    @property
+    def status_label(self) -> str:
+        return ImplementationStatus(self.status).label
+
+    @property
+    def reason_labels(self) -> list[str]:
+        labels = dict(InclusionReason.choices)
+        return [labels.get(code, code) for code in self.reasons]

@@ -1,0 +1,145 @@
+"""Re-authentication ("sudo mode") for sensitive actions: creating API tokens, the
+Django admin, approvals, AWS account changes, two-factor settings.
+
+A sensitive action needs the password to have been entered within `max_age` seconds.
+Signing in counts (the session is stamped at login), so a user who has just signed in
+is not asked twice. Otherwise:
+
+- pages: `@reauth_required()` sends the user to "Confirm your password" and back to
+  the page they were on. A pending POST is *not* replayed: nothing has been changed
+  yet, and the user repeats the action once back (replaying would mean keeping form
+  data, possibly secret, in the session). Protect the page that shows the form
+  *and* the POST where possible, so the question comes before the user types.
+- the API: a sensitive action takes a `password` field; `require_password(request)`
+  checks it with the same service and answers 400 with a field message otherwise.
+
+`reauth_confirm(request, password)` goes through `django.contrib.auth.authenticate()`,
+so wrong passwords count towards the login lockout (django-axes) like any sign-in.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth import signals as auth_signals
+from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.urls import reverse
+from rest_framework import serializers
+
+from isms import audit, security_log
+
+SESSION_KEY = "_isms_reauth_at"
+
+
+def reauth_confirm(request, password: str) -> bool:
+    """Check `password` for the signed-in user; on success mark the session as freshly
+    authenticated. Failures are logged and count towards the lockout."""
+    user = request.user
+    http_request = getattr(request, "_request", request)
+    checked = authenticate(http_request, username=user.get_username(), password=password or "")
+    if checked is None or checked.pk != user.pk:
+        security_log.event("reauth.failure", request, level=logging.WARNING)
+        return False
+    session = getattr(http_request, "session", None)
+    if session is not None:
+        session[SESSION_KEY] = int(time.time())
+    security_log.event("reauth.success", request)
+    return True
+
+
+def password_matches(user, password: str) -> bool:
+    """For services that take a password but no request (approval decisions, AWS
+    account changes): check it through `reauth_confirm()` on the current request (found
+    in the audit context), so a wrong password counts towards the lockout and is
+    logged; outside a request (commands, tests of the service) a plain check."""
+    request = audit.current().request
+    if request is not None and getattr(getattr(request, "user", None), "pk", None) == user.pk:
+        return reauth_confirm(request, password)
+    return bool(password) and user.check_password(password)
+
+
+def is_recent(request, max_age: int | None = None) -> bool:
+    """Whether the password was entered (sign-in or confirmation) within `max_age` s."""
+    max_age = settings.REAUTH_MAX_AGE if max_age is None else max_age
+    session = getattr(getattr(request, "_request", request), "session", None)
+    stamped = session.get(SESSION_KEY) if session is not None else None
+    return stamped is not None and time.time() - stamped <= max_age
+
+
+def confirm_url(next_path: str) -> str:
+    return f"{reverse('reauth')}?{urlencode({'next': next_path}, safe='/')}"
+
+
+def reauth_required(view=None, *, max_age: int | None = None, return_to: str | None = None):
+    """Decorator: the view runs only after a password confirmation within `max_age`
+    seconds (REAUTH_MAX_AGE by default); otherwise the user confirms first and comes
+    back to this page, or, after a POST, to the page named `return_to` when given (for
+    POST-only views, the page that holds their button)."""
+
+    def decorate(view_func):
+        @wraps(view_func)
+        def wrapper(request, *args, **kwargs):
+            if is_recent(request, max_age):
+                return view_func(request, *args, **kwargs)
+            back = request.get_full_path()
+            if request.method == "POST":
+                messages.info(
+                    request,
+                    "Confirm your password, then repeat the action: nothing was changed yet.",
+                )
+                if return_to:
+                    back = reverse(return_to)
+            return redirect(confirm_url(back))
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+def require_password(request) -> None:
+    """For sensitive API actions: the request body's `password` must be the user's.
+    Raises a DRF ValidationError (400, field message) otherwise."""
+    password = request.data.get("password") if hasattr(request, "data") else None
+    if not password:
+        raise serializers.ValidationError({"password": ["Confirm this action with your password."]})
+    if not reauth_confirm(request, password):
+        raise serializers.ValidationError({"password": ["Wrong password."]})
+
+
+class AdminReauthMiddleware:
+    """Every page of the Django admin needs a password confirmation within
+    REAUTH_ADMIN_MAX_AGE seconds (signing in counts). The admin's own login and
+    logout pages are exempt."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._applies(request) and not is_recent(request, settings.REAUTH_ADMIN_MAX_AGE):
+            return redirect(confirm_url(request.get_full_path()))
+        return self.get_response(request)
+
+    @staticmethod
+    def _applies(request) -> bool:
+        prefix = reverse("admin:index")
+        if not request.path.startswith(prefix):
+            return False
+        if request.path in (reverse("admin:login"), reverse("admin:logout")):
+            return False
+        user = getattr(request, "user", None)
+        return user is not None and user.is_authenticated and user.is_staff
+
+
+@receiver(auth_signals.user_logged_in, dispatch_uid="isms.reauth.logged_in")
+def _stamp_at_login(sender, request, user, **kwargs):
+    # Typing the password to sign in is as fresh as confirming it.
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SESSION_KEY] = int(time.time())

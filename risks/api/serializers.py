@@ -1,0 +1,163 @@
+"""API serializers of the risks app: validation only; writes go through services."""
+
+from rest_framework import serializers
+
+from assets.models import Asset
+from isms.models import User
+from risks.models import MethodologyVersion, Risk, Threat, TreatmentAction, Vulnerability
+
+
+class ThreatSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Threat
+        fields = ["id", "name", "category", "description", "source", "is_active"]
+        read_only_fields = ["source"]
+
+
+class VulnerabilitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Vulnerability
+        fields = ["id", "name", "category", "description", "source", "is_active"]
+        read_only_fields = ["source"]
+
+
+class MethodologyVersionSerializer(serializers.ModelSerializer):
+    """A methodology version; `content` is editable while the version is a draft."""
+
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    preset = serializers.ChoiceField(
+        choices=[("", "copy of the active version"), "5x5", "4x4", "3x3"],
+        required=False,
+        allow_blank=True,
+        write_only=True,
+    )
+
+    class Meta:
+        model = MethodologyVersion
+        fields = [
+            "id",
+            "number",
+            "approval_state",
+            "preset",
+            "content",
+            "change_note",
+            "author",
+            "approved_by",
+            "approved_at",
+            "approved_sha256",
+            "created_at",
+        ]
+        read_only_fields = ["number", "approval_state", "approved_at", "approved_sha256"]
+        extra_kwargs = {"content": {"required": False}}
+
+
+class TreatmentActionSerializer(serializers.ModelSerializer):
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True)
+
+    class Meta:
+        model = TreatmentAction
+        fields = ["id", "title", "owner", "due_date", "status"]
+
+
+class RiskSerializer(serializers.ModelSerializer):
+    """A risk. Levels and $ figures are derived (read-only). An update must carry the
+    `version` it is based on; a stale one is refused with 409."""
+
+    assets = serializers.PrimaryKeyRelatedField(
+        queryset=Asset.objects.all(), many=True, allow_empty=False
+    )
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+    )
+    inherent_level_name = serializers.SerializerMethodField()
+    residual_level_name = serializers.SerializerMethodField()
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Risk
+        fields = [
+            "id",
+            "ref",
+            "title",
+            "description",
+            "assets",
+            "threat",
+            "vulnerability",
+            "owner",
+            "status",
+            "review_date",
+            "inherent_likelihood",
+            "inherent_impact",
+            "inherent_level",
+            "inherent_level_name",
+            "value_at_stake_usd",
+            "exposure_factor",
+            "sle_usd",
+            "aro",
+            "ale_usd",
+            "treatment",
+            "treatment_justification",
+            "controls",
+            "residual_likelihood",
+            "residual_impact",
+            "residual_level",
+            "residual_level_name",
+            "residual_ale_usd",
+            "accepted_until",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "ref",
+            "inherent_level",
+            "value_at_stake_usd",
+            "exposure_factor",
+            "sle_usd",
+            "aro",
+            "ale_usd",
+            "residual_level",
+            "residual_ale_usd",
+            "accepted_until",
+        ]
+
+    def _level(self, rank):
+        scale = self.context.get("scale")
+        level = scale.level(rank) if scale else None
+        return level["name"] if level else None
+
+    def get_inherent_level_name(self, risk) -> str | None:
+        return self._level(risk.inherent_level)
+
+    def get_residual_level_name(self, risk) -> str | None:
+        return self._level(risk.residual_level)
+
+    def validate(self, attrs):
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError(
+                {"version": "Send the version your change is based on."}
+            )
+        return attrs
+
+
+class RiskDetailSerializer(RiskSerializer):
+    """A risk with its treatment plan (the list leaves the plan out)."""
+
+    actions = TreatmentActionSerializer(many=True, read_only=True)
+
+    class Meta(RiskSerializer.Meta):
+        fields = [*RiskSerializer.Meta.fields, "actions"]
+
+
+class HeatmapCellSerializer(serializers.Serializer):
+    likelihood = serializers.IntegerField()
+    impact = serializers.IntegerField()
+    level = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class HeatmapSerializer(serializers.Serializer):
+    methodology_version = serializers.IntegerField(allow_null=True)
+    inherent = HeatmapCellSerializer(many=True)
+    residual = HeatmapCellSerializer(many=True)

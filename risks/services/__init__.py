@@ -1,0 +1,62 @@
+"""Services of the risks app: every write to methodologies, catalogues, risks and their
+treatment. Each runs in one transaction, checks its rules and writes its audit records.
+
+Approval of methodology versions and risk acceptances goes through the one ISMS
+workflow, `isms.approvals`; the callbacks it runs on approval are `methodology_activate`
+and `risk_acceptance_apply` (registered in RisksConfig.ready()). One module per
+subdomain, re-exported here.
+"""
+
+from risks.services.catalogue import catalogue_entry_save
+from risks.services.methodology import (
+    methodology_activate,
+    methodology_version_create,
+    methodology_version_editors,
+    methodology_version_submit,
+    methodology_version_update,
+    risks_rescore,
+)
+from risks.services.register import (
+    RiskConflict,
+    changes_since,
+    needs_acceptance,
+    risk_bulk_update,
+    risk_create,
+    risk_delete,
+    risk_update,
+    risks_revalue,
+    valid_acceptance,
+)
+from risks.services.treatment import (
+    risk_acceptance_apply,
+    risk_acceptance_editors,
+    risk_acceptance_request,
+    risk_acceptances_expire,
+    treatment_action_delete,
+    treatment_action_save,
+)
+
+__all__ = [
+    "RiskConflict",
+    "catalogue_entry_save",
+    "changes_since",
+    "methodology_activate",
+    "methodology_version_create",
+    "methodology_version_editors",
+    "methodology_version_submit",
+    "methodology_version_update",
+    "needs_acceptance",
+    "risk_acceptance_apply",
+    "risk_acceptance_editors",
+    "risk_acceptance_request",
+    "risk_acceptances_expire",
+    "risk_bulk_update",
+    "risk_create",
+    "risk_delete",
+    "risk_update",
+    "risks_rescore",
+    "risks_revalue",
+    "treatment_action_delete",
+    "treatment_action_save",
+    "valid_acceptance",
+]

@@ -1,0 +1,1 @@
+"""Pages of the risks app, one module per area."""

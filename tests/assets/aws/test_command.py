@@ -1,0 +1,51 @@
+"""manage.py aws_sync: starts a sync, follows it with --wait, exit code by outcome."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.assets.aws.conftest import ACCOUNT_ID
+
+# Real commits, so that the tasks (run inline) start while --wait is polling.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _queue(estate, name):
+    estate.client("sqs").create_queue(QueueName=name)
+
+
+def test_it_syncs_and_reports_success(
+    fake_aws, aws_account, estate, capsys, django_capture_on_commit_callbacks
+):
+    _queue(estate, "orders")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("aws_sync", aws_account.name, "--wait")
+    out = capsys.readouterr().out
+    assert "succeeded" in out and "sqs" in out
+    assert aws_account.resources.filter(name="orders").exists()
+
+
+def test_partial_is_printed_clearly_and_exits_zero(fake_aws, aws_account, capsys, monkeypatch):
+    fake_aws.create_reader_role(
+        ACCOUNT_ID, external_id=aws_account.external_id, deny_actions=["sqs:*"]
+    )
+    worker = fake_aws.create_worker_identity()
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", worker["aws_access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", worker["aws_secret_access_key"])
+    fake_aws.enforce_iam()
+    call_command("aws_sync", ACCOUNT_ID, "--wait", "--timeout", "60")  # no error: exit code 0
+    out = capsys.readouterr().out
+    assert "PARTIAL" in out and "sqs in eu-west-1: AccessDenied" in out
+
+
+def test_a_failed_sync_exits_non_zero(fake_aws, aws_account, monkeypatch):
+    worker = fake_aws.create_worker_identity(may_assume_roles=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", worker["aws_access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", worker["aws_secret_access_key"])
+    fake_aws.enforce_iam()
+    with pytest.raises(CommandError, match="failed: AccessDenied"):
+        call_command("aws_sync", str(aws_account.pk), "--wait", "--timeout", "60")
+
+
+def test_an_unknown_account_is_an_error(db):
+    with pytest.raises(CommandError, match="No AWS account"):
+        call_command("aws_sync", "nope")

@@ -1,0 +1,63 @@
+"""Stored resources for the page and API tests: the configuration the collectors would
+have written, without a fake AWS (the collectors themselves are exercised in
+test_checks_aws.py and test_lifecycle.py)."""
+
+from django.utils import timezone
+
+from assets.catalogue import sync_catalogue
+from assets.models import AwsResource, AwsResourceLink, AwsService
+from assets.models.aws import LinkSource
+
+OPEN_SSH = {
+    "GroupId": "sg-1",
+    "GroupName": "web",
+    "IpPermissions": [
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+    ],
+}
+
+
+def stored_resource(
+    account, service, resource_type, name, configuration, *, region="eu-west-1", asset=None
+):
+    if not AwsService.objects.filter(code=service).exists():
+        sync_catalogue(AwsService)
+    now = timezone.now()
+    resource = AwsResource.objects.create(
+        account=account,
+        arn=f"arn:aws:{service}:{region}:{account.account_id}:{resource_type}/{name}",
+        service=AwsService.objects.get(code=service),
+        resource_type=resource_type,
+        region=region,
+        partition_region=region,
+        name=name,
+        configuration=configuration,
+        first_seen=now,
+        last_seen=now,
+    )
+    if asset is not None:
+        AwsResourceLink.objects.create(resource=resource, asset=asset, source=LinkSource.MANUAL)
+    return resource
+
+
+def sample_estate(account, asset=None):
+    """A security group open on SSH (high), an unencrypted public RDS instance without
+    backups in one zone (high x3, medium) and an unencrypted volume (medium), all linked
+    to `asset` when given."""
+    stored_resource(account, "ec2", "security-group", "web", OPEN_SSH, asset=asset)
+    stored_resource(
+        account,
+        "rds",
+        "db-instance",
+        "customers",
+        {
+            "StorageEncrypted": False,
+            "MultiAZ": False,
+            "BackupRetentionPeriod": 0,
+            "PubliclyAccessible": True,
+        },
+        asset=asset,
+    )
+    stored_resource(
+        account, "ebs", "volume", "scratch", {"Encrypted": False, "Size": 8}, asset=asset
+    )
