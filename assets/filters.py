@@ -7,7 +7,23 @@ from django.utils import timezone
 from assets.catalogue import SERVICES
 from assets.choices import AssetCategory, AssetClass, ResponsibilityLayer
 from assets.models import Asset, AwsService
+from assets.pagination import SortKey
 from isms.models import User
+
+# Sort parameter -> (model path, may be NULL). Each column has an index on (column, id)
+# (see Asset.Meta.indexes) except owner, which sorts through the user table.
+SORTS = {
+    "ref": ("ref", False),
+    "name": ("name", False),
+    "asset_class": ("asset_class", False),
+    "category": ("category", False),
+    "owner": ("owner__username", True),
+    "business_unit": ("business_unit", False),
+    "value_usd": ("value_usd", False),
+    "value_at_stake_usd": ("value_at_stake_usd", False),
+    "next_review_date": ("next_review_date", True),
+}
+DEFAULT_SORT = SortKey("ref")
 
 
 class AssetFilterSet(django_filters.FilterSet):
@@ -40,18 +56,9 @@ class AssetFilterSet(django_filters.FilterSet):
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Review overdue")
     ordering = django_filters.OrderingFilter(
-        fields=(
-            ("ref", "ref"),
-            ("name", "name"),
-            ("asset_class", "asset_class"),
-            ("category", "category"),
-            ("owner__username", "owner"),
-            ("business_unit", "business_unit"),
-            ("value_usd", "value_usd"),
-            ("value_at_stake_usd", "value_at_stake_usd"),
-            ("next_review_date", "next_review_date"),
-        ),
+        fields=tuple((path, name) for name, (path, _nullable) in SORTS.items()),
         label="Sort by",
+        method="sort",
     )
 
     class Meta:
@@ -79,14 +86,24 @@ class AssetFilterSet(django_filters.FilterSet):
             return queryset.filter(next_review_date__lt=today)
         return queryset.filter(Q(next_review_date__gte=today) | Q(next_review_date__isnull=True))
 
+    def sort(self, queryset, name, value):
+        return queryset  # applied in `qs`, from sort_key(), so pages and cursors agree
+
+    def sort_key(self) -> SortKey:
+        """The one column the list is sorted by (the first of `ordering`; ref by
+        default), with ties broken by id in the same direction: a stable order that
+        keyset pagination can resume from."""
+        self.form.is_valid()  # as FilterSet.qs does: the valid fields apply, even if some are not
+        ordering = self.form.cleaned_data.get("ordering")
+        if not ordering:
+            return DEFAULT_SORT
+        token = ordering[0]
+        path, nullable = SORTS[token.lstrip("-")]
+        return SortKey(path, descending=token.startswith("-"), nullable=nullable)
+
     @property
     def qs(self):
-        queryset = super().qs
-        # A stable order for pagination: the chosen sort, then the primary key.
-        order = list(queryset.query.order_by) or ["ref"]
-        if "pk" not in order and "id" not in order:
-            order.append("id")
-        return queryset.order_by(*order)
+        return super().qs.order_by(*self.sort_key().order_by())
 
 
 class AwsServiceFilterSet(django_filters.FilterSet):

@@ -8,7 +8,7 @@ upward walk counts each dependent asset once however many paths lead to it.
 These helpers read only; the services in services.py decide when to call them.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.db import connection
@@ -87,21 +87,21 @@ def values_at_stake(ids: Iterable[int]) -> dict[int, Decimal]:
     return result
 
 
-def find_path(start: int, goal: int) -> list[int] | None:
+def shortest_path(
+    start: int, goal: int, edges_from: Callable[[set[int]], Iterable[tuple[int, int]]]
+) -> list[int] | None:
     """The shortest chain of depends_on edges from `start` down to `goal`, or None.
 
-    One query per level of the graph (breadth first), never one per node.
+    Breadth first: `edges_from(frontier)` gives the (dependent, dependency) edges leaving
+    a whole level at once, so a database-backed search costs one query per level.
     """
     if start == goal:
         return [start]
     parent = {start: None}
     frontier = {start}
     while frontier:
-        edges = AssetDependency.objects.filter(dependent_id__in=frontier).values_list(
-            "dependent_id", "dependency_id"
-        )
         next_frontier = set()
-        for dependent, dependency in edges:
+        for dependent, dependency in edges_from(frontier):
             if dependency in parent:
                 continue
             parent[dependency] = dependent
@@ -113,3 +113,14 @@ def find_path(start: int, goal: int) -> list[int] | None:
             next_frontier.add(dependency)
         frontier = next_frontier
     return None
+
+
+def find_path(start: int, goal: int) -> list[int] | None:
+    """`shortest_path` over the stored dependency graph (one query per level)."""
+    return shortest_path(
+        start,
+        goal,
+        lambda frontier: AssetDependency.objects.filter(dependent_id__in=frontier).values_list(
+            "dependent_id", "dependency_id"
+        ),
+    )

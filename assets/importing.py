@@ -19,11 +19,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from assets.choices import EDITABLE_FIELDS, AssetCategory, AssetClass, SecurityNeed
-from assets.models import AwsService
+from assets.models import Asset, AwsService
 from isms.models import User
 
 COLUMNS = [*EDITABLE_FIELDS, "depends_on", "aws_services"]
@@ -38,7 +40,8 @@ class UnreadableFile(ValueError):
 
 
 class ImportRowForm(forms.Form):
-    """Validates and converts the text of one row; model rules are checked later by the
+    """Validates and converts the text of one row; owners and service codes are looked
+    up for the whole file at once (clean_records), model rules are checked by the
     service (the same checks as the asset form)."""
 
     ref = forms.CharField(max_length=20, required=False)
@@ -47,9 +50,7 @@ class ImportRowForm(forms.Form):
     asset_class = forms.ChoiceField(choices=AssetClass.choices, required=False)
     category = forms.ChoiceField(choices=AssetCategory.choices, required=False)
     value_usd = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, required=False)
-    owner = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True), to_field_name="username", required=False
-    )
+    owner = forms.CharField(max_length=150, required=False)  # a user name, looked up in bulk
     confidentiality = forms.TypedChoiceField(
         choices=SecurityNeed.choices, coerce=int, required=False
     )
@@ -60,6 +61,9 @@ class ImportRowForm(forms.Form):
     tags = forms.CharField(required=False)
     review_interval_days = forms.IntegerField(min_value=1, required=False)
     next_review_date = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+
+
+_ROW_FIELDS = ImportRowForm.base_fields
 
 
 def _split(text: str) -> list[str]:
@@ -141,25 +145,70 @@ def _read_xlsx(content: bytes) -> list[list]:
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
-def clean_record(record: dict[str, str], services: dict[str, AwsService]):
-    """(fields, depends_on refs or None, aws services or None, errors) for one row."""
+@dataclass
+class ImportRow:
+    """One checked row: the fields it sets, its dependencies (refs) and AWS services
+    when those columns are present (None otherwise), and the problems found in it."""
+
+    number: int
+    fields: dict
+    depends_on: list[str] | None
+    aws_services: list[AwsService] | None
+    errors: list[str] = field(default_factory=list)
+    asset: Asset | None = None  # set by the import service once the row is validated
+
+    @property
+    def ref(self) -> str:
+        return self.fields.get("ref", "")
+
+
+def clean_records(records: list[tuple[int, dict[str, str]]]) -> list[ImportRow]:
+    """Check and convert every row, with one query for the owners and one for the AWS
+    services of the whole file (not one per row); a ref that appears twice is an error
+    on its second row."""
+    services = {s.code: s for s in AwsService.objects.all()}
+    names = {r["owner"] for _n, r in records if r.get("owner")}
+    users = {u.username: u for u in User.objects.filter(is_active=True, username__in=names)}
+    rows = []
+    seen: dict[str, int] = {}
+    for number, record in records:
+        row = clean_record(number, record, services, users)
+        if row.ref and row.ref in seen:
+            row.errors.append(f"ref {row.ref} already appears on row {seen[row.ref]}.")
+        elif row.ref:
+            seen[row.ref] = number
+        rows.append(row)
+    return rows
+
+
+def clean_record(
+    number: int, record: dict[str, str], services: dict[str, AwsService], users: dict[str, User]
+) -> ImportRow:
+    """One row checked and converted: the form for the field texts, then the owner and
+    the AWS service codes against what exists."""
     given = {k: v for k, v in record.items() if k not in LIST_COLUMNS and v != ""}
-    form = ImportRowForm(data=given)
     errors = []
     fields = {}
-    if form.is_valid():
-        fields = {k: form.cleaned_data[k] for k in given}
-    else:
-        for name, messages in form.errors.items():
-            errors.append(f"{name}: {' '.join(messages)}")
+    # The form's fields, cleaned one by one: what ImportRowForm(data=given).is_valid()
+    # does (every field is optional), without deep-copying the form for every row.
+    for name, text in given.items():
+        try:
+            fields[name] = _ROW_FIELDS[name].clean(text)
+        except ValidationError as exc:
+            errors.append(f"{name}: {' '.join(exc.messages)}")
     if "tags" in fields:
         fields["tags"] = fields["tags"].split(",")
+    if "owner" in fields:
+        owner = users.get(fields["owner"])
+        if owner is None:
+            errors.append(f"owner: no active user is named {fields['owner']}.")
+        fields["owner"] = owner
     depends_on = _split(record["depends_on"]) if "depends_on" in record else None
     aws = None
     if "aws_services" in record:
-        codes = [c.lower() for c in _split(record["aws_services"])]
+        codes = list(dict.fromkeys(c.lower() for c in _split(record["aws_services"])))
         unknown = [c for c in codes if c not in services]
         if unknown:
             errors.append(f"aws_services: unknown service code {', '.join(unknown)}.")
         aws = [services[c] for c in codes if c in services]
-    return fields, depends_on, aws, errors
+    return ImportRow(number, fields, depends_on, aws, errors)

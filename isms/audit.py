@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from isms.models.audit import AuditAction, AuditEvent
 
@@ -106,20 +107,32 @@ def _plain(value):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+    if isinstance(value, FieldFile):  # not hasattr(value, "url"): it raises when empty
         return value.name or ""
     return value
 
 
+#: What a secret field's value becomes in the trail. A model names its secret fields in
+#: `audit_redacted_fields` (password hashes, token hashes): the trail is exported and
+#: read by auditors, and a hash of a credential has no business in either.
+REDACTED = "[redacted]"
+
+
 def snapshot(instance: models.Model, *, exclude: Iterable[str] = (), m2m: bool = True) -> dict:
     """The recordable state of `instance`: concrete fields (FKs as ids) and, when the
-    instance is saved, its many-to-many relations as sorted id lists."""
+    instance is saved, its many-to-many relations as sorted id lists. Fields listed in
+    the model's `audit_redacted_fields` are recorded as `REDACTED` (or "" when empty)."""
     exclude = set(exclude)
+    redacted = set(getattr(instance, "audit_redacted_fields", ()))
     data = {}
     for field in instance._meta.concrete_fields:
         if field.name in exclude:
             continue
-        data[field.name] = _plain(getattr(instance, field.attname))
+        value = getattr(instance, field.attname)
+        if field.name in redacted:
+            data[field.name] = REDACTED if value else ""
+            continue
+        data[field.name] = _plain(value)
     if m2m and instance.pk is not None:
         for field in instance._meta.many_to_many:
             if field.name in exclude:

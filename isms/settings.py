@@ -335,7 +335,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the error responses every view can give (400/401/403/404).
+    "DEFAULT_SCHEMA_CLASS": "isms.api.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ISMS Manager API",

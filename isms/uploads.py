@@ -10,8 +10,10 @@ collide or reveal each other.
 Out: `attachment_response()` serves a stored file only through a view, always as an
 attachment, with `X-Content-Type-Options: nosniff`, `Cache-Control: no-store` and a
 sandboxing Content-Security-Policy, so a browser never renders or runs it in the
-site's origin. `@download_rate_limit` bounds downloads per user (DOWNLOAD_RATE_LIMIT
-per DOWNLOAD_RATE_WINDOW seconds) with a cache counter and answers 429 beyond it.
+site's origin; `download_headers()` does the same for a response a view builds (an
+export, a generated document). `@download_rate_limit` bounds downloads per user
+(DOWNLOAD_RATE_LIMIT per DOWNLOAD_RATE_WINDOW seconds) with a cache counter and answers
+429 beyond it; `download_allowed()` is the same count for API actions.
 """
 
 from __future__ import annotations
@@ -167,6 +169,15 @@ def attachment_response(file, filename: str) -> FileResponse:
         mimetypes.guess_type(name)[0] or "application/octet-stream"
     )
     response = FileResponse(file, as_attachment=True, filename=name, content_type=content_type)
+    return download_headers(response)
+
+
+def download_headers(response: HttpResponse, filename: str | None = None) -> HttpResponse:
+    """Mark a response built by a view (an export, a generated document) as a download:
+    an attachment named `filename` (sanitised) when given, never cached, never sniffed
+    or rendered in the site's origin. `attachment_response()` does this for stored files."""
+    if filename is not None:
+        response["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -183,32 +194,54 @@ def _rate_key(request, scope: str) -> str:
     return f"isms:rate:{scope}:{who}"
 
 
-def download_rate_limit(view=None, *, scope: str = "download"):
+def download_allowed(request, *, scope: str = "download") -> bool:
+    """Count one download by the request's user in `scope`; False (and logged as
+    `download.throttled`) beyond DOWNLOAD_RATE_LIMIT per DOWNLOAD_RATE_WINDOW seconds.
+    For views the decorator cannot wrap (API actions); otherwise `@download_rate_limit`."""
+    key = _rate_key(request, scope)
+    window = settings.DOWNLOAD_RATE_WINDOW
+    if cache.add(key, 1, timeout=window):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window ended between add() and incr()
+            cache.add(key, 1, timeout=window)
+            count = 1
+    if count > settings.DOWNLOAD_RATE_LIMIT:
+        security_log.event("download.throttled", request, scope=scope)
+        return False
+    return True
+
+
+def too_many_downloads() -> HttpResponse:
+    """The 429 answer beyond the download limit, with Retry-After."""
+    response = HttpResponse(
+        "Too many downloads in a short time. Wait a minute, then try again.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(settings.DOWNLOAD_RATE_WINDOW)
+    return response
+
+
+def exporting(request) -> bool:
+    """Whether a list page is asked for its export (`?export=csv|xlsx`) rather than
+    the page: the condition for `@download_rate_limit(when=exporting)`."""
+    return "export" in request.GET
+
+
+def download_rate_limit(view=None, *, scope: str = "download", when=None):
     """Decorator: at most DOWNLOAD_RATE_LIMIT calls per user per DOWNLOAD_RATE_WINDOW
-    seconds to the views sharing `scope`; beyond that 429 with Retry-After."""
+    seconds to the views sharing `scope`; beyond that 429 with Retry-After. With
+    `when=predicate(request)`, only the requests it accepts count (e.g. `exporting`, so a
+    list page is limited only when it hands out its export)."""
 
     def decorate(view_func):
         @wraps(view_func)
         def wrapper(request, *args, **kwargs):
-            key = _rate_key(request, scope)
-            window = settings.DOWNLOAD_RATE_WINDOW
-            if cache.add(key, 1, timeout=window):
-                count = 1
-            else:
-                try:
-                    count = cache.incr(key)
-                except ValueError:  # the window ended between add() and incr()
-                    cache.add(key, 1, timeout=window)
-                    count = 1
-            if count > settings.DOWNLOAD_RATE_LIMIT:
-                security_log.event("download.throttled", request, scope=scope)
-                response = HttpResponse(
-                    "Too many downloads in a short time. Wait a minute, then try again.",
-                    status=429,
-                    content_type="text/plain; charset=utf-8",
-                )
-                response["Retry-After"] = str(window)
-                return response
+            if (when is None or when(request)) and not download_allowed(request, scope=scope):
+                return too_many_downloads()
             return view_func(request, *args, **kwargs)
 
         return wrapper

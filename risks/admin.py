@@ -57,7 +57,7 @@ class RiskAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "treatment", "inherent_level", "residual_level")
     search_fields = ("ref", "title", "description")
-    raw_id_fields = ("assets", "owner", "updated_by")
+    raw_id_fields = ("assets", "findings", "owner", "updated_by")
     readonly_fields = (
         "number",
         "ref",

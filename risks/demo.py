@@ -1,14 +1,22 @@
 """Demo data of the risk register: the 5x5 methodology (drafted by the security manager,
 approved by management) and 32 risks over the demo company's assets (assets/demo.py),
-a few waiting for a management acceptance and one accepted until a date.
+a few waiting for a management acceptance and one accepted until a date; then the risks
+that come from the demo estate's security findings (`link_demo_findings`).
 
 Idempotent: the methodology is set up only when none exists, risks only when the
-register is empty.
+register is empty, findings linked only where they are not yet.
+
+Ordering: the demo findings exist only after the demo account's first sync, which
+`make demo` starts once the fake AWS runs (demo_serve), after `load_demo`. So `load`
+links them when they are already there (a second `load_demo`, the tests), and otherwise
+the `risks_demo_findings --wait` process, registered with `isms.demo_processes` in
+DEBUG, links them as soon as the first sync has produced them.
 """
 
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from isms import approvals
@@ -508,6 +516,99 @@ ACCEPTANCES = [
 ]
 
 
+# Findings of the demo estate (assets/aws/fake_estate.py) behind risks of the register.
+FINDINGS_OF = {
+    "Customer data exposed through a public S3 bucket": [
+        "s3-bucket-public-acl",
+        "s3-bucket-policy-public",
+    ],
+    "Console sign-in without MFA": ["iam-user-console-no-mfa"],
+    "Open SSH to the internet": ["ec2-sg-open-admin-ports"],
+    "Customer database snapshot shared publicly": ["ebs-snapshot-public"],
+}
+# Risks built with "Create risk from findings": (title, checks, owner, the asset refs to
+# use when the findings' resources are linked to no asset, as some demo resources are).
+FROM_FINDINGS = [
+    (
+        "Partner support role assumable without an ExternalId",
+        ["iam-role-cross-account-no-condition"],
+        "security",
+        ["A-023"],
+    ),
+    (
+        "Customer database reachable from the internet",
+        ["rds-publicly-accessible"],
+        "security",
+        ["A-013"],
+    ),
+    ("Mail domain identity usable by anyone", ["ses-identity-policy-public"], "owner", ["A-017"]),
+    ("Legacy admin server open on every port", ["ec2-sg-open-all-ports"], "owner", ["A-015"]),
+]
+
+
+def _demo_findings():
+    """{check id: [finding ids]} of the demo account's findings that need attention."""
+    from assets.aws.demo import DEMO_ACCOUNT_ID
+    from assets.models import Finding
+    from assets.models.findings import ACTIVE_STATUSES
+
+    found: dict[str, list[int]] = {}
+    rows = Finding.objects.filter(
+        account__account_id=DEMO_ACCOUNT_ID, status__in=ACTIVE_STATUSES
+    ).values_list("check_id", "pk")
+    for check_id, pk in rows.order_by("pk"):
+        found.setdefault(check_id, []).append(pk)
+    return found
+
+
+def link_demo_findings(stdout) -> int:
+    """Link the demo findings to their risks, and build the risks that come from
+    findings. Returns how many risks changed; 0 (and says so) when there is no finding
+    yet or no register. Idempotent."""
+    from assets.models import Asset
+
+    users = {u.username: u for u in User.objects.filter(username__in=["security", "owner"])}
+    security = users.get("security")
+    found = _demo_findings()
+    if security is None or not Risk.objects.exists():
+        stdout.write("  risks: no demo register yet, findings not linked")
+        return 0
+    if not found:
+        stdout.write(
+            "  risks: no demo findings yet; they are linked after the first sync "
+            "(risks_demo_findings, started by make demo)"
+        )
+        return 0
+    changed = 0
+    for title, check_ids in FINDINGS_OF.items():
+        risk = Risk.objects.filter(title=title).first()
+        wanted = {pk for check_id in check_ids for pk in found.get(check_id, [])}
+        if risk is None or not wanted:
+            continue
+        missing = wanted - set(risk.findings.values_list("pk", flat=True))
+        if missing:
+            services.risk_findings_update(
+                risk=risk, user=security, expected_version=risk.version, link=missing
+            )
+            changed += 1
+    for title, check_ids, owner, refs in FROM_FINDINGS:
+        ids = [pk for check_id in check_ids for pk in found.get(check_id, [])]
+        if not ids or Risk.objects.filter(title=title).exists():
+            continue
+        data = {"title": title, "owner": users.get(owner), "inherent_impact": 4}
+        draft = services.findings_draft(user=security, finding_ids=ids, require_assets=False)
+        if not draft.suggestion.asset_ids:
+            data["assets"] = list(Asset.objects.filter(ref__in=refs))
+        try:
+            services.risk_create_from_findings(user=security, finding_ids=ids, data=data)
+        except ValidationError as exc:
+            stdout.write(f"  risks: {title!r} not built from findings: {' '.join(exc.messages)}")
+            continue
+        changed += 1
+    stdout.write(f"  risks: {changed} risk(s) linked to or built from the demo findings")
+    return changed
+
+
 def _password(username: str) -> str:
     return next(row[4] for row in DEMO_USERS if row[0] == username)
 
@@ -547,6 +648,7 @@ def load(stdout) -> None:
         return
     if Risk.objects.exists():
         stdout.write("  risks: the register already has risks, nothing added")
+        link_demo_findings(stdout)
         return
     assets = {a.ref: a for a in Asset.objects.filter(ref__startswith="A-0")}
     threats = {t.name: t for t in Threat.objects.all()}
@@ -635,3 +737,4 @@ def load(stdout) -> None:
         f"  risks: {len(by_title)} risks, {len(ACCEPTANCES)} acceptances "
         f"({sum(1 for *_, a in ACCEPTANCES if a)} approved)"
     )
+    link_demo_findings(stdout)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from risks.choices import CatalogueSource, RiskStatus, TreatmentOption
 from risks.models import MethodologyVersion, Risk, Threat, Vulnerability
+from risks.queries import needs_review_from_findings
 
 SORT_FIELDS = (
     ("number", "ref"),
@@ -64,6 +65,10 @@ class RiskFilterSet(django_filters.FilterSet):
     min_ale = django_filters.NumberFilter(field_name="ale_usd", lookup_expr="gte", label="ALE from")
     max_ale = django_filters.NumberFilter(field_name="ale_usd", lookup_expr="lte", label="ALE to")
     review_overdue = django_filters.BooleanFilter(method="filter_overdue", label="Review overdue")
+    finding = django_filters.NumberFilter(method="filter_finding", label="Linked finding id")
+    needs_review_from_findings = django_filters.BooleanFilter(
+        method="filter_findings_review", label="All linked findings resolved"
+    )
     sort = django_filters.OrderingFilter(fields=SORT_FIELDS, label="Sort")
 
     class Meta:
@@ -99,6 +104,16 @@ class RiskFilterSet(django_filters.FilterSet):
     def filter_asset_ref(self, queryset, name, value):
         links = Risk.assets.through.objects.filter(asset__ref__iexact=value).values("risk_id")
         return queryset.filter(pk__in=links)
+
+    def filter_finding(self, queryset, name, value):
+        links = Risk.findings.through.objects.filter(finding_id=value).values("risk_id")
+        return queryset.filter(pk__in=links)
+
+    def filter_findings_review(self, queryset, name, value):
+        if value is None:
+            return queryset
+        condition = needs_review_from_findings()
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_treatment(self, queryset, name, values):
         if not values:

@@ -61,7 +61,9 @@ class RiskForm(forms.ModelForm):
 
     class Meta:
         model = Risk
-        fields = list(RISK_FIELDS)
+        # Findings are linked from the risk page or "Create risk from findings", not
+        # picked from a select of every finding.
+        fields = [name for name in RISK_FIELDS if name != "findings"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "treatment_justification": forms.Textarea(attrs={"rows": 3}),

@@ -1,6 +1,7 @@
 """Who may do what in the risk register.
 
-- Security managers (model permission `risks.change_risk`) edit every field of every risk.
+- Security managers (model permission `risks.change_risk`) edit every field of every risk,
+  including the security findings linked to it (which also needs `assets.view_finding`).
 - A risk's owner edits its treatment and status (not its scores, assets or owner).
 - Management accepts residual risks through the approval workflow (`isms.approvals`).
 - Auditors, and everyone with `risks.view_risk`, read the whole register; other users
@@ -23,6 +24,7 @@ RISK_FIELDS = (
     "controls",
     "residual_likelihood",
     "residual_impact",
+    "findings",
 )
 OWNER_FIELDS = (
     "status",

@@ -1,7 +1,26 @@
 """Read helpers shared by pages, the API and the dashboard."""
 
-from django.db.models import Aggregate, CharField, Count, OuterRef, Subquery
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 
+from assets.findings.selectors import with_severity_rank
+from assets.models import AwsResourceLink, Finding
+from assets.models.findings import ACTIVE_STATUSES, FindingStatus
+from risks.choices import RiskStatus
 from risks.models import MethodologyVersion, Risk
 from risks.permissions import can_view_all
 
@@ -37,6 +56,36 @@ class AssetRefs(Aggregate):
         )
 
 
+class IdList(AssetRefs):
+    """Integer ids as one text ("4,17"): one column instead of a prefetch query."""
+
+    template = "%(function)s(%(expressions)s, ',')"
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s, ',')",
+            **extra_context,
+        )
+
+
+def finding_ids():
+    """The ids of the risk's linked findings, as text (see `parse_ids`)."""
+    link = Risk.findings.through.objects.filter(risk_id=OuterRef("pk"))
+    return Subquery(
+        link.order_by()
+        .values("risk_id")
+        .annotate(ids=IdList(Cast("finding_id", CharField())))
+        .values("ids")[:1]
+    )
+
+
+def parse_ids(text: str | None) -> list[int]:
+    return sorted(int(pk) for pk in (text or "").split(",") if pk)
+
+
 def asset_refs():
     link = Risk.assets.through.objects.filter(risk_id=OuterRef("pk"))
     return Subquery(
@@ -44,9 +93,49 @@ def asset_refs():
     )
 
 
+def needs_review_from_findings() -> Q:
+    """The condition "all the risk's findings are resolved: review it".
+
+    True when the risk has linked findings, none of them is still open, muted or not
+    evaluated, at least one was resolved after the risk was last changed, and the risk
+    is not closed. Any change to the risk (lower its likelihood, mark it treated or
+    closed, unlink a finding) is its review and clears the flag; a finding that reopens
+    clears it too, until it is resolved again.
+
+    Why a query rather than a stored flag: findings are resolved by the checks in
+    `assets`, which may not import `risks`; a stored flag would need a hook called after
+    every evaluation and would go stale whenever a finding changes by another path
+    (a mute, a deleted resource). Two EXISTS over the indexed link table per row cost
+    nothing on a page of the register and are always true.
+    """
+    links = Risk.findings.through.objects.filter(risk_id=OuterRef("pk"))
+    unresolved = links.exclude(finding__status=FindingStatus.RESOLVED)
+    resolved_since = links.filter(finding__resolved_at__gt=OuterRef("updated_at"))
+    return Q(Exists(resolved_since)) & ~Q(Exists(unresolved)) & ~Q(status=RiskStatus.CLOSED)
+
+
+def open_findings_count():
+    """The number of the risk's linked findings that are open, as one column."""
+    links = Risk.findings.through.objects.filter(
+        risk_id=OuterRef("pk"), finding__status=FindingStatus.OPEN
+    )
+    counted = links.order_by().values("risk_id").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_findings_summary(queryset):
+    """Annotate `open_findings_count` and `needs_review_from_findings` (no extra query)."""
+    return queryset.annotate(
+        open_findings_count=open_findings_count(),
+        needs_review_from_findings=ExpressionWrapper(
+            needs_review_from_findings(), output_field=BooleanField()
+        ),
+    )
+
+
 def register_queryset(user):
     """The register's rows with everything a row shows, in one query per page."""
-    return (
+    return with_findings_summary(
         visible_risks(user)
         .select_related("threat", "vulnerability", "owner")
         .annotate(asset_refs=asset_refs())
@@ -71,3 +160,40 @@ def heatmaps(queryset) -> tuple[dict, dict]:
         if rl is not None and ri is not None:
             residual[(rl, ri)] = residual.get((rl, ri), 0) + n
     return inherent, residual
+
+
+CANDIDATES = 25
+STATUS_ORDER = [
+    FindingStatus.OPEN,
+    FindingStatus.NOT_EVALUATED,
+    FindingStatus.MUTED,
+    FindingStatus.RESOLVED,
+]
+
+
+def linked_findings(risk):
+    """The risk's findings, open ones first, then the worst, then the most at stake."""
+    return (
+        with_severity_rank(risk.findings.select_related("resource", "account"))
+        .annotate(
+            status_rank=Case(
+                *(When(status=s, then=Value(i)) for i, s in enumerate(STATUS_ORDER)),
+                default=Value(len(STATUS_ORDER)),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("status_rank", "severity_rank", "-value_at_stake_usd", "id")
+    )
+
+
+def candidate_findings(risk):
+    """Findings that still need attention on the resources of the risk's assets, not yet
+    linked: what a security manager is likely to link."""
+    resources = AwsResourceLink.objects.filter(asset_id__in=risk.assets.values("pk")).values(
+        "resource_id"
+    )
+    return with_severity_rank(
+        Finding.objects.filter(resource_id__in=resources, status__in=ACTIVE_STATUSES)
+        .exclude(risks=risk)
+        .select_related("resource")
+    ).order_by("severity_rank", "-value_at_stake_usd", "id")[:CANDIDATES]

@@ -2,18 +2,20 @@
 
 from django.urls import path
 
-from risks.views import analysis, catalogue, methodology, register, risk
+from risks.views import analysis, catalogue, findings, methodology, register, risk
 
 app_name = "risks"
 urlpatterns = [
     path("", register.risk_list, name="risk_list"),
     path("new/", risk.risk_create, name="risk_create"),
+    path("from-findings/", findings.risk_from_findings, name="risk_from_findings"),
     path("bulk/", register.risk_bulk, name="risk_bulk"),
     path("import/", register.risk_import, name="risk_import"),
     path("import/template.csv", register.import_template, name="risk_import_template"),
     path("<int:pk>/", risk.risk_detail, name="risk_detail"),
     path("<int:pk>/edit/", risk.risk_edit, name="risk_edit"),
     path("<int:pk>/delete/", risk.risk_delete, name="risk_delete"),
+    path("<int:pk>/findings/", findings.risk_findings, name="risk_findings"),
     path("<int:pk>/inline/", register.risk_inline, name="risk_inline"),
     path("<int:pk>/acceptance/", risk.risk_acceptance_request, name="risk_acceptance"),
     path("<int:pk>/actions/", risk.treatment_action_save, name="action_add"),

@@ -2,14 +2,18 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import ValidationError
 
 from assets import permissions as asset_permissions
 from assets import services
+from assets.api.pagination import AssetCursorPagination
 from assets.api.serializers import AssetSerializer, AwsServiceSerializer
-from assets.filters import AssetFilterSet, AwsServiceFilterSet
+from assets.filters import DEFAULT_SORT, AssetFilterSet, AwsServiceFilterSet
 from assets.models import Asset, AwsService
 from isms.api.permissions import RolePermissions
 
@@ -48,20 +52,45 @@ class AssetPermission(permissions.BasePermission):
         return asset_permissions.can_edit_asset(request.user, obj)
 
 
+class AssetFilterBackend(DjangoFilterBackend):
+    """Filters and sorts with AssetFilterSet, and tells the view the sort key, so that
+    the cursor paginator pages on exactly the order the filter set applied."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if not filterset.is_valid() and self.raise_exception:
+            raise filter_utils.translate_validation(filterset.errors)
+        view.sort_key = filterset.sort_key()
+        return filterset.qs
+
+
+@extend_schema_view(
+    destroy=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "force",
+                OpenApiTypes.BOOL,
+                description="Delete even though other assets or risks depend on this one.",
+            )
+        ]
+    )
+)
 class AssetViewSet(viewsets.ModelViewSet):
     """Assets with their dependencies (ids), AWS services (codes) and value at stake.
 
     Filters as on the list page (`q`, `asset_class`, `category`, `owner`,
     `business_unit`, `aws_service`, `tag`, `value_min`/`value_max`,
     `at_stake_min`/`at_stake_max`, `overdue`) and `ordering` (e.g.
-    `-value_at_stake_usd`). Deleting an asset that others depend on answers 400 unless
-    `?force=true`.
+    `-value_at_stake_usd`). Pages by cursor: follow `next` (`?limit=` rows each).
+    Deleting an asset that others depend on answers 400 unless `?force=true`.
     """
 
     serializer_class = AssetSerializer
     filterset_class = AssetFilterSet
     permission_classes = [AssetPermission]
-    filter_backends = [DjangoFilterBackend]  # the FilterSet also sorts (`ordering`)
+    filter_backends = [AssetFilterBackend]  # the FilterSet also sorts (`ordering`)
+    pagination_class = AssetCursorPagination
+    sort_key = DEFAULT_SORT
 
     def get_queryset(self):
         queryset = Asset.objects.prefetch_related(

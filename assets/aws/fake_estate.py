@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 
+from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
+
 from assets.aws.fake import FakeAws
 
 ASSET_TAG = "isms:asset"
@@ -408,6 +411,17 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
     iam.update_account_password_policy(MinimumPasswordLength=8, RequireSymbols=False)
 
 
+# What a retried create answers when its first try did create the resource.
+ALREADY_EXISTS = {
+    "InvalidGroup.Duplicate",
+    "InvalidSubnet.Conflict",
+    "QueueAlreadyExists",
+    "ResourceInUseException",
+    "BucketAlreadyOwnedByYou",
+    "EntityAlreadyExists",
+}
+
+
 def seed_bulk(fake: FakeAws, *, account_id: str, regions: list[str], total: int) -> dict:
     """About `total` cheap-to-create resources spread over `regions`, for the benchmark:
     a mostly-EC2 estate (instances, security groups, volumes, subnets) with 1% each of
@@ -446,6 +460,22 @@ def _seed_bulk_region(fake: FakeAws, session, region: str, count: int) -> list[t
     )
 
     def create(index: int) -> None:
+        # moto's server, busy with 8 writers, now and then answers a create with an
+        # HTML 500 page (botocore cannot parse it, so its retries do not apply). Try
+        # again; a retry that finds the resource already made by the first try is done
+        # (volumes have no name to collide on: such a retry may add one volume).
+        for attempt in range(3):
+            try:
+                return create_once(index)
+            except ResponseParserError:
+                if attempt == 2:
+                    raise
+            except ClientError as error:
+                if attempt == 0 or error.response["Error"]["Code"] not in ALREADY_EXISTS:
+                    raise
+                return None
+
+    def create_once(index: int) -> None:
         if index < groups:
             ec2.create_security_group(GroupName=f"bench-{index}", Description="b", VpcId=vpc)
             return

@@ -13,6 +13,7 @@ local fake AWS (moto) in the demo, the tests and the benchmark, and is unset for
 
 from __future__ import annotations
 
+import os
 import threading
 
 import boto3
@@ -30,6 +31,7 @@ HOME_REGION = "us-east-1"
 # the service models from disk again (~100 ms a client), once per partition task.
 _loader_lock = threading.Lock()
 _shared_loader = None
+_sts_clients: dict[tuple, object] = {}
 
 
 def client_config() -> Config:
@@ -59,18 +61,36 @@ def worker_session() -> boto3.Session:
     return boto3.Session(botocore_session=_botocore_session())
 
 
+def _worker_sts():
+    """The worker's own STS client, made once per process and endpoint (a sync assumes
+    the role once per partition; building a client costs more than the call). It holds
+    no role credentials: only the worker's default chain, which refreshes itself. The
+    identity the environment names is part of the key, so a changed environment gets a
+    client of its own rather than the old identity."""
+    key = (
+        settings.AWS_ENDPOINT_URL,
+        settings.AWS_MAX_ATTEMPTS,
+        os.environ.get("AWS_ACCESS_KEY_ID"),
+        os.environ.get("AWS_PROFILE"),
+    )
+    with _loader_lock:
+        client = _sts_clients.get(key)
+    if client is None:
+        client = worker_session().client(
+            "sts", region_name=HOME_REGION, endpoint_url=key[0], config=client_config()
+        )
+        with _loader_lock:
+            client = _sts_clients.setdefault(key, client)
+    return client
+
+
 def assume_role_session(*, role_arn: str, external_id: str) -> boto3.Session:
     """A session acting as `role_arn`, with credentials that renew themselves.
 
     Raises botocore's ClientError (e.g. AccessDenied) when the worker cannot assume the
     role; the caller records the error code on the sync run.
     """
-    sts = worker_session().client(
-        "sts",
-        region_name=HOME_REGION,
-        endpoint_url=settings.AWS_ENDPOINT_URL,
-        config=client_config(),
-    )
+    sts = _worker_sts()
 
     def refresh() -> dict:
         credentials = sts.assume_role(

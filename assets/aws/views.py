@@ -28,7 +28,7 @@ from assets.models import (
     AwsResource,
     SyncRun,
 )
-from isms import audit
+from isms import audit, reauth, security_log, uploads
 from isms.exports import csv_response
 from isms.models.audit import AuditAction
 
@@ -67,7 +67,10 @@ def account_list(request):
     )
 
 
+# Changing where the connector reads (account, role, ExternalId) is sensitive: the
+# password must have been typed recently (isms.reauth), as for API tokens.
 @permission_required("assets.add_awsaccount", raise_exception=True)
+@reauth.reauth_required
 def account_create(request):
     form = AwsAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -86,6 +89,7 @@ def account_create(request):
 
 
 @permission_required("assets.change_awsaccount", raise_exception=True)
+@reauth.reauth_required
 def account_edit(request, pk):
     account = get_object_or_404(AwsAccount, pk=pk)
     # The form validates a copy: `account` stays as stored, for the audit trail's "before".
@@ -152,15 +156,14 @@ def account_sync(request, pk):
 
 
 @permission_required("assets.view_awsaccount", raise_exception=True)
+@uploads.download_rate_limit
 def account_template(request, pk):
     """The CloudFormation template creating this account's read-only role."""
     account = get_object_or_404(AwsAccount, pk=pk)
     audit.record(account, AuditAction.DOWNLOAD, message="Role template downloaded.")
+    security_log.log_download(request, what="aws-role-template", fmt="json", obj=account)
     response = HttpResponse(cloudformation.role_template(account), content_type="application/json")
-    response["Content-Disposition"] = (
-        f'attachment; filename="isms-reader-role-{account.account_id}.json"'
-    )
-    return response
+    return uploads.download_headers(response, f"isms-reader-role-{account.account_id}.json")
 
 
 # --- Sync runs -------------------------------------------------------------------------------
@@ -215,6 +218,7 @@ EXPORT_HEADER = [
 
 
 @permission_required("assets.view_awsresource", raise_exception=True)
+@uploads.download_rate_limit(when=uploads.exporting)
 def resource_list(request):
     """Resources with filters; ?export=csv downloads the filtered list."""
     queryset = AwsResource.objects.select_related("account", "service").prefetch_related(
@@ -243,6 +247,7 @@ def resource_list(request):
             ]
             for r in filterset.qs.iterator(chunk_size=2000)
         )
+        security_log.log_download(request, what="aws-resources", fmt="csv")
         return csv_response("aws-resources.csv", EXPORT_HEADER, rows)
     page, query = _page(request, filterset.qs)
     return render(
@@ -278,6 +283,10 @@ def resource_detail(request, pk):
 def resource_link(request, pk):
     resource = get_object_or_404(AwsResource, pk=pk)
     form = ResourceLinkForm(request.POST, user=request.user)
+    # The form offers the assets the user may link to; none at all means no right to
+    # link, which is a 403 rather than a validation error.
+    if not form.fields["asset"].queryset.exists():
+        raise PermissionDenied
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(resource)

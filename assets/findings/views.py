@@ -15,6 +15,7 @@ from assets.findings import selectors, services
 from assets.findings.filters import FindingFilterSet
 from assets.findings.forms import MuteForm
 from assets.models import AwsAccount, Finding
+from isms import security_log, uploads
 from isms.exports import csv_response
 from isms.models import Control
 
@@ -69,6 +70,7 @@ def account_posture(request, pk):
 
 
 @permission_required("assets.view_finding", raise_exception=True)
+@uploads.download_rate_limit(when=uploads.exporting)
 def finding_list(request):
     """Findings worst first, filtered; CSV export for roles allowed to export."""
     filterset = FindingFilterSet(
@@ -95,6 +97,7 @@ def finding_list(request):
             ]
             for f in findings.iterator(chunk_size=1000)
         )
+        security_log.log_download(request, what="findings", fmt="csv")
         return csv_response("findings.csv", EXPORT_COLUMNS, rows)
     page, query = _page(request, findings)
     return render(

@@ -82,14 +82,13 @@ class Asset(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     asset_class = models.CharField("class", max_length=20, choices=AssetClass.choices)
-    category = models.CharField(max_length=30, choices=AssetCategory.choices, db_index=True)
+    category = models.CharField(max_length=30, choices=AssetCategory.choices)
     value_usd = models.DecimalField(
         "value ($)",
         max_digits=14,
         decimal_places=2,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
-        db_index=True,
     )
     value_at_stake_usd = models.DecimalField(
         "value at stake ($)",
@@ -97,7 +96,6 @@ class Asset(models.Model):
         decimal_places=2,
         default=Decimal("0"),
         editable=False,
-        db_index=True,
         help_text="Own value plus the value of everything that depends on this asset.",
     )
     owner = models.ForeignKey(
@@ -116,13 +114,13 @@ class Asset(models.Model):
     availability = models.PositiveSmallIntegerField(
         choices=SecurityNeed.choices, default=SecurityNeed.MEDIUM
     )
-    business_unit = models.CharField(max_length=100, blank=True, db_index=True)
+    business_unit = models.CharField(max_length=100, blank=True)
     location = models.CharField(max_length=100, blank=True)
     tags = models.JSONField(default=list, blank=True, help_text="Free labels.")
     review_interval_days = models.PositiveIntegerField(
         "review interval (days)", default=365, validators=[MinValueValidator(1)]
     )
-    next_review_date = models.DateField(null=True, blank=True, db_index=True)
+    next_review_date = models.DateField(null=True, blank=True)
     depends_on = models.ManyToManyField(
         "self",
         through="AssetDependency",
@@ -148,7 +146,23 @@ class Asset(models.Model):
                 condition=models.Q(value_usd__gte=0), name="asset_value_usd_not_negative"
             ),
         ]
-        indexes = [models.Index(fields=["-value_at_stake_usd", "id"], name="asset_at_stake_id")]
+        # One (column, id) index per sortable column: the list page and the API page
+        # by keyset on exactly that order (assets/pagination.py), in either direction,
+        # so every page is an index range scan however deep. They also serve the
+        # filters on these columns. (asset_class, value_at_stake_usd, id) serves the
+        # most common view, one class sorted by value at stake.
+        indexes = [
+            models.Index(fields=["name", "id"], name="asset_name_id"),
+            models.Index(fields=["asset_class", "id"], name="asset_class_id"),
+            models.Index(fields=["category", "id"], name="asset_category_id"),
+            models.Index(fields=["business_unit", "id"], name="asset_unit_id"),
+            models.Index(fields=["value_usd", "id"], name="asset_value_id"),
+            models.Index(fields=["value_at_stake_usd", "id"], name="asset_stake_id"),
+            models.Index(fields=["next_review_date", "id"], name="asset_review_id"),
+            models.Index(
+                fields=["asset_class", "value_at_stake_usd", "id"], name="asset_class_stake_id"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.ref} {self.name}"

@@ -7,18 +7,19 @@ form and hand the cleaned data to a service.
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from assets import diagram, responsibility, services
+from assets import pagination as keyset
 from assets import permissions as perms
 from assets.filters import AssetFilterSet
 from assets.forms import AssetForm, BulkEditForm, DependencyAddForm
 from assets.models import Asset, AwsService
 from assets.views.transfer import export_response
+from isms import security_log, uploads
 from isms.models import User
 
 PAGE_SIZE = 50
@@ -38,9 +39,10 @@ def _editable_or_403(request, pk) -> Asset:
     return asset
 
 
+@uploads.download_rate_limit(when=uploads.exporting)
 def asset_list(request):
-    """Assets with search, filters, sortable columns and pagination; ?export=csv|xlsx
-    downloads the filtered list."""
+    """Assets with search, filters, sortable columns and keyset pagination (`?cursor=`,
+    see assets/pagination.py); ?export=csv|xlsx downloads the filtered list."""
     if not perms.can_view_assets(request.user):
         raise PermissionDenied
     queryset = perms.visible_assets(
@@ -53,10 +55,18 @@ def asset_list(request):
     if request.GET.get("export") in ("csv", "xlsx"):
         if not perms.can_export_assets(request.user):
             raise PermissionDenied
+        security_log.log_download(request, what="assets", fmt=request.GET["export"])
         return export_response(filterset.qs, request.GET["export"], request.GET.urlencode())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = filterset.qs
+    try:
+        page = keyset.paginate(rows, filterset.sort_key(), request.GET.get("cursor"), PAGE_SIZE)
+    except keyset.InvalidCursor:
+        # A stale or hand-edited link (e.g. sorted differently since): start over.
+        page = keyset.paginate(rows, filterset.sort_key(), None, PAGE_SIZE)
+    page.count, page.count_capped = keyset.count_capped(rows)
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("cursor", None)
+    query.pop("page", None)  # page numbers of older links: the first page
     sort_query = query.copy()
     sort_query.pop("ordering", None)
     bulk_form = BulkEditForm() if perms.can_bulk_edit_assets(request.user) else None

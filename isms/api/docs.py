@@ -18,7 +18,7 @@ from rest_framework.renderers import JSONRenderer
 from isms.middleware import CONTENT_SECURITY_POLICY
 
 
-class _JsonErrors:
+class JsonErrorsMixin:
     """Answer refusals (401, 403) in JSON, as the rest of the API does, instead of
     rendering them with the page's HTML template."""
 
@@ -29,7 +29,7 @@ class _JsonErrors:
         return response
 
 
-class SwaggerView(_JsonErrors, SpectacularSwaggerSplitView):
+class SwaggerView(JsonErrorsMixin, SpectacularSwaggerSplitView):
     template_name = "isms/apidocs/swagger_ui.html"
     url_name = "api-schema"
 
@@ -43,7 +43,7 @@ REDOC_STYLE_HASHES = (
 )
 
 
-class RedocView(_JsonErrors, SpectacularRedocView):
+class RedocView(JsonErrorsMixin, SpectacularRedocView):
     template_name = "isms/apidocs/redoc.html"
     url_name = "api-schema"
 

@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from isms import approvals
+from isms import approvals, security_log, uploads
+from isms.api.docs import JsonErrorsMixin
 from isms.frameworks import downloads, services
 from isms.frameworks.filters import (
     ControlFilterSet,
@@ -212,6 +213,7 @@ DOWNLOAD_RENDERERS = [JSONRenderer] + [
 
 
 class SoAViewSet(
+    JsonErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -219,7 +221,9 @@ class SoAViewSet(
 ):
     """Frozen Statements of Applicability. POST freezes a new one (no body); nothing
     changes or deletes one. `submit` sends it to management; `approve`/`reject` decide
-    it (Management, not the submitter, with their password); `download` renders it."""
+    it (Management, not the submitter, with their password); `download` renders it.
+    Errors are JSON whatever ?format= asks for (a file renderer would pass them through
+    as the file's bytes)."""
 
     queryset = SoA.objects.select_related("framework", "frozen_by")
     serializer_class = SoASerializer
@@ -291,7 +295,17 @@ class SoAViewSet(
         parameters=[
             OpenApiParameter("format", OpenApiTypes.STR, enum=list(downloads.FORMATS)),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            **{
+                (200, media.split(";")[0]): OpenApiTypes.OBJECT
+                if fmt == "json"
+                else OpenApiTypes.BINARY
+                for fmt, media in downloads.FORMATS.items()
+            },
+            (429, "text/plain"): OpenApiResponse(
+                OpenApiTypes.STR, description="Too many downloads: retry after Retry-After."
+            ),
+        },
     )
     @action(
         detail=True,
@@ -301,6 +315,9 @@ class SoAViewSet(
     )
     def download(self, request, pk=None):
         soa = self.get_object()
+        # The same per-user budget as the page's download (scope "soa").
+        if not uploads.download_allowed(request, scope="soa"):
+            return uploads.too_many_downloads()
         fmt = request.query_params.get("format", "")
         try:
             content, content_type, filename = services.soa_download(
@@ -308,6 +325,5 @@ class SoAViewSet(
             )
         except DjangoValidationError as exc:
             raise _validation_error(exc) from exc
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        security_log.log_download(request, what="soa", fmt=fmt, obj=soa)
+        return uploads.download_headers(HttpResponse(content, content_type=content_type), filename)

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from isms import approvals
+from isms.api.schema import CONFLICT
 from isms.governance import services
 from isms.governance.filters import (
     ApprovalRequestFilterSet,
@@ -82,6 +83,7 @@ class ScopeVersionViewSet(
     queryset = ScopeVersion.objects.select_related("created_by").order_by("-number")
     serializer_class = ScopeVersionSerializer
     filterset_class = ScopeVersionFilterSet
+    write_error_responses = {"409": CONFLICT}
 
     def perform_create(self, serializer):
         serializer.instance = call_service(
@@ -202,6 +204,7 @@ class PolicyVersionViewSet(
     queryset = PolicyVersion.objects.select_related("created_by").order_by("policy", "-number")
     serializer_class = PolicyVersionSerializer
     filterset_class = PolicyVersionFilterSet
+    write_error_responses = {"409": CONFLICT}
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -303,6 +306,7 @@ class ApprovalRequestViewSet(viewsets.ReadOnlyModelViewSet):
     )
     serializer_class = ApprovalRequestSerializer
     filterset_class = ApprovalRequestFilterSet
+    write_error_responses = {"409": CONFLICT}
 
     @extend_schema(request=SubmitSerializer, responses={201: ApprovalRequestSerializer})
     @action(detail=False, methods=["post"], permission_classes=[permissions.IsAuthenticated])

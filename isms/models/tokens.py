@@ -23,6 +23,8 @@ class ApiToken(models.Model):
     finds the row, the hash of the whole token proves it.
     """
 
+    audit_redacted_fields = ("token_hash",)
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )

@@ -8,6 +8,8 @@ class User(AbstractUser):
     never require swapping the model under existing data.
     """
 
+    audit_redacted_fields = ("password",)
+
     class Meta:
         db_table = "isms_user"
         ordering = ["username"]

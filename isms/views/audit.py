@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from isms import audit
+from isms import audit, security_log, uploads
 from isms.exports import csv_response
 from isms.filters import AuditEventFilterSet
 from isms.models import AuditEvent
@@ -46,6 +46,7 @@ def _export_rows(queryset):
 
 
 @permission_required("isms.view_auditevent", raise_exception=True)
+@uploads.download_rate_limit(when=uploads.exporting)
 def audit_log(request):
     """All audit events with filters, paginated; ?export=csv downloads the filtered list."""
     filterset = AuditEventFilterSet(
@@ -58,6 +59,7 @@ def audit_log(request):
         audit.record(
             None, AuditAction.EXPORT, message=f"Audit trail CSV ({request.GET.urlencode()})"
         )
+        security_log.log_download(request, what="audit-trail", fmt="csv")
         return csv_response("audit-trail.csv", EXPORT_HEADER, _export_rows(queryset))
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from isms import audit
+from isms import audit, security_log
 from isms.frameworks import evidence as automated
 from isms.frameworks import services, treatments
 from isms.frameworks.catalogue import Catalogue, CatalogueError
@@ -192,6 +192,10 @@ def evidence_add(request, pk: int):
     control, implementation = _control_or_404(request, pk)
     if implementation is None:
         raise Http404
+    # Who may act is decided before the form is read: a read-only role gets 403, not
+    # the form's validation errors (the service checks again).
+    if not services.implementation_can_edit(request.user, implementation):
+        raise PermissionDenied
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -223,6 +227,7 @@ def evidence_file(request, pk: int):
     if not item.file:
         raise Http404
     audit.record(item, AuditAction.DOWNLOAD, message=f"Evidence file {item.file.name}")
+    security_log.log_download(request, what="evidence", obj=item)
     return attachment_response(item.file.open("rb"), item.file.name.rsplit("/", 1)[-1])
 
 

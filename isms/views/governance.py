@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from isms import approvals
+from isms import approvals, security_log, uploads
 from isms.exports import csv_response
 from isms.governance import audit_pack, notifications, reviews, services
 from isms.governance.diff import changed, side_by_side
@@ -407,6 +407,7 @@ ACK_HEADER = ["user", "name", "e-mail", "acknowledged", "acknowledged at (UTC)"]
 
 
 @permission_required("isms.view_policyacknowledgement", raise_exception=True)
+@uploads.download_rate_limit(when=uploads.exporting)
 def policy_acknowledgements(request, pk: int):
     """Who has and has not acknowledged the published version (?export=csv)."""
     policy = get_object_or_404(Policy.objects.select_related("published_version"), pk=pk)
@@ -421,6 +422,7 @@ def policy_acknowledgements(request, pk: int):
     elif show == "done":
         people = people.filter(pk__in=acks)
     if request.GET.get("export") == "csv":
+        security_log.log_download(request, what="policy-acknowledgements", fmt="csv", obj=policy)
         return csv_response(
             f"{policy.reference}-acknowledgements.csv",
             ACK_HEADER,
@@ -529,10 +531,9 @@ def mail_outbox(request):
 
 
 @permission_required("isms.download_auditpack", raise_exception=True)
+@uploads.download_rate_limit
 def audit_pack_download(request):
     """The audit pack ZIP (recorded in the audit trail)."""
     filename, data = audit_pack.audit_pack_build(user=request.user)
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    security_log.log_download(request, what="audit-pack", fmt="zip")
+    return uploads.download_headers(HttpResponse(data, content_type="application/zip"), filename)

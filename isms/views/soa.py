@@ -10,12 +10,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from isms import approvals
+from isms import approvals, security_log
 from isms.frameworks import downloads, queries, services
 from isms.frameworks.forms import BulkEditForm, SoADecisionForm, SoASubmitForm
 from isms.models import ApprovalRequest, ControlImplementation, SoA
 from isms.models.approvals import ApprovalState
-from isms.uploads import download_rate_limit
+from isms.uploads import download_headers, download_rate_limit
 
 
 @permission_required("isms.view_soa", raise_exception=True)
@@ -182,10 +182,8 @@ def soa_download(request, number: int, fmt: str):
         content, content_type, filename = services.soa_download(soa=soa, user=request.user, fmt=fmt)
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    security_log.log_download(request, what="soa", fmt=fmt, obj=soa)
+    return download_headers(HttpResponse(content, content_type=content_type), filename)
 
 
 @permission_required("isms.download_soa", raise_exception=True)

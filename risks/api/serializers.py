@@ -2,9 +2,10 @@
 
 from rest_framework import serializers
 
-from assets.models import Asset
+from assets.models import Asset, Finding
 from isms.models import User
 from risks.models import MethodologyVersion, Risk, Threat, TreatmentAction, Vulnerability
+from risks.queries import parse_ids
 
 
 class ThreatSerializer(serializers.ModelSerializer):
@@ -25,7 +26,9 @@ class MethodologyVersionSerializer(serializers.ModelSerializer):
     """A methodology version; `content` is editable while the version is a draft."""
 
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approved_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     preset = serializers.ChoiceField(
         choices=[("", "copy of the active version"), "5x5", "4x4", "3x3"],
         required=False,
@@ -60,12 +63,41 @@ class TreatmentActionSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "owner", "due_date", "status"]
 
 
+class FindingIdsField(serializers.ManyRelatedField):
+    """Finding ids: read from the `finding_ids_text` column the API's queryset adds (no
+    query per page), written as ids validated against the findings."""
+
+    def get_attribute(self, instance):
+        if hasattr(instance, "finding_ids_text"):
+            return parse_ids(instance.finding_ids_text)
+        return [finding.pk for finding in instance.findings.all()]
+
+    def to_representation(self, value):
+        return list(value)
+
+
 class RiskSerializer(serializers.ModelSerializer):
     """A risk. Levels and $ figures are derived (read-only). An update must carry the
-    `version` it is based on; a stale one is refused with 409."""
+    `version` it is based on; a stale one is refused with 409.
+
+    `findings` are ids of security-check findings. Creating a risk with `findings` builds
+    it from them: `assets`, `title`, `description`, `threat`, `vulnerability` and
+    `inherent_likelihood` default to what the findings suggest."""
 
     assets = serializers.PrimaryKeyRelatedField(
-        queryset=Asset.objects.all(), many=True, allow_empty=False
+        queryset=Asset.objects.all(), many=True, allow_empty=False, required=False
+    )
+    findings = FindingIdsField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all()),
+        required=False,
+        help_text="Ids of the linked security findings.",
+    )
+    open_findings_count = serializers.IntegerField(
+        read_only=True, help_text="Linked findings that are open."
+    )
+    needs_review_from_findings = serializers.BooleanField(
+        read_only=True,
+        help_text="All linked findings were resolved since the risk last changed: review it.",
     )
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), allow_null=True, required=False
@@ -82,6 +114,9 @@ class RiskSerializer(serializers.ModelSerializer):
             "title",
             "description",
             "assets",
+            "findings",
+            "open_findings_count",
+            "needs_review_from_findings",
             "threat",
             "vulnerability",
             "owner",
@@ -109,6 +144,7 @@ class RiskSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {"title": {"required": False}}
         read_only_fields = [
             "ref",
             "inherent_level",
@@ -138,6 +174,14 @@ class RiskSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"version": "Send the version your change is based on."}
             )
+        if self.instance is None and not attrs.get("findings"):
+            errors = {}
+            if not attrs.get("title"):
+                errors["title"] = "This field is required (or give findings to build from)."
+            if not attrs.get("assets"):
+                errors["assets"] = "Choose at least one asset (or give findings to build from)."
+            if errors:
+                raise serializers.ValidationError(errors)
         return attrs
 
 

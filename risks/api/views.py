@@ -22,7 +22,13 @@ from risks.filters import (
 )
 from risks.models import MethodologyVersion, Risk, Threat, Vulnerability
 from risks.permissions import OWNER_FIELDS
-from risks.queries import active_version, heatmaps, visible_risks
+from risks.queries import (
+    active_version,
+    finding_ids,
+    heatmaps,
+    visible_risks,
+    with_findings_summary,
+)
 
 from . import serializers
 
@@ -101,7 +107,7 @@ class MethodologyVersionViewSet(viewsets.ModelViewSet):
             )
         except DjangoValidationError as exc:
             raise _django_errors(exc) from exc
-        except approvals.ApprovalError as exc:
+        except (approvals.ApprovalError, approvals.ApprovedVersionFrozen) as exc:
             raise ValidationError({"approval_state": str(exc)}) from exc
 
     @action(detail=True, methods=["post"])
@@ -155,13 +161,14 @@ class RiskViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         from assets.models import Asset
 
-        queryset = (
+        queryset = with_findings_summary(
             visible_risks(self.request.user)
             .select_related("owner", "threat", "vulnerability")
             .prefetch_related(
                 Prefetch("assets", queryset=Asset.objects.only("id")),
                 Prefetch("controls", queryset=Control.objects.only("id")),
             )
+            .annotate(finding_ids_text=finding_ids())
         )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("actions")
@@ -184,14 +191,22 @@ class RiskViewSet(viewsets.ModelViewSet):
         return data
 
     def perform_create(self, serializer):
+        data = self._data(serializer)
         try:
-            serializer.instance = services.risk_create(
-                user=self.request.user, data=self._data(serializer)
-            )
+            if data.get("findings"):
+                risk = services.risk_create_from_findings(
+                    user=self.request.user,
+                    finding_ids=[finding.pk for finding in data.pop("findings")],
+                    data=data,
+                )
+            else:
+                risk = services.risk_create(user=self.request.user, data=data)
         except DjangoValidationError as exc:
             raise _django_errors(exc) from exc
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
+        # Re-read with the annotations the answer shows (open findings, review flag).
+        serializer.instance = self.get_queryset().get(pk=risk.pk)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)

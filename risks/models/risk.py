@@ -21,6 +21,10 @@ class Risk(models.Model):
     inherent and residual scores under the active methodology, its $ exposure and its
     treatment.
 
+    `findings` are the security-check results (assets/aws/checks/) the risk was built
+    from or linked to; when all of them are resolved the risk asks for a review
+    (`risks.queries.with_findings_summary`).
+
     Levels and $ figures are derived (by `risks.services`), never typed in: the level
     from the methodology's matrix, `sle_usd` = value at stake of the assets x exposure
     factor of the impact, `ale_usd` = SLE x annual rate of occurrence of the likelihood.
@@ -32,6 +36,13 @@ class Risk(models.Model):
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     assets = models.ManyToManyField("assets.Asset", related_name="risks")
+    findings = models.ManyToManyField(
+        "assets.Finding",
+        blank=True,
+        related_name="risks",
+        help_text="Security-check findings that evidence this risk (see risks.queries for "
+        "the review flag raised when all of them are resolved).",
+    )
     threat = models.ForeignKey(
         Threat, on_delete=models.PROTECT, null=True, blank=True, related_name="risks"
     )

@@ -8,6 +8,12 @@ subdomain, re-exported here.
 """
 
 from risks.services.catalogue import catalogue_entry_save
+from risks.services.findings import (
+    FindingsDraft,
+    findings_draft,
+    risk_create_from_findings,
+    risk_findings_update,
+)
 from risks.services.methodology import (
     methodology_activate,
     methodology_version_create,
@@ -37,9 +43,11 @@ from risks.services.treatment import (
 )
 
 __all__ = [
+    "FindingsDraft",
     "RiskConflict",
     "catalogue_entry_save",
     "changes_since",
+    "findings_draft",
     "methodology_activate",
     "methodology_version_create",
     "methodology_version_editors",
@@ -52,7 +60,9 @@ __all__ = [
     "risk_acceptances_expire",
     "risk_bulk_update",
     "risk_create",
+    "risk_create_from_findings",
     "risk_delete",
+    "risk_findings_update",
     "risk_update",
     "risks_rescore",
     "risks_revalue",

@@ -95,19 +95,27 @@ def valid_acceptance(risk: Risk, today: datetime.date | None = None) -> RiskAcce
         risk.acceptances.filter(
             approval_state=ApprovalState.APPROVED,
             expires_on__gte=today,
-            residual_level__gte=risk.residual_level or 0,
+            residual_level__gte=_residual_level(risk) or 0,
         )
         .order_by("-expires_on")
         .first()
     )
 
 
+def _residual_level(risk: Risk) -> int | None:
+    """The level left after treatment; until the treatment is scored, the inherent one
+    (as `risk_acceptance_request` takes it), so leaving the residual scores empty never
+    lets a high risk be accepted without management."""
+    return risk.residual_level if risk.residual_level is not None else risk.inherent_level
+
+
 def needs_acceptance(risk: Risk, version: MethodologyVersion | None = None) -> bool:
     """Whether the methodology says `risk`'s residual level needs management acceptance."""
     version = version or risk.methodology_version
-    if version is None or risk.residual_level is None:
+    level = _residual_level(risk)
+    if version is None or level is None:
         return False
-    return version.scale.needs_acceptance(risk.residual_level)
+    return version.scale.needs_acceptance(level)
 
 
 def _check_status(risk: Risk, version) -> None:
@@ -118,7 +126,7 @@ def _check_status(risk: Risk, version) -> None:
     if risk.residual_level is None and risk.inherent_level is None:
         raise ValidationError({"status": "Score the risk before accepting it."})
     if needs_acceptance(risk, version):
-        level = version.scale.level(risk.residual_level)["name"]
+        level = version.scale.level(_residual_level(risk))["name"]
         raise ValidationError(
             {
                 "status": (
@@ -136,9 +144,26 @@ def _check_fields(user, risk: Risk | None, data: dict) -> None:
     forbidden = sorted(set(data) - allowed)
     if forbidden:
         raise PermissionDenied(f"You may not change: {', '.join(forbidden)}.")
+    if data.get("findings") and not user.has_perm("assets.view_finding"):
+        raise PermissionDenied("You may not see security findings, so you may not link them.")
 
 
-M2M = ("assets", "controls")
+def _check_findings(data: dict) -> None:
+    """Findings given by id must exist (instances from forms and serializers do)."""
+    from assets.models import Finding
+
+    ids = {getattr(f, "pk", f) for f in data.get("findings") or ()}
+    if not ids:
+        return
+    known = set(Finding.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    unknown = sorted(ids - known, key=str)
+    if unknown:
+        raise ValidationError(
+            {"findings": f"Unknown finding(s): {', '.join(str(pk) for pk in unknown)}."}
+        )
+
+
+M2M = ("assets", "controls", "findings")
 
 
 def _apply(risk: Risk, data: dict) -> dict:
@@ -163,6 +188,7 @@ def risk_create(*, user, data: dict) -> Risk:
     _check_fields(user, None, data)
     if not data.get("assets"):
         raise ValidationError({"assets": "Choose at least one asset."})
+    _check_findings(data)
     version = active_version()
     errors = _scale_errors(data, version.scale if version else None)
     if errors:
@@ -230,6 +256,7 @@ def risk_update(*, risk: Risk, user, data: dict, expected_version: int) -> Risk:
     _check_fields(user, risk, data)
     if "assets" in data and not data["assets"]:
         raise ValidationError({"assets": "A risk needs at least one asset."})
+    _check_findings(data)
     version = active_version()
     scores = {
         name: data.get(name, getattr(risk, name))

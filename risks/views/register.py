@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from isms import audit
+from isms import audit, security_log, uploads
 from isms.exports import csv_response, xlsx_response
 from isms.models import User
 from isms.models.audit import AuditAction
@@ -36,6 +36,7 @@ MORE_FILTERS = (
     "min_ale",
     "max_ale",
     "review_overdue",
+    "needs_review_from_findings",
 )
 FORM_FILTERS = {"q", "status", "owner", "threat_name", "inherent_level", "cols", *MORE_FILTERS}
 
@@ -69,6 +70,7 @@ COLUMNS = [
     Column("residual_level", "Residual", "residual_level"),
     Column("residual_ale", "Residual ALE", "residual_ale_usd", default=False, numeric=True),
     Column("review_date", "Review", "review_date", default=False),
+    Column("findings", "Open findings", default=False, numeric=True),
 ]
 COLUMN_KEYS = {c.key for c in COLUMNS}
 
@@ -104,6 +106,7 @@ def _users():
     )
 
 
+@uploads.download_rate_limit(when=uploads.exporting)
 def risk_list(request):
     """The register: filter by any column, search, sort, choose columns, page; the whole
     state is in the URL. ?export=csv|xlsx downloads the filtered register."""
@@ -118,6 +121,7 @@ def risk_list(request):
         audit.record(
             None, AuditAction.EXPORT, message=f"Risk register {export} ({request.GET.urlencode()})"
         )
+        security_log.log_download(request, what="risk-register", fmt=export)
         rows = imports.export_rows(queryset, scale)
         if export == "csv":
             return csv_response("risk-register.csv", imports.EXPORT_COLUMNS, rows)
@@ -277,8 +281,10 @@ def risk_import(request):
     )
 
 
+@uploads.download_rate_limit
 def import_template(request):
     """An empty CSV with the import columns."""
     if not request.user.has_perm("risks.add_risk"):
         raise PermissionDenied
+    security_log.log_download(request, what="risk-import-template", fmt="csv")
     return csv_response("risk-import-template.csv", imports.IMPORT_COLUMNS, [])

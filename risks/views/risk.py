@@ -17,13 +17,20 @@ from risks.forms import (
 )
 from risks.models import Risk
 from risks.permissions import can_plan_treatment, can_view, editable_fields
-from risks.queries import active_version
+from risks.queries import (
+    active_version,
+    candidate_findings,
+    linked_findings,
+    with_findings_summary,
+)
 
 
 def _visible_or_404(request, pk) -> Risk:
     risk = get_object_or_404(
-        Risk.objects.select_related(
-            "threat", "vulnerability", "owner", "updated_by", "methodology_version"
+        with_findings_summary(
+            Risk.objects.select_related(
+                "threat", "vulnerability", "owner", "updated_by", "methodology_version"
+            )
         ),
         pk=pk,
     )
@@ -33,9 +40,12 @@ def _visible_or_404(request, pk) -> Risk:
 
 
 def risk_detail(request, pk):
-    """One risk: its assets and their value at stake, scores and $, treatment plan,
-    acceptances, history."""
+    """One risk: its assets and their value at stake, linked findings, scores and $,
+    treatment plan, acceptances, history."""
     risk = _visible_or_404(request, pk)
+    editable = editable_fields(request.user, risk)
+    sees_findings = request.user.has_perm("assets.view_finding")
+    may_link = sees_findings and "findings" in editable
     version = active_version()
     scale = version.scale if version else None
     acceptance_form = None
@@ -53,7 +63,10 @@ def risk_detail(request, pk):
             "controls": risk.controls.select_related("framework"),
             "valid_acceptance": services.valid_acceptance(risk),
             "needs_acceptance": services.needs_acceptance(risk, version),
-            "editable": editable_fields(request.user, risk),
+            "editable": editable,
+            "findings": linked_findings(risk) if sees_findings else None,
+            "may_link_findings": may_link,
+            "candidate_findings": candidate_findings(risk) if may_link else [],
             "can_plan": can_plan_treatment(request.user, risk),
             "action_form": TreatmentActionForm()
             if can_plan_treatment(request.user, risk)

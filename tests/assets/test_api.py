@@ -77,7 +77,7 @@ def test_list_filters_and_sorts_by_value_at_stake(
     client = client_as(auditor)
     with django_assert_max_num_queries(12):
         body = client.get(URL, {"ordering": "-value_at_stake_usd", "limit": 50}).json()
-    assert body["count"] == 33
+    assert len(body["results"]) == 33 and body["next"] is None and body["previous"] is None
     assert [r["id"] for r in body["results"][:3]] == [bottom.pk, top.pk, other.pk]
     assert body["results"][0]["value_at_stake_usd"] == "1010.00"
     assert body["results"][1]["depends_on"] == [bottom.pk]

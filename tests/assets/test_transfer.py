@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from assets.models import Asset
+from assets import graph, importing, services
+from assets.models import Asset, AwsService
 from isms.models import AuditEvent
 from tests.assets.factories import AssetFactory, chain
 
@@ -168,3 +169,102 @@ def test_export_and_import_need_their_permissions(owner, manager, client_as):
         client_as(manager).get(reverse("assets:asset_list"), {"export": "csv"}).status_code == 200
     )
     assert client_as(manager).post(IMPORT, {"file": csv_file([HEADER])}).status_code == 403
+
+
+# --- Batch import: updates, replaced links, audit, and a bounded number of queries -------
+
+
+def import_csv(rows):
+    return services.asset_import(records=importing.read_table(csv_rows(rows), "a.csv"))
+
+
+def csv_rows(rows) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def test_import_updates_values_and_replaces_links_with_values_at_stake_right(security_manager):
+    top, middle, bottom = chain(100, 10, 1)  # top -> middle -> bottom
+    spare = AssetFactory(value_usd=5)
+    result = import_csv(
+        [
+            ["ref", "value_usd", "depends_on", "aws_services"],
+            [top.ref, "300", spare.ref, "s3, S3, ec2"],  # middle is unlinked, spare linked
+            [middle.ref, "", f"{bottom.ref}", ""],
+        ]
+    )
+    assert result == {"created": 0, "updated": 2}
+    fresh = graph.values_at_stake(Asset.objects.values_list("pk", flat=True))
+    stored = dict(Asset.objects.values_list("pk", "value_at_stake_usd"))
+    assert stored == fresh
+    assert stored[spare.pk] == 305 and stored[bottom.pk] == 11 and stored[middle.pk] == 10
+    top = Asset.objects.get(pk=top.pk)
+    assert list(top.depends_on.all()) == [spare]
+    assert sorted(s.code for s in top.aws_services.all()) == ["ec2", "s3"]
+    events = AuditEvent.objects.filter(action="update", object_id=str(top.pk), message="Import")
+    assert events.count() == 1
+    changes = events.get().changes
+    assert changes["value_usd"] == ["100.00", "300.00"]
+    assert changes["depends_on"] == [[middle.pk], [spare.pk]]
+    # middle's row changed nothing: no event for it.
+    assert not AuditEvent.objects.filter(object_id=str(middle.pk), message="Import").exists()
+
+
+def test_import_audits_each_created_asset_with_its_links(security_manager):
+    import_csv(
+        [
+            ["ref", "name", "asset_class", "category", "depends_on", "aws_services"],
+            ["", "Generated", "support", "software", "B-1", "rds"],
+            ["B-1", "Named", "support", "hardware", "", ""],
+            ["A-001", "Takes the first generated ref", "support", "hardware", "", ""],
+        ]
+    )
+    generated = Asset.objects.get(name="Generated")
+    assert generated.ref == "A-002"  # A-001 is named by the file
+    created = AuditEvent.objects.get(action="create", object_id=str(generated.pk))
+    assert created.changes["depends_on"] == [Asset.objects.get(ref="B-1").pk]
+    assert created.changes["aws_services"] == [AwsService.objects.get(code="rds").pk]
+    assert created.changes == services._snapshots([generated])[generated.pk]
+    assert services._snapshot(generated) == created.changes
+
+
+def test_import_refuses_a_self_link_and_a_loop_through_existing_assets(security_manager):
+    top, bottom = chain(100, 10)
+    with pytest.raises(services.ImportFailed) as failure:
+        import_csv(
+            [
+                ["ref", "name", "asset_class", "category", "depends_on"],
+                ["S-1", "Self", "support", "software", "S-1"],
+                [bottom.ref, "", "", "", top.ref],
+            ]
+        )
+    assert failure.value.errors == [
+        (2, "depends_on: An asset cannot depend on itself."),
+        (
+            3,
+            f"depends_on: This dependency would create a loop: {bottom} → {top} → {bottom}.",
+        ),
+    ]
+    assert not Asset.objects.filter(ref="S-1").exists()
+    assert list(Asset.objects.get(pk=bottom.pk).depends_on.all()) == []
+
+
+@pytest.mark.parametrize("size", [30, 300])
+def test_import_queries_do_not_grow_with_rows(
+    security_manager, size, django_assert_max_num_queries
+):
+    existing = AssetFactory()
+    header = ["ref", "name", "asset_class", "category", "value_usd", "owner", "depends_on"]
+    rows = [[*header, "aws_services"]]
+    for n in range(size):
+        depends = f"I-{n + 1}, {existing.ref}" if n + 1 < size else ""
+        rows.append(
+            [f"I-{n}", f"Row {n}", "support", "software", "10", "security_manager", depends, "s3"]
+        )
+    with django_assert_max_num_queries(40):
+        assert import_csv(rows) == {"created": size, "updated": 0}
+    # Every row but the last depends on `existing`; every row is above the last one.
+    stake = Asset.objects.get(pk=existing.pk).value_at_stake_usd
+    assert stake == existing.value_usd + 10 * (size - 1)
+    assert Asset.objects.get(ref=f"I-{size - 1}").value_at_stake_usd == 10 * size

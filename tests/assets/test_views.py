@@ -136,9 +136,14 @@ def test_list_filters_sorts_and_paginates(security_manager, client_as):
     for _ in range(55):
         AssetFactory()
     first = client.get(url)
-    assert len(first.context["page"]) == 50
-    assert first.context["page"].paginator.num_pages == 2
-    assert len(client.get(url, {"page": 2}).context["page"]) == 8
+    page = first.context["page"]
+    assert len(page) == 50 and page.count == 58 and not page.has_previous
+    assert 'rel="next"' in first.content.decode()
+    second = client.get(url, {"cursor": page.next_cursor}).context["page"]
+    assert len(second) == 8 and not second.has_next
+    assert {a.pk for a in page} | {a.pk for a in second} == set(
+        Asset.objects.values_list("pk", flat=True)
+    )
 
 
 def test_list_shows_value_at_stake_and_overdue(security_manager, client_as):

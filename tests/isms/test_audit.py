@@ -24,6 +24,18 @@ def test_record_change_stores_only_what_changed(security_manager):
     assert audit.record_change(token, audit.snapshot(token)) is None  # nothing changed
 
 
+def test_credential_hashes_never_enter_the_trail(security_manager):
+    token, _clear = services.api_token_create(user=security_manager, name="ci")
+    audit.record_created(security_manager)
+
+    events = AuditEvent.objects.filter(action=AuditAction.CREATE)
+    trail = str(list(events.values_list("changes", flat=True)))
+    assert token.token_hash not in trail
+    assert security_manager.password not in trail
+    token_event = events.get(content_type=ContentType.objects.get_for_model(token))
+    assert token_event.changes["token_hash"] == audit.REDACTED
+
+
 def test_actor_source_and_ip_come_from_the_request(client_as, security_manager):
     client = client_as(security_manager)
     response = client.post("/account/", {"name": "laptop"}, REMOTE_ADDR="203.0.113.9")

@@ -96,6 +96,21 @@ def test_register_query_count_is_constant(
     assert len(response.context["rows"]) == 33
 
 
+def test_each_rows_editors_select_that_rows_values(register, security_manager, owner, client_as):
+    # The <option> lists are built once per (menu, value) and shared between rows.
+    html = client_as(security_manager).get(reverse("risks:risk_list")).content.decode()
+    rows = {risk.ref: html.split(f'id="risk-{risk.pk}"')[1].split("</tr>")[0] for risk in register}
+    assert f'<option value="{owner.pk}" selected>' in rows["R-001"]
+    assert f'<option value="{owner.pk}" selected>' not in rows["R-002"]
+    assert '<option value="" selected>—</option>' in rows["R-002"]
+    likelihood = {ref: row.split('"field": "inherent_likelihood"')[1] for ref, row in rows.items()}
+    assert '<option value="4" selected>' in likelihood["R-001"].split("</select>")[0]
+    assert '<option value="2" selected>' in likelihood["R-003"].split("</select>")[0]
+    for risk, other in zip(register, register[1:] + register[:1], strict=True):
+        assert f'hx-post="{reverse("risks:risk_inline", args=[risk.pk])}"' in rows[risk.ref]
+        assert reverse("risks:risk_inline", args=[other.pk]) not in rows[risk.ref]
+
+
 def test_inline_edit_updates_the_level_colour_at_once(register, security_manager, client_as):
     risk = register[2]
     response = client_as(security_manager).post(

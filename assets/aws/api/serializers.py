@@ -8,10 +8,18 @@ from assets.models.aws import validate_region
 
 
 class AwsAccountSerializer(serializers.ModelSerializer):
-    """An account; `external_id` is generated and read-only."""
+    """An account; `external_id` is generated and read-only. Creating or changing one
+    needs the caller's `password` (re-authentication); it is checked, never stored."""
 
     regions = serializers.ListField(
         child=serializers.CharField(max_length=30, validators=[validate_region]), required=False
+    )
+    password = serializers.CharField(
+        write_only=True,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="Your password: connecting or changing an account needs it.",
+        error_messages={"required": "Confirm this action with your password."},
     )
 
     class Meta:
@@ -33,6 +41,7 @@ class AwsAccountSerializer(serializers.ModelSerializer):
             "last_sync_started_at",
             "created_at",
             "updated_at",
+            "password",
         ]
         read_only_fields = [
             "external_id",

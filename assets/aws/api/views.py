@@ -17,6 +17,7 @@ from assets.aws.api.serializers import (
 )
 from assets.aws.filters import AwsAccountFilterSet, AwsResourceFilterSet, SyncRunFilterSet
 from assets.models import Asset, AwsAccount, AwsResource, SyncPartition, SyncRun
+from isms import reauth
 from isms.api.permissions import RolePermissions
 
 
@@ -50,7 +51,9 @@ class AwsAccountViewSet(
     viewsets.GenericViewSet,
 ):
     """Connected AWS accounts. POST creates one (its ExternalId is generated);
-    POST .../{id}/sync/ starts a sync, or returns the one under way (200 instead of 201)."""
+    POST .../{id}/sync/ starts a sync, or returns the one under way (200 instead of 201).
+    Creating or changing an account takes the caller's `password` (400 when it is
+    missing or wrong; a wrong one is security-logged and counts towards the lockout)."""
 
     queryset = AwsAccount.objects.all()
     serializer_class = AwsAccountSerializer
@@ -58,15 +61,22 @@ class AwsAccountViewSet(
     ordering_fields = ["name", "account_id", "last_sync_started_at"]
     search_fields = ["name", "account_id"]
 
+    def _confirmed_fields(self, serializer) -> dict:
+        # Checked after the fields validate, so a typo elsewhere costs no password try.
+        reauth.require_password(self.request)
+        return {k: v for k, v in serializer.validated_data.items() if k != "password"}
+
     def perform_create(self, serializer):
+        fields = self._confirmed_fields(serializer)
         try:
-            serializer.instance = services.aws_account_create(**serializer.validated_data)
+            serializer.instance = services.aws_account_create(**fields)
         except DjangoValidationError as exc:
             raise _api_error(exc) from exc
 
     def perform_update(self, serializer):
+        fields = self._confirmed_fields(serializer)
         try:
-            services.aws_account_update(account=serializer.instance, **serializer.validated_data)
+            services.aws_account_update(account=serializer.instance, **fields)
         except DjangoValidationError as exc:
             raise _api_error(exc) from exc
 

@@ -22,6 +22,13 @@ value at stake of the assets linked to its resource.
 Controls: ISO/IEC 27001:2022 Annex A and NIST CSF 2.0. Their pass/fail counts are the
 automated evidence shown on each control and in the Statement of Applicability.
 
+Into the risk register: tick findings in the findings list (or open one finding) and
+choose **Create risk from findings**. The risk form comes pre-filled with the assets
+behind the findings' resources, the worst check's threat (below), the misconfigurations
+as vulnerability and description, and a likelihood suggested from the worst severity;
+saving links the findings to the risk. A risk lists its linked findings, open ones
+first, and asks for a review once all of them are resolved (see docs/risks.md).
+
 """
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from assets.models import AwsAccount, AwsResource, AwsService, SyncRun
 from tests.assets.aws.factories import AwsAccountFactory
 from tests.assets.factories import AssetFactory
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,7 @@ def test_accounts_are_created_with_field_errors_for_bad_input(security_manager, 
             "role_arn": "arn:aws:iam::123456789012:role/isms-reader",
             "regions": ["eu-west-1"],
             "external_id": "guessable",
+            "password": PASSWORD,
         },
         content_type="application/json",
     )

@@ -146,6 +146,32 @@ def test_running_twice_changes_nothing_but_last_seen(fake_aws, aws_account, esta
     assert second.counts["sqs"] == {"seen": 2, "created": 0, "updated": 2, "gone": 0, "returned": 0}
 
 
+def test_a_changed_resource_is_rewritten_and_an_unchanged_one_only_seen_again(
+    fake_aws, aws_account, estate, run_sync
+):
+    urls = _queues(estate, ["same", "changed"])
+    first = run_sync(aws_account)
+    same = AwsResource.objects.get(name="same")
+    found = AuditEvent.objects.filter(message=f"Found in AWS (sync #{first.pk}).")
+    assert set(found.values_list("object_id", "object_repr")) == {
+        (str(r.pk), str(r)) for r in AwsResource.objects.filter(account=aws_account)
+    }
+
+    sqs = estate.client("sqs")
+    sqs.set_queue_attributes(QueueUrl=urls[1], Attributes={"VisibilityTimeout": "45"})
+    sqs.tag_queue(QueueUrl=urls[1], Tags={"team": "payments"})
+    second = run_sync(aws_account)
+
+    changed = AwsResource.objects.get(name="changed")
+    assert changed.configuration["VisibilityTimeout"] == "45"
+    assert changed.tags == {"team": "payments"}
+    same_now = AwsResource.objects.get(pk=same.pk)
+    assert same_now.configuration == same.configuration
+    assert same_now.last_run_id == changed.last_run_id == second.pk
+    assert same_now.last_seen > same.last_seen and same_now.first_seen == same.first_seen
+    assert second.counts["sqs"]["updated"] == 2 and second.counts["sqs"]["created"] == 0
+
+
 def test_a_redelivered_task_applies_nothing_twice(
     fake_aws, aws_account, estate, run_sync, django_capture_on_commit_callbacks
 ):

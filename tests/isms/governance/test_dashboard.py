@@ -96,3 +96,24 @@ def test_dashboard_renders_all_nine_steps_within_a_query_budget(
 def test_registry_keeps_other_apps_steps():
     assert 1 in dashboard._step_providers and 8 in dashboard._step_providers
     assert steps.governance_figures in dashboard._figure_providers
+
+
+@pytest.mark.django_db
+def test_steps_are_cached_until_the_next_audited_change(security_manager, manager, monkeypatch):
+    calls = []
+    scope = dashboard._step_providers[1]
+
+    def counting_scope_step(user):
+        calls.append(user.username)
+        return scope(user)
+
+    monkeypatch.setitem(dashboard._step_providers, 1, counting_scope_step)
+    version = services.scope_version_create(user=security_manager, data={"description": "x"})
+    assert dashboard.steps(security_manager)[0][1].status == "in_progress"
+    assert dashboard.steps(security_manager)[0][1].status == "in_progress"
+    assert len(calls) == 1  # the second read came from the cache
+    approvals.approval_request_submit(obj=version, user=security_manager)  # audited
+    assert dashboard.steps(security_manager)[0][1].summary.startswith("The scope waits")
+    assert len(calls) == 2
+    dashboard.steps(manager)  # other permissions, other entry
+    assert calls == [security_manager.username] * 2 + [manager.username]

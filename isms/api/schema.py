@@ -1,0 +1,85 @@
+"""The OpenAPI schema's view inspector: drf-spectacular's, plus the error answers that
+every API view can give, so that each operation documents its errors without a
+decorator on every view (routes added later are covered too).
+
+- 400 on writes (invalid input, or a business rule refusing the change) and
+  on reads with query parameters (filters, ordering, a download format); the body
+  maps fields to their messages;
+- 401 and 403 wherever authentication is required (all of /api/ but the schema
+  itself): no or bad credentials, or a role without the permission;
+- 404 on routes with a path parameter: no such object, or one outside one's reach;
+- 429 wherever a token is accepted: too many failed tokens from the caller's IP
+  (`isms.security_log.SecurityEventsMiddleware`).
+
+A view adds the errors of its own writes with `write_error_responses` (e.g.
+`{"409": CONFLICT}` where the workflow refuses a change in the wrong state).
+
+An operation that declares one of these codes itself (`extend_schema(responses=...)`)
+keeps its own answer; the JSON error is added beside it when its media type differs.
+"""
+
+from drf_spectacular import openapi
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    """DRF's error body for everything but field validation: {"detail": "..."}."""
+
+    detail = serializers.CharField()
+
+
+VALIDATION_ERROR = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description='Invalid input: {"field": ["message", ...], ...}; '
+    '"non_field_errors" or "detail" for errors of the whole request.',
+)
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No or invalid credentials.")
+FORBIDDEN = OpenApiResponse(ErrorSerializer, description="The role does not allow this.")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object within your reach.")
+TOKEN_THROTTLED = OpenApiResponse(
+    ErrorSerializer,
+    description="Too many failed token attempts from this IP address: retry after Retry-After.",
+)
+CONFLICT = OpenApiResponse(
+    ErrorSerializer, description="The record is not in a state that allows this."
+)
+
+
+class AutoSchema(openapi.AutoSchema):
+    """Adds the documented error responses (see the module docstring)."""
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        parameters = operation.get("parameters", [])
+        errors = {}
+        writes = method.upper() in ("POST", "PUT", "PATCH", "DELETE")
+        # A write can be refused by a business rule (a service's ValidationError: an
+        # asset still in use, a finding not muted) even without a body; a read only when
+        # it has query parameters to validate.
+        if writes or any(p["in"] == "query" for p in parameters):
+            errors["400"] = VALIDATION_ERROR
+        security = operation.get("security", [])
+        if security and {} not in security:
+            errors["401"] = UNAUTHENTICATED
+            errors["403"] = FORBIDDEN
+        if any(p["in"] == "path" for p in parameters):
+            errors["404"] = NOT_FOUND
+        if any("tokenAuth" in requirement for requirement in security):
+            errors["429"] = TOKEN_THROTTLED
+        if writes:
+            errors.update(getattr(self.view, "write_error_responses", {}))
+        responses = operation["responses"]
+        for code, response in errors.items():
+            # Errors are JSON even where the success is a file (downloads).
+            error = self._get_response_for_code(response, code, media_types=["application/json"])
+            if code not in responses:
+                responses[code] = error
+            else:  # the view's own answer for this code wins; the JSON error joins it
+                content = responses[code].setdefault("content", {})
+                for media_type, body in error["content"].items():
+                    content.setdefault(media_type, body)
+        return operation

@@ -1,0 +1,367 @@
+"""The objects the permission matrix requests: one of each kind, built lazily.
+
+Each *target* named in the matrix's second column is a property of `World` that
+returns the URL kwargs of the object it names. Only the objects a route needs are
+built, so a row costs what its route costs. Objects come from the services and the
+factories, as in real use (levels, $ figures and audit rows included).
+
+Reach: `owner` owns `own_asset`, `own_risk` and the implementation `own_control`;
+`other_owner` (not a persona, so no column) owns `other_asset`, `other_risk` and
+`other_control`. A column's "outside one's reach" is always one of the `other_*`
+targets.
+"""
+
+from functools import cached_property
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from assets import services as asset_services
+from assets.findings import services as finding_services
+from assets.models import AwsLinkRule, AwsResource, AwsService, Finding, SyncRun
+from isms import approvals
+from isms import services as isms_services
+from isms.frameworks import services as framework_services
+from isms.governance import services as governance_services
+from isms.models import ControlImplementation
+from isms.models.approvals import ApprovalState
+from risks import services as risk_services
+from risks.models import Risk, Threat, TreatmentAction, Vulnerability
+from tests.assets.aws.factories import AwsAccountFactory
+from tests.assets.checks.factories import sample_estate
+from tests.assets.factories import AssetFactory
+from tests.factories import PASSWORD, UserFactory
+from tests.isms.frameworks.conftest import load
+from tests.isms.governance.factories import force_state, make_policy
+from tests.risks.factories import approved_methodology, make_risk
+
+CHECK_ID = "rds-storage-unencrypted"
+
+
+class World:
+    """Lazily built records; `users` maps each matrix column to its persona (None for
+    anonymous)."""
+
+    def __init__(self, users: dict):
+        self.users = users
+        self.security_manager = users["security"]
+        self.manager = users["management"]
+        self.owner = users["owner"]
+
+    # --- people -----------------------------------------------------------------
+
+    @cached_property
+    def other_owner(self):
+        return UserFactory(username="other_owner")
+
+    # --- assets -----------------------------------------------------------------
+
+    @cached_property
+    def _own_asset(self):
+        return AssetFactory(name="Owned asset", owner=self.owner, value_usd=50_000)
+
+    @cached_property
+    def _other_asset(self):
+        return AssetFactory(name="Someone else's asset", owner=self.other_owner)
+
+    @property
+    def own_asset(self):
+        return {"pk": self._own_asset.pk}
+
+    @property
+    def other_asset(self):
+        return {"pk": self._other_asset.pk}
+
+    def _dependency(self, upper, lower):
+        asset_services.asset_dependency_add(dependent=upper, dependency=lower)
+        return {"pk": upper.pk, "dependency_pk": lower.pk}
+
+    @cached_property
+    def own_dependency(self):
+        """The owner's asset depends on someone else's."""
+        return self._dependency(self._own_asset, self._other_asset)
+
+    @cached_property
+    def other_dependency(self):
+        return self._dependency(self._other_asset, AssetFactory(name="Lower"))
+
+    # --- AWS connector and findings -----------------------------------------------
+
+    @cached_property
+    def _account(self):
+        return AwsAccountFactory(name="Production")
+
+    @property
+    def account(self):
+        return {"pk": self._account.pk}
+
+    @cached_property
+    def sync_run(self):
+        run = SyncRun.objects.create(account=self._account, trigger="manual", status="running")
+        return {"pk": run.pk}
+
+    @cached_property
+    def _estate(self):
+        sample_estate(self._account, self._own_asset)
+        finding_services.findings_evaluate(account=self._account)
+        return AwsResource.objects.filter(account=self._account).order_by("pk")
+
+    @property
+    def resource(self):
+        return {"pk": self._estate.first().pk}
+
+    @property
+    def resource_link(self):
+        return {"pk": self._estate.first().pk, "asset_pk": self._own_asset.pk}
+
+    @cached_property
+    def finding(self):
+        self._estate  # noqa: B018 - builds the findings
+        return {"pk": Finding.objects.filter(account=self._account).first().pk}
+
+    @cached_property
+    def aws_service(self):
+        self._estate  # noqa: B018 - loads the service catalogue
+        return {"pk": AwsService.objects.order_by("pk").first().pk}
+
+    @property
+    def check(self):
+        return {"pk": CHECK_ID}
+
+    @cached_property
+    def link_rule(self):
+        rule = AwsLinkRule.objects.create(
+            name="Billing", kind="tag", tag_key="app", tag_value="billing", asset=self._own_asset
+        )
+        return {"pk": rule.pk}
+
+    # --- frameworks, controls, SoA --------------------------------------------------
+
+    @cached_property
+    def _iso(self):
+        framework = load("iso27001-2022.json")
+        framework_services.framework_select(selected=[framework], soa_basis=framework)
+        return framework
+
+    @property
+    def framework(self):
+        return {"code": self._iso.code}
+
+    @property
+    def framework_api(self):
+        return {"pk": self._iso.pk}
+
+    def _implementation(self, index, owner):
+        implementations = ControlImplementation.objects.filter(
+            control__framework=self._iso
+        ).order_by("control__identifier")
+        implementation = implementations[index]
+        ControlImplementation.objects.filter(pk=implementation.pk).update(owner=owner)
+        return implementation
+
+    @cached_property
+    def _own_implementation(self):
+        return self._implementation(0, self.owner)
+
+    @cached_property
+    def _other_implementation(self):
+        return self._implementation(1, self.other_owner)
+
+    @property
+    def own_control(self):
+        return {"pk": self._own_implementation.control_id}
+
+    @property
+    def other_control(self):
+        return {"pk": self._other_implementation.control_id}
+
+    @property
+    def own_implementation(self):
+        return {"pk": self._own_implementation.pk}
+
+    @property
+    def other_implementation(self):
+        return {"pk": self._other_implementation.pk}
+
+    def _evidence(self, implementation):
+        # A file, not a link: the download route serves files only.
+        item = framework_services.evidence_add(
+            implementation=implementation,
+            user=self.security_manager,
+            title="Runbook",
+            upload=SimpleUploadedFile("runbook.txt", b"Restore from backup.\n"),
+        )
+        return {"pk": item.pk}
+
+    @cached_property
+    def own_evidence(self):
+        return self._evidence(self._own_implementation)
+
+    @cached_property
+    def other_evidence(self):
+        return self._evidence(self._other_implementation)
+
+    @cached_property
+    def _soa(self):
+        self._iso  # noqa: B018 - the SoA's basis
+        return framework_services.soa_freeze(user=self.security_manager)
+
+    @property
+    def soa(self):
+        return {"number": self._soa.number}
+
+    @property
+    def soa_api(self):
+        return {"pk": self._soa.pk}
+
+    @property
+    def soa_csv(self):
+        return {"number": self._soa.number, "fmt": "csv"}
+
+    @property
+    def current_soa_csv(self):
+        """The current SoA is the last approved one."""
+        soa = self._soa
+        framework_services.soa_submit(soa=soa, user=self.security_manager)
+        framework_services.soa_decide(soa=soa, user=self.manager, approve=True, password=PASSWORD)
+        return {"fmt": "csv"}
+
+    # --- governance -----------------------------------------------------------------
+
+    @cached_property
+    def scope_draft(self):
+        version = governance_services.scope_version_create(user=self.security_manager)
+        return {"pk": version.pk}
+
+    @cached_property
+    def _published_policy(self):
+        policy = make_policy(self.security_manager)
+        version = policy.versions.get()
+        force_state(version, ApprovalState.APPROVED, submitter=self.security_manager)
+        governance_services.policy_publish(version=version, user=self.security_manager)
+        policy.refresh_from_db()
+        return policy
+
+    @property
+    def policy(self):
+        return {"pk": self._published_policy.pk}
+
+    @cached_property
+    def policy_draft(self):
+        """A new draft version of the published policy."""
+        version = governance_services.policy_version_create(
+            policy=self._published_policy, user=self.security_manager
+        )
+        return {"pk": version.pk}
+
+    @cached_property
+    def _approval_request(self):
+        version = make_policy(self.security_manager).versions.get()
+        return approvals.approval_request_submit(obj=version, user=self.security_manager)
+
+    @property
+    def approval_request(self):
+        return {"pk": self._approval_request.pk}
+
+    @property
+    def approval_content_type(self):
+        version = self._approval_request.target
+        return {
+            "content_type_id": ContentType.objects.get_for_model(version).pk,
+            "object_id": str(version.pk),
+        }
+
+    @cached_property
+    def owners_token(self):
+        token, _ = isms_services.api_token_create(user=self.owner, name="owner's script")
+        return {"pk": token.pk}
+
+    @property
+    def ping(self):
+        return {"token": "0" * 32}
+
+    # --- risks ----------------------------------------------------------------------
+
+    @cached_property
+    def _methodology(self):
+        return approved_methodology(author=self.security_manager, approver=self.manager)
+
+    @property
+    def methodology(self):
+        return {"pk": self._methodology.pk}
+
+    @cached_property
+    def methodology_draft(self):
+        self._methodology  # noqa: B018 - a draft follows the active version
+        version = risk_services.methodology_version_create(user=self.security_manager)
+        return {"pk": version.pk}
+
+    def _risk(self, owner, asset):
+        self._methodology  # noqa: B018 - risks are scored by the active methodology
+        return make_risk(
+            self.security_manager,
+            assets=[asset],
+            owner=owner,
+            inherent_likelihood=3,
+            inherent_impact=3,
+        )
+
+    @cached_property
+    def _own_risk(self):
+        return self._risk(self.owner, self._own_asset)
+
+    @cached_property
+    def _other_risk(self):
+        return self._risk(self.other_owner, self._other_asset)
+
+    @property
+    def own_risk(self):
+        return {"pk": self._own_risk.pk}
+
+    @property
+    def other_risk(self):
+        return {"pk": self._other_risk.pk}
+
+    @staticmethod
+    def risk_version(pk) -> int:
+        """The risk's current version (writes must quote it: optimistic locking)."""
+        return Risk.objects.get(pk=pk).version
+
+    def _action(self, risk):
+        action = TreatmentAction.objects.create(risk=risk, title="Encrypt backups")
+        return {"pk": risk.pk, "action_pk": action.pk}
+
+    @cached_property
+    def own_action(self):
+        return self._action(self._own_risk)
+
+    @cached_property
+    def other_action(self):
+        return self._action(self._other_risk)
+
+    @property
+    def threats(self):
+        return {"kind": "threats"}
+
+    @cached_property
+    def threat(self):
+        return {"kind": "threats", "pk": Threat.objects.create(name="Matrix threat").pk}
+
+    @cached_property
+    def threat_api(self):
+        return {"pk": Threat.objects.create(name="Matrix API threat").pk}
+
+    @cached_property
+    def vulnerability_api(self):
+        return {"pk": Vulnerability.objects.create(name="Matrix API weakness").pk}
+
+    # --- lookup ---------------------------------------------------------------------
+
+    def kwargs(self, target: str) -> dict:
+        return {} if target == "-" else getattr(self, target)
+
+
+def token_for(user) -> str:
+    """A fresh API token of `user` (the API is called as a script would)."""
+    _, clear = isms_services.api_token_create(user=user, name="matrix")
+    return clear
