@@ -16,6 +16,7 @@ urlpatterns = [
     path("", core.home, name="dashboard"),
     path("healthz", core.healthz, name="healthz"),
     path("readyz", core.readyz, name="readyz"),
+    path("favicon.ico", core.favicon, name="favicon"),
     path(
         "login/",
         auth_views.LoginView.as_view(

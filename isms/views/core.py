@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from isms import dashboard
@@ -23,6 +24,15 @@ def home(request):
 def healthz(request):
     """Liveness: the process answers. No details."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@require_GET
+@cache_control(max_age=86400)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says (error pages, downloads,
+    feeds): send them to the vendored icon rather than logging a 404 each time."""
+    return redirect(static("isms/favicon.svg"))
 
 
 def _broker_reachable() -> bool:

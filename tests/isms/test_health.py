@@ -49,3 +49,11 @@ def test_security_headers(client_as, outsider):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Request-ID"]
+
+
+def test_favicon_ico_points_at_the_vendored_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("favicon.svg")
+    assert "max-age=86400" in response["Cache-Control"]

@@ -9,7 +9,7 @@ import pytest
 from tests.urlwalk import all_routes
 
 # Routes that anonymous visitors may reach, by name (or pattern when unnamed).
-PUBLIC = {"login", "healthz", "readyz", "admin:login", "logout"}
+PUBLIC = {"login", "healthz", "readyz", "favicon", "admin:login", "logout"}
 # Prefixes served by other mechanisms (static files in DEBUG only).
 IGNORED_PREFIXES = ("/static/", "/media/")
 

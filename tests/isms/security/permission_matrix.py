@@ -57,6 +57,7 @@ ADMIN_RULE = "staff only: administrators ok; anonymous and every other role -> l
 TABLE = """
 dashboard                             | -                    | GET    | login | ok  | ok  | ok  | ok  | ok  | ok
 healthz                               | -                    | GET    | ok    | ok  | ok  | ok  | ok  | ok  | ok
+favicon                               | -                    | GET    | 302   | 302 | 302 | 302 | 302 | 302 | 302
 readyz                                | -                    | GET    | ok    | ok  | ok  | ok  | ok  | ok  | ok
 login                                 | -                    | GET    | ok    | 302 | 302 | 302 | 302 | 302 | 302
 login                                 | -                    | POST   | ok    | ok  | ok  | ok  | ok  | ok  | ok
