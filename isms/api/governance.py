@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from isms import approvals
+from isms.api.exceptions import Conflict
 from isms.api.schema import CONFLICT
 from isms.governance import services
 from isms.governance.filters import (
@@ -21,12 +22,6 @@ from isms.governance.filters import (
     ScopeVersionFilterSet,
 )
 from isms.models import ApprovalDecision, ApprovalRequest, Policy, PolicyVersion, ScopeVersion
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The record is not in a state that allows this."
-    default_code = "conflict"
 
 
 def call_service(function, **kwargs):

@@ -11,7 +11,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from isms import approvals
+from isms.api.exceptions import Conflict
 from isms.api.permissions import RolePermissions
+from isms.api.schema import CONFLICT
 from isms.models import Control
 from risks import services
 from risks.filters import (
@@ -75,13 +77,15 @@ class VulnerabilityViewSet(_CatalogueViewSet):
 
 class MethodologyVersionViewSet(viewsets.ModelViewSet):
     """Methodology versions: create a draft (from a preset or the active version), change
-    its content while it is a draft, submit it for approval (POST .../submit/)."""
+    its content while it is a draft, submit it for approval (POST .../submit/). A version
+    that is no longer a draft answers 409, as scope and policy versions do."""
 
     queryset = MethodologyVersion.objects.select_related("author", "approved_by")
     serializer_class = serializers.MethodologyVersionSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = MethodologyVersionFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
+    write_error_responses = {"409": CONFLICT}
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -107,7 +111,9 @@ class MethodologyVersionViewSet(viewsets.ModelViewSet):
             )
         except DjangoValidationError as exc:
             raise _django_errors(exc) from exc
-        except (approvals.ApprovalError, approvals.ApprovedVersionFrozen) as exc:
+        except (approvals.ApprovalConflict, approvals.ApprovedVersionFrozen) as exc:
+            raise Conflict(str(exc)) from exc
+        except approvals.ApprovalError as exc:
             raise ValidationError({"approval_state": str(exc)}) from exc
 
     @action(detail=True, methods=["post"])
@@ -122,6 +128,8 @@ class MethodologyVersionViewSet(viewsets.ModelViewSet):
             )
         except DjangoValidationError as exc:
             raise _django_errors(exc) from exc
+        except approvals.ApprovalConflict as exc:
+            raise Conflict(str(exc)) from exc
         except approvals.ApprovalError as exc:
             raise ValidationError({"approval_state": str(exc)}) from exc
         version.refresh_from_db()

@@ -181,6 +181,15 @@ def test_methodology_api(security_manager, manager, client_as):
     assert response.status_code == 400 and "matrix" in response.json()
     response = client.post(f"/api/risk-methodologies/{body['id']}/submit/")
     assert response.status_code == 200 and response.json()["approval_state"] == "in_review"
+    # No longer a draft: a conflict, as for scope and policy versions; nothing changes.
+    response = client.patch(
+        f"/api/risk-methodologies/{body['id']}/",
+        {"change_note": "late edit"},
+        content_type="application/json",
+    )
+    assert response.status_code == 409, response.json()
+    assert client.post(f"/api/risk-methodologies/{body['id']}/submit/").status_code == 409
+    assert client.get(f"/api/risk-methodologies/{body['id']}/").json()["change_note"] != "late edit"
     assert (
         client_as(manager)
         .post("/api/risk-methodologies/", {"preset": "3x3"}, content_type="application/json")
