@@ -93,3 +93,13 @@ def test_pagination_defaults():
     from isms.api.pagination import LimitOffsetPagination
 
     assert (LimitOffsetPagination.default_limit, LimitOffsetPagination.max_limit) == (50, 1000)
+
+
+def test_api_root_links_every_collection_of_every_app(client_as, auditor):
+    links = client_as(auditor).get("/api/").json()
+
+    assert links["me"] == "http://testserver/api/me/"
+    assert links["schema"].endswith("/api/schema/")
+    # One from each app, found in the URLconf (isms imports neither assets nor risks).
+    for key in ("assets", "aws/resources", "findings", "risks", "soas", "policies"):
+        assert links[key] == f"http://testserver/api/{key}/", sorted(links)
