@@ -4,9 +4,12 @@ Items name a URL; an item whose URL is not installed yet links to its step on th
 dashboard, so the navigation always walks the nine steps.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+
+from isms.governance.notifications import unread_count
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,9 @@ class Item:
     step: int | None = None
     permission: str | None = None
     superuser: bool = False
+    # `badge(user) -> int`: a count shown beside the label when not zero. It runs on
+    # every page, so it must not cost a query of its own.
+    badge: Callable | None = None
 
 
 SECTIONS = [
@@ -56,7 +62,7 @@ SECTIONS = [
                 "Reviews due", "isms:reviews_due", "bi-calendar-check", permission="isms.view_scope"
             ),
             Item("Policies to read", "isms:policy_read_list", "bi-book"),
-            Item("Notifications", "isms:notification_list", "bi-bell"),
+            Item("Notifications", "isms:notification_list", "bi-bell", badge=unread_count),
             Item("Audit log", "audit_log", "bi-clock-history", permission="isms.view_auditevent"),
             Item("System", "system_status", "bi-cpu", superuser=True),
             Item("Administration", "admin:index", "bi-gear", superuser=True),
@@ -87,7 +93,16 @@ def sections(request):
                     continue
                 url = f"{dashboard}#step-{item.step}"
                 installed = False
-            entries.append({"item": item, "url": url, "active": False, "installed": installed})
+            badge = item.badge(user) if item.badge and user is not None else 0
+            entries.append(
+                {
+                    "item": item,
+                    "url": url,
+                    "active": False,
+                    "installed": installed,
+                    "badge": badge,
+                }
+            )
         if entries:
             result.append((title, entries))
     matches = [

@@ -225,7 +225,7 @@ LOGIN_URL = "login"
 # LOGIN_COOLOFF_MINUTES; see docs/security.md.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "isms.auth_backends.ModelBackend",  # Django's, plus the sidebar's unread count
 ]
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours

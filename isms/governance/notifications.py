@@ -61,6 +61,17 @@ def notification_email_send(*, notification_id: int) -> bool:
     return True
 
 
+def unread_count(user) -> int:
+    """How many of `user`'s notifications are unread (the sidebar's badge). A user
+    signed in by session carries the count already (`isms.auth_backends`)."""
+    if not user.is_authenticated:
+        return 0
+    count = getattr(user, "unread_notifications", None)
+    if count is None:
+        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return count
+
+
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     """Mark `user`'s notifications (all, or those in `ids`) as read; returns how many."""
     queryset = Notification.objects.filter(user=user, read_at__isnull=True)

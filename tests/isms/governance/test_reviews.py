@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,3 +115,47 @@ def test_the_worker_knows_the_governance_tasks():
         "isms.governance.tasks.reviews_daily",
         "isms.governance.tasks.send_notification_email",
     } <= set(app.tasks)
+
+
+def _badge(user) -> str | None:
+    """The unread count beside "Notifications" in `user`'s sidebar, if any."""
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("dashboard")).content.decode()
+    sidebar = page.split('id="sidebar-menu"', 1)[1].split("</nav>", 1)[0]
+    link = sidebar[sidebar.index(reverse("isms:notification_list")) :]
+    link = link[: link.index("</a>")]
+    if "badge" not in link:
+        return None
+    return link.split('class="badge', 1)[1].split(">", 1)[1].split("<", 1)[0]
+
+
+@pytest.mark.django_db
+def test_the_sidebar_counts_unread_notifications(client_as, outsider, security_manager):
+    from isms.governance import notifications
+
+    assert _badge(outsider) is None
+    notifications.notify(users=[outsider, security_manager], subject="Review the scope")
+    notifications.notify(users=[outsider], subject="Policy published")
+    assert _badge(outsider) == "2"
+    assert _badge(security_manager) == "1"
+
+    client_as(outsider).post(reverse("isms:notification_list"))
+    assert _badge(outsider) is None
+    assert _badge(security_manager) == "1"
+
+
+@pytest.mark.django_db
+def test_the_session_user_carries_the_unread_count(client, outsider, django_assert_num_queries):
+    from django.contrib.auth import get_user
+
+    from isms.governance import notifications
+
+    Notification.objects.create(user=outsider, subject="Unread")
+    Notification.objects.create(user=outsider, subject="Read", read_at=timezone.now())
+    client.force_login(outsider)
+    request = type("Request", (), {"session": client.session})()
+    assert request.session.keys()  # the session row, read once
+    with django_assert_num_queries(1):  # the user row, count included
+        user = get_user(request)
+        assert notifications.unread_count(user) == 1
