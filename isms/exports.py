@@ -14,6 +14,8 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 
+from isms.uploads import download_headers
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -39,13 +41,6 @@ def safe_cell(value):
     return text
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -57,7 +52,7 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
     response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-    return _attachment(response, filename)
+    return download_headers(response, filename)
 
 
 def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
@@ -93,4 +88,4 @@ def xlsx_response(filename: str, title: str, header: Sequence[str], rows) -> Htt
         xlsx_bytes(title, header, rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    return _attachment(response, filename)
+    return download_headers(response, filename)
