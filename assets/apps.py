@@ -20,7 +20,7 @@ class AssetsConfig(AppConfig):
         from isms import dashboard
 
         post_migrate.connect(_sync_catalogue, sender=self, dispatch_uid="assets_sync_catalogue")
-        dashboard.register_figure(figures.dashboard_figures)
+        dashboard.figure_providers.register(figures.dashboard_figures)
         from assets.aws.setup import register_demo_process
 
         register_demo_process()
@@ -29,4 +29,29 @@ class AssetsConfig(AppConfig):
         from assets.findings.evidence import findings_by_control
         from isms.frameworks import evidence
 
-        evidence.register_provider(findings_by_control)
+        evidence.providers.register(findings_by_control)
+        _register_navigation()
+
+
+def _register_navigation():
+    from isms.navigation import INVENTORY, Item, items
+
+    items.register(Item("Assets", "assets:asset_list", "bi-box-seam", section=INVENTORY))
+    items.register(Item("AWS estate", "assets:aws_account_list", "bi-cloud", section=INVENTORY))
+    items.register(
+        Item(
+            "Security posture",
+            "assets:estate_posture",
+            "bi-shield-exclamation",
+            section=INVENTORY,
+            permission="assets.view_finding",
+        )
+    )
+    items.register(
+        Item(
+            "Shared responsibility",
+            "assets:shared_responsibility",
+            "bi-cloud-check",
+            section=INVENTORY,
+        )
+    )

@@ -8,10 +8,10 @@ trail (isms.audit) and keeps the stored value at stake correct:
 - a change of dependencies recomputes, in one recursive query per 500 assets, the
   assets below the changed edge.
 
-Then `value_at_stake_changed` is sent, still inside the transaction, with the ids of
-the assets whose figure changed. Graph writes are serialised (an advisory lock on
-PostgreSQL; SQLite serialises writers already), so two concurrent edits can neither
-close a loop nor leave a stale sum.
+Then every `assets.hooks.value_at_stake_listeners` is called, still inside the
+transaction, with the ids of the assets whose figure changed. Graph writes are
+serialised (an advisory lock on PostgreSQL; SQLite serialises writers already), so two
+concurrent edits can neither close a loop nor leave a stale sum.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from django.utils import timezone
 
 from assets import graph, importing
 from assets.choices import EDITABLE_FIELDS
+from assets.hooks import value_at_stake_listeners
 from assets.importing import ImportRow
 from assets.models import Asset, AssetDependency, AwsService
-from assets.signals import value_at_stake_changed
 from isms import audit
 from isms.models.audit import AuditAction
 
@@ -135,7 +135,8 @@ def _shift_values(asset_id: int, delta: Decimal) -> set[int]:
 
 def _announce(asset_ids: set[int]) -> None:
     if asset_ids:
-        value_at_stake_changed.send(sender=Asset, asset_ids=set(asset_ids))
+        for listener in value_at_stake_listeners:
+            listener(asset_ids=set(asset_ids))
 
 
 def _loop_message(path: list[int]) -> str:

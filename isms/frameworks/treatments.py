@@ -5,7 +5,7 @@ The risk register registers one provider in its AppConfig.ready() (it links its
 treatment to `isms.Control`, so the provider reads that relation in bulk):
 
     from isms.frameworks import treatments
-    treatments.register_provider(risks_by_control)
+    treatments.providers.register(risks_by_control)
 
 A provider takes a list of control ids and returns, in a constant number of queries,
 ``{control_id: [RiskRef, ...]}``. Without a provider, controls have no linked risks.
@@ -13,6 +13,8 @@ A provider takes a list of control ids and returns, in a constant number of quer
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from isms.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -25,25 +27,15 @@ class RiskRef:
     url: str = ""
 
 
-_providers: list[Callable[[list[int]], dict]] = []
-
-
-def register_provider(provider: Callable[[list[int]], dict]) -> None:
-    """Add `provider(control_ids) -> {control_id: [RiskRef]}` (idempotent)."""
-    if provider not in _providers:
-        _providers.append(provider)
-
-
-def unregister_provider(provider) -> None:
-    if provider in _providers:
-        _providers.remove(provider)
+# `provider(control_ids) -> {control_id: [RiskRef]}`, merged in registration order.
+providers: Registry[Callable, Callable[[list[int]], dict]] = Registry("treating risk providers")
 
 
 def for_controls(control_ids: Iterable[int]) -> dict[int, list[RiskRef]]:
     """The treating risks of these controls from every registered provider, merged."""
     ids = list(control_ids)
     result: dict[int, list[RiskRef]] = {}
-    for provider in _providers:
+    for provider in providers:
         for control_id, refs in provider(ids).items():
             result.setdefault(control_id, []).extend(refs)
     return result

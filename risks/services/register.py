@@ -347,7 +347,7 @@ def risk_delete(*, risk: Risk, user) -> None:
 @transaction.atomic
 def risks_revalue(*, asset_ids) -> int:
     """Recompute value at stake, SLE and ALE of every risk on these assets, in bulk
-    (the receiver of `assets.signals.value_at_stake_changed`). Scores and `version`
+    (a listener of `assets.hooks.value_at_stake_listeners`). Scores and `version`
     are untouched: derived $ figures never conflict with someone's edit."""
     asset_ids = sorted(set(asset_ids))
     risk_ids: set[int] = set()

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assets import graph, services
+from assets.hooks import value_at_stake_listeners
 from assets.models import Asset, AssetDependency, AwsService
-from assets.signals import value_at_stake_changed
 from isms import audit
 from isms.models import AuditEvent
 from isms.models.audit import AuditAction
@@ -31,15 +31,13 @@ def assert_all_correct():
 
 
 @pytest.fixture
-def signals():
+def announced():
+    """The asset id sets the services announce to value-at-stake listeners."""
     received = []
 
-    def receiver(sender, asset_ids, **kwargs):
-        received.append(set(asset_ids))
-
-    value_at_stake_changed.connect(receiver)
-    yield received
-    value_at_stake_changed.disconnect(receiver)
+    with value_at_stake_listeners.override() as listeners:
+        listeners.register(lambda *, asset_ids: received.append(set(asset_ids)))
+        yield received
 
 
 def test_it_generates_sequential_refs_and_keeps_given_ones():
@@ -90,22 +88,22 @@ def test_value_at_stake_sums_every_dependent_once():
     assert_all_correct()
 
 
-def test_changing_a_value_moves_everything_below(signals):
+def test_changing_a_value_moves_everything_below(announced):
     top, middle, bottom = chain(1000, 100, 10)
     other = AssetFactory(value_usd=5)
-    signals.clear()
+    announced.clear()
     services.asset_update(asset=top, value_usd=Decimal("4000"))
     assert stakes(top, middle, bottom, other) == [4000, 4100, 4110, 5]
-    assert signals == [{top.pk, middle.pk, bottom.pk}]
+    assert announced == [{top.pk, middle.pk, bottom.pk}]
     assert_all_correct()
 
 
-def test_removing_a_dependency_lowers_values_below(signals):
+def test_removing_a_dependency_lowers_values_below(announced):
     top, middle, bottom = chain(1000, 100, 10)
-    signals.clear()
+    announced.clear()
     services.asset_dependency_remove(dependent=top, dependency=middle)
     assert stakes(top, middle, bottom) == [1000, 100, 110]
-    assert signals == [{middle.pk, bottom.pk}]
+    assert announced == [{middle.pk, bottom.pk}]
     assert_all_correct()
 
 
@@ -154,13 +152,13 @@ def test_delete_refuses_while_others_depend_on_it():
     assert Asset.objects.filter(pk=bottom.pk).exists()
 
 
-def test_forced_delete_unlinks_explicitly_and_fixes_values(signals):
+def test_forced_delete_unlinks_explicitly_and_fixes_values(announced):
     top, middle, bottom = chain(100, 10, 1)
-    signals.clear()
+    announced.clear()
     services.asset_delete(asset=middle, force=True)
     assert not Asset.objects.filter(pk=middle.pk).exists()
     assert stakes(top, bottom) == [100, 1]
-    assert signals == [{bottom.pk}]
+    assert announced == [{bottom.pk}]
     history = AuditEvent.objects.filter(object_id=str(top.pk), action=AuditAction.UPDATE)
     assert history.filter(message__contains="was deleted").exists()
     assert_all_correct()
@@ -208,16 +206,14 @@ def test_recompute_repairs_stale_figures():
     assert stakes(bottom) == [110]
 
 
-def test_signal_receivers_run_inside_the_transaction():
+def test_value_at_stake_listeners_run_inside_the_transaction():
     top, bottom = chain(100, 10)
 
-    def failing(sender, asset_ids, **kwargs):
-        raise RuntimeError("receiver failed")
+    def failing(*, asset_ids):
+        raise RuntimeError("listener failed")
 
-    value_at_stake_changed.connect(failing)
-    try:
+    with value_at_stake_listeners.override() as listeners:
+        listeners.register(failing)
         with pytest.raises(RuntimeError):
             services.asset_update(asset=top, value_usd=Decimal("999"))
-    finally:
-        value_at_stake_changed.disconnect(failing)
     assert stakes(top, bottom) == [100, 110]  # rolled back with the change
