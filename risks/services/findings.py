@@ -19,7 +19,7 @@ from django.db import transaction
 from assets.findings.selectors import RiskSuggestion, risk_suggestion
 from assets.models import Asset, Finding
 from risks.models import Risk, Threat, Vulnerability
-from risks.queries import active_version
+from risks.selectors import active_version
 from risks.services._base import _acting
 from risks.services.register import risk_create, risk_update
 

@@ -14,7 +14,7 @@ from risks.models import (
     MethodologyVersion,
     Risk,
 )
-from risks.queries import active_version
+from risks.selectors import active_version
 from risks.services._base import _acting, _plain
 
 # --- Methodology (step 3) ---------------------------------------------------------------------

@@ -22,7 +22,7 @@ from risks.models import (
     format_ref,
 )
 from risks.permissions import editable_fields
-from risks.queries import active_version
+from risks.selectors import active_version
 from risks.services._base import _acting, _json, _plain
 
 # --- Errors ---------------------------------------------------------------------------------

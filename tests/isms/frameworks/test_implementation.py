@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from isms.frameworks import queries, services
+from isms.frameworks import selectors, services
 from isms.models import AuditEvent, ControlImplementation, Evidence
 from isms.models.audit import AuditAction
 
@@ -176,9 +176,9 @@ def test_risk_treatment_on_an_excluded_control_is_an_inconsistency(
         applicable=False,
         justification="Not needed",
     )
-    assert queries.progress(iso).inconsistent == []
+    assert selectors.progress(iso).inconsistent == []
     risk_provider({implementation.control_id: ["R-001"]})
-    assert queries.progress(iso).inconsistent == [implementation]
+    assert selectors.progress(iso).inconsistent == [implementation]
 
 
 def test_control_page_shows_risks_checks_and_mappings(
