@@ -20,7 +20,7 @@ class AssetsConfig(AppConfig):
         from isms import dashboard
 
         post_migrate.connect(_sync_catalogue, sender=self, dispatch_uid="assets_sync_catalogue")
-        dashboard.figure_providers.register(figures.dashboard_figures)
+        dashboard.register_figure(figures.dashboard_figures)
         from assets.aws.setup import register_demo_process
 
         register_demo_process()
@@ -29,16 +29,19 @@ class AssetsConfig(AppConfig):
         from assets.findings.evidence import findings_by_control
         from isms.frameworks import evidence
 
-        evidence.providers.register(findings_by_control)
+        evidence.register_provider(findings_by_control)
         _register_navigation()
 
 
 def _register_navigation():
-    from isms.navigation import INVENTORY, Item, items
+    from isms import navigation
+    from isms.navigation import INVENTORY, Item
 
-    items.register(Item("Assets", "assets:asset_list", "bi-box-seam", section=INVENTORY))
-    items.register(Item("AWS estate", "assets:aws_account_list", "bi-cloud", section=INVENTORY))
-    items.register(
+    navigation.register(Item("Assets", "assets:asset_list", "bi-box-seam", section=INVENTORY))
+    navigation.register(
+        Item("AWS estate", "assets:aws_account_list", "bi-cloud", section=INVENTORY)
+    )
+    navigation.register(
         Item(
             "Security posture",
             "assets:estate_posture",
@@ -47,7 +50,7 @@ def _register_navigation():
             permission="assets.view_finding",
         )
     )
-    items.register(
+    navigation.register(
         Item(
             "Shared responsibility",
             "assets:shared_responsibility",

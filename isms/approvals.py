@@ -204,6 +204,10 @@ def register(
     return approvable_types.register(kind)
 
 
+def registered() -> list[ApprovableType]:
+    return list(approvable_types)
+
+
 def type_for(obj_or_model) -> ApprovableType:
     model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
     try:

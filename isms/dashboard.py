@@ -2,8 +2,9 @@
 
 `isms` never imports `assets` or `risks`; instead each app registers, in its
 AppConfig.ready(), a function that computes the state of the step it owns
-(`step_providers.register(fn, key=number)`) and one that computes the key figures it
-contributes (`figure_providers.register(fn)`); see isms/registry.py.
+(`register_step`) and the key figures it contributes (`register_figure`). Both are
+registries of the one mechanism (isms/registry.py): `step_providers` keyed by step
+number, `figure_providers` in registration order.
 
 The steps' states are cached (see `steps()`); the key figures are not: they depend on
 who is looking (the risks they may read, the approvals waiting for them) and cost a few
@@ -101,6 +102,16 @@ step_providers: Registry[int, Callable] = Registry("dashboard steps")
 
 # `provider(user) -> list[dict(label, value, url)]` adds key figures to the dashboard.
 figure_providers: Registry[Callable, Callable] = Registry("dashboard figures")
+
+
+def register_step(number: int, provider: Callable) -> None:
+    """`provider(user) -> StepState` computes the state of step `number` (see above)."""
+    step_providers.register(provider, key=number)
+
+
+def register_figure(provider: Callable) -> None:
+    """`provider(user) -> list[dict(label, value, url)]` adds key figures to the dashboard."""
+    figure_providers.register(provider)
 
 
 def steps(user) -> list[tuple[Step, StepState]]:

@@ -5,9 +5,7 @@ other apps' URLs):
 
     from isms import navigation
 
-    navigation.items.register(
-        navigation.Item("Risk register", "risks:risk_list", "bi-search", step=4)
-    )
+    navigation.register(navigation.Item("Risk register", "risks:risk_list", "bi-search", step=4))
 
 An item with a `step` belongs to "The nine steps", which always lists the nine steps in
 order: a step no app gave an item, or whose URL is not installed, links to its step on
@@ -55,6 +53,11 @@ class Item:
 items: Registry[str, Item] = Registry("sidebar items", key=lambda item: item.url_name)
 
 
+def register(item: Item) -> None:
+    """Add a sidebar item (a different item with the same URL name is refused)."""
+    items.register(item)
+
+
 def register_isms_items() -> None:
     """The items of the pages `isms` owns (called from IsmsConfig.ready())."""
     for item in (
@@ -89,7 +92,7 @@ def register_isms_items() -> None:
         Item("System", "system_status", "bi-cpu", section=ASSURANCE, superuser=True),
         Item("Administration", "admin:index", "bi-gear", section=ASSURANCE, superuser=True),
     ):
-        items.register(item)
+        register(item)
 
 
 def _grouped() -> list[tuple[str, list[Item]]]:

@@ -10,7 +10,7 @@ def _register_demo_process():
 
     if not settings.DEBUG:
         return
-    demo_processes.processes.register(
+    demo_processes.register(
         demo_processes.DemoProcess(
             name="risks demo findings",
             argv=["manage.py", "risks_demo_findings", "--wait", "900", "--stay"],
@@ -55,19 +55,20 @@ class RisksConfig(AppConfig):
         )
         value_at_stake_listeners.register(services.risks_revalue)  # $ exposure
         for number in (3, 4, 5, 6):
-            dashboard.step_providers.register(getattr(steps, f"step_{number}"), key=number)
-        dashboard.figure_providers.register(steps.figures)
-        treatments.providers.register(steps.risks_by_control)
-        audit_pack.providers.register(providers.audit_pack_files)
-        reviews.providers.register(providers.due_reviews)
+            dashboard.register_step(number, getattr(steps, f"step_{number}"))
+        dashboard.register_figure(steps.figures)
+        treatments.register_provider(steps.risks_by_control)
+        audit_pack.register(providers.audit_pack_files)
+        reviews.register(providers.due_reviews)
         _register_demo_process()
         _register_navigation()
 
 
 def _register_navigation():
-    from isms.navigation import Item, items
+    from isms import navigation
+    from isms.navigation import Item
 
-    items.register(Item("Risk methodology", "risks:methodology", "bi-rulers", step=3))
-    items.register(Item("Risk register", "risks:risk_list", "bi-search", step=4))
-    items.register(Item("Risk analysis", "risks:heatmap", "bi-graph-up", step=5))
-    items.register(Item("Risk treatment", "risks:treatment_list", "bi-shield-check", step=6))
+    navigation.register(Item("Risk methodology", "risks:methodology", "bi-rulers", step=3))
+    navigation.register(Item("Risk register", "risks:risk_list", "bi-search", step=4))
+    navigation.register(Item("Risk analysis", "risks:heatmap", "bi-graph-up", step=5))
+    navigation.register(Item("Risk treatment", "risks:treatment_list", "bi-shield-check", step=6))

@@ -14,7 +14,7 @@ def register_demo_process() -> None:
     if not settings.DEBUG:
         return
     endpoint = f"http://127.0.0.1:{FAKE_AWS_PORT}"
-    demo_processes.processes.register(
+    demo_processes.register(
         demo_processes.DemoProcess(
             name="fake AWS",
             argv=["manage.py", "fake_aws", "--port", str(FAKE_AWS_PORT)],

@@ -4,7 +4,7 @@ and the SoA, without `isms` importing `assets`.
 The AWS connector registers one provider in its AppConfig.ready():
 
     from isms.frameworks import evidence
-    evidence.providers.register(findings_by_control)
+    evidence.register_provider(findings_by_control)
 
 A provider takes a list of control ids and returns, in a constant number of queries,
 ``{control_id: [CheckEvidence, ...]}`` for the controls it knows. With no provider
@@ -32,6 +32,19 @@ class CheckEvidence:
 providers: Registry[Callable, Callable[[list[int]], dict]] = Registry(
     "automated evidence providers"
 )
+
+
+def register_provider(provider: Callable[[list[int]], dict]) -> None:
+    """Add `provider(control_ids) -> {control_id: [CheckEvidence]}`."""
+    providers.register(provider)
+
+
+def unregister_provider(provider) -> None:
+    providers.unregister(provider)
+
+
+def has_providers() -> bool:
+    return bool(providers)
 
 
 def for_controls(control_ids: Iterable[int]) -> dict[int, list[CheckEvidence]]:

@@ -21,9 +21,9 @@ def register_all() -> None:
         submit_permission="isms.change_soa",
         url=lambda soa: reverse("isms:soa_detail", args=[soa.number]),
     )
-    dashboard.step_providers.register(steps.framework_step, key=7)
-    dashboard.step_providers.register(steps.soa_step, key=9)
-    audit_pack.providers.register(soa_pack_files)
+    dashboard.register_step(7, steps.framework_step)
+    dashboard.register_step(9, steps.soa_step)
+    audit_pack.register(soa_pack_files)
 
 
 def soa_pack_files(user):

@@ -5,7 +5,7 @@ The risk register registers one provider in its AppConfig.ready() (it links its
 treatment to `isms.Control`, so the provider reads that relation in bulk):
 
     from isms.frameworks import treatments
-    treatments.providers.register(risks_by_control)
+    treatments.register_provider(risks_by_control)
 
 A provider takes a list of control ids and returns, in a constant number of queries,
 ``{control_id: [RiskRef, ...]}``. Without a provider, controls have no linked risks.
@@ -29,6 +29,15 @@ class RiskRef:
 
 # `provider(control_ids) -> {control_id: [RiskRef]}`, merged in registration order.
 providers: Registry[Callable, Callable[[list[int]], dict]] = Registry("treating risk providers")
+
+
+def register_provider(provider: Callable[[list[int]], dict]) -> None:
+    """Add `provider(control_ids) -> {control_id: [RiskRef]}`."""
+    providers.register(provider)
+
+
+def unregister_provider(provider) -> None:
+    providers.unregister(provider)
 
 
 def for_controls(control_ids: Iterable[int]) -> dict[int, list[RiskRef]]:

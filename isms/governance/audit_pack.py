@@ -6,7 +6,7 @@ apps add theirs (methodology, risk register, SoA) by registering a provider in t
 
     from isms.governance import audit_pack
 
-    audit_pack.providers.register(risk_files)   # risk_files(user) -> Iterable[PackFile]
+    audit_pack.register(risk_files)   # risk_files(user) -> Iterable[PackFile]
 
 `manifest.txt` lists every file with its SHA-256 and size, so an auditor can prove
 later that a file is the one handed over.
@@ -47,6 +47,11 @@ class PackFile:
 providers: Registry[Callable, Callable[[object], Iterable[PackFile]]] = Registry(
     "audit pack providers"
 )
+
+
+def register(provider: Callable[[object], Iterable[PackFile]]) -> None:
+    """Add a provider of pack files (see the module docstring)."""
+    providers.register(provider)
 
 
 def _approved_texts(model, ids) -> dict[int, str]:

@@ -44,7 +44,7 @@ class ScopeVersionFilterSet(django_filters.FilterSet):
 def _approvable_content_types(request=None):
     from isms import approvals
 
-    models = [kind.model for kind in approvals.approvable_types]
+    models = [kind.model for kind in approvals.registered()]
     ids = [ct.pk for ct in ContentType.objects.get_for_models(*models).values()] if models else []
     return ContentType.objects.filter(pk__in=ids).order_by("app_label", "model")
 

@@ -4,7 +4,7 @@ Every app with reviewable records registers a provider in its `AppConfig.ready()
 
     from isms.governance import reviews
 
-    reviews.providers.register(asset_reviews)   # asset_reviews(until: date) -> Iterable[ReviewItem]
+    reviews.register(asset_reviews)   # asset_reviews(until: date) -> Iterable[ReviewItem]
 
 A provider yields the records whose next review is due on or before `until`. The daily
 task reminds each item's owners once per due date: a `ReviewReminder` row per
@@ -49,6 +49,11 @@ class ReviewItem:
 providers: Registry[Callable, Callable[[datetime.date], Iterable[ReviewItem]]] = Registry(
     "review providers"
 )
+
+
+def register(provider: Callable[[datetime.date], Iterable[ReviewItem]]) -> None:
+    """Add a provider of due reviews (see the module docstring)."""
+    providers.register(provider)
 
 
 def due(until: datetime.date) -> list[ReviewItem]:

@@ -30,9 +30,9 @@ def register_all() -> None:
         group_by="policy",
         on_approved=services.policy_on_approved,
     )
-    reviews.providers.register(reviews.governance_reviews)
-    dashboard.step_providers.register(steps.scope_step, key=1)
-    dashboard.step_providers.register(steps.policy_step, key=2)
-    dashboard.step_providers.register(steps.approval_step, key=8)
-    dashboard.figure_providers.register(steps.governance_figures)
-    audit_pack.providers.register(audit_pack.governance_files)
+    reviews.register(reviews.governance_reviews)
+    dashboard.register_step(1, steps.scope_step)
+    dashboard.register_step(2, steps.policy_step)
+    dashboard.register_step(8, steps.approval_step)
+    dashboard.register_figure(steps.governance_figures)
+    audit_pack.register(audit_pack.governance_files)

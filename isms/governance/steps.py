@@ -75,7 +75,7 @@ def approval_step(user) -> StepState:
     waiting = ApprovalRequest.objects.filter(state=ApprovalState.IN_REVIEW).count()
     missing = []
     approved_kinds = 0
-    required = [kind for kind in approvals.approvable_types if kind.required]
+    required = [kind for kind in approvals.registered() if kind.required]
     for kind in required:
         if kind.model._default_manager.filter(
             approval_state__in=(ApprovalState.APPROVED, ApprovalState.SUPERSEDED)

@@ -154,7 +154,7 @@ def control_detail(request, pk: int):
         "risks": risks,
         "checks": checks,
         "check_totals": automated.totals(checks),
-        "providers": bool(automated.providers),
+        "providers": automated.has_providers(),
         "can_edit": implementation is not None
         and services.implementation_can_edit(request.user, implementation),
         "evidence_form": EvidenceForm(),

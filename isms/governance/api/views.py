@@ -269,7 +269,7 @@ class SubmitSerializer(serializers.Serializer):
         try:
             kind = approvals.type_for_key(attrs["type"])
         except LookupError:
-            known = ", ".join(sorted(k.key for k in approvals.approvable_types))
+            known = ", ".join(sorted(k.key for k in approvals.registered()))
             raise serializers.ValidationError(
                 {"type": [f"Unknown type. Known: {known}."]}
             ) from None

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         env = os.environ.copy()
         children: list[subprocess.Popen] = []
         try:
-            for process in demo_processes.processes:
+            for process in demo_processes.registered():
                 env.update(process.env)
                 children.append(subprocess.Popen([python, *process.argv], env=env))  # noqa: S603
                 if process.ready_url:
