@@ -40,6 +40,7 @@ def test_update_records_the_change(iso, security_manager):
     assert implementation.applicable is False
     event = AuditEvent.objects.filter(object_id=str(implementation.pk)).first()
     assert event.action == AuditAction.UPDATE
+    assert event.actor == security_manager  # outside a request too (@audit.acts_as_user)
     assert event.changes["applicable"] == [None, False]
     assert "updated_at" not in event.changes
 
