@@ -64,6 +64,7 @@ from isms.models.approvals import (
     Decision,
 )
 from isms.models.audit import AuditAction, AuditEvent
+from isms.registry import Registry
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +169,10 @@ class ApprovableType:
         return self.siblings(obj).filter(approval_state=ApprovalState.APPROVED).first()
 
 
-_registry: dict[str, ApprovableType] = {}
+# The approvable types, keyed by model label ("risks.riskacceptance"), in registration order.
+approvable_types: Registry[str, ApprovableType] = Registry(
+    "approvable types", key=lambda kind: kind.key
+)
 
 
 def register(
@@ -197,25 +201,24 @@ def register(
         label=label or str(model._meta.verbose_name).capitalize(),
         **options,
     )
-    _registry[kind.key] = kind
-    return kind
+    return approvable_types.register(kind)
 
 
 def registered() -> list[ApprovableType]:
-    return list(_registry.values())
+    return list(approvable_types)
 
 
 def type_for(obj_or_model) -> ApprovableType:
     model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
     try:
-        return _registry[model._meta.label_lower]
+        return approvable_types[model._meta.label_lower]
     except KeyError:
         raise LookupError(f"{model._meta.label} is not registered as approvable") from None
 
 
 def type_for_key(key: str) -> ApprovableType:
     try:
-        return _registry[key.lower()]
+        return approvable_types[key.lower()]
     except KeyError:
         raise LookupError(f"Unknown approvable type {key!r}") from None
 
@@ -260,7 +263,7 @@ def editors_of(obj, kind: ApprovableType | None = None) -> set[int]:
 
 def pending_for(user):
     """Open requests `user` may decide and has not decided yet (not their own)."""
-    keys = [k for k in _registry.values() if user.has_perm(k.permission)]
+    keys = [k for k in approvable_types if user.has_perm(k.permission)]
     if not keys:
         return ApprovalRequest.objects.none()
     content_types = ContentType.objects.get_for_models(*[k.model for k in keys]).values()

@@ -2,7 +2,9 @@
 
 `isms` never imports `assets` or `risks`; instead each app registers, in its
 AppConfig.ready(), a function that computes the state of the step it owns
-(`register_step`) and the key figures it contributes (`register_figure`).
+(`register_step`) and the key figures it contributes (`register_figure`). Both are
+registries of the one mechanism (isms/registry.py): `step_providers` keyed by step
+number, `figure_providers` in registration order.
 
 The steps' states are cached (see `steps()`); the key figures are not: they depend on
 who is looking (the risks they may read, the approvals waiting for them) and cost a few
@@ -17,6 +19,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from isms.models import AuditEvent
+from isms.registry import Registry
 
 # The states are exact as long as every change writes an audit event (see `steps()`);
 # this bounds how long a write that bypasses the audit trail (a shell, a data
@@ -92,22 +95,23 @@ STEPS = [
     ),
 ]
 
-_step_providers: dict[int, Callable] = {}
-_figure_providers: list[Callable] = []
+# `provider(user) -> StepState`, registered under its step number, computes that step's
+# state. The state must follow from the ISMS records and from what `user` may see (their
+# permissions), never from who they are: `steps()` caches it per permission set.
+step_providers: Registry[int, Callable] = Registry("dashboard steps")
+
+# `provider(user) -> list[dict(label, value, url)]` adds key figures to the dashboard.
+figure_providers: Registry[Callable, Callable] = Registry("dashboard figures")
 
 
 def register_step(number: int, provider: Callable) -> None:
-    """`provider(user) -> StepState` computes the state of step `number`.
-
-    The state must follow from the ISMS records and from what `user` may see (their
-    permissions), never from who they are: `steps()` caches it per permission set."""
-    _step_providers[number] = provider
+    """`provider(user) -> StepState` computes the state of step `number` (see above)."""
+    step_providers.register(provider, key=number)
 
 
 def register_figure(provider: Callable) -> None:
     """`provider(user) -> list[dict(label, value, url)]` adds key figures to the dashboard."""
-    if provider not in _figure_providers:
-        _figure_providers.append(provider)
+    figure_providers.register(provider)
 
 
 def steps(user) -> list[tuple[Step, StepState]]:
@@ -127,7 +131,7 @@ def steps(user) -> list[tuple[Step, StepState]]:
     states = cache.get(key) if key else None
     if states is None:
         states = [
-            _step_providers[step.number](user) if step.number in _step_providers else StepState()
+            step_providers[step.number](user) if step.number in step_providers else StepState()
             for step in STEPS
         ]
         if key:
@@ -149,6 +153,6 @@ def _steps_cache_key(user) -> str | None:
 
 def figures(user) -> list[dict]:
     result = []
-    for provider in _figure_providers:
+    for provider in figure_providers:
         result.extend(provider(user))
     return result

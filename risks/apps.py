@@ -1,12 +1,6 @@
 from django.apps import AppConfig
 
 
-def _revalue(sender, asset_ids, **kwargs):
-    from risks.services import risks_revalue
-
-    risks_revalue(asset_ids=asset_ids)
-
-
 def _register_demo_process():
     """`make demo` links the demo findings to the register once the first sync has
     produced them (see risks/demo.py). Only in DEBUG, like the fake AWS."""
@@ -31,7 +25,7 @@ class RisksConfig(AppConfig):
     verbose_name = "Risks"
 
     def ready(self):
-        from assets.signals import value_at_stake_changed
+        from assets.hooks import value_at_stake_listeners
         from isms import approvals, dashboard
         from isms.frameworks import treatments
         from isms.governance import audit_pack, reviews
@@ -59,7 +53,7 @@ class RisksConfig(AppConfig):
             # Acceptances exist only for risks that need one: step 8 does not wait for one.
             required=False,
         )
-        value_at_stake_changed.connect(_revalue, dispatch_uid="risks_revalue")
+        value_at_stake_listeners.register(services.risks_revalue)  # $ exposure
         for number in (3, 4, 5, 6):
             dashboard.register_step(number, getattr(steps, f"step_{number}"))
         dashboard.register_figure(steps.figures)
@@ -67,3 +61,14 @@ class RisksConfig(AppConfig):
         audit_pack.register(providers.audit_pack_files)
         reviews.register(providers.due_reviews)
         _register_demo_process()
+        _register_navigation()
+
+
+def _register_navigation():
+    from isms import navigation
+    from isms.navigation import Item
+
+    navigation.register(Item("Risk methodology", "risks:methodology", "bi-rulers", step=3))
+    navigation.register(Item("Risk register", "risks:risk_list", "bi-search", step=4))
+    navigation.register(Item("Risk analysis", "risks:heatmap", "bi-graph-up", step=5))
+    navigation.register(Item("Risk treatment", "risks:treatment_list", "bi-shield-check", step=6))

@@ -10,7 +10,7 @@ from isms.frameworks.treatments import RiskRef
 from isms.models.approvals import ApprovalState
 from risks.choices import RiskStatus
 from risks.models import MethodologyVersion, Risk
-from risks.queries import active_version, visible_risks
+from risks.selectors import active_version, visible_risks
 
 
 def step_3(user) -> StepState:

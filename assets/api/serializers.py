@@ -88,7 +88,20 @@ class AssetSerializer(serializers.ModelSerializer):
         return owner
 
     def create(self, validated_data):
-        return services.asset_create(**validated_data)
+        data = dict(validated_data)
+        return services.asset_create(
+            user=self.context["request"].user,
+            data=data,
+            depends_on=data.pop("depends_on", ()),
+            aws_services=data.pop("aws_services", ()),
+        )
 
     def update(self, instance, validated_data):
-        return services.asset_update(asset=instance, **validated_data)
+        data = dict(validated_data)
+        return services.asset_update(
+            asset=instance,
+            user=self.context["request"].user,
+            data=data,
+            depends_on=data.pop("depends_on", None),
+            aws_services=data.pop("aws_services", None),
+        )

@@ -119,15 +119,17 @@ def _save(request, form, asset=None):
     try:
         if asset is None:
             return services.asset_create(
+                user=request.user,
+                data=form.service_fields(),
                 depends_on=form.cleaned_data["depends_on"],
                 aws_services=form.cleaned_data["aws_services"],
-                **form.service_fields(),
             )
         return services.asset_update(
             asset=asset,
+            user=request.user,
+            data=form.service_fields(),
             depends_on=form.cleaned_data["depends_on"],
             aws_services=form.cleaned_data["aws_services"],
-            **form.service_fields(),
         )
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
@@ -220,7 +222,9 @@ def asset_bulk_edit(request):
         raise PermissionDenied
     form = BulkEditForm(request.POST)
     if form.is_valid():
-        count = services.asset_bulk_update(assets=form.cleaned_data["pk"], **form.changes())
+        count = services.asset_bulk_update(
+            assets=form.cleaned_data["pk"], user=request.user, data=form.changes()
+        )
         messages.success(request, f"{count} asset(s) updated.")
     else:
         errors = [m for messages_ in form.errors.values() for m in messages_]

@@ -14,6 +14,8 @@ registered, pages and the SoA say "no automated evidence".
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from isms.registry import Registry
+
 
 @dataclass(frozen=True)
 class CheckEvidence:
@@ -26,29 +28,30 @@ class CheckEvidence:
     findings: list[dict] = field(default_factory=list, compare=False)  # [{label, url, passed}]
 
 
-_providers: list[Callable[[list[int]], dict]] = []
+# `provider(control_ids) -> {control_id: [CheckEvidence]}`, merged in registration order.
+providers: Registry[Callable, Callable[[list[int]], dict]] = Registry(
+    "automated evidence providers"
+)
 
 
 def register_provider(provider: Callable[[list[int]], dict]) -> None:
-    """Add `provider(control_ids) -> {control_id: [CheckEvidence]}` (idempotent)."""
-    if provider not in _providers:
-        _providers.append(provider)
+    """Add `provider(control_ids) -> {control_id: [CheckEvidence]}`."""
+    providers.register(provider)
 
 
 def unregister_provider(provider) -> None:
-    if provider in _providers:
-        _providers.remove(provider)
+    providers.unregister(provider)
 
 
 def has_providers() -> bool:
-    return bool(_providers)
+    return bool(providers)
 
 
 def for_controls(control_ids: Iterable[int]) -> dict[int, list[CheckEvidence]]:
     """Every registered provider's evidence for these controls, merged."""
     ids = list(control_ids)
     result: dict[int, list[CheckEvidence]] = {}
-    for provider in _providers:
+    for provider in providers:
         for control_id, checks in provider(ids).items():
             result.setdefault(control_id, []).extend(checks)
     return result

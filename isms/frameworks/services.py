@@ -297,6 +297,7 @@ def _implementation_check(values: dict) -> None:
         raise ValidationError(errors)
 
 
+@audit.acts_as_user
 @transaction.atomic
 def control_implementation_update(
     *, implementation: ControlImplementation, user, **changes
@@ -326,6 +327,7 @@ def control_implementation_update(
 BULK_FIELDS = ("applicable", "reasons", "justification", "status", "owner", "target_date")
 
 
+@audit.acts_as_user
 @transaction.atomic
 def control_implementation_bulk_update(
     *, implementations: Iterable[ControlImplementation], user, changes: dict
@@ -373,6 +375,7 @@ def control_implementation_bulk_update(
     return len(rows)
 
 
+@audit.acts_as_user
 @transaction.atomic
 def evidence_add(
     *, implementation: ControlImplementation, user, title: str, url: str = "", upload=None
@@ -391,6 +394,7 @@ def evidence_add(
     return item
 
 
+@audit.acts_as_user
 @transaction.atomic
 def evidence_delete(*, item: Evidence, user) -> None:
     """Remove a piece of evidence (the file goes once the transaction commits)."""

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from isms.dashboard import StepState
-from isms.frameworks import queries
+from isms.frameworks import selectors
 from isms.models import Framework, SoA
 from isms.models.approvals import ApprovalState
 
@@ -40,7 +40,7 @@ def soa_step(user) -> StepState:
     if basis is None:
         return StepState(summary="Choose a framework first (step 7).", url=url, action="Open")
     current = SoA.objects.current()
-    progress = queries.progress(basis)
+    progress = selectors.progress(basis)
     missing = []
     if progress.undecided:
         missing.append(f"{progress.undecided} controls without an applicability decision")

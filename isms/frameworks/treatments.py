@@ -14,6 +14,8 @@ A provider takes a list of control ids and returns, in a constant number of quer
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from isms.registry import Registry
+
 
 @dataclass(frozen=True)
 class RiskRef:
@@ -25,25 +27,24 @@ class RiskRef:
     url: str = ""
 
 
-_providers: list[Callable[[list[int]], dict]] = []
+# `provider(control_ids) -> {control_id: [RiskRef]}`, merged in registration order.
+providers: Registry[Callable, Callable[[list[int]], dict]] = Registry("treating risk providers")
 
 
 def register_provider(provider: Callable[[list[int]], dict]) -> None:
-    """Add `provider(control_ids) -> {control_id: [RiskRef]}` (idempotent)."""
-    if provider not in _providers:
-        _providers.append(provider)
+    """Add `provider(control_ids) -> {control_id: [RiskRef]}`."""
+    providers.register(provider)
 
 
 def unregister_provider(provider) -> None:
-    if provider in _providers:
-        _providers.remove(provider)
+    providers.unregister(provider)
 
 
 def for_controls(control_ids: Iterable[int]) -> dict[int, list[RiskRef]]:
     """The treating risks of these controls from every registered provider, merged."""
     ids = list(control_ids)
     result: dict[int, list[RiskRef]] = {}
-    for provider in _providers:
+    for provider in providers:
         for control_id, refs in provider(ids).items():
             result.setdefault(control_id, []).extend(refs)
     return result

@@ -2,19 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-
-class AuditAction(models.TextChoices):
-    CREATE = "create", "Created"
-    UPDATE = "update", "Updated"
-    DELETE = "delete", "Deleted"
-    SUBMIT = "submit", "Submitted"
-    APPROVE = "approve", "Approved"
-    REJECT = "reject", "Rejected"
-    EXPORT = "export", "Exported"
-    DOWNLOAD = "download", "Downloaded"
-    IMPORT = "import", "Imported"
-    SYNC = "sync", "Synchronised"
-    OTHER = "other", "Other"
+from isms.choices import AuditAction
 
 
 class AuditEvent(models.Model):

@@ -10,12 +10,9 @@ because the organisation's implementation and past SoAs still refer to it.
 from django.core.validators import RegexValidator
 from django.db import models
 
+from isms.choices import FrameworkSource
+
 CODE_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,59}$"
-
-
-class FrameworkSource(models.TextChoices):
-    CATALOGUE = "catalogue", "ISMS catalogue (JSON/YAML)"
-    OSCAL = "oscal", "OSCAL catalog (JSON)"
 
 
 class Framework(models.Model):

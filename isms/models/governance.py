@@ -8,24 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
+from isms.choices import Classification, PolicyKind
 from isms.models.approvals import ApprovableModel
-
-
-class Classification(models.TextChoices):
-    PUBLIC = "public", "Public"
-    INTERNAL = "internal", "Internal"
-    CONFIDENTIAL = "confidential", "Confidential"
-    RESTRICTED = "restricted", "Restricted"
-
-
-class PolicyKind(models.TextChoices):
-    ISMS = "isms", "ISMS policy"
-    ACCESS_CONTROL = "access_control", "Access control"
-    CRYPTOGRAPHY = "cryptography", "Cryptography"
-    BACKUP = "backup", "Backup"
-    ACCEPTABLE_USE = "acceptable_use", "Acceptable use"
-    SUPPLIER = "supplier", "Supplier security"
-    OTHER = "other", "Other"
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

@@ -13,22 +13,9 @@ from django.conf import settings
 from django.db import models
 
 from isms import uploads
+from isms.choices import ImplementationStatus, InclusionReason
 from isms.models.approvals import ApprovableModel, ApprovalState, ApprovedVersionFrozen
 from isms.models.frameworks import Control, Framework
-
-
-class ImplementationStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    PLANNED = "planned", "Planned"
-    PARTIAL = "partial", "Partially implemented"
-    IMPLEMENTED = "implemented", "Implemented"
-
-
-class InclusionReason(models.TextChoices):
-    RISK_TREATMENT = "risk_treatment", "Risk treatment"
-    LEGAL = "legal", "Legal or regulatory requirement"
-    CONTRACTUAL = "contractual", "Contractual obligation"
-    BUSINESS = "business", "Business requirement or best practice"
 
 
 class ControlImplementation(models.Model):

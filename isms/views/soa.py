@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from isms import approvals, security_log
-from isms.frameworks import downloads, queries, services
+from isms.frameworks import downloads, selectors, services
 from isms.frameworks.forms import BulkEditForm, SoADecisionForm, SoASubmitForm
 from isms.models import ApprovalRequest, ControlImplementation, SoA
 from isms.models.approvals import ApprovalState
@@ -31,8 +31,8 @@ def soa_workspace(request):
         "isms/soa/workspace.html",
         {
             "framework": framework,
-            "progress": queries.progress(framework),
-            "themes": queries.theme_counts(framework) if framework else [],
+            "progress": selectors.progress(framework),
+            "themes": selectors.theme_counts(framework) if framework else [],
             "versions": versions,
             "current": SoA.objects.current(),
         },
@@ -59,7 +59,7 @@ def soa_bulk_edit(request):
     if framework is None:
         messages.error(request, "Choose the framework the SoA is built on first.")
         return redirect("isms:framework_list")
-    themes = [t["theme"] for t in queries.theme_counts(framework)]
+    themes = [t["theme"] for t in selectors.theme_counts(framework)]
     theme = request.GET.get("theme") or (themes[0] if themes else "")
     implementations = (
         ControlImplementation.objects.filter(
@@ -99,7 +99,7 @@ def soa_detail(request, number: int):
     """One frozen SoA: its rows, what changed since the previous one, its approval
     record, the workflow actions and the downloads."""
     soa = get_object_or_404(SoA.objects.select_related("framework", "frozen_by"), number=number)
-    previous, changes = queries.soa_diff(soa)
+    previous, changes = selectors.soa_diff(soa)
     request_obj = (
         ApprovalRequest.objects.filter(
             content_type=ContentType.objects.get_for_model(SoA),

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from assets.models import Asset, Finding
 from isms.models import User
 from risks.models import MethodologyVersion, Risk, Threat, TreatmentAction, Vulnerability
-from risks.queries import parse_ids
+from risks.selectors import parse_ids
 
 
 class ThreatSerializer(serializers.ModelSerializer):

@@ -24,7 +24,7 @@ from risks.filters import (
 )
 from risks.models import MethodologyVersion, Risk, Threat, Vulnerability
 from risks.permissions import OWNER_FIELDS
-from risks.queries import (
+from risks.selectors import (
     active_version,
     finding_ids,
     heatmaps,

@@ -23,7 +23,7 @@ class Risk(models.Model):
 
     `findings` are the security-check results (assets/aws/checks/) the risk was built
     from or linked to; when all of them are resolved the risk asks for a review
-    (`risks.queries.with_findings_summary`).
+    (`risks.selectors.with_findings_summary`).
 
     Levels and $ figures are derived (by `risks.services`), never typed in: the level
     from the methodology's matrix, `sle_usd` = value at stake of the assets x exposure

@@ -14,8 +14,8 @@ from risks.models import (
     MethodologyVersion,
     Risk,
 )
-from risks.queries import active_version
-from risks.services._base import _acting, _plain
+from risks.selectors import active_version
+from risks.services._base import _plain
 
 # --- Methodology (step 3) ---------------------------------------------------------------------
 
@@ -28,7 +28,7 @@ def _methodology() -> Methodology:
     return methodology
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def methodology_version_create(
     *, user, preset: str | None = None, change_note: str = ""
@@ -64,7 +64,7 @@ def _raise_content_errors(content: dict) -> None:
         raise ValidationError(errors)
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def methodology_version_update(
     *, version: MethodologyVersion, user, content: dict, change_note: str | None = None
@@ -83,7 +83,7 @@ def methodology_version_update(
     return version
 
 
-@_acting
+@audit.acts_as_user
 def methodology_version_submit(*, version: MethodologyVersion, user, comment: str = ""):
     """Submit a draft for management approval (validated first: nothing incomplete is
     ever put in front of management)."""

@@ -22,8 +22,8 @@ from risks.models import (
     format_ref,
 )
 from risks.permissions import editable_fields
-from risks.queries import active_version
-from risks.services._base import _acting, _json, _plain
+from risks.selectors import active_version
+from risks.services._base import _json, _plain
 
 # --- Errors ---------------------------------------------------------------------------------
 
@@ -181,7 +181,7 @@ def _next_number() -> int:
     return (Risk.objects.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
-@_acting
+@audit.acts_as_user
 def risk_create(*, user, data: dict) -> Risk:
     """Create a risk with a generated reference (R-001...), scored by the active
     methodology. `data` holds form or API values (`assets` required)."""
@@ -240,7 +240,7 @@ def changes_since(risk: Risk, version: int) -> list[dict]:
     return result
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def risk_update(*, risk: Risk, user, data: dict, expected_version: int) -> Risk:
     """Change a risk. Refused with `RiskConflict` (nothing changed) when the risk moved
@@ -299,7 +299,7 @@ def _differs(risk: Risk, name: str, value) -> bool:
 BULK_FIELDS = ("status", "owner", "treatment", "review_date")
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def risk_bulk_update(*, user, risk_ids: list[int], data: dict) -> int:
     """Set the same status, owner, treatment or review date on many risks at once:
@@ -334,7 +334,7 @@ def risk_bulk_update(*, user, risk_ids: list[int], data: dict) -> int:
     return len(risks)
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def risk_delete(*, risk: Risk, user) -> None:
     """Delete a risk (security managers), keeping its last state in the audit trail."""
@@ -347,7 +347,7 @@ def risk_delete(*, risk: Risk, user) -> None:
 @transaction.atomic
 def risks_revalue(*, asset_ids) -> int:
     """Recompute value at stake, SLE and ALE of every risk on these assets, in bulk
-    (the receiver of `assets.signals.value_at_stake_changed`). Scores and `version`
+    (a listener of `assets.hooks.value_at_stake_listeners`). Scores and `version`
     are untouched: derived $ figures never conflict with someone's edit."""
     asset_ids = sorted(set(asset_ids))
     risk_ids: set[int] = set()

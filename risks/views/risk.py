@@ -17,7 +17,7 @@ from risks.forms import (
 )
 from risks.models import Risk
 from risks.permissions import can_plan_treatment, can_view, editable_fields
-from risks.queries import (
+from risks.selectors import (
     active_version,
     candidate_findings,
     linked_findings,

@@ -11,7 +11,7 @@ from assets.models import AwsResource, Finding
 from isms.models import AuditEvent
 from risks import services
 from risks.models import Risk
-from risks.queries import register_queryset
+from risks.selectors import register_queryset
 from tests.assets.aws.factories import AwsAccountFactory
 from tests.assets.checks.factories import sample_estate, stored_resource
 from tests.assets.factories import AssetFactory

@@ -42,7 +42,6 @@ def mapping(iso, csf):
 def risk_provider():
     """register(mapping {control pk: [reference, ...]}) installs a treatments provider for
     the test, as the risk register does in its AppConfig.ready()."""
-    installed = []
 
     def register(links: dict):
         def provider(control_ids):
@@ -52,19 +51,15 @@ def risk_provider():
                 if pk in control_ids
             }
 
-        treatments.register_provider(provider)
-        installed.append(provider)
-        return provider
+        return treatments.providers.register(provider)
 
-    yield register
-    for provider in installed:
-        treatments.unregister_provider(provider)
+    with treatments.providers.override():
+        yield register
 
 
 @pytest.fixture
 def check_provider():
     """register(mapping {control pk: (passed, failed)}) installs an evidence provider."""
-    installed = []
 
     def register(results: dict):
         def provider(control_ids):
@@ -78,10 +73,7 @@ def check_provider():
                 if pk in control_ids
             }
 
-        evidence.register_provider(provider)
-        installed.append(provider)
-        return provider
+        return evidence.providers.register(provider)
 
-    yield register
-    for provider in installed:
-        evidence.unregister_provider(provider)
+    with evidence.providers.override():
+        yield register

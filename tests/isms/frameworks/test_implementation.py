@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from isms.frameworks import queries, services
+from isms.frameworks import selectors, services
 from isms.models import AuditEvent, ControlImplementation, Evidence
 from isms.models.audit import AuditAction
 
@@ -40,6 +40,7 @@ def test_update_records_the_change(iso, security_manager):
     assert implementation.applicable is False
     event = AuditEvent.objects.filter(object_id=str(implementation.pk)).first()
     assert event.action == AuditAction.UPDATE
+    assert event.actor == security_manager  # outside a request too (@audit.acts_as_user)
     assert event.changes["applicable"] == [None, False]
     assert "updated_at" not in event.changes
 
@@ -176,9 +177,9 @@ def test_risk_treatment_on_an_excluded_control_is_an_inconsistency(
         applicable=False,
         justification="Not needed",
     )
-    assert queries.progress(iso).inconsistent == []
+    assert selectors.progress(iso).inconsistent == []
     risk_provider({implementation.control_id: ["R-001"]})
-    assert queries.progress(iso).inconsistent == [implementation]
+    assert selectors.progress(iso).inconsistent == [implementation]
 
 
 def test_control_page_shows_risks_checks_and_mappings(

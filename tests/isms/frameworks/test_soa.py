@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from isms import approvals, audit
-from isms.frameworks import queries, services
+from isms.frameworks import selectors, services
 from isms.models import ControlImplementation, SoA, SoARow
 from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
@@ -77,7 +77,7 @@ def test_diff_against_the_previous_soa(iso, security_manager):
     decide(iso, security_manager, "5.1", applicable=True, status="implemented")
     decide(iso, security_manager, "5.2", status="planned")
     second = services.soa_freeze(user=security_manager)
-    previous, changes = queries.soa_diff(second)
+    previous, changes = selectors.soa_diff(second)
     assert previous.number == 1
     assert [(c.identifier, c.changes) for c in changes] == [
         (

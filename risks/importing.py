@@ -19,7 +19,7 @@ from isms.models.audit import AuditAction
 from risks import services
 from risks.forms import RiskForm
 from risks.models import Risk, Threat, Vulnerability
-from risks.queries import active_version
+from risks.selectors import active_version
 
 IMPORT_COLUMNS = [
     "title",
