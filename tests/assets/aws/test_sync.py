@@ -326,3 +326,33 @@ def test_policies_are_stored_as_documents(fake_aws, aws_account, estate, run_syn
 
     queue = AwsResource.objects.get(name="open")
     assert queue.configuration["Policy"]["Statement"][0]["Principal"] == "*"
+
+
+class _Broken:
+    """A collector with a defect: it raises an exception that is not an AWS error."""
+
+    service = "sqs"
+    is_global = False
+
+    @staticmethod
+    def collect(ctx):
+        raise KeyError("QueueUrls")
+
+
+@pytest.mark.django_db
+def test_a_collector_defect_fails_its_partition_at_once_and_the_checks_still_run(
+    fake_aws, aws_account, estate, run_sync, monkeypatch
+):
+    from assets.aws import collectors
+
+    estate.client("s3", "us-east-1").create_bucket(Bucket="still-checked")
+    monkeypatch.setitem(collectors.COLLECTORS, "sqs", _Broken)
+    run = run_sync(aws_account)
+    assert run.status == "partial"
+    failed = run.partitions.get(status="failed")
+    assert (failed.service, failed.error_code) == ("sqs", "KeyError")
+    assert "While collecting" in failed.error_message
+    assert "not a refusal by AWS" in failed.error_hint
+    # The other services were stored and the checks ran on them.
+    assert aws_account.resources.filter(name="still-checked").exists()
+    assert run.postures.exists()
