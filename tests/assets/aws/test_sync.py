@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assets.aws import services
+from assets.aws.collectors import partitions_for
 from assets.models import AwsResource, SyncPartition, SyncRun
 from isms.models import AuditEvent
 from tests.assets.aws.conftest import ACCOUNT_ID, REGIONS
@@ -63,7 +64,8 @@ def test_it_collects_every_service_in_every_region(fake_aws, aws_account, estate
     run = run_sync(aws_account)
 
     assert run.status == "succeeded", list(run.partitions.values("service", "region", "error_code"))
-    assert run.partitions_done == run.partitions_total == 11 * len(REGIONS) + 2
+    assert run.partitions_done == run.partitions_total == len(partitions_for(REGIONS))
+    assert len(partitions_for(REGIONS)) == 13 * len(REGIONS) + 2  # 13 regional, 2 global
     assert run.regions == sorted(REGIONS)
     assert run.started_at and run.finished_at
     web = AwsResource.objects.get(account=aws_account, resource_type="security-group", name="web")
