@@ -382,7 +382,10 @@ def approval_request_submit(*, obj, user, comment: str = "") -> ApprovalRequest:
 
 
 def _check_decider(*, kind, request, user, password) -> None:
-    """The rules every decision obeys; raises the matching ApprovalError."""
+    """Who may decide, checked before the decision's transaction opens: the permission,
+    no self-approval, and the password. The password check runs outside the
+    transaction on purpose: a wrong password is recorded by the lockout (django-axes)
+    and that record must not be rolled back with the refused decision."""
     if not user.has_perm(kind.permission):
         raise ApprovalForbidden("Only management can decide approval requests.")
     if user.pk == request.submitted_by_id or request.editors.filter(pk=user.pk).exists():
@@ -393,6 +396,10 @@ def _check_decider(*, kind, request, user, password) -> None:
     # counts towards the login lockout, like a failed sign-in.
     if not password or not reauth.password_matches(user, password):
         raise ReauthenticationFailed("Incorrect password: confirm the decision with your password.")
+
+
+def _check_open(*, request, user) -> None:
+    """The state rules, checked under the request's row lock."""
     if request.state != ApprovalState.IN_REVIEW:
         raise ApprovalConflict(f"This request is already {request.get_state_display().lower()}.")
     if request.decisions.filter(decided_by=user).exists():
@@ -423,6 +430,14 @@ def _record_refusal(request_id: int, user, exc: ApprovalError, decision: str) ->
 def _decide(*, request: ApprovalRequest, user, password: str, comment: str, decision: str):
     request_id = request.pk
     try:
+        with audit.acting_as(user):
+            unlocked = ApprovalRequest.objects.select_related("content_type").get(pk=request_id)
+            _check_decider(
+                kind=type_for_key(unlocked.content_type.model_class()._meta.label_lower),
+                request=unlocked,
+                user=user,
+                password=password,
+            )
         with audit.acting_as(user), transaction.atomic():
             # Lock the request row: a concurrent decision waits here, then sees the
             # state this one leaves behind.
@@ -432,7 +447,7 @@ def _decide(*, request: ApprovalRequest, user, password: str, comment: str, deci
                 .get(pk=request_id)
             )
             kind = type_for_key(request.content_type.model_class()._meta.label_lower)
-            _check_decider(kind=kind, request=request, user=user, password=password)
+            _check_open(request=request, user=user)
             if decision != Decision.APPROVE and not comment.strip():
                 raise ApprovalConflict("Say why: a comment is required to reject or send back.")
             obj = kind.model._default_manager.select_for_update().get(pk=request.object_id)

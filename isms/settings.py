@@ -238,6 +238,10 @@ AXES_VERBOSE = False
 # Failed API token attempts per IP before that IP's token calls get 429 for the window.
 TOKEN_FAILURE_LIMIT = envint("TOKEN_FAILURE_LIMIT", 20)
 TOKEN_FAILURE_WINDOW = envint("TOKEN_FAILURE_WINDOW", 15 * 60)
+# Personal API tokens expire: after API_TOKEN_DEFAULT_DAYS when the user names no date,
+# and never later than API_TOKEN_MAX_DAYS after creation.
+API_TOKEN_DEFAULT_DAYS = envint("API_TOKEN_DEFAULT_DAYS", 90)
+API_TOKEN_MAX_DAYS = envint("API_TOKEN_MAX_DAYS", 365)
 # Two-factor authentication (isms/twofactor/): roles that must enrol before anything
 # else; "management" (the Management group), "admin" (superusers), "security_manager",
 # "auditor" or "all". Empty: nobody is forced (the demo).
