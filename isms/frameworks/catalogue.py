@@ -14,12 +14,12 @@ pass and a malformed file imports nothing. Formats:
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
+from isms import imports
 from isms.models.frameworks import CODE_PATTERN
 
 CATALOGUE_FORMAT = "isms-catalogue/1"
@@ -89,25 +89,12 @@ class Mapping:
 
 
 def load_document(raw: bytes | str, filename: str = "") -> object:
-    """The parsed JSON or YAML document, or CatalogueError."""
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CatalogueError([f"The file is not UTF-8 text ({exc.reason})."]) from exc
-    if filename.lower().endswith((".yaml", ".yml")):
-        import yaml
-
-        try:
-            return yaml.safe_load(raw)
-        except yaml.YAMLError as exc:
-            raise CatalogueError([f"Invalid YAML: {exc}"]) from exc
+    """The parsed JSON or YAML document, read within the import bounds by
+    isms.imports, or CatalogueError."""
     try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise CatalogueError(
-            [f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."]
-        ) from exc
+        return imports.load_document(raw, filename)
+    except imports.UnreadableFile as exc:
+        raise CatalogueError([str(exc)]) from None
 
 
 def detect_format(document) -> str:
