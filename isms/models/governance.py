@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 
 from isms.models.approvals import ApprovableModel
+from isms.validators import validate_single_line
 
 
 class Classification(models.TextChoices):
@@ -60,7 +61,7 @@ class Scope(Reviewable):
     One per installation; its versions carry the content.
     """
 
-    name = models.CharField(max_length=200, default="ISMS scope")
+    name = models.CharField(max_length=200, default="ISMS scope", validators=[validate_single_line])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -154,7 +155,7 @@ class Policy(Reviewable):
     and the one published version staff acknowledge."""
 
     reference = models.CharField(max_length=20, unique=True, help_text="e.g. POL-01")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     kind = models.CharField(max_length=20, choices=PolicyKind.choices, default=PolicyKind.OTHER)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -249,7 +250,7 @@ class ReviewReminder(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.CharField(max_length=64)
     due_date = models.DateField()
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[validate_single_line])
     reminded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
