@@ -173,6 +173,7 @@ def _read_xlsx(content: bytes, budget: _Budget) -> list[list[str]]:
     from openpyxl import load_workbook
 
     rows: list[list[str]] = []
+    blanks = 0
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
@@ -188,7 +189,13 @@ def _read_xlsx(content: bytes, budget: _Budget) -> list[list[str]]:
                     budget.check_time()
                 if number > EXCEL_MAX_ROWS:
                     raise UnreadableFile("The sheet has more rows than a spreadsheet can hold.")
-                rows.append(budget.row(number, [cell_text(v) for v in values]))
+                if values.count(None) == len(values):
+                    blanks += 1  # kept only if a row with content follows
+                    continue
+                texts = budget.row(number, [cell_text(v) for v in values])
+                rows.extend([] for _ in range(blanks))
+                blanks = 0
+                rows.append(texts)
         finally:
             workbook.close()
     except UnreadableFile:
