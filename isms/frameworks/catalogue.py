@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from isms import imports
 from isms.models.frameworks import CODE_PATTERN
+from isms.validators import CONTROL_CHARACTERS
 
 CATALOGUE_FORMAT = "isms-catalogue/1"
 MAPPING_FORMAT = "isms-mapping/1"
@@ -390,6 +391,8 @@ def _check(catalogue: Catalogue) -> list[str]:
         )
     if not catalogue.name:
         problems.append("The framework needs a name.")
+    elif CONTROL_CHARACTERS.search(catalogue.name):
+        problems.append("The framework's name must be one line, without control characters.")
     seen_groups: set[str] = set()
     for group in catalogue.groups:
         if not group.identifier:
@@ -399,6 +402,8 @@ def _check(catalogue: Catalogue) -> list[str]:
         seen_groups.add(group.identifier)
         if not group.title:
             problems.append(f"Group {group.identifier!r} has no title.")
+        elif CONTROL_CHARACTERS.search(group.title):
+            problems.append(f"Group {group.identifier!r}: the title must be one line.")
     for group in catalogue.groups:
         if group.parent and group.parent not in seen_groups:
             problems.append(f"Group {group.identifier!r}: unknown parent {group.parent!r}.")
@@ -420,6 +425,8 @@ def _check(catalogue: Catalogue) -> list[str]:
             problems.append(f"Control {name!r} has no title.")
         elif len(control.title) > 300:
             problems.append(f"Control {name!r}: title longer than 300 characters.")
+        elif CONTROL_CHARACTERS.search(control.title):
+            problems.append(f"Control {name!r}: the title must be one line.")
         if control.group and control.group not in seen_groups:
             problems.append(f"Control {name!r}: unknown group {control.group!r}.")
     for control in catalogue.controls:

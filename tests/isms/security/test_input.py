@@ -1,11 +1,14 @@
 """Input that must not be trusted as sent: redirect targets, request ids, control
 characters in titles and names, spreadsheet cells that start with a line break."""
 
+import json
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from isms.exports import csv_bytes, safe_cell
+from isms.frameworks.catalogue import CatalogueError, parse_catalogue
 from isms.governance.notifications import notification_email_send, notify
 from isms.models import Notification, Policy
 from tests.risks.factories import approved_methodology
@@ -119,3 +122,16 @@ def test_a_stored_title_with_a_line_break_still_sends_its_e_mail(security_manage
 def test_cells_starting_with_a_line_break_are_neutralised(text):
     assert safe_cell(text) == "'" + text
     assert csv_bytes(["h"], [[text]]).decode("utf-8-sig").splitlines()[1].startswith("\"'")
+
+
+@pytest.mark.parametrize("title", TITLES_WITH_CONTROLS)
+def test_catalogue_titles_must_be_one_line(title):
+    document = {
+        "format": "isms-catalogue/1",
+        "framework": {"code": "x", "name": "X"},
+        "groups": [{"id": "G", "title": "Group"}],
+        "controls": [{"id": "C-1", "title": title, "group": "G"}],
+    }
+    with pytest.raises(CatalogueError) as refused:
+        parse_catalogue(json.dumps(document), "x.json")
+    assert "Control 'C-1': the title must be one line." in refused.value.problems
