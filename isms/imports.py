@@ -247,11 +247,23 @@ def _load_yaml(raw: str):
 
     class BoundedLoader(yaml.SafeLoader):
         """SafeLoader that refuses aliases (so a small file cannot expand into a huge
-        tree) and nesting deeper than IMPORT_MAX_DEPTH."""
+        tree), nesting deeper than IMPORT_MAX_DEPTH, more than IMPORT_MAX_NODES values
+        and reading longer than IMPORT_MAX_SECONDS (PyYAML is pure Python)."""
 
         depth = 0
+        nodes = 0
+        deadline = time.monotonic() + settings.IMPORT_MAX_SECONDS
 
         def compose_node(self, parent, index):
+            self.nodes += 1
+            if self.nodes > settings.IMPORT_MAX_NODES:
+                raise UnreadableFile(
+                    f"The document holds more than {settings.IMPORT_MAX_NODES} values."
+                )
+            if self.nodes % 1000 == 0 and time.monotonic() > self.deadline:
+                raise UnreadableFile(
+                    f"Reading the file takes too long (over {settings.IMPORT_MAX_SECONDS} s)."
+                )
             if self.check_event(yaml.AliasEvent):
                 mark = self.peek_event().start_mark
                 raise UnreadableFile(

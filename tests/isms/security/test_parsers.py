@@ -367,3 +367,16 @@ def test_risks_round_trip_through_export_and_import(security_manager, manager, c
     assert sorted(titles) == sorted(FORMULA_TEXTS * 2)
     descriptions = list(Risk.objects.values_list("description", flat=True))
     assert sorted(descriptions) == sorted([f"{t} (why)" for t in FORMULA_TEXTS] * 2)
+
+
+def test_yaml_reading_stops_at_the_time_bound(settings):
+    settings.IMPORT_MAX_SECONDS = 0
+    text = "".join(f"- item {i}\n" for i in range(3000))
+    with pytest.raises(imports.UnreadableFile, match="takes too long"):
+        imports.load_document(text, "f.yaml")
+
+
+def test_yaml_node_bound_is_checked_while_composing(settings):
+    settings.IMPORT_MAX_NODES = 100
+    with pytest.raises(imports.UnreadableFile, match="more than 100 values"):
+        imports.load_document("".join(f"- {i}\n" for i in range(500)), "f.yaml")
