@@ -298,6 +298,16 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads (isms/uploads.py): size limit, and downloads per user per window.
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 10) * 1024 * 1024
 DOWNLOAD_RATE_LIMIT = envint("DOWNLOAD_RATE_LIMIT", 60)
+# Imports (isms/imports.py): what one uploaded table or document may hold, whatever it
+# declares; beyond a bound the import is refused with a message (docs/security.md).
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 100)
+IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", 1_000_000)
+IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 32_767)  # Excel's own cell limit
+IMPORT_MAX_UNZIPPED_BYTES = envint("IMPORT_MAX_UNZIPPED_MB", 50) * 1024 * 1024
+IMPORT_MAX_DEPTH = envint("IMPORT_MAX_DEPTH", 32)
+IMPORT_MAX_NODES = envint("IMPORT_MAX_NODES", 1_000_000)
+IMPORT_MAX_SECONDS = envint("IMPORT_MAX_SECONDS", 20)
 DOWNLOAD_RATE_WINDOW = envint("DOWNLOAD_RATE_WINDOW", 60)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

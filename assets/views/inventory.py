@@ -21,6 +21,7 @@ from assets.models import Asset, AwsService
 from assets.views.transfer import export_response
 from isms import security_log, uploads
 from isms.models import User
+from isms.redirects import safe_next_url
 
 PAGE_SIZE = 50
 
@@ -231,7 +232,7 @@ def asset_bulk_edit(request):
         if "pk" in form.errors:
             errors = ["Tick at least one asset."]
         messages.error(request, "Nothing changed: " + " ".join(errors))
-    return redirect(request.POST.get("next") or "assets:asset_list")
+    return redirect(safe_next_url(request, "assets:asset_list"))
 
 
 @require_POST

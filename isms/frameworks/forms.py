@@ -6,6 +6,7 @@ from django import forms
 from isms.frameworks.catalogue import CatalogueError, parse_catalogue, parse_mapping
 from isms.models import ControlImplementation, Evidence, Framework, User
 from isms.models.soa import ImplementationStatus, InclusionReason
+from isms.validators import validate_single_line
 
 APPLICABLE_CHOICES = (("", "Not decided yet"), ("yes", "Applicable"), ("no", "Not applicable"))
 MAX_CATALOGUE_BYTES = 5 * 1024 * 1024
@@ -57,7 +58,12 @@ class CatalogueImportForm(forms.Form):
     code = forms.CharField(
         required=False, max_length=60, help_text="Optional: the framework code to use (OSCAL)."
     )
-    name = forms.CharField(required=False, max_length=200, help_text="Optional: display name.")
+    name = forms.CharField(
+        required=False,
+        max_length=200,
+        validators=[validate_single_line],
+        help_text="Optional: display name.",
+    )
     version = forms.CharField(
         required=False, max_length=50, help_text="Optional: the framework's version."
     )

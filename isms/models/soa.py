@@ -16,6 +16,7 @@ from isms import uploads
 from isms.choices import ImplementationStatus, InclusionReason
 from isms.models.approvals import ApprovableModel, ApprovalState, ApprovedVersionFrozen
 from isms.models.frameworks import Control, Framework
+from isms.validators import validate_single_line
 
 
 class ControlImplementation(models.Model):
@@ -74,7 +75,7 @@ class Evidence(models.Model):
     implementation = models.ForeignKey(
         ControlImplementation, on_delete=models.CASCADE, related_name="evidence"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     url = models.URLField("link", max_length=500, blank=True)
     file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=300)
     added_by = models.ForeignKey(

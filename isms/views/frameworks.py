@@ -89,7 +89,12 @@ def framework_import(request):
         except CatalogueError as exc:
             for problem in exc.problems:
                 form.add_error("file", problem)
-    return render(request, "isms/frameworks/framework_import.html", {"form": form})
+    return render(
+        request,
+        "isms/frameworks/framework_import.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @permission_required("isms.view_control", raise_exception=True)

@@ -8,13 +8,13 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from isms import audit, security_log, uploads
 from isms.exports import csv_response, xlsx_response
 from isms.models import User
 from isms.models.audit import AuditAction
+from isms.redirects import safe_next_url
 from risks import importing, services
 from risks.choices import RiskStatus, TreatmentOption
 from risks.filters import RiskFilterSet
@@ -238,9 +238,7 @@ def risk_bulk(request):
     if not request.user.has_perm("risks.change_risk"):
         raise PermissionDenied
     form = BulkEditForm(request.POST)
-    back = request.POST.get("next") or reverse("risks:risk_list")
-    if not back.startswith("/"):
-        back = reverse("risks:risk_list")
+    back = safe_next_url(request, "risks:risk_list")
     if not form.is_valid():
         messages.error(
             request, "Bulk edit: " + " ".join(m for ms in form.errors.values() for m in ms)

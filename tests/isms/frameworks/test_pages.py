@@ -84,7 +84,7 @@ def test_importing_through_the_page(db, security_manager, client_as):
         ).encode(),
     )
     response = client.post(reverse("isms:framework_import"), {"kind": "catalogue", "file": bad})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Duplicate control id &#x27;1&#x27;." in response.content.decode()
     assert not Framework.objects.exists()
     good = SimpleUploadedFile("csf.json", (DATA / "nist-csf-2.0.json").read_bytes())
