@@ -24,8 +24,8 @@ from django.core.exceptions import ValidationError
 
 from assets.choices import EDITABLE_FIELDS, AssetCategory, AssetClass, SecurityNeed
 from assets.models import Asset, AwsService
-from isms import imports
-from isms.imports import UnreadableFile
+from isms import importing as reader
+from isms.importing import UnreadableFile
 from isms.models import User
 
 COLUMNS = [*EDITABLE_FIELDS, "depends_on", "aws_services"]
@@ -67,8 +67,8 @@ def _split(text: str) -> list[str]:
 
 def read_table(content: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
     """The rows of a CSV or XLSX file as (row number, {column: text}), header checked;
-    the file is read by isms.imports (bounds, formula guard undone)."""
-    table = imports.read_table(content, filename)
+    the file is read by isms.importing (bounds, formula guard undone)."""
+    table = reader.read_table(content, filename)
     header = [h.lower() for h in table[0]]
     unknown = [h for h in header if h and h not in COLUMNS and h not in READ_ONLY_COLUMNS]
     if unknown:

@@ -3,7 +3,7 @@
 Text that a user typed can never become a live formula in the auditor's spreadsheet:
 a cell whose text starts with = + - @, a tab, a carriage return or a line feed (also
 after leading spaces or apostrophes) is prefixed with an apostrophe. Numbers stay numbers.
-The imports (isms/imports.py `unguard`) remove exactly that apostrophe again, so an
+The imports (isms/importing.py `unguard`) remove exactly that apostrophe again, so an
 export imported back gives the text that was exported; guarding text that already starts
 with apostrophes keeps that reversal exact.
 """

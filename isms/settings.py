@@ -298,7 +298,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads (isms/uploads.py): size limit, and downloads per user per window.
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 10) * 1024 * 1024
 DOWNLOAD_RATE_LIMIT = envint("DOWNLOAD_RATE_LIMIT", 60)
-# Imports (isms/imports.py): what one uploaded table or document may hold, whatever it
+# Imports (isms/importing.py): what one uploaded table or document may hold, whatever it
 # declares; beyond a bound the import is refused with a message (docs/security.md).
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
 IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 100)

@@ -10,7 +10,8 @@ naming an existing ref is refused so that importing an export twice duplicates n
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from isms import audit, imports
+from isms import audit
+from isms import importing as reader
 from isms.models import User
 from isms.models.audit import AuditAction
 from risks import services
@@ -48,10 +49,10 @@ class ImportFailed(Exception):
 def read_rows(upload) -> list[dict | None]:
     """The rows of an uploaded CSV or XLSX file as {column: text} (None for a blank
     line, so row numbers stay right), header normalised; the file is read by
-    isms.imports (bounds, formula guard undone)."""
+    isms.importing (bounds, formula guard undone)."""
     try:
-        table = imports.read_table(upload.read(), upload.name)
-    except imports.UnreadableFile as exc:
+        table = reader.read_table(upload.read(), upload.name)
+    except reader.UnreadableFile as exc:
         raise ImportFailed([str(exc)]) from None
     header = [h.lower().replace(" ", "_") for h in table[0]]
     if "title" not in header or "assets" not in header:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
-from isms import imports
+from isms import importing as reader
 from isms.models.frameworks import CODE_PATTERN
 from isms.validators import CONTROL_CHARACTERS
 
@@ -91,10 +91,10 @@ class Mapping:
 
 def load_document(raw: bytes | str, filename: str = "") -> object:
     """The parsed JSON or YAML document, read within the import bounds by
-    isms.imports, or CatalogueError."""
+    isms.importing, or CatalogueError."""
     try:
-        return imports.load_document(raw, filename)
-    except imports.UnreadableFile as exc:
+        return reader.load_document(raw, filename)
+    except reader.UnreadableFile as exc:
         raise CatalogueError([str(exc)]) from None
 
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from assets.models import Asset
-from isms import imports
+from isms import importing as reader
 from isms.exports import safe_cell
 from isms.models import Framework
 from risks.models import Risk
@@ -232,8 +232,8 @@ def test_huge_declared_sheet_is_refused_in_little_memory():
     assert len(content) < 6000
     tracemalloc.start()
     try:
-        with pytest.raises(imports.UnreadableFile, match="at most 20000 rows"):
-            imports.read_table(content, "bomb.xlsx")
+        with pytest.raises(reader.UnreadableFile, match="at most 20000 rows"):
+            reader.read_table(content, "bomb.xlsx")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -249,8 +249,8 @@ def test_openpyxl_parses_through_defusedxml():
 def test_reading_stops_at_the_time_bound(settings):
     settings.IMPORT_MAX_SECONDS = 0
     rows = "\n".join(["A,essential,process"] * 3000)
-    with pytest.raises(imports.UnreadableFile, match="takes too long"):
-        imports.read_table(f"name,asset_class,category\n{rows}\n".encode(), "t.csv")
+    with pytest.raises(reader.UnreadableFile, match="takes too long"):
+        reader.read_table(f"name,asset_class,category\n{rows}\n".encode(), "t.csv")
 
 
 # --- Document uploads: the framework import -----------------------------------------------
@@ -296,8 +296,8 @@ def test_bad_documents_are_refused_with_our_own_words(
 
 
 def test_documents_within_the_bounds_still_load():
-    assert imports.load_document('{"a": [[[1]]]}', "f.json") == {"a": [[[1]]]}
-    assert imports.load_document("a: [1, {b: 2}]\n", "f.yml") == {"a": [1, {"b": 2}]}
+    assert reader.load_document('{"a": [[[1]]]}', "f.json") == {"a": [[[1]]]}
+    assert reader.load_document("a: [1, {b: 2}]\n", "f.yml") == {"a": [1, {"b": 2}]}
 
 
 # --- Round trip: export, import back, same text -------------------------------------------
@@ -318,7 +318,7 @@ EDGE_TEXTS = ["\t=1", "\r-x", "\nfoo", "\n=1", " =x", "' =x", "'", "", "a\n=b", 
 
 @pytest.mark.parametrize("text", FORMULA_TEXTS + EDGE_TEXTS)
 def test_unguard_undoes_exactly_what_the_export_guard_adds(text):
-    assert imports.unguard(safe_cell(text)) == text
+    assert reader.unguard(safe_cell(text)) == text
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -372,11 +372,11 @@ def test_risks_round_trip_through_export_and_import(security_manager, manager, c
 def test_yaml_reading_stops_at_the_time_bound(settings):
     settings.IMPORT_MAX_SECONDS = 0
     text = "".join(f"- item {i}\n" for i in range(3000))
-    with pytest.raises(imports.UnreadableFile, match="takes too long"):
-        imports.load_document(text, "f.yaml")
+    with pytest.raises(reader.UnreadableFile, match="takes too long"):
+        reader.load_document(text, "f.yaml")
 
 
 def test_yaml_node_bound_is_checked_while_composing(settings):
     settings.IMPORT_MAX_NODES = 100
-    with pytest.raises(imports.UnreadableFile, match="more than 100 values"):
-        imports.load_document("".join(f"- {i}\n" for i in range(500)), "f.yaml")
+    with pytest.raises(reader.UnreadableFile, match="more than 100 values"):
+        reader.load_document("".join(f"- {i}\n" for i in range(500)), "f.yaml")

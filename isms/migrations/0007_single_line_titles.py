@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('isms', '0005_soa_approval'),
+        ('isms', '0006_api_tokens_expire'),
     ]
 
     operations = [
