@@ -39,8 +39,9 @@ HEADER = [
     "Evidence",
     "Automated evidence",
     "Inconsistency",
+    "Rationale: implemented despite failing checks",
 ]
-WIDTHS = [9, 40, 15, 11, 30, 40, 20, 18, 12, 50, 18, 40, 22, 14]
+WIDTHS = [9, 40, 15, 11, 30, 40, 20, 18, 12, 50, 18, 40, 22, 14, 40]
 PDF_CSS = Path(settings.BASE_DIR) / "static" / "isms" / "soa-pdf.css"
 # The PDF is read by people: a control's cell lists this many risk references and the
 # count of the others (XLSX, CSV and JSON carry every reference), which keeps the
@@ -73,8 +74,18 @@ def _values(row) -> list:
         ", ".join(row.risks),
         row.evidence,
         _automated(row.automated),
-        "Selected by a risk treatment but not applicable" if row.inconsistent else "",
+        _inconsistency(row),
+        row.implemented_rationale,
     ]
+
+
+def _inconsistency(row) -> str:
+    problems = []
+    if row.inconsistent:
+        problems.append("Selected by a risk treatment but not applicable")
+    if row.evidence_conflict:
+        problems.append("Implemented while automated checks fail")
+    return "; ".join(problems)
 
 
 def _context(soa: SoA) -> dict:

@@ -16,7 +16,7 @@ from isms.frameworks import services
 from isms.governance.audit_pack import audit_pack_build
 from isms.models import ControlImplementation
 from isms.models.audit import AuditAction
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, soa_decide_all
 
 FORMULA = '=HYPERLINK("http://evil.example","click")'
 
@@ -26,6 +26,7 @@ def soa(iso, security_manager, manager, risk_provider):
     implementation = ControlImplementation.objects.get(
         control__framework=iso, control__identifier="5.1"
     )
+    risk_provider({implementation.control_id: ["R-001", "R-014"]})
     services.control_implementation_update(
         implementation=implementation,
         user=security_manager,
@@ -40,7 +41,7 @@ def soa(iso, security_manager, manager, risk_provider):
         applicable=False,
         justification="No premises: AWS data centres.",
     )
-    risk_provider({implementation.control_id: ["R-001", "R-014"]})
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)
     services.soa_submit(soa=soa, user=security_manager)
     services.soa_decide(
@@ -71,7 +72,7 @@ def test_xlsx_has_93_formatted_rows_with_the_right_values(soa, auditor, client_a
     assert by_id["5.1"][10] == "R-001, R-014"
     assert by_id["7.4"][3] == "No"
     assert by_id["7.4"][5] == "No premises: AWS data centres."
-    assert by_id["8.34"][3] == "Undecided"
+    assert by_id["8.34"][3] == "Yes"
     assert sheet.freeze_panes == "B2"
     assert sheet.auto_filter.ref == f"A1:N{len(rows)}"
     assert sheet["A1"].font.bold
