@@ -93,7 +93,7 @@ def test_an_editor_who_is_also_management_cannot_approve(security_manager, manag
 @pytest.mark.django_db
 def test_quorum_of_two_needs_two_different_approvers(submitted, manager, monkeypatch):
     kind = approvals.type_for(PolicyVersion)
-    monkeypatch.setitem(approvals._registry, kind.key, dataclasses.replace(kind, quorum=2))
+    monkeypatch.setitem(approvals._registry, kind.key, dataclasses.replace(kind, default_quorum=2))
     version, _ = submitted
     version.refresh_from_db()
     # The quorum is fixed at submission; resubmit under the two-approver rule.
