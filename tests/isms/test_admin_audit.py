@@ -27,7 +27,7 @@ def admin_post(client, url, **changes):
     data = {}
     for name, field in form.fields.items():
         value = form[name].value()
-        if isinstance(field, forms.JSONField):
+        if isinstance(field, forms.JSONField) and not isinstance(value, str):
             value = json.dumps(value)
         elif isinstance(field, forms.NullBooleanField):
             value = {True: "true", False: "false"}.get(value, "unknown")

@@ -175,6 +175,7 @@ def test_implemented_with_failing_checks_needs_a_rationale_on_every_path(
     url = reverse("admin:isms_controlimplementation_change", args=[impl("8.13").pk])
     response = admin_post(client_as(admin_user), url, status="implemented")  # admin
     assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["implemented_rationale"]
     assert impl("8.13").status == "not_started"
 
     rationale = "Failing results are the restore-test buckets, backed up by AWS Backup."
@@ -255,3 +256,17 @@ def test_an_approver_who_decided_a_control_of_the_soa_cannot_approve_it(
     # Edits before the SoA in force do not bar approving the next one.
     soa2 = services.soa_freeze(user=security_manager)
     assert both.pk not in services.soa_editors(soa2)
+
+
+def test_an_administrator_who_changed_a_control_in_the_admin_cannot_approve_the_soa(
+    iso, security_manager, admin_user, client_as
+):
+    soa_decide_all(iso)
+    url = reverse("admin:isms_controlimplementation_change", args=[impl("5.1").pk])
+    response = admin_post(client_as(admin_user), url, description="Edited in the admin")
+    assert response.status_code == 302
+    soa = services.soa_freeze(user=security_manager)
+    assert soa.rows.get(identifier="5.1").description == "Edited in the admin"
+    services.soa_submit(soa=soa, user=security_manager)
+    with pytest.raises(approvals.SelfApprovalRefused):
+        services.soa_decide(soa=soa, user=admin_user, approve=True, password=PASSWORD)
