@@ -178,9 +178,7 @@ def test_risk_treatment_on_an_excluded_control_is_an_inconsistency(
     )
     assert queries.progress(iso).inconsistent == []
     risk_provider({implementation.control_id: ["R-001"]})
-    assert [b.control_id for b in queries.progress(iso).inconsistent] == [
-        implementation.control_id
-    ]
+    assert [b.control_id for b in queries.progress(iso).inconsistent] == [implementation.control_id]
 
 
 def test_control_page_shows_risks_checks_and_mappings(
