@@ -1,8 +1,11 @@
 """Writes of frameworks, controls and the SoA: every one in one transaction, each
 writing its own audit trail. Views, the API, commands and the demo call these.
 
-Business rules live here: an exclusion needs a justification; an owner edits only the
-implementations they own. The SoA's services (freeze, approval, downloads) live in
+Business rules live here (`implementation_validate`, used by the page, bulk edit, the
+API and the admin): an exclusion needs a justification; the reason "risk treatment"
+needs a risk that selected the control; Implemented against failing automated checks
+needs a rationale; an owner edits only the implementations they own. What blocks
+freezing and approving an SoA is `soa.soa_blockers`. The SoA's services (freeze, approval, downloads) live in
 `isms.frameworks.soa` and are re-exported below.
 """
 
