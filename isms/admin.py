@@ -9,6 +9,7 @@ every registered class is audited.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 
@@ -116,6 +117,19 @@ class IsmsGroupAdmin(AuditedAdminMixin, GroupAdmin):
 @admin.register(User)
 class IsmsUserAdmin(AuditedAdminMixin, UserAdmin):
     list_filter = ("is_superuser", "is_active", "groups")
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password form saves on its own: record the change here."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            audit.record(
+                user,
+                AuditAction.UPDATE,
+                changes={"password": [audit.REDACTED, audit.REDACTED]},
+                message="Password set in the Django admin",
+            )
+        return response
 
 
 @admin.register(AuditEvent)

@@ -77,3 +77,14 @@ def test_admin_additions_deletions_and_role_changes_are_recorded(admin_user, cli
     response = client.post(reverse("admin:auth_group_delete", args=[group.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert audit.history(group).filter(action=AuditAction.DELETE, actor=admin_user).exists()
+
+
+def test_a_password_set_in_the_admin_is_recorded(admin_user, outsider, client_as):
+    url = reverse("admin:auth_user_password_change", args=[outsider.pk])
+    response = client_as(admin_user).post(
+        url, {"password1": "A-new-long-passphrase-42", "password2": "A-new-long-passphrase-42"}
+    )
+    assert response.status_code == 302
+    event = audit.history(outsider).get(action=AuditAction.UPDATE)
+    assert (event.actor, event.message) == (admin_user, "Password set in the Django admin")
+    assert event.changes == {"password": ["[redacted]", "[redacted]"]}
