@@ -5,8 +5,8 @@ Business rules live here (`implementation_validate`, used by the page, bulk edit
 API and the admin): an exclusion needs a justification; the reason "risk treatment"
 needs a risk that selected the control; Implemented against failing automated checks
 needs a rationale; an owner edits only the implementations they own. What blocks
-freezing and approving an SoA is `soa.soa_blockers`. The SoA's services (freeze, approval, downloads) live in
-`isms.frameworks.soa` and are re-exported below.
+freezing and approving an SoA is `soa.soa_blockers`. The SoA's services (freeze,
+approval, downloads) live in `isms.frameworks.soa` and are re-exported below.
 """
 
 from __future__ import annotations
