@@ -30,6 +30,11 @@ class AssetsConfig(AppConfig):
         from isms.frameworks import evidence
 
         evidence.register_provider(findings_by_control)
+        # Assets have periodic reviews (next_review_date), listed with the others.
+        from assets.reviews import asset_reviews
+        from isms.governance import reviews
+
+        reviews.register(asset_reviews)
         _register_navigation()
 
 

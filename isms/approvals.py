@@ -46,6 +46,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -128,7 +129,7 @@ class ApprovableType:
     label: str
     editors: Callable[[ApprovableModel], Iterable] = _no_editors
     permission: str = DEFAULT_PERMISSION
-    quorum: int = 1
+    default_quorum: int = 1
     group_by: str | None = None
     submit_permission: str | None = None
     on_submitted: Callable | None = None
@@ -139,10 +140,40 @@ class ApprovableType:
     # Step 8 is done only when every required type has an approved version (documents:
     # scope, policy, methodology, SoA); per-case approvals (risk acceptances) say False.
     required: bool = True
+    # problems(obj) -> messages: anything listed refuses submission and approval (the
+    # SoA's completeness rules); rejecting or sending back stays possible.
+    problems: Callable[[ApprovableModel], Iterable[str]] | None = None
 
     @property
     def key(self) -> str:
         return self.model._meta.label_lower
+
+    @property
+    def setting_key(self) -> str:
+        """The type's key in settings.APPROVAL_QUORUM: its model name, e.g. "soa"."""
+        return self.model._meta.model_name
+
+    @property
+    def quorum(self) -> int:
+        """How many different approvers a request of this type needs: the
+        APPROVAL_QUORUM setting for the type, else the registered default."""
+        return int(
+            getattr(settings, "APPROVAL_QUORUM", {}).get(self.setting_key, self.default_quorum)
+        )
+
+    def refuse_problems(self, obj, what: str) -> None:
+        """Raise ApprovalConflict listing `obj`'s problems, if it has any."""
+        if self.problems is None:
+            return
+        found = [str(problem) for problem in self.problems(obj)]
+        if found:
+            shown = found[:10]
+            more = f" … and {len(found) - len(shown)} more." if len(found) > len(shown) else ""
+            raise ApprovalConflict(
+                f"{obj} cannot be {what}: {len(found)} problems to fix first: "
+                + "; ".join(shown)
+                + more
+            )
 
     def hash(self, obj) -> tuple[str, str]:
         """(content, SHA-256 hex of its UTF-8 bytes)."""
@@ -187,7 +218,9 @@ def register(
     `content(obj) -> str` returns the canonical text whose SHA-256 is approved; it must
     cover everything the approver approves (use sorted JSON for structured data).
     Options: `editors(obj) -> users`, `permission` (default "isms.decide_approvalrequest"),
-    `quorum` (default 1), `group_by` (field whose value groups versions of one document),
+    `quorum` (default 1; settings.APPROVAL_QUORUM overrides it per type), `problems(obj)`
+    (messages that refuse submission and approval), `group_by` (field whose value groups
+    versions of one document),
     `submit_permission` (default "<app>.change_<model>"), `url(obj)`, `required`
     (default True: the dashboard's step 8 waits for an approved one), and callbacks
     `on_submitted/on_approved/on_rejected/on_changes_requested(obj, request)`, which run
@@ -195,6 +228,8 @@ def register(
     """
     if not issubclass(model, ApprovableModel):
         raise TypeError(f"{model.__name__} must inherit isms.models.approvals.ApprovableModel")
+    if "quorum" in options:
+        options["default_quorum"] = options.pop("quorum")
     kind = ApprovableType(
         model=model,
         content=content,
@@ -202,6 +237,23 @@ def register(
         **options,
     )
     return approvable_types.register(kind)
+
+
+def check_quorum_setting(app_configs=None, **kwargs) -> list:
+    """Django system check: every key of APPROVAL_QUORUM names a registered type."""
+    from django.core import checks
+
+    known = {kind.setting_key for kind in approvable_types}
+    unknown = sorted(set(getattr(settings, "APPROVAL_QUORUM", {})) - known)
+    if not unknown:
+        return []
+    return [
+        checks.Error(
+            f"APPROVAL_QUORUM names unknown approvable types: {', '.join(unknown)}.",
+            hint=f"Use one of: {', '.join(sorted(known))}.",
+            id="isms.E010",
+        )
+    ]
 
 
 def registered() -> list[ApprovableType]:
@@ -351,6 +403,7 @@ def approval_request_submit(*, obj, user, comment: str = "") -> ApprovalRequest:
         if obj.approval_state not in EDITABLE_STATES:
             state = obj.get_approval_state_display().lower()
             raise ApprovalConflict(f"Only a draft can be submitted; this version is {state}.")
+        kind.refuse_problems(obj, "submitted")
         content, digest = kind.hash(obj)
         request = ApprovalRequest.objects.create(
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
@@ -456,6 +509,8 @@ def _decide(*, request: ApprovalRequest, user, password: str, comment: str, deci
                 raise ApprovalConflict(
                     "The version changed since it was submitted; it must be submitted again."
                 )
+            if decision == Decision.APPROVE:
+                kind.refuse_problems(obj, "approved")
             ApprovalDecision.objects.create(
                 request=request,
                 decided_by=user,

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from isms.env import env, envbool, envint, envlist
+from isms.env import env, envbool, envint, envintmap, envlist
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("ISMS_VAR_DIR", str(BASE_DIR / "var")))
@@ -25,6 +25,14 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env("SITE_NAME", "ISMS Manager")
 ORGANISATION_NAME = env("ORGANISATION_NAME", "Example Ltd")
+# Approvers needed per approvable type (model name, e.g. soa, policyversion,
+# methodologyversion): "soa=2,policyversion=1"; unlisted types need one.
+APPROVAL_QUORUM = envintmap("APPROVAL_QUORUM", "soa=2")
+# Months between periodic reviews of the approved SoA and risk methodology.
+SOA_REVIEW_MONTHS = envint("SOA_REVIEW_MONTHS", 12)
+METHODOLOGY_REVIEW_MONTHS = envint("METHODOLOGY_REVIEW_MONTHS", 12)
+# The classification printed on every page of the SoA downloads.
+SOA_CLASSIFICATION = env("SOA_CLASSIFICATION", "Confidential")
 # The address people reach the site at, for links in e-mails.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 

@@ -60,6 +60,9 @@ class RisksConfig(AppConfig):
         treatments.register_provider(steps.risks_by_control)
         audit_pack.register(providers.audit_pack_files)
         reviews.register(providers.due_reviews)
+        from risks.reviews import methodology_reviews
+
+        reviews.register(methodology_reviews)
         _register_demo_process()
         _register_navigation()
 

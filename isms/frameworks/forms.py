@@ -122,11 +122,13 @@ class ControlImplementationForm(forms.ModelForm):
             "target_date",
             "description",
             "evidence_text",
+            "implemented_rationale",
         ]
         widgets = {
             "justification": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 4}),
             "evidence_text": forms.Textarea(attrs={"rows": 3}),
+            "implemented_rationale": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, **kwargs):

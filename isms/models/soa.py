@@ -47,6 +47,11 @@ class ControlImplementation(models.Model):
     target_date = models.DateField(null=True, blank=True)
     description = models.TextField("implementation", blank=True)
     evidence_text = models.TextField("evidence notes", blank=True)
+    implemented_rationale = models.TextField(
+        "rationale for Implemented despite failing checks",
+        blank=True,
+        help_text="Required to mark the control implemented while mapped automated checks fail.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -195,6 +200,9 @@ class SoARow(models.Model):
     evidence = models.TextField(blank=True, help_text="Evidence summary.")
     automated = models.JSONField(default=dict, help_text="{passed, failed, checks}")
     inconsistent = models.BooleanField(default=False)
+    implemented_rationale = models.TextField(
+        blank=True, help_text="Why implemented although mapped automated checks failed."
+    )
 
     objects = SoARowQuerySet.as_manager()
 
@@ -218,6 +226,13 @@ class SoARow(models.Model):
     @property
     def status_label(self) -> str:
         return ImplementationStatus(self.status).label
+
+    @property
+    def evidence_conflict(self) -> bool:
+        """Implemented while mapped automated checks failed when the SoA was frozen."""
+        return self.status == ImplementationStatus.IMPLEMENTED and bool(
+            (self.automated or {}).get("failed")
+        )
 
     @property
     def reason_labels(self) -> list[str]:

@@ -116,6 +116,7 @@ def approval_detail(request, pk: int):
             "target": target,
             "target_url": kind.url(target) if kind.url else _target_url(target),
             "decisions": approval.decisions.select_related("decided_by"),
+            "approvals_so_far": approval.decisions.filter(decision=Decision.APPROVE).count(),
             "previous": previous,
             "diff": rows,
             "changed": changed(rows),

@@ -14,7 +14,7 @@ from isms import approvals, security_log
 from isms.frameworks import downloads, selectors, services
 from isms.frameworks.forms import BulkEditForm, SoADecisionForm, SoASubmitForm
 from isms.models import ApprovalRequest, ControlImplementation, SoA
-from isms.models.approvals import ApprovalState
+from isms.models.approvals import ApprovalState, Decision
 from isms.uploads import download_headers, download_rate_limit
 
 
@@ -120,6 +120,13 @@ def soa_detail(request, number: int):
             "changes": changes,
             "approval": services.soa_approval_record(soa),
             "can_submit": soa.is_editable and request.user.has_perm("isms.change_soa"),
+            "blockers": services.soa_frozen_blockers(soa) if soa.is_editable else [],
+            "quorum": request_obj.quorum if request_obj else approvals.type_for(SoA).quorum,
+            "approvals_so_far": (
+                request_obj.decisions.filter(decision=Decision.APPROVE).count()
+                if request_obj
+                else 0
+            ),
             "refusal": approvals.refusal_reason(request.user, request_obj) if request_obj else None,
             "open_request": request_obj,
             "submit_form": SoASubmitForm(),

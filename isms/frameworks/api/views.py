@@ -125,6 +125,7 @@ class ControlImplementationSerializer(serializers.ModelSerializer):
             "target_date",
             "description",
             "evidence_text",
+            "implemented_rationale",
             "updated_at",
         ]
         read_only_fields = ["updated_at"]

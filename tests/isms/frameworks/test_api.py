@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from isms.models import ControlImplementation, SoA
 from isms.models.approvals import ApprovalState
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, soa_decide_all
 
 
 def test_frameworks_and_controls_filtered_by_framework_and_theme(
@@ -62,6 +62,7 @@ def test_implementation_update_and_the_exclusion_rule(iso, security_manager, aud
 
 def test_soa_freeze_approve_and_download(iso, security_manager, manager, auditor, client_as):
     client = client_as(security_manager)
+    soa_decide_all(iso)
     response = client.post("/api/soas/")
     assert response.status_code == 201
     soa_id = response.json()["id"]

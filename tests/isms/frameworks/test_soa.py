@@ -13,7 +13,7 @@ from isms.models import ControlImplementation, SoA, SoARow
 from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
 from isms.models.soa import SoAFrozen
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, soa_decide_all
 
 
 def decide(iso, user, identifier, **changes):
@@ -26,6 +26,7 @@ def decide(iso, user, identifier, **changes):
 
 
 def approved_soa(iso, security_manager, manager):
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)
     services.soa_submit(soa=soa, user=security_manager)
     services.soa_decide(soa=soa, user=manager, approve=True, password=PASSWORD, comment="OK")
@@ -38,9 +39,11 @@ def test_freeze_snapshots_every_control_with_a_hash(
 ):
     decide(iso, security_manager, "5.1", applicable=True, reasons=["legal"], status="implemented")
     decide(iso, security_manager, "7.4", applicable=False, justification="No premises")
-    control = iso.controls.get(identifier="7.4")
+    control = iso.controls.get(identifier="5.1")
     risk_provider({control.pk: ["R-001", "R-002"]})
-    check_provider({iso.controls.get(identifier="5.1").pk: (3, 1)})
+    check_provider({control.pk: (3, 1)})
+    decide(iso, security_manager, "5.1", implemented_rationale="Failures are test buckets.")
+    soa_decide_all(iso)
 
     soa = services.soa_freeze(user=security_manager)
 
@@ -49,20 +52,21 @@ def test_freeze_snapshots_every_control_with_a_hash(
     assert soa.rows.count() == 93
     assert soa.summary == {
         "controls": 93,
-        "applicable": 1,
+        "applicable": 92,
         "excluded": 1,
-        "undecided": 91,
+        "undecided": 0,
         "implemented": 1,
-        "inconsistent": 1,
+        "inconsistent": 0,
+        "evidence_conflicts": 1,
     }
-    row = soa.rows.get(identifier="7.4")
-    assert (row.applicable, row.justification, row.risks, row.inconsistent) == (
-        False,
-        "No premises",
+    assert soa.rows.get(identifier="7.4").justification == "No premises"
+    row = soa.rows.get(identifier="5.1")
+    assert (row.risks, row.automated, row.implemented_rationale, row.evidence_conflict) == (
         ["R-001", "R-002"],
+        {"checks": 1, "passed": 3, "failed": 1},
+        "Failures are test buckets.",
         True,
     )
-    assert soa.rows.get(identifier="5.1").automated == {"checks": 1, "passed": 3, "failed": 1}
     assert soa.content_hash == hashlib.sha256(services.soa_content(soa).encode()).hexdigest()
     assert services.soa_freeze(user=security_manager).number == 2
 
@@ -73,6 +77,7 @@ def test_freeze_needs_an_soa_framework(db, security_manager):
 
 
 def test_diff_against_the_previous_soa(iso, security_manager):
+    soa_decide_all(iso)
     services.soa_freeze(user=security_manager)
     decide(iso, security_manager, "5.1", applicable=True, status="implemented")
     decide(iso, security_manager, "5.2", status="planned")
@@ -80,18 +85,13 @@ def test_diff_against_the_previous_soa(iso, security_manager):
     previous, changes = selectors.soa_diff(second)
     assert previous.number == 1
     assert [(c.identifier, c.changes) for c in changes] == [
-        (
-            "5.1",
-            [
-                ("applicability", "undecided", "applicable"),
-                ("status", "Not started", "Implemented"),
-            ],
-        ),
+        ("5.1", [("status", "Not started", "Implemented")]),
         ("5.2", [("status", "Not started", "Planned")]),
     ]
 
 
 def test_approval_by_management_other_than_the_submitter(iso, security_manager, manager):
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)
     services.soa_submit(soa=soa, user=security_manager)
     with pytest.raises(approvals.ApprovalForbidden):
@@ -111,6 +111,7 @@ def test_approval_by_management_other_than_the_submitter(iso, security_manager, 
 def test_a_manager_who_froze_the_soa_cannot_approve_it(iso, persona, manager):
     both = persona("security_manager")
     both.groups.add(*manager.groups.all())
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=both)
     services.soa_submit(soa=soa, user=both)
     with pytest.raises(approvals.SelfApprovalRefused):
@@ -127,6 +128,7 @@ def test_approving_a_newer_soa_supersedes_the_current_one(iso, security_manager,
 
 
 def test_workflow_through_the_pages(iso, security_manager, manager, client_as):
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)
     client = client_as(security_manager)
     assert client.post(reverse("isms:soa_submit", args=[soa.number])).status_code == 302
@@ -144,6 +146,7 @@ def test_workflow_through_the_pages(iso, security_manager, manager, client_as):
 
 
 def test_rejection_needs_a_comment(iso, security_manager, manager, client_as):
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)
     services.soa_submit(soa=soa, user=security_manager)
     response = client_as(manager).post(
@@ -190,6 +193,7 @@ def test_model_and_querysets_refuse_changes(frozen):
 
 
 def test_a_draft_soa_is_frozen_too(iso, security_manager):
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)
     with pytest.raises(SoAFrozen):
         soa.save()
@@ -199,7 +203,7 @@ def test_a_draft_soa_is_frozen_too(iso, security_manager):
 
 def test_changing_implementations_does_not_touch_a_frozen_soa(frozen, iso, security_manager):
     decide(iso, security_manager, "5.1", applicable=False, justification="changed later")
-    assert frozen.rows.get(identifier="5.1").applicable is None
+    assert frozen.rows.get(identifier="5.1").applicable is True
 
 
 def test_admin_cannot_change_or_delete(frozen, admin_user, client_as):
@@ -236,6 +240,7 @@ def test_api_cannot_change_or_delete(frozen, security_manager, admin_user, clien
 
 def test_freeze_is_recorded(iso, security_manager):
     with audit.acting_as(security_manager):
+        soa_decide_all(iso)
         soa = services.soa_freeze(user=security_manager)
     event = audit.history(soa).get(action=AuditAction.CREATE)
     assert event.actor == security_manager

@@ -94,7 +94,7 @@ def test_an_editor_who_is_also_management_cannot_approve(security_manager, manag
 def test_quorum_of_two_needs_two_different_approvers(submitted, manager):
     kind = approvals.type_for(PolicyVersion)
     with approvals.approvable_types.override() as types:
-        types.replace(kind.key, dataclasses.replace(kind, quorum=2))
+        types.replace(kind.key, dataclasses.replace(kind, default_quorum=2))
         _assert_quorum_of_two(submitted, manager)
 
 

@@ -40,6 +40,7 @@ from schemathesis.specs.openapi.checks import (
 
 from isms import services as isms_services
 from tests.conftest import make_persona
+from tests.factories import soa_decide_all
 
 # Examples per operation and role: enough to reach the error paths (bad ids, invalid
 # bodies, filters) of each operation while keeping the run within CI's budget.
@@ -132,6 +133,7 @@ def _populate() -> dict:
 
     iso = load("iso27001-2022.json")
     framework_services.framework_select(selected=[iso], soa_basis=iso)
+    soa_decide_all(iso)
     soa = soa_freeze(user=author)
     approvals.approval_request_submit(obj=soa, user=author)
     soa_freeze(user=author)  # a second, draft SoA
