@@ -85,6 +85,8 @@ def test_every_app_registered_its_providers():
     }
     assert len(dashboard.figure_providers) == 3  # governance, assets, risks
     assert len(evidence.providers) == len(treatments.providers) == 1
-    assert len(audit_pack.providers) == 3 and len(reviews.providers) == 2
+    assert len(audit_pack.providers) == 3
+    # governance (scope, policies), the SoA, the methodology, risks, assets
+    assert len(reviews.providers) == 5
     assert len(value_at_stake_listeners) == 1
     assert "assets:asset_list" in navigation.items and "risks:risk_list" in navigation.items
