@@ -93,19 +93,36 @@ STEPS = [
 ]
 
 _step_providers: dict[int, Callable] = {}
+_step_permissions: dict[int, str] = {}
 _figure_providers: list[Callable] = []
 
 
-def register_step(number: int, provider: Callable) -> None:
-    """`provider(user) -> StepState` computes the state of step `number`.
+def restricted() -> StepState:
+    """What a user who may not read a step's records sees of it: that it exists, not how
+    far the ISMS is (counts of risks, approvals, controls are ISMS-wide figures)."""
+    return StepState(
+        status="restricted",
+        summary="Kept by the ISMS team: your own records are in the menu.",
+        missing=[],
+        url=None,
+    )
+
+
+def register_step(number: int, provider: Callable, *, permission: str) -> None:
+    """`provider(user) -> StepState` computes the state of step `number`, for users who
+    hold `permission` (the view permission of the step's records); others see
+    `restricted()`, whatever the provider would say.
 
     The state must follow from the ISMS records and from what `user` may see (their
     permissions), never from who they are: `steps()` caches it per permission set."""
     _step_providers[number] = provider
+    _step_permissions[number] = permission
 
 
 def register_figure(provider: Callable) -> None:
-    """`provider(user) -> list[dict(label, value, url)]` adds key figures to the dashboard."""
+    """`provider(user) -> list[dict(label, value, url)]` adds key figures to the dashboard.
+    A figure is computed over what `user` may see (the apps' visibility functions): a
+    user without a role sees the figures of their own records, or none."""
     if provider not in _figure_providers:
         _figure_providers.append(provider)
 
@@ -126,13 +143,18 @@ def steps(user) -> list[tuple[Step, StepState]]:
     key = _steps_cache_key(user)
     states = cache.get(key) if key else None
     if states is None:
-        states = [
-            _step_providers[step.number](user) if step.number in _step_providers else StepState()
-            for step in STEPS
-        ]
+        states = [_step_state(step.number, user) for step in STEPS]
         if key:
             cache.set(key, states, STEPS_CACHE_SECONDS)
     return list(zip(STEPS, states, strict=True))
+
+
+def _step_state(number: int, user) -> StepState:
+    if number not in _step_providers:
+        return StepState()
+    if not user.has_perm(_step_permissions[number]):
+        return restricted()
+    return _step_providers[number](user)
 
 
 def _steps_cache_key(user) -> str | None:

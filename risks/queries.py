@@ -30,9 +30,11 @@ def active_version() -> MethodologyVersion | None:
     return MethodologyVersion.objects.active().select_related("methodology").first()
 
 
-def visible_risks(user):
+def visible_risks(user, queryset=None):
     """The risks `user` may read: all for roles with `risks.view_risk`, else their own."""
-    queryset = Risk.objects.all()
+    queryset = Risk.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
     if not can_view_all(user):
         queryset = queryset.filter(owner_id=user.pk)
     return queryset

@@ -21,8 +21,8 @@ def register_all() -> None:
         submit_permission="isms.change_soa",
         url=lambda soa: reverse("isms:soa_detail", args=[soa.number]),
     )
-    dashboard.register_step(7, steps.framework_step)
-    dashboard.register_step(9, steps.soa_step)
+    dashboard.register_step(7, steps.framework_step, permission="isms.view_framework")
+    dashboard.register_step(9, steps.soa_step, permission="isms.view_soa")
     audit_pack.register(soa_pack_files)
 
 

@@ -141,8 +141,10 @@ def control_detail(request, pk: int):
     control, implementation = _control_or_404(request, pk)
     mappings_out = control.mappings_out.select_related("target__framework")
     mappings_in = control.mappings_in.select_related("source__framework")
-    risks = treatments.for_controls([control.pk]).get(control.pk, [])
-    checks = automated.for_controls([control.pk]).get(control.pk, [])
+    # Related records as the viewer may see them: a control owner without a role sees
+    # their own risks, not the register's, and no estate-wide check results.
+    risks = treatments.for_controls([control.pk], request.user).get(control.pk, [])
+    checks = automated.for_controls([control.pk], request.user).get(control.pk, [])
     context = {
         "control": control,
         "implementation": implementation,
@@ -171,7 +173,9 @@ def control_edit(request, pk: int):
         raise Http404("This control is not part of a selected framework.")
     if not services.implementation_can_edit(request.user, implementation):
         raise PermissionDenied
-    form = ControlImplementationForm(request.POST or None, instance=implementation)
+    form = ControlImplementationForm(
+        request.POST or None, instance=implementation, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
         implementation.refresh_from_db()  # the form wrote into the instance; the service decides

@@ -3,7 +3,9 @@
 from rest_framework import serializers
 
 from assets.models import Asset, Finding
+from assets.permissions import visible_assets, visible_findings
 from isms.models import User
+from isms.relations import VisiblePrimaryKeyRelatedField
 from risks.models import MethodologyVersion, Risk, Threat, TreatmentAction, Vulnerability
 from risks.queries import parse_ids
 
@@ -84,11 +86,18 @@ class RiskSerializer(serializers.ModelSerializer):
     it from them: `assets`, `title`, `description`, `threat`, `vulnerability` and
     `inherent_likelihood` default to what the findings suggest."""
 
-    assets = serializers.PrimaryKeyRelatedField(
-        queryset=Asset.objects.all(), many=True, allow_empty=False, required=False
+    # Related records among those the caller may see (isms.relations).
+    assets = VisiblePrimaryKeyRelatedField(
+        queryset=Asset.objects.all(),
+        visible=visible_assets,
+        many=True,
+        allow_empty=False,
+        required=False,
     )
     findings = FindingIdsField(
-        child_relation=serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all()),
+        child_relation=VisiblePrimaryKeyRelatedField(
+            queryset=Finding.objects.all(), visible=visible_findings
+        ),
         required=False,
         help_text="Ids of the linked security findings.",
     )

@@ -45,7 +45,7 @@ def risk_provider():
     installed = []
 
     def register(links: dict):
-        def provider(control_ids):
+        def provider(control_ids, viewer=None):
             return {
                 pk: [treatments.RiskRef(reference=ref, title=f"Risk {ref}") for ref in refs]
                 for pk, refs in links.items()
@@ -67,7 +67,7 @@ def check_provider():
     installed = []
 
     def register(results: dict):
-        def provider(control_ids):
+        def provider(control_ids, viewer=None):
             return {
                 pk: [
                     evidence.CheckEvidence(
