@@ -53,6 +53,15 @@ def _linked_resources(assets):
     return AwsResourceLink.objects.filter(asset__in=assets).values("resource_id")
 
 
+def shown_asset_ids(user, ids: list[int]) -> list[int]:
+    """The ids among `ids` of the assets `user` may see, in order: what an API answer
+    shows of a record's related assets (no query for the roles, which see them all)."""
+    if not ids or user.has_perm("assets.view_asset"):
+        return ids
+    shown = set(visible_assets(user, Asset.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    return [pk for pk in ids if pk in shown]
+
+
 def hidden_dependencies(user, asset: Asset) -> list[Asset]:
     """The dependencies of `asset` that `user` may not see. An edit of the dependencies
     replaces only those the editor sees (and was shown): these stay as they are."""

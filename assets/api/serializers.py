@@ -6,7 +6,12 @@ from rest_framework import serializers
 from assets import services
 from assets.forms import dependency_problem
 from assets.models import Asset, AwsService
-from assets.permissions import can_reassign_asset, hidden_dependencies, visible_assets
+from assets.permissions import (
+    can_reassign_asset,
+    hidden_dependencies,
+    shown_asset_ids,
+    visible_assets,
+)
 from isms import ownership
 from isms.models import User
 from isms.relations import VisiblePrimaryKeyRelatedField
@@ -99,15 +104,8 @@ class AssetSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        user = self.context["request"].user
-        if data.get("depends_on") and not user.has_perm("assets.view_asset"):
-            # Owners see the ids of the dependencies they may see, not the others'.
-            shown = set(
-                visible_assets(user, Asset.objects.filter(pk__in=data["depends_on"])).values_list(
-                    "pk", flat=True
-                )
-            )
-            data["depends_on"] = [pk for pk in data["depends_on"] if pk in shown]
+        # Owners see the ids of the dependencies they may see, not the others'.
+        data["depends_on"] = shown_asset_ids(self.context["request"].user, data["depends_on"])
         return data
 
     def create(self, validated_data):

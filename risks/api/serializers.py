@@ -3,7 +3,12 @@
 from rest_framework import serializers
 
 from assets.models import Asset, Finding
-from assets.permissions import visible_assets, visible_findings
+from assets.permissions import (
+    can_view_findings,
+    shown_asset_ids,
+    visible_assets,
+    visible_findings,
+)
 from isms.models import User
 from isms.relations import VisiblePrimaryKeyRelatedField
 from risks.models import MethodologyVersion, Risk, Threat, TreatmentAction, Vulnerability
@@ -177,6 +182,16 @@ class RiskSerializer(serializers.ModelSerializer):
 
     def get_residual_level_name(self, risk) -> str | None:
         return self._level(risk.residual_level)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None:
+            # Related records as the caller may see them (a risk owner: their assets).
+            data["assets"] = shown_asset_ids(request.user, data["assets"])
+            if not can_view_findings(request.user):
+                data["findings"] = []
+        return data
 
     def validate(self, attrs):
         if self.instance is not None and "version" not in attrs:

@@ -279,6 +279,24 @@ def test_the_risk_page_shows_no_other_owners_asset(
     assert_secret_absent(page, theirs)
 
 
+def test_the_risk_register_and_api_show_no_other_owners_asset(
+    owner, security_manager, manager, theirs, mine, client_as
+):
+    approved_methodology(author=security_manager, approver=manager)
+    risk = make_risk(security_manager, assets=[mine, theirs], owner=owner)
+    client = client_as(owner)
+    register = client.get(reverse("risks:risk_list")).content.decode()
+    assert risk.ref in register
+    assert mine.ref in register
+    assert theirs.ref not in register
+    body = client.get(f"/api/risks/{risk.pk}/").json()
+    assert body["assets"] == [mine.pk]
+    listed = client.get("/api/risks/").json()["results"]
+    assert [row["assets"] for row in listed] == [[mine.pk]]
+    manager_view = client_as(security_manager).get(f"/api/risks/{risk.pk}/").json()
+    assert sorted(manager_view["assets"]) == sorted([mine.pk, theirs.pk])
+
+
 @pytest.fixture
 def iso(db):
     framework = load("iso27001-2022.json")
