@@ -6,7 +6,9 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from isms.frameworks.queries import visible_controls
 from isms.models import User
+from isms.relations import limit_choices
 from risks import scoring
 from risks.choices import LEVEL_COLOURS, RiskStatus, TreatmentOption
 from risks.models import Risk, Threat, TreatmentAction, Vulnerability
@@ -112,6 +114,7 @@ class RiskForm(forms.ModelForm):
             self.fields["controls"].queryset = self.fields["controls"].queryset.select_related(
                 "framework"
             )
+            limit_choices(self, user, controls=visible_controls)
             self.fields["controls"].widget.attrs["size"] = 8
         if risk is not None:
             self.fields["version"].initial = risk.version

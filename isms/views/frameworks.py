@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from isms import audit, security_log
 from isms.frameworks import evidence as automated
-from isms.frameworks import services, treatments
+from isms.frameworks import queries, services, treatments
 from isms.frameworks.catalogue import Catalogue, CatalogueError
 from isms.frameworks.filters import ControlFilterSet
 from isms.frameworks.forms import (
@@ -127,12 +127,9 @@ def _control_or_404(request, pk):
         Control.objects.select_related("framework", "group", "parent", "implementation__owner"),
         pk=pk,
     )
-    implementation = getattr(control, "implementation", None)
-    if not request.user.has_perm("isms.view_control") and not (
-        implementation is not None and implementation.owner_id == request.user.pk
-    ):
+    if not queries.can_view_control(request.user, control):
         raise PermissionDenied
-    return control, implementation
+    return control, getattr(control, "implementation", None)
 
 
 def control_detail(request, pk: int):

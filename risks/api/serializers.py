@@ -9,7 +9,8 @@ from assets.permissions import (
     visible_assets,
     visible_findings,
 )
-from isms.models import User
+from isms.frameworks.queries import visible_controls
+from isms.models import Control, User
 from isms.relations import VisiblePrimaryKeyRelatedField
 from risks.models import MethodologyVersion, Risk, Threat, TreatmentAction, Vulnerability
 from risks.queries import parse_ids
@@ -112,6 +113,9 @@ class RiskSerializer(serializers.ModelSerializer):
     needs_review_from_findings = serializers.BooleanField(
         read_only=True,
         help_text="All linked findings were resolved since the risk last changed: review it.",
+    )
+    controls = VisiblePrimaryKeyRelatedField(
+        queryset=Control.objects.all(), visible=visible_controls, many=True, required=False
     )
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), allow_null=True, required=False
