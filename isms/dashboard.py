@@ -99,18 +99,36 @@ STEPS = [
 # state. The state must follow from the ISMS records and from what `user` may see (their
 # permissions), never from who they are: `steps()` caches it per permission set.
 step_providers: Registry[int, Callable] = Registry("dashboard steps")
+# The view permission a user needs to see each step's state (others see `restricted()`).
+step_permissions: Registry[int, str] = Registry("dashboard step permissions")
 
 # `provider(user) -> list[dict(label, value, url)]` adds key figures to the dashboard.
 figure_providers: Registry[Callable, Callable] = Registry("dashboard figures")
 
 
-def register_step(number: int, provider: Callable) -> None:
-    """`provider(user) -> StepState` computes the state of step `number` (see above)."""
+def restricted() -> StepState:
+    """What a user who may not read a step's records sees of it: that it exists, not how
+    far the ISMS is (counts of risks, approvals, controls are ISMS-wide figures)."""
+    return StepState(
+        status="restricted",
+        summary="Kept by the ISMS team: your own records are in the menu.",
+        missing=[],
+        url=None,
+    )
+
+
+def register_step(number: int, provider: Callable, *, permission: str) -> None:
+    """`provider(user) -> StepState` computes the state of step `number`, for users who
+    hold `permission` (the view permission of the step's records); others see
+    `restricted()`, whatever the provider would say."""
     step_providers.register(provider, key=number)
+    step_permissions.register(permission, key=number)
 
 
 def register_figure(provider: Callable) -> None:
-    """`provider(user) -> list[dict(label, value, url)]` adds key figures to the dashboard."""
+    """`provider(user) -> list[dict(label, value, url)]` adds key figures to the dashboard.
+    A figure is computed over what `user` may see (the apps' visibility functions): a
+    user without a role sees the figures of their own records, or none."""
     figure_providers.register(provider)
 
 
@@ -130,13 +148,18 @@ def steps(user) -> list[tuple[Step, StepState]]:
     key = _steps_cache_key(user)
     states = cache.get(key) if key else None
     if states is None:
-        states = [
-            step_providers[step.number](user) if step.number in step_providers else StepState()
-            for step in STEPS
-        ]
+        states = [_step_state(step.number, user) for step in STEPS]
         if key:
             cache.set(key, states, STEPS_CACHE_SECONDS)
     return list(zip(STEPS, states, strict=True))
+
+
+def _step_state(number: int, user) -> StepState:
+    if number not in step_providers:
+        return StepState()
+    if not user.has_perm(step_permissions[number]):
+        return restricted()
+    return step_providers[number](user)
 
 
 def _steps_cache_key(user) -> str | None:

@@ -54,8 +54,11 @@ class RisksConfig(AppConfig):
             required=False,
         )
         value_at_stake_listeners.register(services.risks_revalue)  # $ exposure
-        for number in (3, 4, 5, 6):
-            dashboard.register_step(number, getattr(steps, f"step_{number}"))
+        dashboard.register_step(3, steps.step_3, permission="risks.view_methodology")
+        for number in (4, 5, 6):
+            dashboard.register_step(
+                number, getattr(steps, f"step_{number}"), permission="risks.view_risk"
+            )
         dashboard.register_figure(steps.figures)
         treatments.register_provider(steps.risks_by_control)
         audit_pack.register(providers.audit_pack_files)

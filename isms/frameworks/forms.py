@@ -3,6 +3,7 @@
 
 from django import forms
 
+from isms import ownership
 from isms.frameworks.catalogue import CatalogueError, parse_catalogue, parse_mapping
 from isms.models import ControlImplementation, Evidence, Framework, User
 from isms.models.soa import ImplementationStatus, InclusionReason
@@ -131,9 +132,13 @@ class ControlImplementationForm(forms.ModelForm):
             "implemented_rationale": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        if not ownership.may_transfer(user, self.instance):
+            # A disabled field keeps the stored owner whatever is posted.
+            self.fields["owner"].disabled = True
+            self.fields["owner"].help_text = ownership.REFUSED
         if self.instance.pk:
             self.initial["applicable"] = {True: "yes", False: "no"}.get(
                 self.instance.applicable, ""

@@ -10,6 +10,25 @@ from isms.models import Control, SoA
 from isms.models.soa import ImplementationStatus
 
 
+def visible_controls(user, queryset=None):
+    """The controls `user` may read: all of them with `isms.view_control` (every role),
+    else those whose implementation they own."""
+    queryset = Control.objects.all() if queryset is None else queryset
+    if user.has_perm("isms.view_control"):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(implementation__owner=user)
+
+
+def can_view_control(user, control: Control) -> bool:
+    """visible_controls() for one control, without a query (its implementation loaded)."""
+    if user.has_perm("isms.view_control"):
+        return True
+    implementation = getattr(control, "implementation", None)
+    return implementation is not None and implementation.owner_id == user.pk
+
+
 @dataclass
 class Progress:
     """Where the SoA framework's implementation stands, and what blocks freezing it."""

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from isms import audit, uploads
+from isms import audit, ownership, uploads
 from isms.frameworks import evidence as automated
 from isms.frameworks import treatments
 from isms.frameworks.catalogue import Catalogue, CatalogueError, Mapping
@@ -356,6 +356,10 @@ def control_implementation_update(
     if unknown:
         raise ValueError(f"Not implementation fields: {sorted(unknown)}")
     implementation = ControlImplementation.objects.select_for_update().get(pk=implementation.pk)
+    if "owner" in changes:
+        # The one transfer rule (isms.ownership), as for assets: an owner cannot hand
+        # their implementation to someone else.
+        ownership.check_transfer(user, implementation, changes["owner"])
     values = {name: getattr(implementation, name) for name in IMPLEMENTATION_FIELDS}
     values.update(changes)
     if values["applicable"] is False and "reasons" not in changes:

@@ -24,8 +24,8 @@ def register_all() -> None:
         url=lambda soa: reverse("isms:soa_detail", args=[soa.number]),
     )
     reviews.register(soa_reviews)
-    dashboard.register_step(7, steps.framework_step)
-    dashboard.register_step(9, steps.soa_step)
+    dashboard.register_step(7, steps.framework_step, permission="isms.view_framework")
+    dashboard.register_step(9, steps.soa_step, permission="isms.view_soa")
     audit_pack.register(soa_pack_files)
 
 

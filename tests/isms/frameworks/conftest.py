@@ -44,7 +44,7 @@ def risk_provider():
     the test, as the risk register does in its AppConfig.ready()."""
 
     def register(links: dict):
-        def provider(control_ids):
+        def provider(control_ids, viewer=None):
             return {
                 pk: [treatments.RiskRef(reference=ref, title=f"Risk {ref}") for ref in refs]
                 for pk, refs in links.items()
@@ -62,7 +62,7 @@ def check_provider():
     """register(mapping {control pk: (passed, failed)}) installs an evidence provider."""
 
     def register(results: dict):
-        def provider(control_ids):
+        def provider(control_ids, viewer=None):
             return {
                 pk: [
                     evidence.CheckEvidence(
