@@ -235,6 +235,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "isms.security_log.client_ip"
 AXES_VERBOSE = False
+# Password spraying: failures from one IP summed over every username (isms.lockout).
+AXES_HANDLER = "isms.lockout.LockoutHandler"
+LOGIN_IP_FAILURE_LIMIT = envint("LOGIN_IP_FAILURE_LIMIT", 20)
 # Failed API token attempts per IP before that IP's token calls get 429 for the window.
 TOKEN_FAILURE_LIMIT = envint("TOKEN_FAILURE_LIMIT", 20)
 TOKEN_FAILURE_WINDOW = envint("TOKEN_FAILURE_WINDOW", 15 * 60)
