@@ -74,6 +74,7 @@ __all__ = [
     "ApprovalConflict",
     "ApprovalError",
     "ApprovalForbidden",
+    "ApprovalInvalid",
     "ApprovedVersionFrozen",
     "ReauthenticationFailed",
     "SelfApprovalRefused",
@@ -103,8 +104,21 @@ class SelfApprovalRefused(ApprovalForbidden):
     """The user submitted or edited what they try to decide."""
 
 
-class ReauthenticationFailed(ApprovalError):
+class ApprovalInvalid(ApprovalError):
+    """A value given to the workflow is wrong (`field` names it): fix it and retry."""
+
+    field = "non_field_errors"
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        if field is not None:
+            self.field = field
+
+
+class ReauthenticationFailed(ApprovalInvalid):
     """The password given to confirm a decision is wrong."""
+
+    field = "password"
 
 
 class ApprovalConflict(ApprovalError):
@@ -431,7 +445,9 @@ def _decide(*, request: ApprovalRequest, user, password: str, comment: str, deci
             kind = type_for_key(request.content_type.model_class()._meta.label_lower)
             _check_decider(kind=kind, request=request, user=user, password=password)
             if decision != Decision.APPROVE and not comment.strip():
-                raise ApprovalConflict("Say why: a comment is required to reject or send back.")
+                raise ApprovalInvalid(
+                    "Say why: a comment is required to reject or send back.", field="comment"
+                )
             obj = kind.model._default_manager.select_for_update().get(pk=request.object_id)
             _content, digest = kind.hash(obj)
             if digest != request.content_sha256:

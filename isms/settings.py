@@ -340,6 +340,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # drf-spectacular's, plus the error responses every view can give (400/401/403/404).
     "DEFAULT_SCHEMA_CLASS": "isms.api.schema.AutoSchema",
+    # Domain errors -> HTTP status and one error shape (docs/api.md).
+    "EXCEPTION_HANDLER": "isms.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ISMS Manager API",

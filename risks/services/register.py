@@ -11,6 +11,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from isms import audit
+from isms.errors import StaleVersion
 from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
 from risks import exposure, scoring
@@ -28,7 +29,7 @@ from risks.services._base import _acting, _json, _plain
 # --- Errors ---------------------------------------------------------------------------------
 
 
-class RiskConflict(Exception):
+class RiskConflict(StaleVersion):
     """A save based on an older version of the risk: refused, nothing changed.
 
     `changes` lists what others changed since that version: dicts of actor, time and
@@ -38,12 +39,13 @@ class RiskConflict(Exception):
     def __init__(self, risk: Risk, expected_version: int, changes: list[dict]):
         self.risk = risk
         self.expected_version = expected_version
-        self.changes = changes
         fields = sorted({name for change in changes for name in change["fields"]})
         super().__init__(
             f"{risk.ref} was changed by someone else since you opened it "
             f"(version {expected_version} -> {risk.version})"
-            + (f": {', '.join(fields)}." if fields else ".")
+            + (f": {', '.join(fields)}." if fields else "."),
+            current_version=risk.version,
+            changes=changes,
         )
 
 
