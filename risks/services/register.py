@@ -6,11 +6,11 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from isms import audit
+from isms import audit, numbering
 from isms.errors import StaleVersion
 from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
@@ -179,10 +179,6 @@ def _apply(risk: Risk, data: dict) -> dict:
     return related
 
 
-def _next_number() -> int:
-    return (Risk.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-
-
 @_acting
 def risk_create(*, user, data: dict) -> Risk:
     """Create a risk with a generated reference (R-001...), scored by the active
@@ -195,19 +191,12 @@ def risk_create(*, user, data: dict) -> Risk:
     errors = _scale_errors(data, version.scale if version else None)
     if errors:
         raise ValidationError(errors)
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                return _risk_insert(user=user, data=data, version=version)
-        except IntegrityError:
-            # Two creations raced for the same number; the loser takes the next one.
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    with transaction.atomic():
+        return _risk_insert(user=user, data=data, version=version)
 
 
 def _risk_insert(*, user, data, version) -> Risk:
-    number = _next_number()
+    number = numbering.next_number(Risk.objects.all(), sequence="risks.risk")
     risk = Risk(number=number, ref=format_ref(number), updated_by=user)
     related = _apply(risk, data)
     risk.save()
