@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from axes.signals import user_locked_out
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
-from django.http import JsonResponse
 
 from isms.ratelimit import RateLimit
 
@@ -172,15 +171,11 @@ class SecurityEventsMiddleware:
         bearing_token = token is not None
         if bearing_token and TOKEN_FAILURES.exceeded(client_ip(request)):
             event("token.throttled", request, level=logging.WARNING)
-            # The API's error shape (isms.api.exceptions), built here because this
-            # middleware answers before any API view runs.
-            response = JsonResponse(
-                {
-                    "detail": "Too many failed token attempts. Try again later.",
-                    "code": "throttled",
-                    "errors": {},
-                },
-                status=429,
+            # Imported here: isms.api imports modules that import this one.
+            from isms.api.exceptions import error_response
+
+            response = error_response(
+                429, "Too many failed token attempts. Try again later.", "throttled"
             )
             response["Retry-After"] = str(TOKEN_FAILURES.seconds)
             return response

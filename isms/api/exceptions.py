@@ -23,12 +23,12 @@ the services raise, so views and serializers call services without try/except:
 
 So 400 means "the request itself is wrong: fix it", 409 means "the record's state
 does not allow this now (reload)". DRF's own errors (401, 404, 405, 429...) take the
-same shape.
+same shape, and so do the answers given outside DRF (`error_response`).
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework import views as drf_views
 
@@ -121,6 +121,13 @@ def error_body(exc: exceptions.APIException) -> dict:
         body = {"detail": str(exc.detail), "code": code, "errors": {}}
     body.update(getattr(exc, "extra", {}))
     return body
+
+
+def error_response(status_code: int, detail: str, code: str, **extra) -> JsonResponse:
+    """The one shape for an error answered outside DRF's views: URLs no API route
+    matches (404), middleware refusals (two-factor, failed-token throttle), CSRF
+    failures and server errors under /api/."""
+    return JsonResponse({"detail": detail, "code": code, "errors": {}, **extra}, status=status_code)
 
 
 def exception_handler(exc, context):

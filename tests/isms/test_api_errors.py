@@ -177,6 +177,15 @@ def test_refusals_and_missing_objects_take_the_shape_too(client_as, client, audi
 
 
 @pytest.mark.django_db
+def test_answers_outside_drf_views_take_the_shape_too(client_as, auditor):
+    """A URL no API route matches (an id that is not a number) is Django's 404, answered
+    by the project's handler in the same shape."""
+    response = client_as(auditor).post("/api/approval-requests/1.5e-3/approve/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "code": "not_found", "errors": {}}
+
+
+@pytest.mark.django_db
 def test_wrong_password_on_a_decision_is_400_on_password(client_as, security_manager, manager):
     version = make_version(security_manager)
     request = approvals.approval_request_submit(obj=version, user=security_manager)
