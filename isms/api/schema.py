@@ -12,8 +12,8 @@ decorator on every view (routes added later are covered too).
 
 Every error has one body, `ErrorSerializer` (see `isms.api.exceptions`). A view adds
 the errors of its own writes with `write_error_responses` (e.g. `{"409": CONFLICT}`
-where the workflow refuses a change in the wrong state, `{"409": STALE}` where a save
-carries the version it was based on).
+where the workflow refuses a change in the wrong state), or of some methods only
+(`{"PATCH": {"409": STALE}}` where a save carries the version it was based on).
 
 An operation that declares one of these codes itself (`extend_schema(responses=...)`)
 keeps its own answer; the JSON error is added beside it when its media type differs.
@@ -102,7 +102,11 @@ class AutoSchema(openapi.AutoSchema):
         if any("tokenAuth" in requirement for requirement in security):
             errors["429"] = TOKEN_THROTTLED
         if writes:
-            errors.update(getattr(self.view, "write_error_responses", {}))
+            for key, value in getattr(self.view, "write_error_responses", {}).items():
+                if isinstance(value, dict):  # {"PATCH": {"409": STALE}}: that method only
+                    errors.update(value if key == method.upper() else {})
+                else:
+                    errors[key] = value
         responses = operation["responses"]
         for code, response in errors.items():
             # Errors are JSON even where the success is a file (downloads).

@@ -141,7 +141,7 @@ class RiskViewSet(viewsets.ModelViewSet):
     filterset_class = RiskFilterSet
     permission_classes = [RiskPermissions]
     queryset = Risk.objects.none()  # for the permission class; see get_queryset
-    write_error_responses = {"409": STALE}
+    write_error_responses = {"PUT": {"409": STALE}, "PATCH": {"409": STALE}}
 
     def get_queryset(self):
         from assets.models import Asset

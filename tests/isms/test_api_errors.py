@@ -230,6 +230,7 @@ def test_stale_saves_and_conflicts_are_documented_where_they_happen():
     document = SchemaGenerator().get_schema(request=None, public=True)
     risk_patch = document["paths"]["/api/risks/{id}/"]["patch"]["responses"]["409"]
     assert risk_patch["content"]["application/json"]["schema"]["$ref"].endswith("/StaleError")
+    assert "409" not in document["paths"]["/api/risks/"]["post"]["responses"]
     for path in ("/api/policy-versions/{id}/", "/api/scopes/{id}/"):
         assert "409" in document["paths"][path]["patch"]["responses"], path
     assert "409" in document["paths"]["/api/soas/{id}/approve/"]["post"]["responses"]
