@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, IntegerField, Max
+from django.db.models import F, IntegerField
 from django.db.models.deletion import ProtectedError
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
@@ -32,7 +32,7 @@ from assets.choices import EDITABLE_FIELDS
 from assets.hooks import value_at_stake_listeners
 from assets.importing import ImportRow
 from assets.models import Asset, AssetDependency, AwsService
-from isms import audit
+from isms import audit, numbering
 from isms.models.audit import AuditAction
 
 BULK_FIELDS = ("owner", "review_interval_days")
@@ -79,13 +79,12 @@ def normalise_tags(tags) -> list[str]:
 
 
 def next_ref() -> str:
-    """The next free generated reference: A-001, A-002, ... (after the highest A-n)."""
-    highest = (
-        Asset.objects.filter(ref__regex=r"^A-[0-9]+$")
-        .annotate(number=Cast(Substr("ref", 3), IntegerField()))
-        .aggregate(top=Max("number"))["top"]
+    """The next free generated reference: A-001, A-002, ... (after the highest A-n),
+    with the sequence locked until the transaction ends (isms.numbering)."""
+    generated = Asset.objects.filter(ref__regex=r"^A-[0-9]+$").annotate(
+        ref_number=Cast(Substr("ref", 3), IntegerField())
     )
-    return f"A-{(highest or 0) + 1:03d}"
+    return f"A-{numbering.next_number(generated, sequence='assets.asset', field='ref_number'):03d}"
 
 
 def _review_date(asset: Asset) -> datetime.date:

@@ -76,7 +76,9 @@ __all__ = [
     "ApprovalConflict",
     "ApprovalError",
     "ApprovalForbidden",
+    "ApprovalInvalid",
     "ApprovedVersionFrozen",
+    "ContentIncomplete",
     "ReauthenticationFailed",
     "SelfApprovalRefused",
     "approval_request_approve",
@@ -105,8 +107,27 @@ class SelfApprovalRefused(ApprovalForbidden):
     """The user submitted or edited what they try to decide."""
 
 
-class ReauthenticationFailed(ApprovalError):
+class ApprovalInvalid(ApprovalError):
+    """A value given to the workflow is wrong (`field` names it): fix it and retry."""
+
+    field = "non_field_errors"
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        if field is not None:
+            self.field = field
+
+
+class ContentIncomplete(ApprovalInvalid):
+    """The document still has problems its type lists (`problems=`): it can be neither
+    submitted nor approved until they are fixed (400, not 409: the content is invalid,
+    nothing changed under the user's feet)."""
+
+
+class ReauthenticationFailed(ApprovalInvalid):
     """The password given to confirm a decision is wrong."""
+
+    field = "password"
 
 
 class ApprovalConflict(ApprovalError):
@@ -162,14 +183,14 @@ class ApprovableType:
         )
 
     def refuse_problems(self, obj, what: str) -> None:
-        """Raise ApprovalConflict listing `obj`'s problems, if it has any."""
+        """Raise ContentIncomplete listing `obj`'s problems, if it has any."""
         if self.problems is None:
             return
         found = [str(problem) for problem in self.problems(obj)]
         if found:
             shown = found[:10]
             more = f" … and {len(found) - len(shown)} more." if len(found) > len(shown) else ""
-            raise ApprovalConflict(
+            raise ContentIncomplete(
                 f"{obj} cannot be {what}: {len(found)} problems to fix first: "
                 + "; ".join(shown)
                 + more
@@ -502,7 +523,9 @@ def _decide(*, request: ApprovalRequest, user, password: str, comment: str, deci
             kind = type_for_key(request.content_type.model_class()._meta.label_lower)
             _check_open(request=request, user=user)
             if decision != Decision.APPROVE and not comment.strip():
-                raise ApprovalConflict("Say why: a comment is required to reject or send back.")
+                raise ApprovalInvalid(
+                    "Say why: a comment is required to reject or send back.", field="comment"
+                )
             obj = kind.model._default_manager.select_for_update().get(pk=request.object_id)
             _content, digest = kind.hash(obj)
             if digest != request.content_sha256:

@@ -243,6 +243,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "isms.security_log.client_ip"
 AXES_VERBOSE = False
+# Password spraying: failures from one IP summed over every username (isms.lockout).
+AXES_HANDLER = "isms.lockout.LockoutHandler"
+LOGIN_IP_FAILURE_LIMIT = envint("LOGIN_IP_FAILURE_LIMIT", 20)
 # Failed API token attempts per IP before that IP's token calls get 429 for the window.
 TOKEN_FAILURE_LIMIT = envint("TOKEN_FAILURE_LIMIT", 20)
 TOKEN_FAILURE_WINDOW = envint("TOKEN_FAILURE_WINDOW", 15 * 60)
@@ -359,6 +362,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # drf-spectacular's, plus the error responses every view can give (400/401/403/404).
     "DEFAULT_SCHEMA_CLASS": "isms.api.schema.AutoSchema",
+    # Domain errors -> HTTP status and one error shape (docs/api.md).
+    "EXCEPTION_HANDLER": "isms.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ISMS Manager API",

@@ -17,10 +17,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
-from isms import approvals, audit
+from isms import approvals, audit, numbering
 from isms.frameworks import evidence as automated
 from isms.frameworks import treatments
 from isms.models import ApprovalRequest, Control, Evidence, Framework, SoA, SoARow
@@ -221,7 +220,7 @@ def soa_freeze(*, user) -> SoA:
     if not rows:
         raise ValidationError("The SoA framework has no active controls.")
     _refuse_blocked(soa_blockers(rows), "frozen")
-    number = (SoA.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
+    number = numbering.next_number(SoA.objects.all(), sequence="isms.soa")
     summary = {
         "controls": len(rows),
         "applicable": sum(1 for r in rows if r["applicable"] is True),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, DecimalField, F, IntegerField, Max, Value, When
+from django.db.models import Case, DecimalField, F, IntegerField, Value, When
 
-from isms import approvals, audit
+from isms import approvals, audit, numbering
 from isms.models.audit import AuditAction
 from risks import exposure, scoring
 from risks.models import (
@@ -44,7 +44,9 @@ def methodology_version_create(
         current = active_version()
         content = current.content if current else scoring.preset("5x5")
         preset = "" if current else "5x5"
-    number = (methodology.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    number = numbering.next_number(
+        methodology.versions.all(), sequence=f"risks.methodologyversion:{methodology.pk}"
+    )
     version = MethodologyVersion.objects.create(
         methodology=methodology,
         number=number,

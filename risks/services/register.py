@@ -6,11 +6,12 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from isms import audit
+from isms import audit, numbering
+from isms.errors import StaleVersion
 from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
 from risks import exposure, scoring
@@ -28,7 +29,7 @@ from risks.services._base import _json, _plain
 # --- Errors ---------------------------------------------------------------------------------
 
 
-class RiskConflict(Exception):
+class RiskConflict(StaleVersion):
     """A save based on an older version of the risk: refused, nothing changed.
 
     `changes` lists what others changed since that version: dicts of actor, time and
@@ -38,12 +39,13 @@ class RiskConflict(Exception):
     def __init__(self, risk: Risk, expected_version: int, changes: list[dict]):
         self.risk = risk
         self.expected_version = expected_version
-        self.changes = changes
         fields = sorted({name for change in changes for name in change["fields"]})
         super().__init__(
             f"{risk.ref} was changed by someone else since you opened it "
             f"(version {expected_version} -> {risk.version})"
-            + (f": {', '.join(fields)}." if fields else ".")
+            + (f": {', '.join(fields)}." if fields else "."),
+            current_version=risk.version,
+            changes=changes,
         )
 
 
@@ -177,10 +179,6 @@ def _apply(risk: Risk, data: dict) -> dict:
     return related
 
 
-def _next_number() -> int:
-    return (Risk.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-
-
 @audit.acts_as_user
 def risk_create(*, user, data: dict) -> Risk:
     """Create a risk with a generated reference (R-001...), scored by the active
@@ -193,19 +191,12 @@ def risk_create(*, user, data: dict) -> Risk:
     errors = _scale_errors(data, version.scale if version else None)
     if errors:
         raise ValidationError(errors)
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                return _risk_insert(user=user, data=data, version=version)
-        except IntegrityError:
-            # Two creations raced for the same number; the loser takes the next one.
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    with transaction.atomic():
+        return _risk_insert(user=user, data=data, version=version)
 
 
 def _risk_insert(*, user, data, version) -> Risk:
-    number = _next_number()
+    number = numbering.next_number(Risk.objects.all(), sequence="risks.risk")
     risk = Risk(number=number, ref=format_ref(number), updated_by=user)
     related = _apply(risk, data)
     risk.save()

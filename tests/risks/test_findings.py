@@ -402,9 +402,9 @@ def test_api_creates_a_risk_from_findings(estate, methodology, security_manager,
     assert body["open_findings_count"] == 4 and body["needs_review_from_findings"] is False
     assert body["inherent_likelihood"] == 4 and body["title"]
     response = client.post("/api/risks/", {"findings": [999_999]}, content_type="application/json")
-    assert response.status_code == 400 and "findings" in response.json()
+    assert response.status_code == 400 and "findings" in response.json()["errors"]
     response = client.post("/api/risks/", {}, content_type="application/json")
-    assert response.status_code == 400 and set(response.json()) == {"title", "assets"}
+    assert response.status_code == 400 and set(response.json()["errors"]) == {"title", "assets"}
 
 
 def test_api_findings_are_writable_by_those_who_edit_the_risk(

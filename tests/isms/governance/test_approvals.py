@@ -132,7 +132,7 @@ def test_content_changed_behind_the_workflow_is_not_approved(submitted, manager)
 @pytest.mark.django_db
 def test_rejection_and_changes_need_a_reason(submitted, manager):
     _, request = submitted
-    with pytest.raises(approvals.ApprovalConflict, match="comment is required"):
+    with pytest.raises(approvals.ApprovalInvalid, match="comment is required"):
         approvals.approval_request_reject(
             request=request, user=manager, password=PASSWORD, comment=" "
         )

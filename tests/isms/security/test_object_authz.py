@@ -94,7 +94,7 @@ def _api_patch_depends_on(client, asset, value):
     response = client.patch(
         f"/api/assets/{asset.pk}/", {"depends_on": [value]}, content_type="application/json"
     )
-    return response.status_code, str(response.json().get("depends_on"))
+    return response.status_code, str(response.json().get("errors", {}).get("depends_on"))
 
 
 def _page_add_dependency(client, asset, value):
