@@ -33,6 +33,7 @@ from risks.models import (
     Vulnerability,
 )
 from risks.queries import active_version
+from risks.services.acceptance import SETTLED
 
 # title, asset refs, threat, vulnerability, owner, L, I, treatment, residual L, residual I,
 # status, plan (action, due in days, status)
@@ -640,6 +641,38 @@ def _methodology(stdout, users) -> bool:
     return True
 
 
+def _accept(risk, manager, *, days: int, approve: bool) -> None:
+    """The risk's owner asks management to accept its residual risk; management
+    approves it now when `approve`."""
+    acceptance = services.risk_acceptance_request(
+        risk=risk,
+        user=risk.owner,
+        expires_on=timezone.localdate() + datetime.timedelta(days=days),
+        justification="Cost of the fix exceeds the annual loss expectancy; reviewed at expiry.",
+    )
+    if approve:
+        request = ApprovalRequest.objects.get(
+            content_type=ContentType.objects.get_for_model(RiskAcceptance),
+            object_id=acceptance.pk,
+        )
+        approvals.approval_request_approve(
+            request=request, user=manager, password=_password("manager")
+        )
+
+
+def _settle(risk, status: str, manager) -> None:
+    """Move a demo risk to accepted, treated or closed by the acceptance rules: a
+    residual level that needs management is accepted by management first (on the
+    owner's request), then the owner sets the status."""
+    if services.needs_acceptance(risk) and services.valid_acceptance(risk) is None:
+        _accept(risk, manager, days=365, approve=True)
+        risk.refresh_from_db()
+    if risk.status != status:
+        services.risk_update(
+            risk=risk, user=risk.owner, data={"status": status}, expected_version=risk.version
+        )
+
+
 def load(stdout) -> None:
     from assets.models import Asset
 
@@ -656,6 +689,9 @@ def load(stdout) -> None:
     security = users["security"]
     today = timezone.localdate()
     by_title = {}
+    # Accepted, treated and closed are reached as in real use, after the risks are
+    # analysed: the owner accepts or asks management (see `_settle`).
+    settled = {}
     for (
         title,
         refs,
@@ -681,7 +717,7 @@ def load(stdout) -> None:
                 "threat": threats.get(threat),
                 "vulnerability": vulnerabilities.get(vulnerability),
                 "owner": users.get(owner),
-                "status": status,
+                "status": "treatment_planned" if status in SETTLED else status,
                 "inherent_likelihood": li,
                 "inherent_impact": im,
                 "treatment": treatment,
@@ -702,6 +738,8 @@ def load(stdout) -> None:
                 user=security,
             )
         by_title[title] = risk
+        if status in SETTLED:
+            settled[title] = status
     controls = {
         c.identifier: c
         for c in Control.objects.filter(framework__code="iso27001-2022", withdrawn=False)
@@ -719,20 +757,9 @@ def load(stdout) -> None:
         risk = by_title.get(title)
         if risk is None:
             continue
-        acceptance = services.risk_acceptance_request(
-            risk=risk,
-            user=security,
-            expires_on=today + datetime.timedelta(days=days),
-            justification="Cost of the fix exceeds the annual loss expectancy; reviewed at expiry.",
-        )
-        if approve:
-            request = ApprovalRequest.objects.get(
-                content_type=ContentType.objects.get_for_model(RiskAcceptance),
-                object_id=acceptance.pk,
-            )
-            approvals.approval_request_approve(
-                request=request, user=manager, password=_password("manager")
-            )
+        _accept(risk, manager, days=days, approve=approve)
+    for title, status in settled.items():
+        _settle(Risk.objects.get(pk=by_title[title].pk), status, manager)
     stdout.write(
         f"  risks: {len(by_title)} risks, {len(ACCEPTANCES)} acceptances "
         f"({sum(1 for *_, a in ACCEPTANCES if a)} approved)"

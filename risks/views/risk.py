@@ -49,7 +49,7 @@ def risk_detail(request, pk):
     version = active_version()
     scale = version.scale if version else None
     acceptance_form = None
-    if request.user.has_perm("risks.add_riskacceptance"):
+    if services.may_request_acceptance(request.user, risk):
         acceptance_form = AcceptanceRequestForm()
     return render(
         request,

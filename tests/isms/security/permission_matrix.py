@@ -210,8 +210,8 @@ risks:risk_delete                     | own_risk             | POST   | login | 
 risks:risk_delete                     | other_risk           | POST   | login | ok  | 403 | 403 | 404 | 404 | ok
 risks:risk_inline                     | own_risk             | POST   | login | ok  | 403 | 403 | ok  | 404 | ok
 risks:risk_inline                     | other_risk           | POST   | login | ok  | 403 | 403 | 404 | 404 | ok
-risks:risk_acceptance                 | own_risk             | POST   | login | ok  | 403 | 403 | 403 | 404 | ok
-risks:risk_acceptance                 | other_risk           | POST   | login | ok  | 403 | 403 | 404 | 404 | ok
+risks:risk_acceptance                 | own_risk             | POST   | login | 403 | 403 | 403 | ok  | 404 | 403
+risks:risk_acceptance                 | other_risk           | POST   | login | 403 | 403 | 403 | 404 | 404 | 403
 risks:risk_from_findings              | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
 risks:risk_from_findings              | -                    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 risks:risk_findings                   | own_risk             | POST   | login | ok  | 403 | 403 | 403 | 404 | ok
