@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import Counter, defaultdict
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -171,7 +170,7 @@ def findings_evaluate(
                         if outcome.result == Result.FAIL
                         else FindingStatus.NOT_EVALUATED,
                         detail=outcome.detail,
-                        value_at_stake_usd=values.get(resource.pk, Decimal("0")),
+                        value_at_stake_usd=values.get(resource.pk),
                         first_seen=now,
                         last_seen=now,
                         evaluated_at=now,
@@ -237,7 +236,8 @@ def _apply(finding, check, resource, outcome, values, run, now, today, move) -> 
     finding.severity = check.severity
     finding.service = check.service
     finding.region = resource.region
-    finding.value_at_stake_usd = values.get(resource.pk, Decimal("0"))
+    # None: the resource is linked to no asset, so its value is unknown (not $0).
+    finding.value_at_stake_usd = values.get(resource.pk)
     finding.evaluated_at = now
     finding.last_run = run
     status = finding.status

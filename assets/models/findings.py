@@ -41,7 +41,14 @@ class Finding(models.Model):
     )
     detail = models.TextField(help_text="The exact cause, or why it was not evaluated.")
     value_at_stake_usd = models.DecimalField(
-        "value at stake ($)", max_digits=16, decimal_places=2, default=0, db_index=True
+        "value at stake ($)",
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Of the assets linked to the resource; empty when it is linked to none "
+        "(unowned: value unknown, not $0).",
     )
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField(help_text="Last evaluation that found it failing.")
