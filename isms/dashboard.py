@@ -105,7 +105,8 @@ def register_step(number: int, provider: Callable) -> None:
 
 
 def register_figure(provider: Callable) -> None:
-    """`provider(user) -> list[dict(label, value, url)]` adds key figures to the dashboard."""
+    """`provider(user) -> list[dict(label, value, url, help)]` adds key figures to the
+    dashboard (`help`, optional: one line saying what the figure counts)."""
     if provider not in _figure_providers:
         _figure_providers.append(provider)
 

@@ -20,6 +20,7 @@ from risks.permissions import can_plan_treatment, can_view, editable_fields
 from risks.queries import (
     active_version,
     candidate_findings,
+    level_usd_disagreement,
     linked_findings,
     with_findings_summary,
 )
@@ -63,6 +64,7 @@ def risk_detail(request, pk):
             "controls": risk.controls.select_related("framework"),
             "valid_acceptance": services.valid_acceptance(risk),
             "needs_acceptance": services.needs_acceptance(risk, version),
+            "disagreement": level_usd_disagreement(risk, scale),
             "editable": editable,
             "findings": linked_findings(risk) if sees_findings else None,
             "may_link_findings": may_link,
