@@ -30,3 +30,8 @@ class AssetsConfig(AppConfig):
         from isms.frameworks import evidence
 
         evidence.register_provider(findings_by_control)
+        # The estate per account and region, compared with the approved scope.
+        from assets.findings.estate import estate_rows
+        from isms.governance import scope_estate
+
+        scope_estate.register(estate_rows)

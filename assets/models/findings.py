@@ -20,6 +20,15 @@ class FindingStatus(models.TextChoices):
     NOT_EVALUATED = "not_evaluated", "Not evaluated"
 
 
+class ScopeDecision(models.TextChoices):
+    """A finding's place against the approved ISMS scope, decided by a person when the
+    finding is in an account or region that the scope does not list."""
+
+    UNDECIDED = "", "Not triaged"
+    IN_SCOPE = "in_scope", "In scope"
+    OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+
+
 # Findings that still need someone's attention (muted ones were looked at).
 ACTIVE_STATUSES = (FindingStatus.OPEN, FindingStatus.NOT_EVALUATED)
 
@@ -59,6 +68,19 @@ class Finding(models.Model):
         SyncRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     muted_reason = models.TextField(blank=True)
+    scope_decision = models.CharField(
+        max_length=20,
+        choices=ScopeDecision.choices,
+        blank=True,
+        default="",
+        help_text="For a finding outside the approved scope's accounts or regions: "
+        "triaged as in or out of scope.",
+    )
+    scope_note = models.TextField(blank=True)
+    scope_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scope_decided_at = models.DateTimeField(null=True, blank=True)
     muted_until = models.DateField(null=True, blank=True)
     muted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -57,6 +57,10 @@ class FindingSerializer(serializers.ModelSerializer):
             "muted_reason",
             "muted_until",
             "muted_by",
+            "scope_decision",
+            "scope_note",
+            "scope_decided_by",
+            "scope_decided_at",
         ]
         read_only_fields = fields
 

@@ -193,6 +193,7 @@ assets:finding_list                   | -                    | GET    | login | 
 assets:finding_detail                 | finding              | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 assets:finding_mute                   | finding              | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 assets:finding_unmute                 | finding              | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+assets:finding_scope_triage           | finding              | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 assets:check_list                     | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 risks:risk_list                       | -                    | GET    | login | ok  | ok  | ok  | ok  | ok  | ok
 risks:risk_create                     | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
