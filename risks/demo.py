@@ -1,7 +1,8 @@
-"""Demo data of the risk register: the 5x5 methodology (drafted by the security manager,
-approved by management) and 32 risks over the demo company's assets (assets/demo.py),
-a few waiting for a management acceptance and one accepted until a date; then the risks
-that come from the demo estate's security findings (`link_demo_findings`).
+"""Demo data of the risk register: the 5x5 methodology with $ bands (drafted by the
+security manager, approved by management) and 32 risks over the demo company's assets
+(assets/demo.py), a few waiting for a management acceptance (requested by their owners)
+and others accepted until a date; then the risks that come from the demo estate's
+security findings (`link_demo_findings`).
 
 Idempotent: the methodology is set up only when none exists, risks only when the
 register is empty, findings linked only where they are not yet.
@@ -392,7 +393,7 @@ RISKS = [
         [("Named accounts with SSO", 30, ActionStatus.PLANNED)],
     ),
     (
-        "Office flood destroys paper contracts",
+        "Signed paper contracts lost from a home office",
         ["A-012"],
         "Natural disaster",
         "No backups or untested restores",
@@ -624,7 +625,9 @@ def _methodology(stdout, users) -> bool:
     version = MethodologyVersion.objects.filter(approval_state="draft").first()
     if version is None:
         version = services.methodology_version_create(
-            user=security, preset="5x5", change_note="First methodology, ISO/IEC 27005 style."
+            user=security,
+            preset="5x5-usd",
+            change_note="First methodology, ISO/IEC 27005 style, with $ bands of value at stake.",
         )
     request = services.methodology_version_submit(version=version, user=security)
     try:
@@ -637,7 +640,7 @@ def _methodology(stdout, users) -> bool:
     except approvals.ApprovalError as exc:
         stdout.write(f"  risks: methodology v{version.number} waits for approval ({exc})")
         return False
-    stdout.write(f"  risks: methodology v{version.number} (5x5) approved by {manager}")
+    stdout.write(f"  risks: methodology v{version.number} (5x5 with $ bands) approved by {manager}")
     return True
 
 
