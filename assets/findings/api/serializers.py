@@ -68,3 +68,8 @@ class FindingSerializer(serializers.ModelSerializer):
 class MuteSerializer(serializers.Serializer):
     reason = serializers.CharField()
     until = serializers.DateField()
+
+
+class ScopeTriageSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["in_scope", "out_of_scope"])
+    note = serializers.CharField()

@@ -12,7 +12,12 @@ from rest_framework.response import Response
 from assets.aws.checks import CATALOGUE
 from assets.aws.checks.engine import ordered
 from assets.findings import selectors, services
-from assets.findings.api.serializers import CheckSerializer, FindingSerializer, MuteSerializer
+from assets.findings.api.serializers import (
+    CheckSerializer,
+    FindingSerializer,
+    MuteSerializer,
+    ScopeTriageSerializer,
+)
 from assets.findings.filters import FindingFilterSet
 from assets.models import Finding
 from isms.api.permissions import RolePermissions
@@ -85,6 +90,26 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
                 reason=data.validated_data["reason"],
                 until=data.validated_data["until"],
                 user=request.user,
+            )
+        except DjangoValidationError as exc:
+            raise _api_error(exc) from exc
+        return Response(FindingSerializer(finding).data)
+
+    @extend_schema(request=ScopeTriageSerializer, responses=FindingSerializer)
+    @action(
+        detail=True, methods=["post"], url_path="scope-triage", permission_classes=[MutePermission]
+    )
+    def scope_triage(self, request, pk=None):
+        """Triage a finding outside the approved scope as in or out of scope, with a reason."""
+        finding = self.get_object()
+        data = ScopeTriageSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            finding = services.finding_scope_triage(
+                finding=finding,
+                user=request.user,
+                decision=data.validated_data["decision"],
+                note=data.validated_data["note"],
             )
         except DjangoValidationError as exc:
             raise _api_error(exc) from exc

@@ -109,3 +109,21 @@ def test_findings_inside_the_scope_have_nothing_to_triage(estate, security_manag
         services.finding_scope_triage(
             finding=inside, user=security_manager, decision="out_of_scope", note="x"
         )
+
+
+def test_the_api_triages_too(estate, security_manager, client_as):
+    finding = Finding.objects.get(region="us-east-1", check_id="ebs-snapshot-public")
+    url = f"/api/findings/{finding.pk}/scope-triage/"
+    client = client_as(security_manager)
+    response = client.post(url, {"decision": "maybe", "note": "x"}, content_type="application/json")
+    assert response.status_code == 400 and "decision" in response.json()
+    response = client.post(
+        url,
+        {"decision": "out_of_scope", "note": "A test copy, deleted this week."},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["scope_decision"] == "out_of_scope"
+    assert AuditEvent.objects.filter(
+        object_id=str(finding.pk), message__startswith="Triaged out of scope"
+    ).exists()

@@ -303,6 +303,7 @@ finding-list                          | -                    | GET    | 401   | 
 finding-detail                        | finding              | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
 finding-mute                          | finding              | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 finding-unmute                        | finding              | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+finding-scope-triage                  | finding              | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 risk-list                             | -                    | GET    | 401   | ok  | ok  | ok  | ok  | ok  | ok
 risk-list                             | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 risk-heatmap                          | -                    | GET    | 401   | ok  | ok  | ok  | ok  | ok  | ok
