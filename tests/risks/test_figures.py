@@ -84,3 +84,15 @@ def test_level_and_usd_disagreements_are_shown(banded, security_manager, auditor
     assert figure["value"] == 1
     listed = client.get(figure["url"]).content.decode()
     assert low.ref in listed and agreeing.ref not in listed
+
+
+def test_an_ale_above_the_value_at_stake_is_explained(
+    methodology, security_manager, auditor, client_as
+):
+    risk = make_risk(security_manager, inherent_likelihood=5, inherent_impact=5)  # 100k x .9 x 4
+    assert risk.ale_usd > risk.value_at_stake_usd
+    page = client_as(auditor).get(reverse("risks:risk_detail", args=[risk.pk])).content.decode()
+    assert 'id="ale-above-value"' in page
+    calm = make_risk(security_manager, inherent_likelihood=2, inherent_impact=2)
+    page = client_as(auditor).get(reverse("risks:risk_detail", args=[calm.pk])).content.decode()
+    assert 'id="ale-above-value"' not in page
