@@ -32,4 +32,17 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(unowned_to_unknown, migrations.RunPython.noop),
+        # Unknown values sort last on every database.
+        migrations.AlterModelOptions(
+            name="finding",
+            options={
+                "ordering": [
+                    models.OrderBy(
+                        models.F("value_at_stake_usd"), descending=True, nulls_last=True
+                    ),
+                    "id",
+                ],
+                "permissions": [("export_finding", "Can export findings")],
+            },
+        ),
     ]

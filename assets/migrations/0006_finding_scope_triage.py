@@ -6,31 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assets', '0005_finding_value_unknown_when_unowned'),
+        ("assets", "0005_finding_value_unknown_when_unowned"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='finding',
-            name='scope_decided_at',
+            model_name="finding",
+            name="scope_decided_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='finding',
-            name='scope_decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="finding",
+            name="scope_decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='finding',
-            name='scope_decision',
-            field=models.CharField(blank=True, choices=[('', 'Not triaged'), ('in_scope', 'In scope'), ('out_of_scope', 'Out of scope')], default='', help_text="For a finding outside the approved scope's accounts or regions: triaged as in or out of scope.", max_length=20),
+            model_name="finding",
+            name="scope_decision",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Not triaged"),
+                    ("in_scope", "In scope"),
+                    ("out_of_scope", "Out of scope"),
+                ],
+                default="",
+                help_text="For a finding outside the approved scope's accounts or regions: triaged as in or out of scope.",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='finding',
-            name='scope_note',
+            model_name="finding",
+            name="scope_note",
             field=models.TextField(blank=True),
         ),
     ]

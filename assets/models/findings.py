@@ -88,7 +88,7 @@ class Finding(models.Model):
     muted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-value_at_stake_usd", "id"]
+        ordering = [models.F("value_at_stake_usd").desc(nulls_last=True), "id"]
         permissions = [("export_finding", "Can export findings")]
         constraints = [
             models.UniqueConstraint(
