@@ -235,3 +235,15 @@ def test_api_refuses_accepted_without_acceptance(high, security_manager, client_
     assert response.status_code == 400
     assert "needs a management acceptance" in str(response.json()["status"])
     assert Risk.objects.get(pk=high.pk).status == RiskStatus.IDENTIFIED
+
+
+def test_a_new_methodology_withdraws_the_acceptances_in_review(
+    high, owner, security_manager, manager
+):
+    from tests.risks.factories import approved_methodology
+
+    acceptance = _request(high, owner)
+    approved_methodology(author=security_manager, approver=manager, preset="4x4")
+    acceptance.refresh_from_db()
+    assert acceptance.approval_state == ApprovalState.REJECTED
+    assert not approvals.pending_for(manager).exists()
