@@ -39,7 +39,8 @@ class Migration(migrations.Migration):
                     ("out_of_scope", "Out of scope"),
                 ],
                 default="",
-                help_text="For a finding outside the approved scope's accounts or regions: triaged as in or out of scope.",
+                help_text="For a finding outside the approved scope's accounts or regions: "
+                "triaged as in or out of scope.",
                 max_length=20,
             ),
         ),
