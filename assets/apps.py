@@ -35,6 +35,11 @@ class AssetsConfig(AppConfig):
         from isms.governance import reviews
 
         reviews.register(asset_reviews)
+        # The estate per account and region, compared with the approved scope.
+        from assets.findings.estate import estate_rows
+        from isms.governance import scope_estate
+
+        scope_estate.register(estate_rows)
         _register_navigation()
 
 

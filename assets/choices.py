@@ -159,3 +159,12 @@ class Result(models.TextChoices):
     PASS = "pass", "Pass"
     FAIL = "fail", "Fail"
     NOT_EVALUATED = "not_evaluated", "Not evaluated"
+
+
+class ScopeDecision(models.TextChoices):
+    """A finding's place against the approved ISMS scope, decided by a person when the
+    finding is in an account or region that the scope does not list."""
+
+    UNDECIDED = "", "Not triaged"
+    IN_SCOPE = "in_scope", "In scope"
+    OUT_OF_SCOPE = "out_of_scope", "Out of scope"

@@ -461,7 +461,8 @@ def load(stdout) -> None:
                 "integrity": i,
                 "availability": a,
                 "business_unit": unit,
-                "location": "AWS eu-west-1" if codes else "London",
+                # A cloud-only company without an office (the demo scope): staff work remotely.
+                "location": "AWS eu-west-1" if codes else "Remote (UK)",
                 "description": text,
             },
             aws_services=[catalogue[code] for code in codes],

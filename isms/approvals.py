@@ -85,6 +85,7 @@ __all__ = [
     "approval_request_reject",
     "approval_request_request_changes",
     "approval_request_submit",
+    "approval_request_withdraw",
     "content_sha256",
     "ensure_editable",
     "freeze_approved_rows",
@@ -152,7 +153,7 @@ class ApprovableType:
     permission: str = DEFAULT_PERMISSION
     default_quorum: int = 1
     group_by: str | None = None
-    submit_permission: str | None = None
+    submit_permission: str | Callable | None = None
     on_submitted: Callable | None = None
     on_approved: Callable | None = None
     on_rejected: Callable | None = None
@@ -202,6 +203,9 @@ class ApprovableType:
         return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def may_submit(self, user, obj) -> bool:
+        if callable(self.submit_permission):
+            # A type whose submitter is decided per object (a risk's owner).
+            return bool(self.submit_permission(user, obj))
         permission = self.submit_permission or (
             f"{obj._meta.app_label}.change_{obj._meta.model_name}"
         )
@@ -653,6 +657,45 @@ def approval_request_request_changes(
         comment=comment,
         decision=Decision.REQUEST_CHANGES,
     )
+
+
+def approval_request_withdraw(*, obj, reason: str) -> ApprovalRequest | None:
+    """Take `obj` out of review because what was submitted no longer holds (the thing it
+    is about changed): its open request and the version become rejected, with `reason`
+    in the audit trail, and the submitter is told. Returns the request, or None when
+    `obj` was not in review. Runs inside the caller's transaction."""
+    kind = type_for(obj)
+    request = (
+        ApprovalRequest.objects.select_for_update()
+        .filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+            object_id=obj.pk,
+            state=ApprovalState.IN_REVIEW,
+        )
+        .first()
+    )
+    if request is None:
+        return None
+    request.state = ApprovalState.REJECTED
+    request.decided_at = timezone.now()
+    request.save(update_fields=["state", "decided_at"])
+    _set_target_state(obj, ApprovalState.REJECTED)
+    audit.record(
+        request, AuditAction.REJECT, changes={"withdrawn": True}, message=f"Withdrawn: {reason}"
+    )
+    audit.record(
+        obj,
+        AuditAction.REJECT,
+        changes={"approval_state": ApprovalState.REJECTED},
+        message=f"Withdrawn: {reason}",
+    )
+    _notify(
+        users=[request.submitted_by],
+        subject=f"Withdrawn: {request.title}",
+        body=f"{kind.label} “{request.title}” was taken out of review: {reason}",
+        target=request,
+    )
+    return request
 
 
 def ensure_editable(obj) -> None:

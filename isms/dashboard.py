@@ -126,9 +126,10 @@ def register_step(number: int, provider: Callable, *, permission: str) -> None:
 
 
 def register_figure(provider: Callable) -> None:
-    """`provider(user) -> list[dict(label, value, url)]` adds key figures to the dashboard.
-    A figure is computed over what `user` may see (the apps' visibility functions): a
-    user without a role sees the figures of their own records, or none."""
+    """`provider(user) -> list[dict(label, value, url, help)]` adds key figures to the
+    dashboard (`help`, optional: one line saying what the figure counts). A figure is
+    computed over what `user` may see (the apps' visibility functions): a user without a
+    role sees the figures of their own records, or none."""
     figure_providers.register(provider)
 
 

@@ -98,3 +98,36 @@ def xlsx_response(filename: str, title: str, header: Sequence[str], rows) -> Htt
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     return download_headers(response, filename)
+
+
+AUDIT_TRAIL_HEADER = [
+    "time (UTC)",
+    "actor",
+    "source",
+    "action",
+    "record type",
+    "record id",
+    "record",
+    "changes",
+    "message",
+    "request id",
+    "ip",
+]
+
+
+def audit_trail_rows(queryset):
+    """Rows of the audit trail CSV (header: AUDIT_TRAIL_HEADER), oldest first as given."""
+    for event in queryset.select_related("content_type").iterator(chunk_size=2000):
+        yield [
+            event.timestamp.strftime("%Y-%m-%d %H:%M:%S"),
+            event.actor_repr,
+            event.source,
+            event.action,
+            event.content_type.model if event.content_type else "",
+            event.object_id,
+            event.object_repr,
+            event.changes,
+            event.message,
+            event.request_id,
+            event.ip_address,
+        ]

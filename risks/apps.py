@@ -48,7 +48,10 @@ class RisksConfig(AppConfig):
             editors=services.risk_acceptance_editors,
             group_by="risk",
             on_approved=services.risk_acceptance_apply,
-            submit_permission="risks.add_riskacceptance",
+            # The risk's owner requests the acceptance of its residual risk.
+            submit_permission=lambda user, acceptance: services.may_request_acceptance(
+                user, acceptance.risk
+            ),
             url=lambda acceptance: acceptance.risk.get_absolute_url(),
             # Acceptances exist only for risks that need one: step 8 does not wait for one.
             required=False,

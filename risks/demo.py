@@ -1,7 +1,8 @@
-"""Demo data of the risk register: the 5x5 methodology (drafted by the security manager,
-approved by management) and 32 risks over the demo company's assets (assets/demo.py),
-a few waiting for a management acceptance and one accepted until a date; then the risks
-that come from the demo estate's security findings (`link_demo_findings`).
+"""Demo data of the risk register: the 5x5 methodology with $ bands (drafted by the
+security manager, approved by management) and 32 risks over the demo company's assets
+(assets/demo.py), a few waiting for a management acceptance (requested by their owners)
+and others accepted until a date; then the risks that come from the demo estate's
+security findings (`link_demo_findings`).
 
 Idempotent: the methodology is set up only when none exists, risks only when the
 register is empty, findings linked only where they are not yet.
@@ -33,6 +34,7 @@ from risks.models import (
     Vulnerability,
 )
 from risks.selectors import active_version
+from risks.services.acceptance import SETTLED
 
 # title, asset refs, threat, vulnerability, owner, L, I, treatment, residual L, residual I,
 # status, plan (action, due in days, status)
@@ -391,7 +393,7 @@ RISKS = [
         [("Named accounts with SSO", 30, ActionStatus.PLANNED)],
     ),
     (
-        "Office flood destroys paper contracts",
+        "Signed paper contracts lost from a home office",
         ["A-012"],
         "Natural disaster",
         "No backups or untested restores",
@@ -623,7 +625,9 @@ def _methodology(stdout, users) -> bool:
     version = MethodologyVersion.objects.filter(approval_state="draft").first()
     if version is None:
         version = services.methodology_version_create(
-            user=security, preset="5x5", change_note="First methodology, ISO/IEC 27005 style."
+            user=security,
+            preset="5x5-usd",
+            change_note="First methodology, ISO/IEC 27005 style, with $ bands of value at stake.",
         )
     request = services.methodology_version_submit(version=version, user=security)
     try:
@@ -636,8 +640,40 @@ def _methodology(stdout, users) -> bool:
     except approvals.ApprovalError as exc:
         stdout.write(f"  risks: methodology v{version.number} waits for approval ({exc})")
         return False
-    stdout.write(f"  risks: methodology v{version.number} (5x5) approved by {manager}")
+    stdout.write(f"  risks: methodology v{version.number} (5x5 with $ bands) approved by {manager}")
     return True
+
+
+def _accept(risk, manager, *, days: int, approve: bool) -> None:
+    """The risk's owner asks management to accept its residual risk; management
+    approves it now when `approve`."""
+    acceptance = services.risk_acceptance_request(
+        risk=risk,
+        user=risk.owner,
+        expires_on=timezone.localdate() + datetime.timedelta(days=days),
+        justification="Cost of the fix exceeds the annual loss expectancy; reviewed at expiry.",
+    )
+    if approve:
+        request = ApprovalRequest.objects.get(
+            content_type=ContentType.objects.get_for_model(RiskAcceptance),
+            object_id=acceptance.pk,
+        )
+        approvals.approval_request_approve(
+            request=request, user=manager, password=_password("manager")
+        )
+
+
+def _settle(risk, status: str, manager) -> None:
+    """Move a demo risk to accepted, treated or closed by the acceptance rules: a
+    residual level that needs management is accepted by management first (on the
+    owner's request), then the owner sets the status."""
+    if services.needs_acceptance(risk) and services.valid_acceptance(risk) is None:
+        _accept(risk, manager, days=365, approve=True)
+        risk.refresh_from_db()
+    if risk.status != status:
+        services.risk_update(
+            risk=risk, user=risk.owner, data={"status": status}, expected_version=risk.version
+        )
 
 
 def load(stdout) -> None:
@@ -656,6 +692,9 @@ def load(stdout) -> None:
     security = users["security"]
     today = timezone.localdate()
     by_title = {}
+    # Accepted, treated and closed are reached as in real use, after the risks are
+    # analysed: the owner accepts or asks management (see `_settle`).
+    settled = {}
     for (
         title,
         refs,
@@ -681,7 +720,7 @@ def load(stdout) -> None:
                 "threat": threats.get(threat),
                 "vulnerability": vulnerabilities.get(vulnerability),
                 "owner": users.get(owner),
-                "status": status,
+                "status": "treatment_planned" if status in SETTLED else status,
                 "inherent_likelihood": li,
                 "inherent_impact": im,
                 "treatment": treatment,
@@ -702,6 +741,8 @@ def load(stdout) -> None:
                 user=security,
             )
         by_title[title] = risk
+        if status in SETTLED:
+            settled[title] = status
     controls = {
         c.identifier: c
         for c in Control.objects.filter(framework__code="iso27001-2022", withdrawn=False)
@@ -719,20 +760,9 @@ def load(stdout) -> None:
         risk = by_title.get(title)
         if risk is None:
             continue
-        acceptance = services.risk_acceptance_request(
-            risk=risk,
-            user=security,
-            expires_on=today + datetime.timedelta(days=days),
-            justification="Cost of the fix exceeds the annual loss expectancy; reviewed at expiry.",
-        )
-        if approve:
-            request = ApprovalRequest.objects.get(
-                content_type=ContentType.objects.get_for_model(RiskAcceptance),
-                object_id=acceptance.pk,
-            )
-            approvals.approval_request_approve(
-                request=request, user=manager, password=_password("manager")
-            )
+        _accept(risk, manager, days=days, approve=approve)
+    for title, status in settled.items():
+        _settle(Risk.objects.get(pk=by_title[title].pk), status, manager)
     stdout.write(
         f"  risks: {len(by_title)} risks, {len(ACCEPTANCES)} acceptances "
         f"({sum(1 for *_, a in ACCEPTANCES if a)} approved)"

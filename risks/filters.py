@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from risks.choices import CatalogueSource, RiskStatus, TreatmentOption
 from risks.models import MethodologyVersion, Risk, Threat, Vulnerability
-from risks.selectors import needs_review_from_findings
+from risks.selectors import active_version, level_usd_disagreements, needs_review_from_findings
 
 SORT_FIELDS = (
     ("number", "ref"),
@@ -69,11 +69,22 @@ class RiskFilterSet(django_filters.FilterSet):
     needs_review_from_findings = django_filters.BooleanFilter(
         method="filter_findings_review", label="All linked findings resolved"
     )
+    disagreement = django_filters.BooleanFilter(
+        method="filter_disagreement", label="Impact score and $ band disagree"
+    )
     sort = django_filters.OrderingFilter(fields=SORT_FIELDS, label="Sort")
 
     class Meta:
         model = Risk
         fields = ["status"]
+
+    def filter_disagreement(self, queryset, name, value):
+        """Risks whose impact score differs from the $ band of their value at stake."""
+        if value is None:
+            return queryset
+        version = active_version()
+        ids = level_usd_disagreements(queryset, version.scale if version else None)
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
 
     def search(self, queryset, name, value):
         """Ref or asset ref (exact), title or description (contains). The two branches

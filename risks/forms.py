@@ -302,6 +302,16 @@ class MethodologyForm(forms.Form):
                     max_value=1 if factor == "exposure_factor" else None,
                     decimal_places=4,
                 )
+                if axis == "impact":
+                    self.fields[f"impact_{v}_min_usd"] = forms.DecimalField(
+                        label=f"Impact {v}: $ band, value at stake from",
+                        initial=item.get("min_usd"),
+                        min_value=0,
+                        decimal_places=2,
+                        required=False,
+                        help_text="Optional: give a band on every impact level to define "
+                        "the impact scale by $ of value at stake (the first from 0).",
+                    )
         level_choices = [("", "—")] + [(lv["key"], lv["name"]) for lv in content["levels"]]
         for index, level in enumerate(content["levels"], start=1):
             self.fields[f"level_{index}_name"] = forms.CharField(
@@ -367,6 +377,9 @@ class MethodologyForm(forms.Form):
                         factor: str(data[f"{axis}_{v}_{factor}"].normalize()),
                     }
                 )
+                band = data.get(f"{axis}_{v}_min_usd") if axis == "impact" else None
+                if band is not None:
+                    content[axis][-1]["min_usd"] = format(band.normalize(), "f")
         for index, level in enumerate(self.content["levels"], start=1):
             content["levels"].append(
                 {

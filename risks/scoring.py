@@ -4,10 +4,16 @@ the mapping used to re-score risks when another methodology version becomes acti
 A methodology's content is a plain dict (stored as JSON on the version):
 
     likelihood: [{value, name, description, aro}]             value 1..n, ascending
-    impact:     [{value, name, description, exposure_factor}]  value 1..m, ascending
+    impact:     [{value, name, description, exposure_factor,    value 1..m, ascending
+                  min_usd?}]
     levels:     [{key, name, colour, needs_acceptance}]        lowest first
     matrix:     {"<likelihood>x<impact>": level key}           every cell
     acceptance_criteria: text
+
+`min_usd` (optional, on every impact level or on none) defines the impact scale by $
+bands: an impact level covers a value at stake from its `min_usd` up to the next level's.
+The first band starts at 0. With bands, a risk whose impact score differs from the band
+of its value at stake is shown as a disagreement between its level and its $ figures.
 """
 
 from __future__ import annotations
@@ -156,8 +162,21 @@ def _preset_3x3() -> dict:
     )
 
 
+# $ bands of the "5 x 5 with $ bands" preset: the value at stake that starts each impact level.
+USD_BANDS_5X5 = ("0", "10000", "50000", "250000", "1000000")
+
+
+def _preset_5x5_usd() -> dict:
+    content = _preset_5x5()
+    for item, minimum in zip(content["impact"], USD_BANDS_5X5, strict=True):
+        item["min_usd"] = minimum
+        item["description"] += f" Value at stake from ${int(minimum):,}."
+    return content
+
+
 PRESETS = {
     "5x5": ("5 x 5 (ISO/IEC 27005 style)", _preset_5x5),
+    "5x5-usd": ("5 x 5 with $ bands of value at stake", _preset_5x5_usd),
     "4x4": ("4 x 4", _preset_4x4),
     "3x3": ("3 x 3", _preset_3x3),
 }
@@ -214,6 +233,7 @@ def validate_content(content: dict) -> dict[str, list[str]]:
             if _decimal(item.get(factor), low=low, high=high) is None:
                 label = "annual rate of occurrence" if factor == "aro" else "exposure factor"
                 add(scale, f"Level {position}: the {label} must be a number {bound}.")
+    _validate_bands(content.get("impact"), add)
     levels = content.get("levels")
     keys = []
     if not isinstance(levels, list) or not 1 <= len(levels) <= MAX_SCALE:
@@ -251,6 +271,25 @@ def validate_content(content: dict) -> dict[str, list[str]]:
     return errors
 
 
+def _validate_bands(items, add) -> None:
+    """$ bands of the impact scale: on every level or none, from 0, strictly rising."""
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        return
+    given = [item.get("min_usd") not in (None, "") for item in items]
+    if not any(given):
+        return
+    if not all(given):
+        add("impact", "Give a $ band (min_usd) on every impact level, or on none.")
+        return
+    bounds = [_decimal(item["min_usd"], low=Decimal("0"), high=None) for item in items]
+    if any(b is None for b in bounds):
+        add("impact", "Each $ band must start at a number of dollars, 0 or more.")
+    elif bounds[0] != 0:
+        add("impact", "The $ band of the lowest impact level must start at 0.")
+    elif any(a >= b for a, b in zip(bounds, bounds[1:], strict=False)):
+        add("impact", "The $ bands must rise with the impact level.")
+
+
 def canonical_json(content: dict) -> str:
     """The canonical text of a content: sorted keys, no spaces (what is hashed)."""
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -274,6 +313,25 @@ class Scale:
         self.levels = content["levels"]
         self.rank_of_key = {level["key"]: rank for rank, level in enumerate(self.levels, start=1)}
         self.matrix = content["matrix"]
+
+    @property
+    def has_usd_bands(self) -> bool:
+        """Whether the impact scale is defined by $ bands of value at stake."""
+        return bool(self.impacts) and all(
+            item.get("min_usd") not in (None, "") for item in self.impacts
+        )
+
+    def impact_for_value(self, value) -> int | None:
+        """The impact level whose $ band holds `value` (a value at stake), or None
+        when the scale has no bands or the value is unknown."""
+        if value is None or not self.has_usd_bands:
+            return None
+        value = Decimal(str(value))
+        found = 1
+        for item in self.impacts:
+            if value >= Decimal(str(item["min_usd"])):
+                found = item["value"]
+        return found
 
     @property
     def size_likelihood(self) -> int:

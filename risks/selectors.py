@@ -203,3 +203,29 @@ def candidate_findings(risk):
         .exclude(risks=risk)
         .select_related("resource")
     ).order_by("severity_rank", "-value_at_stake_usd", "id")[:CANDIDATES]
+
+
+def level_usd_disagreement(risk: Risk, scale) -> dict | None:
+    """Where the qualitative impact and the $ figure of `risk` disagree: {given,
+    by_value, direction} when the methodology has $ bands, the risk is scored, and the
+    band of its value at stake is another impact level; else None."""
+    if scale is None or risk.inherent_impact is None:
+        return None
+    expected = scale.impact_for_value(risk.value_at_stake_usd)
+    if expected is None or expected == risk.inherent_impact:
+        return None
+    return {
+        "given": scale.impacts[risk.inherent_impact - 1]["name"],
+        "by_value": scale.impacts[expected - 1]["name"],
+        "direction": "higher" if expected > risk.inherent_impact else "lower",
+    }
+
+
+def level_usd_disagreements(risks, scale) -> list[int]:
+    """Ids of the risks in `risks` whose impact score and $ band disagree."""
+    if scale is None or not scale.has_usd_bands:
+        return []
+    rows = risks.exclude(inherent_impact=None).values_list(
+        "pk", "inherent_impact", "value_at_stake_usd"
+    )
+    return [pk for pk, impact, value in rows if scale.impact_for_value(value) not in (None, impact)]

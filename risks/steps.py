@@ -10,7 +10,7 @@ from isms.frameworks.treatments import RiskRef
 from isms.models.approvals import ApprovalState
 from risks.choices import RiskStatus
 from risks.models import MethodologyVersion, Risk
-from risks.selectors import active_version, visible_risks
+from risks.selectors import active_version, level_usd_disagreements, visible_risks
 
 
 def step_3(user) -> StepState:
@@ -146,19 +146,63 @@ def step_6(user) -> StepState:
 
 
 def figures(user) -> list[dict]:
-    """Total ALE of the risks the user may read (the sum of their annual loss expectancy)."""
+    """The risk figures of the dashboard, over the risks the user may read (each defined
+    in docs/risks.md, "Dashboard figures"):
+
+    - Exposure: the own value of every asset that an open (not closed) risk puts at
+      stake, with everything that depends on them, each asset counted once: what could
+      be lost at most. Never more than the inventory's total value.
+    - Sum of risks' ALE / residual ALE: the sum over risks; risks sharing assets each
+      count those assets, so this is a sum of expectations, not a loss the company can
+      suffer in one year.
+    - Level vs $ disagreements: risks whose impact score differs from the impact band
+      of their value at stake (only with a methodology that has $ bands).
+    """
+    from assets.findings.values import union_value
+
     if not user.is_authenticated:
         return []
-    totals = visible_risks(user).aggregate(ale=Sum("ale_usd"), residual=Sum("residual_ale_usd"))
+    risks = visible_risks(user)
+    totals = risks.aggregate(ale=Sum("ale_usd"), residual=Sum("residual_ale_usd"))
+    open_links = Risk.assets.through.objects.filter(
+        risk__in=risks.exclude(status=RiskStatus.CLOSED)
+    ).values_list("asset_id", flat=True)
+    exposure = union_value(set(open_links))
     url = reverse("risks:risk_list") + "?sort=-ale_usd"
-    return [
-        {"label": "Total ALE", "value": f"${totals['ale'] or 0:,.0f}", "url": url},
+    result = [
         {
-            "label": "Residual ALE",
+            "label": "Exposure",
+            "value": f"${exposure:,.0f}",
+            "url": url,
+            "help": "Assets put at stake by open risks (and what depends on them), "
+            "each counted once.",
+        },
+        {
+            "label": "Sum of risks' ALE",
+            "value": f"${totals['ale'] or 0:,.0f}",
+            "url": url,
+            "help": "Annual loss expectancy summed over risks: assets shared by several "
+            "risks count once per risk.",
+        },
+        {
+            "label": "Sum of residual ALE",
             "value": f"${totals['residual'] or 0:,.0f}",
             "url": reverse("risks:treatment_list"),
+            "help": "What the treatments leave, summed the same way.",
         },
     ]
+    version = active_version()
+    if version is not None and version.scale.has_usd_bands:
+        count = len(level_usd_disagreements(risks, version.scale))
+        result.append(
+            {
+                "label": "Level vs $ disagreements",
+                "value": count,
+                "url": reverse("risks:risk_list") + "?disagreement=true",
+                "help": "Risks whose impact score differs from the $ band of their value at stake.",
+            }
+        )
+    return result
 
 
 def risks_by_control(control_ids: list[int], viewer=None) -> dict[int, list[RiskRef]]:

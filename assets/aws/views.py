@@ -30,6 +30,7 @@ from assets.models import (
 )
 from isms import audit, reauth, security_log, uploads
 from isms.exports import csv_response
+from isms.governance import scope_estate
 from isms.models.audit import AuditAction
 
 PAGE_SIZE = 50
@@ -63,7 +64,12 @@ def account_list(request):
     return render(
         request,
         "assets/aws/account_list.html",
-        {"filterset": filterset, "page": page, "query": query},
+        {
+            "filterset": filterset,
+            "page": page,
+            "query": query,
+            "outside_scope": scope_estate.outside_scope(),
+        },
     )
 
 

@@ -23,3 +23,21 @@ class MuteForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("until", timezone.localdate() + datetime.timedelta(days=90))
+
+
+class ScopeTriageForm(forms.Form):
+    """In or out of the ISMS's scope, for a finding outside the approved accounts or
+    regions, and why."""
+
+    decision = forms.ChoiceField(
+        choices=[
+            ("in_scope", "In scope: treat it like any other finding"),
+            ("out_of_scope", "Out of scope: not the ISMS's concern"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="E.g. a test region to be extended in the next scope version.",
+    )

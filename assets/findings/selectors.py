@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
 
 from assets.aws.checks import SEVERITY_RANK, Severity
 from assets.findings.values import union_value
@@ -28,7 +28,10 @@ def with_severity_rank(queryset):
 
 
 def worst_first(queryset):
-    return with_severity_rank(queryset).order_by("severity_rank", "-value_at_stake_usd", "id")
+    # Unknown values (resources linked to no asset) last, on every database.
+    return with_severity_rank(queryset).order_by(
+        "severity_rank", F("value_at_stake_usd").desc(nulls_last=True), "id"
+    )
 
 
 def findings_for_list(queryset):

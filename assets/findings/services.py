@@ -20,9 +20,8 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import Counter, defaultdict
-from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -39,7 +38,7 @@ from assets.models import (
     SyncRun,
 )
 from assets.models.aws import PartitionStatus, SyncStatus
-from assets.models.findings import FindingStatus
+from assets.models.findings import FindingStatus, ScopeDecision
 from isms import audit
 from isms.models.audit import AuditAction
 
@@ -171,7 +170,7 @@ def findings_evaluate(
                         if outcome.result == Result.FAIL
                         else FindingStatus.NOT_EVALUATED,
                         detail=outcome.detail,
-                        value_at_stake_usd=values.get(resource.pk, Decimal("0")),
+                        value_at_stake_usd=values.get(resource.pk),
                         first_seen=now,
                         last_seen=now,
                         evaluated_at=now,
@@ -237,7 +236,8 @@ def _apply(finding, check, resource, outcome, values, run, now, today, move) -> 
     finding.severity = check.severity
     finding.service = check.service
     finding.region = resource.region
-    finding.value_at_stake_usd = values.get(resource.pk, Decimal("0"))
+    # None: the resource is linked to no asset, so its value is unknown (not $0).
+    finding.value_at_stake_usd = values.get(resource.pk)
     finding.evaluated_at = now
     finding.last_run = run
     status = finding.status
@@ -364,3 +364,40 @@ def findings_unmute_expired(*, today=None) -> int:
             message="Reopened: the mute expired.",
         )
     return len(expired)
+
+
+def finding_scope_triage(*, finding: Finding, user, decision: str, note: str) -> Finding:
+    """Decide whether a finding outside the approved scope's AWS accounts or regions is
+    in the ISMS's scope after all (treat it like the others) or out of it (the resource
+    is not the ISMS's concern), with a reason, in the audit trail. Only for findings that
+    the approved scope does not cover: inside the scope there is nothing to decide."""
+    from isms.governance import scope_estate
+
+    if not user.has_perm("assets.change_finding"):
+        raise PermissionDenied("Only a security manager triages findings.")
+    errors = {}
+    if decision not in (ScopeDecision.IN_SCOPE, ScopeDecision.OUT_OF_SCOPE):
+        errors["decision"] = "Choose in scope or out of scope."
+    note = (note or "").strip()
+    if not note:
+        errors["note"] = "Say why: the auditor reads it."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        finding = Finding.objects.select_for_update().select_related("account").get(pk=finding.pk)
+        reason = scope_estate.bounds().reason(finding.account.account_id, finding.region)
+        if not reason:
+            raise ValidationError(
+                "This finding is inside the approved scope: there is nothing to triage."
+            )
+        before = audit.snapshot(finding)
+        finding.scope_decision = decision
+        finding.scope_note = note
+        finding.scope_decided_by = user
+        finding.scope_decided_at = timezone.now()
+        finding.save(
+            update_fields=["scope_decision", "scope_note", "scope_decided_by", "scope_decided_at"]
+        )
+        label = ScopeDecision(decision).label.lower()
+        audit.record_change(finding, before, message=f"Triaged {label} ({reason}): {note}")
+    return finding

@@ -12,5 +12,8 @@ urlpatterns = [
     path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/mute/", views.finding_mute, name="finding_mute"),
     path("findings/<int:pk>/unmute/", views.finding_unmute, name="finding_unmute"),
+    path(
+        "findings/<int:pk>/scope-triage/", views.finding_scope_triage, name="finding_scope_triage"
+    ),
     path("checks/", views.check_list, name="check_list"),
 ]

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from assets.aws.checks.engine import ordered
 from assets.findings import selectors, services
 from assets.findings.filters import FindingFilterSet
-from assets.findings.forms import MuteForm
+from assets.findings.forms import MuteForm, ScopeTriageForm
 from assets.models import AwsAccount, Finding
 from isms import security_log, uploads
 from isms.exports import csv_response
+from isms.governance import scope_estate
 from isms.models import Control
 
 PAGE_SIZE = 50
@@ -107,7 +108,15 @@ def finding_list(request):
     )
 
 
-def _detail_context(finding, mute_form=None):
+def _outside_scope(finding) -> str:
+    """Why the finding is outside the approved scope, or "" (inside, or no scope yet)."""
+    limits = scope_estate.bounds()
+    if not limits.approved:
+        return ""
+    return limits.reason(finding.account.account_id, finding.region)
+
+
+def _detail_context(finding, mute_form=None, triage_form=None):
     check = finding.definition
     controls = []
     if check is not None:
@@ -130,6 +139,8 @@ def _detail_context(finding, mute_form=None):
         "controls": controls,
         "assets": finding.resource.assets.all(),
         "mute_form": mute_form or MuteForm(),
+        "outside_scope": _outside_scope(finding),
+        "triage_form": triage_form or ScopeTriageForm(),
         "content_type": ContentType.objects.get_for_model(Finding),
     }
 
@@ -196,3 +207,33 @@ def check_list(request):
     counts = latest_counts()
     checks = [(check, counts.get(check.id, [0, 0, 0])) for check in ordered()]
     return render(request, "assets/findings/check_list.html", {"checks": checks})
+
+
+@permission_required("assets.change_finding", raise_exception=True)
+@require_POST
+def finding_scope_triage(request, pk):
+    """Triage a finding outside the approved scope as in or out of scope."""
+    finding = get_object_or_404(
+        Finding.objects.select_related("resource__service", "account"), pk=pk
+    )
+    form = ScopeTriageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.finding_scope_triage(
+                finding=finding,
+                user=request.user,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Finding triaged.")
+            return redirect(finding)
+    return render(
+        request,
+        "assets/findings/finding_detail.html",
+        _detail_context(finding, triage_form=form),
+        status=400,
+    )

@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 
 from assets.aws.checks import CATALOGUE, Severity
-from assets.choices import FindingStatus
+from assets.choices import FindingStatus, ScopeDecision
 from assets.models.aws import AwsAccount, AwsResource, SyncRun
 
 # Findings that still need someone's attention (muted ones were looked at).
@@ -34,7 +34,14 @@ class Finding(models.Model):
     )
     detail = models.TextField(help_text="The exact cause, or why it was not evaluated.")
     value_at_stake_usd = models.DecimalField(
-        "value at stake ($)", max_digits=16, decimal_places=2, default=0, db_index=True
+        "value at stake ($)",
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Of the assets linked to the resource; empty when it is linked to none "
+        "(unowned: value unknown, not $0).",
     )
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField(help_text="Last evaluation that found it failing.")
@@ -45,6 +52,19 @@ class Finding(models.Model):
         SyncRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     muted_reason = models.TextField(blank=True)
+    scope_decision = models.CharField(
+        max_length=20,
+        choices=ScopeDecision.choices,
+        blank=True,
+        default="",
+        help_text="For a finding outside the approved scope's accounts or regions: "
+        "triaged as in or out of scope.",
+    )
+    scope_note = models.TextField(blank=True)
+    scope_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scope_decided_at = models.DateTimeField(null=True, blank=True)
     muted_until = models.DateField(null=True, blank=True)
     muted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -52,7 +72,7 @@ class Finding(models.Model):
     muted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-value_at_stake_usd", "id"]
+        ordering = [models.F("value_at_stake_usd").desc(nulls_last=True), "id"]
         permissions = [("export_finding", "Can export findings")]
         constraints = [
             models.UniqueConstraint(

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from assets.aws.checks import Severity
 from assets.models.findings import FindingStatus
+from isms.templatetags.isms_ui import usd
 
 register = template.Library()
 
@@ -95,3 +96,12 @@ def resource_findings(context, resource):
         empty="Every check passes on this resource.",
         more_url=f"{reverse('assets:finding_list')}?resource={resource.pk}",
     )
+
+
+@register.filter
+def finding_at_stake(value):
+    """A finding's value at stake: $ when its resource is linked to assets; otherwise
+    "unowned, value unknown" (never $0, which would read as "nothing at stake")."""
+    if value is None:
+        return "unowned, value unknown"
+    return usd(value)

@@ -7,7 +7,7 @@ def register_all() -> None:
     from django.urls import reverse
 
     from isms import approvals, dashboard
-    from isms.frameworks import services, steps
+    from isms.frameworks import evidence, services, steps
     from isms.governance import audit_pack, reviews
     from isms.models import SoA
 
@@ -27,6 +27,7 @@ def register_all() -> None:
     dashboard.register_step(7, steps.framework_step, permission="isms.view_framework")
     dashboard.register_step(9, steps.soa_step, permission="isms.view_soa")
     audit_pack.register(soa_pack_files)
+    audit_pack.register(evidence.evidence_pack_files)
 
 
 def soa_reviews(until):

@@ -27,8 +27,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from isms import audit
-from isms.exports import csv_bytes
-from isms.models import ApprovalRequest, PolicyVersion, Scope, ScopeVersion
+from isms.exports import AUDIT_TRAIL_HEADER, audit_trail_rows, csv_bytes
+from isms.models import ApprovalRequest, AuditEvent, PolicyVersion, Scope, ScopeVersion
 from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
 from isms.registry import Registry
@@ -97,6 +97,20 @@ def governance_files(user) -> Iterable[PackFile]:
         approval_records_csv(),
         "Every approval request and decision with the SHA-256 of the approved content",
     )
+    since = timezone.now() - datetime.timedelta(days=AUDIT_TRAIL_DAYS)
+    yield PackFile(
+        "11-audit-trail/audit-trail.csv",
+        csv_bytes(
+            AUDIT_TRAIL_HEADER,
+            audit_trail_rows(AuditEvent.objects.filter(timestamp__gte=since).order_by("pk")),
+        ),
+        f"The audit trail of the last {AUDIT_TRAIL_DAYS} days, since "
+        f"{since.astimezone(datetime.UTC):%Y-%m-%d} (clauses 7.5.3, 9.1)",
+    )
+
+
+# The period of the audit trail in the pack: a year, the usual surveillance-audit cycle.
+AUDIT_TRAIL_DAYS = 365
 
 
 APPROVAL_HEADER = [

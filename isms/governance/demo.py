@@ -16,21 +16,30 @@ from isms.models.governance import Classification, PolicyKind
 
 PASSWORDS = {username: password for username, _n, _r, _s, password in DEMO_USERS}
 
+# The demo company's one AWS account and its two regions: the very ones the AWS connector
+# connects to in the demo (assets/aws/demo.py DEMO_ACCOUNT_ID and DEMO_REGIONS; isms does
+# not import assets, so a test checks that they agree).
+DEMO_AWS_ACCOUNT = "111122223333"
+DEMO_AWS_REGIONS = ("eu-west-1", "eu-central-1")
+
 SCOPE = {
     "description": (
         "The ISMS covers the design, development, operation and support of the Example "
         "Ltd online ordering platform and the customer and payment data it processes, "
         "hosted on AWS."
     ),
-    "boundaries": "Everything deployed in the production and shared-services AWS accounts, "
-    "the engineering and support teams, and the laptops they use.",
+    "boundaries": "Everything deployed in the production AWS account, the engineering and "
+    "support teams, and the laptops they work from at home. The company has no premises "
+    "of its own: physical security of the data centres is AWS's (shared responsibility).",
     "business_units": "Engineering\nCustomer support\nFinance (payments reconciliation)",
-    "locations": "London office\nRemote staff (UK)\nAWS eu-west-2 (London) and eu-west-1",
+    "locations": "No office: every member of staff works remotely from home (UK)\n"
+    "AWS eu-west-1 (Ireland), the primary region\n"
+    "AWS eu-central-1 (Frankfurt), the disaster-recovery region",
     "processes": "Order taking and fulfilment\nSoftware development and release\n"
     "Customer support\nIncident management",
     "essential_assets": "Customer personal data\nPayment records\nOrder processing service",
-    "aws_accounts": "111111111111 (production)\n222222222222 (shared services)",
-    "aws_regions": "eu-west-2\neu-west-1",
+    "aws_accounts": f"{DEMO_AWS_ACCOUNT} (Shop production)",
+    "aws_regions": "\n".join(DEMO_AWS_REGIONS),
     "exclusions": [
         {
             "item": "Marketing website (hosted by a SaaS provider)",
@@ -38,8 +47,13 @@ SCOPE = {
             "certificate and the supplier security policy.",
         },
         {
-            "item": "Development AWS account",
+            "item": "Development AWS account (not connected)",
             "justification": "Contains synthetic data only; no production access.",
+        },
+        {
+            "item": "Physical premises",
+            "justification": "The company has none: staff work from home, covered by the "
+            "remote-working and off-premises controls; AWS runs the data centres.",
         },
     ],
     "interested_parties": "Customers: protection of personal data (UK GDPR)\n"

@@ -8,6 +8,7 @@ def register_all() -> None:
     from isms.governance import (
         audit_pack,
         reviews,
+        scope_estate,
         services,
         steps,
         tasks,  # noqa: F401  (the worker and beat find them this way)
@@ -35,4 +36,5 @@ def register_all() -> None:
     dashboard.register_step(2, steps.policy_step, permission="isms.view_policy")
     dashboard.register_step(8, steps.approval_step, permission="isms.view_approvalrequest")
     dashboard.register_figure(steps.governance_figures)
+    dashboard.register_figure(scope_estate.dashboard_figures)
     audit_pack.register(audit_pack.governance_files)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from isms import approvals, security_log, uploads
 from isms.exports import csv_response
-from isms.governance import audit_pack, notifications, reviews, services
+from isms.governance import audit_pack, notifications, reviews, scope_estate, services
 from isms.governance.diff import changed, side_by_side
 from isms.governance.filters import PolicyFilterSet
 from isms.governance.forms import PolicyForm, PolicyVersionForm, ScopeVersionForm, SubmitForm
@@ -77,6 +77,7 @@ def scope(request):
             .first(),
             "page": page,
             "query": query,
+            "outside_scope": scope_estate.outside_scope(),
         },
     )
 

@@ -218,9 +218,24 @@ class RiskAcceptance(ApprovableModel):
         return self.expires_on < timezone.localdate()
 
     def canonical_json(self) -> str:
-        """What management approves: the risk, its residual level, the expiry and why."""
+        """What management approves: the risk, its residual level, the expiry and why,
+        who owns it, and the risk as it stands now. The live part makes the hash change
+        when the risk is rescored or changes owner during the review, so the workflow
+        refuses a decision on an acceptance that no longer describes the risk."""
+        risk = self.risk
+        use_residual = risk.residual_level is not None
         return canonical_json(
             {
+                "risk_owner": self.risk_owner_id,
+                "risk_now": {
+                    "owner": risk.owner_id,
+                    "likelihood": risk.residual_likelihood
+                    if use_residual
+                    else risk.inherent_likelihood,
+                    "impact": risk.residual_impact if use_residual else risk.inherent_impact,
+                    "level": risk.residual_level if use_residual else risk.inherent_level,
+                    "methodology_version": risk.methodology_version_id,
+                },
                 "risk": self.risk.ref,
                 "title": self.risk.title,
                 "residual_likelihood": self.residual_likelihood,

@@ -7,6 +7,11 @@ and `risk_acceptance_apply` (registered in RisksConfig.ready()). One module per
 subdomain, re-exported here.
 """
 
+from risks.services.acceptance import (
+    needs_acceptance,
+    risk_acceptance_check,
+    valid_acceptance,
+)
 from risks.services.catalogue import catalogue_entry_save
 from risks.services.findings import (
     FindingsDraft,
@@ -25,19 +30,19 @@ from risks.services.methodology import (
 from risks.services.register import (
     RiskConflict,
     changes_since,
-    needs_acceptance,
     risk_bulk_update,
     risk_create,
     risk_delete,
     risk_update,
     risks_revalue,
-    valid_acceptance,
 )
 from risks.services.treatment import (
+    may_request_acceptance,
     risk_acceptance_apply,
     risk_acceptance_editors,
     risk_acceptance_request,
     risk_acceptances_expire,
+    risk_acceptances_withdraw_stale,
     treatment_action_delete,
     treatment_action_save,
 )
@@ -48,6 +53,7 @@ __all__ = [
     "catalogue_entry_save",
     "changes_since",
     "findings_draft",
+    "may_request_acceptance",
     "methodology_activate",
     "methodology_version_create",
     "methodology_version_editors",
@@ -55,9 +61,11 @@ __all__ = [
     "methodology_version_update",
     "needs_acceptance",
     "risk_acceptance_apply",
+    "risk_acceptance_check",
     "risk_acceptance_editors",
     "risk_acceptance_request",
     "risk_acceptances_expire",
+    "risk_acceptances_withdraw_stale",
     "risk_bulk_update",
     "risk_create",
     "risk_create_from_findings",

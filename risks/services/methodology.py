@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Case, DecimalField, F, IntegerField, Value, When
 
 from isms import approvals, audit, numbering
+from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
 from risks import exposure, scoring
 from risks.models import (
@@ -16,6 +17,7 @@ from risks.models import (
 )
 from risks.selectors import active_version
 from risks.services._base import _plain
+from risks.services.treatment import risk_acceptances_withdraw_stale
 
 # --- Methodology (step 3) ---------------------------------------------------------------------
 
@@ -243,6 +245,10 @@ def risks_rescore(*, version: MethodologyVersion) -> int:
         changes={"rescored": total, "mapping": mappings},
         message=f"Activated: {total} risk(s) re-scored",
     )
+    # An acceptance in review was asked for the risk under the old scale: take it out of
+    # review, its owner asks again for the risk as re-scored.
+    for risk in Risk.objects.filter(acceptances__approval_state=ApprovalState.IN_REVIEW).distinct():
+        risk_acceptances_withdraw_stale(risk=risk)
     return total
 
 

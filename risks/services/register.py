@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from isms import audit, numbering
 from isms.errors import StaleVersion
-from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
 from risks import exposure, scoring
-from risks.choices import RiskStatus
 from risks.models import (
     MethodologyVersion,
     Risk,
-    RiskAcceptance,
     format_ref,
 )
 from risks.permissions import editable_fields
 from risks.selectors import active_version
+from risks.services import treatment
 from risks.services._base import _json, _plain
+from risks.services.acceptance import (
+    risk_acceptance_check,
+)
 
 # --- Errors ---------------------------------------------------------------------------------
 
@@ -88,55 +87,6 @@ def _derive(risk: Risk, version: MethodologyVersion | None, value_at_stake: Deci
     risk.residual_ale_usd = exposure.money(
         value_at_stake, risk.residual_exposure_factor, risk.residual_aro
     )
-
-
-def valid_acceptance(risk: Risk, today: datetime.date | None = None) -> RiskAcceptance | None:
-    """The approved, unexpired acceptance covering `risk`'s current residual level."""
-    today = today or timezone.localdate()
-    return (
-        risk.acceptances.filter(
-            approval_state=ApprovalState.APPROVED,
-            expires_on__gte=today,
-            residual_level__gte=_residual_level(risk) or 0,
-        )
-        .order_by("-expires_on")
-        .first()
-    )
-
-
-def _residual_level(risk: Risk) -> int | None:
-    """The level left after treatment; until the treatment is scored, the inherent one
-    (as `risk_acceptance_request` takes it), so leaving the residual scores empty never
-    lets a high risk be accepted without management."""
-    return risk.residual_level if risk.residual_level is not None else risk.inherent_level
-
-
-def needs_acceptance(risk: Risk, version: MethodologyVersion | None = None) -> bool:
-    """Whether the methodology says `risk`'s residual level needs management acceptance."""
-    version = version or risk.methodology_version
-    level = _residual_level(risk)
-    if version is None or level is None:
-        return False
-    return version.scale.needs_acceptance(level)
-
-
-def _check_status(risk: Risk, version) -> None:
-    if risk.status != RiskStatus.ACCEPTED:
-        return
-    if risk.pk and valid_acceptance(risk):
-        return
-    if risk.residual_level is None and risk.inherent_level is None:
-        raise ValidationError({"status": "Score the risk before accepting it."})
-    if needs_acceptance(risk, version):
-        level = version.scale.level(_residual_level(risk))["name"]
-        raise ValidationError(
-            {
-                "status": (
-                    f"A {level} residual risk needs a management acceptance (with an expiry "
-                    "date) before it can be accepted: request one from the risk page."
-                )
-            }
-        )
 
 
 def _check_fields(user, risk: Risk | None, data: dict) -> None:
@@ -204,7 +154,8 @@ def _risk_insert(*, user, data, version) -> Risk:
         getattr(risk, name).set(values)
     value = exposure.values_at_stake([risk.pk]).get(risk.pk, Decimal("0"))
     _derive(risk, version, value)
-    _check_status(risk, version)  # raising rolls the insert back
+    # Raising rolls the insert back.
+    risk_acceptance_check(risk=risk, user=user, version=version, changed=set(data))
     risk.save()
     audit.record_created(risk)
     return risk
@@ -271,11 +222,12 @@ def risk_update(*, risk: Risk, user, data: dict, expected_version: int) -> Risk:
         else risk.value_at_stake_usd
     )
     _derive(risk, version, value)
-    _check_status(risk, version)
+    risk_acceptance_check(risk=risk, user=user, version=version, changed=set(data))
     risk.version += 1
     risk.updated_by = user
     risk.save()
     audit.record_change(risk, before)
+    treatment.risk_acceptances_withdraw_stale(risk=risk)
     return risk
 
 
@@ -301,27 +253,43 @@ def risk_bulk_update(*, user, risk_ids: list[int], data: dict) -> int:
     if not data or not risk_ids:
         raise ValidationError("Choose at least one risk and one change.")
     risks = list(Risk.objects.select_for_update().filter(pk__in=risk_ids).order_by("number"))
-    if data.get("status") == RiskStatus.ACCEPTED:
-        version = active_version()
-        refused = [r.ref for r in risks if needs_acceptance(r, version) and not valid_acceptance(r)]
-        if refused:
-            raise ValidationError(
-                {"status": "These risks need a management acceptance first: " + ", ".join(refused)}
-            )
-    befores = {r.pk: {name: _json(getattr(r, name)) for name in data} for r in risks}
-    Risk.objects.filter(pk__in=[r.pk for r in risks]).update(
-        **data, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+    version = active_version()
+    fields = sorted({*data, "accepted_until", "review_date"})
+    befores = {r.pk: {name: _json(getattr(r, name)) for name in fields} for r in risks}
+    refused = []
+    for risk in risks:
+        for name, value in data.items():
+            setattr(risk, name, value)
+        # The same acceptance rules as a single edit, risk by risk.
+        try:
+            risk_acceptance_check(risk=risk, user=user, version=version, changed=set(data))
+        except ValidationError as exc:
+            refused.extend(exc.message_dict.get("status", exc.messages))
+    if refused:
+        raise ValidationError({"status": refused})
+    now = timezone.now()
+    for risk in risks:
+        risk.version += 1
+        risk.updated_by = user
+        risk.updated_at = now
+    Risk.objects.bulk_update(
+        risks, [*fields, "version", "updated_by", "updated_at"], batch_size=500
     )
-    after = {name: _json(value) for name, value in data.items()}
     audit.record_many(
         risks,
         AuditAction.UPDATE,
         changes_for=lambda r: {
-            **{n: [befores[r.pk][n], after[n]] for n in data if befores[r.pk][n] != after[n]},
-            "version": [r.version, r.version + 1],
+            **{
+                n: [befores[r.pk][n], _json(getattr(r, n))]
+                for n in fields
+                if befores[r.pk][n] != _json(getattr(r, n))
+            },
+            "version": [r.version - 1, r.version],
         },
         message="Bulk edit",
     )
+    for risk in risks:
+        treatment.risk_acceptances_withdraw_stale(risk=risk)
     return len(risks)
 
 

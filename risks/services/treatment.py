@@ -59,10 +59,17 @@ def treatment_action_delete(*, action: TreatmentAction, user) -> None:
 def risk_acceptance_request(
     *, risk: Risk, user, expires_on: datetime.date, justification: str
 ) -> RiskAcceptance:
-    """Ask management to accept `risk`'s residual level until `expires_on`: creates the
-    acceptance and submits it to the approval workflow, in one transaction."""
-    if not user.has_perm("risks.add_riskacceptance"):
-        raise PermissionDenied("Only security managers request a management acceptance.")
+    """The risk owner asks management to accept `risk`'s residual level until
+    `expires_on`: creates the acceptance and submits it to the approval workflow, in one
+    transaction. Only the risk's owner requests it (ISO/IEC 27001 6.1.3 f: risk owners
+    accept the residual risk); the acceptance binds to the risk as it is now, so an
+    approval is refused if the risk changes during the review (see `acceptance`)."""
+    if risk.owner_id is None:
+        raise ValidationError("Give the risk an owner first: its owner requests the acceptance.")
+    if not may_request_acceptance(user, risk):
+        raise PermissionDenied(
+            f"Only the risk's owner ({risk.owner}) requests the acceptance of its residual risk."
+        )
     errors = {}
     today = timezone.localdate()
     if expires_on is None or expires_on <= today:
@@ -77,6 +84,7 @@ def risk_acceptance_request(
         raise ValidationError(errors)
     with transaction.atomic():
         risk = Risk.objects.select_for_update().get(pk=risk.pk)
+        risk_acceptances_withdraw_stale(risk=risk)
         open_request = risk.acceptances.filter(approval_state=ApprovalState.IN_REVIEW).first()
         if open_request:
             raise ValidationError("An acceptance request for this risk is already in review.")
@@ -102,14 +110,52 @@ def risk_acceptance_request(
     return acceptance
 
 
+def may_request_acceptance(user, risk: Risk) -> bool:
+    """Whether `user` may request (submit) a management acceptance of `risk`: its owner."""
+    return bool(getattr(user, "is_authenticated", False) and risk.owner_id == user.pk)
+
+
+def risk_acceptances_withdraw_stale(*, risk: Risk) -> int:
+    """Take out of review every acceptance request of `risk` that no longer matches it
+    (its owner, scores, level or methodology changed since the owner asked): management
+    would otherwise approve a different risk from the one it is shown. Runs inside the
+    caller's transaction; returns the number withdrawn."""
+    from risks.services.acceptance import acceptance_is_current
+
+    withdrawn = 0
+    for acceptance in risk.acceptances.filter(approval_state=ApprovalState.IN_REVIEW):
+        acceptance.risk = risk
+        if acceptance_is_current(acceptance):
+            continue
+        approvals.approval_request_withdraw(
+            obj=acceptance,
+            reason=(
+                f"{risk.ref} changed during the review (owner, scores or level); "
+                "its owner must request a new acceptance."
+            ),
+        )
+        withdrawn += 1
+    return withdrawn
+
+
 def risk_acceptance_editors(acceptance: RiskAcceptance):
     """Who may not approve an acceptance: the risk's owner, its last editor, the requester."""
     return [acceptance.requested_by, acceptance.risk_owner, acceptance.risk_last_editor]
 
 
 def risk_acceptance_apply(acceptance: RiskAcceptance, request=None) -> Risk:
-    """The approval callback: the risk becomes accepted until the acceptance expires."""
+    """The approval callback: the risk becomes accepted until the acceptance expires.
+    Refused (the decision rolls back) if the risk is no longer what was approved; the
+    content hash already covers the risk's current state, this is the last guard."""
+    from risks.services.acceptance import acceptance_is_current
+
     risk = Risk.objects.select_for_update().get(pk=acceptance.risk_id)
+    acceptance.risk = risk
+    if not acceptance_is_current(acceptance):
+        raise approvals.ApprovalConflict(
+            f"{risk.ref} changed since its owner requested this acceptance; "
+            "the owner must request a new one."
+        )
     before = audit.snapshot(risk)
     risk.status = RiskStatus.ACCEPTED
     risk.treatment = risk.treatment or "accept"

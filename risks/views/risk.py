@@ -21,6 +21,7 @@ from risks.permissions import can_plan_treatment, can_view, editable_fields
 from risks.selectors import (
     active_version,
     candidate_findings,
+    level_usd_disagreement,
     linked_findings,
     with_findings_summary,
 )
@@ -51,7 +52,7 @@ def risk_detail(request, pk):
     scale = version.scale if version else None
     assets = list(visible_assets(request.user, risk.assets.select_related("owner").order_by("ref")))
     acceptance_form = None
-    if request.user.has_perm("risks.add_riskacceptance"):
+    if services.may_request_acceptance(request.user, risk):
         acceptance_form = AcceptanceRequestForm()
     return render(
         request,
@@ -68,6 +69,7 @@ def risk_detail(request, pk):
             "controls": risk.controls.select_related("framework"),
             "valid_acceptance": services.valid_acceptance(risk),
             "needs_acceptance": services.needs_acceptance(risk, version),
+            "disagreement": level_usd_disagreement(risk, scale),
             "editable": editable,
             "findings": linked_findings(risk) if sees_findings else None,
             "may_link_findings": may_link,

@@ -83,7 +83,7 @@ def test_every_app_registered_its_providers():
         "risks.methodologyversion",
         "risks.riskacceptance",
     }
-    assert len(dashboard.figure_providers) == 3  # governance, assets, risks
+    assert len(dashboard.figure_providers) == 4  # governance, scope vs estate, assets, risks
     assert len(evidence.providers) == len(treatments.providers) == 1
     assert len(audit_pack.providers) == 3
     # governance (scope, policies), the SoA, the methodology, risks, assets

@@ -1,4 +1,4 @@
-"""Dashboard steps 3 to 6, the "Total ALE" figure, and the SoA's treating risks."""
+"""Dashboard steps 3 to 6, the "Sum of risks' ALE" figure, and the SoA's treating risks."""
 
 import pytest
 from django.urls import reverse
@@ -52,11 +52,11 @@ def test_steps_follow_the_register(security_manager, manager, owner):
 def test_total_ale_figure(methodology, security_manager, auditor, outsider, client_as):
     make_risk(security_manager, inherent_likelihood=4, inherent_impact=3)  # 100k x .2 x 1
     figures = {f["label"]: f["value"] for f in dashboard.figures(auditor)}
-    assert figures["Total ALE"] == "$20,000"
+    assert figures["Sum of risks' ALE"] == "$20,000"
     figures = {f["label"]: f["value"] for f in dashboard.figures(outsider)}
-    assert figures["Total ALE"] == "$0"
+    assert figures["Sum of risks' ALE"] == "$0"
     response = client_as(auditor).get(reverse("dashboard"))
-    assert b"Total ALE" in response.content and b"$20,000" in response.content
+    assert b"Sum of risks&#x27; ALE" in response.content and b"$20,000" in response.content
 
 
 def test_controls_list_their_treating_risks(methodology, security_manager):

@@ -170,7 +170,7 @@ def test_accepting_a_high_residual_risk_needs_management(
     expiry = timezone.localdate() + datetime.timedelta(days=180)
     acceptance = services.risk_acceptance_request(
         risk=risk,
-        user=security_manager,
+        user=owner,
         expires_on=expiry,
         justification="Compensated by insurance",
     )
@@ -188,7 +188,7 @@ def test_the_risk_owner_cannot_approve_its_acceptance(methodology, security_mana
     risk = _needing_acceptance(security_manager, owner=manager)
     services.risk_acceptance_request(
         risk=risk,
-        user=security_manager,
+        user=manager,
         expires_on=timezone.localdate() + datetime.timedelta(days=30),
         justification="why",
     )
@@ -203,26 +203,28 @@ def test_the_risk_owner_cannot_approve_its_acceptance(methodology, security_mana
 
 
 def test_acceptance_requests_are_validated(methodology, security_manager, owner):
-    risk = _needing_acceptance(security_manager)
+    risk = _needing_acceptance(security_manager, owner=owner)
     with pytest.raises(ValidationError) as excinfo:
         services.risk_acceptance_request(
-            risk=risk, user=security_manager, expires_on=timezone.localdate(), justification=""
+            risk=risk, user=owner, expires_on=timezone.localdate(), justification=""
         )
     assert set(excinfo.value.message_dict) == {"expires_on", "justification"}
     with pytest.raises(PermissionDenied):
         services.risk_acceptance_request(
             risk=risk,
-            user=owner,
+            user=security_manager,
             expires_on=timezone.localdate() + datetime.timedelta(days=9),
             justification="x",
         )
 
 
-def test_expired_acceptances_bring_risks_back_for_review(methodology, security_manager, manager):
-    risk = _needing_acceptance(security_manager)
+def test_expired_acceptances_bring_risks_back_for_review(
+    methodology, security_manager, manager, owner
+):
+    risk = _needing_acceptance(security_manager, owner=owner)
     expiry = timezone.localdate() + datetime.timedelta(days=10)
     services.risk_acceptance_request(
-        risk=risk, user=security_manager, expires_on=expiry, justification="temporary"
+        risk=risk, user=owner, expires_on=expiry, justification="temporary"
     )
     approvals.approval_request_approve(
         request=approvals.pending_for(manager).get(), user=manager, password=PASSWORD
@@ -243,6 +245,9 @@ def test_low_residual_risks_are_accepted_by_their_owner(methodology, security_ma
         risk=risk, user=owner, data={"status": "accepted"}, expected_version=risk.version
     )
     assert risk.status == RiskStatus.ACCEPTED
+    # An owner's own acceptance expires too: at the review date, a year when none is set.
+    assert risk.accepted_until == timezone.localdate() + datetime.timedelta(days=365)
+    assert risk.review_date == risk.accepted_until
 
 
 def test_bulk_edit_is_all_or_nothing(methodology, security_manager, owner):
@@ -252,7 +257,9 @@ def test_bulk_edit_is_all_or_nothing(methodology, security_manager, owner):
         services.risk_bulk_update(
             user=security_manager, risk_ids=[low.pk, high.pk], data={"status": "accepted"}
         )
-    assert high.ref in excinfo.value.message_dict["status"][0]
+    refused = " ".join(excinfo.value.message_dict["status"])
+    assert f"{high.ref}: a Critical residual risk needs a management acceptance" in refused
+    assert f"{low.ref}: only the risk's owner accepts" in refused
     low.refresh_from_db()
     assert low.status == RiskStatus.IDENTIFIED
     count = services.risk_bulk_update(

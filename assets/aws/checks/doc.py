@@ -17,7 +17,9 @@ per (check, resource): **open** while it fails, **resolved** when it passes agai
 **reopened**, with its history, if it comes back), **muted** until a date for a reason,
 or **not evaluated** when the configuration it needs could not be collected (permission
 denied, a service unavailable): never a pass on missing data. A finding carries the
-value at stake of the assets linked to its resource.
+value at stake of the assets linked to its resource; on a resource linked to no asset it
+shows **unowned, value unknown**, never $0. A finding in an AWS account or region that
+the approved scope does not list is triaged as in or out of scope (docs/governance.md).
 
 Controls: ISO/IEC 27001:2022 Annex A and NIST CSF 2.0. Their pass/fail counts are the
 automated evidence shown on each control and in the Statement of Applicability.

@@ -57,6 +57,10 @@ class FindingSerializer(serializers.ModelSerializer):
             "muted_reason",
             "muted_until",
             "muted_by",
+            "scope_decision",
+            "scope_note",
+            "scope_decided_by",
+            "scope_decided_at",
         ]
         read_only_fields = fields
 
@@ -64,3 +68,8 @@ class FindingSerializer(serializers.ModelSerializer):
 class MuteSerializer(serializers.Serializer):
     reason = serializers.CharField()
     until = serializers.DateField()
+
+
+class ScopeTriageSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["in_scope", "out_of_scope"])
+    note = serializers.CharField()

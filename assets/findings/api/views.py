@@ -11,7 +11,12 @@ from rest_framework.response import Response
 from assets.aws.checks import CATALOGUE
 from assets.aws.checks.engine import ordered
 from assets.findings import selectors, services
-from assets.findings.api.serializers import CheckSerializer, FindingSerializer, MuteSerializer
+from assets.findings.api.serializers import (
+    CheckSerializer,
+    FindingSerializer,
+    MuteSerializer,
+    ScopeTriageSerializer,
+)
 from assets.findings.filters import FindingFilterSet
 from assets.models import Finding
 from isms.api.permissions import RolePermissions
@@ -75,6 +80,23 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
             reason=data.validated_data["reason"],
             until=data.validated_data["until"],
             user=request.user,
+        )
+        return Response(FindingSerializer(finding).data)
+
+    @extend_schema(request=ScopeTriageSerializer, responses=FindingSerializer)
+    @action(
+        detail=True, methods=["post"], url_path="scope-triage", permission_classes=[MutePermission]
+    )
+    def scope_triage(self, request, pk=None):
+        """Triage a finding outside the approved scope as in or out of scope, with a reason."""
+        finding = self.get_object()
+        data = ScopeTriageSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        finding = services.finding_scope_triage(
+            finding=finding,
+            user=request.user,
+            decision=data.validated_data["decision"],
+            note=data.validated_data["note"],
         )
         return Response(FindingSerializer(finding).data)
 

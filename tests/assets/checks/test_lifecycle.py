@@ -233,7 +233,9 @@ def test_a_finding_of_a_gone_resource_is_resolved(fake_aws, aws_account, estate,
     assert finding.status == "resolved" and "gone" in finding.detail
 
 
-def test_value_at_stake_comes_from_the_linked_assets(fake_aws, aws_account, estate, run_sync):
+def test_value_at_stake_comes_from_the_linked_assets(
+    fake_aws, aws_account, estate, run_sync, client_as, auditor
+):
     # The queue serves "orders" (own $100k), on which "checkout" ($400k) depends.
     orders, checkout = chain(100_000, 400_000)[::-1]
     other = AssetFactory(value_usd=50_000)
@@ -250,7 +252,11 @@ def test_value_at_stake_comes_from_the_linked_assets(fake_aws, aws_account, esta
     orders.refresh_from_db()
     owned = _finding(aws_account, "sqs-not-encrypted", "orders")
     assert owned.value_at_stake_usd == orders.value_at_stake_usd == Decimal("500000.00")
-    assert _finding(aws_account, "sqs-not-encrypted", "audit").value_at_stake_usd == 0
+    # A resource linked to no asset: the value is unknown, never $0.
+    unowned = _finding(aws_account, "sqs-not-encrypted", "audit")
+    assert unowned.value_at_stake_usd is None
+    page = client_as(auditor).get(unowned.get_absolute_url()).content.decode()
+    assert "unowned, value unknown" in page and "$0" not in page
     snapshot = PostureSnapshot.objects.get(run=run)
     assert snapshot.value_at_stake_usd == Decimal("500000.00")  # each asset counted once
     assert other.pk  # not linked: not at stake

@@ -193,6 +193,7 @@ assets:finding_list                   | -                    | GET    | login | 
 assets:finding_detail                 | finding              | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 assets:finding_mute                   | finding              | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 assets:finding_unmute                 | finding              | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+assets:finding_scope_triage           | finding              | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 assets:check_list                     | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 risks:risk_list                       | -                    | GET    | login | ok  | ok  | ok  | ok  | ok  | ok
 risks:risk_create                     | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
@@ -210,8 +211,8 @@ risks:risk_delete                     | own_risk             | POST   | login | 
 risks:risk_delete                     | other_risk           | POST   | login | ok  | 403 | 403 | 404 | 404 | ok
 risks:risk_inline                     | own_risk             | POST   | login | ok  | 403 | 403 | ok  | 404 | ok
 risks:risk_inline                     | other_risk           | POST   | login | ok  | 403 | 403 | 404 | 404 | ok
-risks:risk_acceptance                 | own_risk             | POST   | login | ok  | 403 | 403 | 403 | 404 | ok
-risks:risk_acceptance                 | other_risk           | POST   | login | ok  | 403 | 403 | 404 | 404 | ok
+risks:risk_acceptance                 | own_risk             | POST   | login | 403 | 403 | 403 | ok  | 404 | 403
+risks:risk_acceptance                 | other_risk           | POST   | login | 403 | 403 | 403 | 404 | 404 | 403
 risks:risk_from_findings              | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
 risks:risk_from_findings              | -                    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 risks:risk_findings                   | own_risk             | POST   | login | ok  | 403 | 403 | 403 | 404 | ok
@@ -302,6 +303,7 @@ finding-list                          | -                    | GET    | 401   | 
 finding-detail                        | finding              | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
 finding-mute                          | finding              | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 finding-unmute                        | finding              | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+finding-scope-triage                  | finding              | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 risk-list                             | -                    | GET    | 401   | ok  | ok  | ok  | ok  | ok  | ok
 risk-list                             | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 risk-heatmap                          | -                    | GET    | 401   | ok  | ok  | ok  | ok  | ok  | ok
