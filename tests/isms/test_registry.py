@@ -73,7 +73,7 @@ def test_every_app_registered_its_providers():
     from assets.hooks import value_at_stake_listeners
     from isms import approvals, dashboard, navigation
     from isms.frameworks import evidence, treatments
-    from isms.governance import audit_pack, reviews
+    from isms.governance import audit_pack, reviews, scope_estate
 
     assert set(dashboard.step_providers.keys()) == set(range(1, 10))
     assert {kind.key for kind in approvals.approvable_types} == {
@@ -85,7 +85,8 @@ def test_every_app_registered_its_providers():
     }
     assert len(dashboard.figure_providers) == 4  # governance, scope vs estate, assets, risks
     assert len(evidence.providers) == len(treatments.providers) == 1
-    assert len(audit_pack.providers) == 3
+    assert len(scope_estate.providers) == 1
+    assert len(audit_pack.providers) == 4  # governance, SoA, evidence index, risks
     # governance (scope, policies), the SoA, the methodology, risks, assets
     assert len(reviews.providers) == 5
     assert len(value_at_stake_listeners) == 1
