@@ -7,7 +7,7 @@ from django.utils import timezone
 from assets.catalogue import SERVICES
 from assets.choices import AssetCategory, AssetClass, ResponsibilityLayer
 from assets.models import Asset, AwsService
-from assets.pagination import SortKey
+from isms.pagination import SortKey
 from isms.models import User
 
 # Sort parameter -> (model path, may be NULL). Each column has an index on (column, id)

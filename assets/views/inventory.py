@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from assets import diagram, responsibility, services
-from assets import pagination as keyset
+from isms import pagination as keyset
 from assets import permissions as perms
 from assets.filters import AssetFilterSet
 from assets.forms import AssetForm, BulkEditForm, DependencyAddForm
@@ -42,7 +42,7 @@ def _editable_or_403(request, pk) -> Asset:
 @uploads.download_rate_limit(when=uploads.exporting)
 def asset_list(request):
     """Assets with search, filters, sortable columns and keyset pagination (`?cursor=`,
-    see assets/pagination.py); ?export=csv|xlsx downloads the filtered list."""
+    see isms/pagination.py); ?export=csv|xlsx downloads the filtered list."""
     if not perms.can_view_assets(request.user):
         raise PermissionDenied
     queryset = perms.visible_assets(
