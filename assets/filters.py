@@ -7,8 +7,8 @@ from django.utils import timezone
 from assets.catalogue import SERVICES
 from assets.choices import AssetCategory, AssetClass, ResponsibilityLayer
 from assets.models import Asset, AwsService
-from isms.pagination import SortKey
 from isms.models import User
+from isms.pagination import SortKey
 
 # Sort parameter -> (model path, may be NULL). Each column has an index on (column, id)
 # (see Asset.Meta.indexes) except owner, which sorts through the user table.

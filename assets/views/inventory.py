@@ -13,12 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from assets import diagram, responsibility, services
-from isms import pagination as keyset
 from assets import permissions as perms
 from assets.filters import AssetFilterSet
 from assets.forms import AssetForm, BulkEditForm, DependencyAddForm
 from assets.models import Asset, AwsService
 from assets.views.transfer import export_response
+from isms import pagination as keyset
 from isms import security_log, uploads
 from isms.models import User
 
