@@ -38,6 +38,7 @@ from django.views import View
 
 from isms import audit, exports, security_log, uploads
 from isms import pagination as keyset
+from isms.filters import BaseFilterSet
 from isms.models.audit import AuditAction
 
 # Query parameters that are not filters: where a page starts, its size, the chosen
@@ -114,7 +115,7 @@ class ObjectListView(View):
     (a first visit, or a link to another page of it)."""
 
     queryset: QuerySet | None = None
-    filterset_class = None
+    filterset_class = BaseFilterSet  # no filters
     template_name: str | None = None
     permission_required: str | None = None
     paginate_by = 50
