@@ -92,7 +92,7 @@ def estate(security_manager):
     risk = make_risk(security_manager, title="Payroll leak", assets=[asset])
     make_risk(security_manager, title="Site defaced")
     Threat.objects.create(name="Cursed USB stick", category="malware")
-    Threat.objects.create(name="Haunted server room", category="environmental")
+    Threat.objects.create(name="Haunted room", category="environmental")
     return {"asset": asset, "risk": risk}
 
 
