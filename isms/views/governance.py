@@ -355,22 +355,28 @@ def policy_review(request, pk: int):
 # --- Reading and acknowledging (every signed-in member of staff) ------------------------------
 
 
-def policy_read_list(request):
+class PolicyReadList(ObjectListView):
     """The published policies, and whether the user has acknowledged each."""
-    policies = (
-        Policy.objects.filter(published_version__isnull=False)
-        .select_related("published_version")
-        .annotate(
-            acknowledged=Exists(
-                PolicyAcknowledgement.objects.filter(
-                    version=OuterRef("published_version"), user=request.user
+
+    template_name = "isms/governance/policy_read_list.html"
+    paginate_by = 25
+
+    def get_queryset(self, request):
+        return (
+            Policy.objects.filter(published_version__isnull=False)
+            .select_related("published_version")
+            .annotate(
+                acknowledged=Exists(
+                    PolicyAcknowledgement.objects.filter(
+                        version=OuterRef("published_version"), user=request.user
+                    )
                 )
             )
+            .order_by("reference")
         )
-        .order_by("reference")
-    )
-    page, query = _paginate(request, policies)
-    return render(request, "isms/governance/policy_read_list.html", {"page": page, "query": query})
+
+
+policy_read_list = PolicyReadList.as_view()
 
 
 def policy_read(request, pk: int):
