@@ -7,8 +7,9 @@ from django.utils import timezone
 from assets.catalogue import SERVICES
 from assets.choices import AssetCategory, AssetClass, ResponsibilityLayer
 from assets.models import Asset, AwsService
-from assets.pagination import SortKey
+from isms.filters import BaseFilterSet
 from isms.models import User
+from isms.pagination import SortKey
 
 # Sort parameter -> (model path, may be NULL). Each column has an index on (column, id)
 # (see Asset.Meta.indexes) except owner, which sorts through the user table.
@@ -26,7 +27,7 @@ SORTS = {
 DEFAULT_SORT = SortKey("ref")
 
 
-class AssetFilterSet(django_filters.FilterSet):
+class AssetFilterSet(BaseFilterSet):
     """Search, class, category, owner, business unit, AWS service, value ranges, overdue
     review and sorting; `?ordering=-value_at_stake_usd` sorts by value at stake."""
 
@@ -106,7 +107,7 @@ class AssetFilterSet(django_filters.FilterSet):
         return super().qs.order_by(*self.sort_key().order_by())
 
 
-class AwsServiceFilterSet(django_filters.FilterSet):
+class AwsServiceFilterSet(BaseFilterSet):
     layer = django_filters.ChoiceFilter(choices=ResponsibilityLayer.choices)
     code = django_filters.CharFilter()
 

@@ -54,9 +54,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from assets import graph, services  # noqa: E402
 from assets.filters import SORTS  # noqa: E402
 from assets.models import Asset, AssetDependency, AwsService  # noqa: E402
-from assets.pagination import SortKey, encode_cursor  # noqa: E402
 from isms import roles  # noqa: E402
 from isms.models import User  # noqa: E402
+from isms.pagination import SortKey, encode_cursor  # noqa: E402
 
 LEVELS = 7  # levels 0..6: the longest chain has 6 edges
 UNIT = 1000  # assets per business unit; dependencies stay mostly inside a unit

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from isms.filters import BaseFilterSet
 from risks.choices import CatalogueSource, RiskStatus, TreatmentOption
 from risks.models import MethodologyVersion, Risk, Threat, Vulnerability
 from risks.selectors import active_version, level_usd_disagreements, needs_review_from_findings
@@ -28,7 +29,7 @@ SORT_FIELDS = (
 )
 
 
-class RiskFilterSet(django_filters.FilterSet):
+class RiskFilterSet(BaseFilterSet):
     """Every column of the register can filter it; `sort` orders it (prefix - to reverse).
     The whole state lives in the query string, so a filtered view is saved by its URL."""
 
@@ -151,7 +152,7 @@ class RiskFilterSet(django_filters.FilterSet):
         return queryset.order_by(*ordering)
 
 
-class _CatalogueFilterSet(django_filters.FilterSet):
+class _CatalogueFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     source = django_filters.ChoiceFilter(choices=CatalogueSource.choices)
 
@@ -175,7 +176,7 @@ class VulnerabilityFilterSet(_CatalogueFilterSet):
         fields = ["category", "source", "is_active"]
 
 
-class MethodologyVersionFilterSet(django_filters.FilterSet):
+class MethodologyVersionFilterSet(BaseFilterSet):
     class Meta:
         model = MethodologyVersion
         fields = ["approval_state", "number"]

@@ -1,6 +1,6 @@
 """Keyset pagination of /api/assets/: `?limit=` rows per page, `next` / `previous`
 links carrying an opaque `cursor`, in the order of `?ordering=` (see
-assets/pagination.py for why). Every page costs the same however deep.
+isms/pagination.py for why). Every page costs the same however deep.
 
 `?offset=` (the project's default LimitOffsetPagination) is still answered, with a
 `count`, for clients written before cursors; deep offsets are slower, and docs/assets.md
@@ -12,7 +12,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from assets import pagination as keyset
+from isms import pagination as keyset
 from isms.api.pagination import LimitOffsetPagination
 
 

@@ -7,11 +7,12 @@ from assets.catalogue import SERVICES
 from assets.choices import ResponsibilityLayer
 from assets.models import AwsAccount, AwsLinkRule, AwsResource, AwsResourceLink, SyncRun
 from assets.models.aws import AwsEnvironment, ConnectionStatus, SyncStatus, SyncTrigger
+from isms.filters import BaseFilterSet
 
 SERVICE_CHOICES = sorted(((code, name) for code, name, *_ in SERVICES), key=lambda c: c[1])
 
 
-class AwsAccountFilterSet(django_filters.FilterSet):
+class AwsAccountFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     environment = django_filters.ChoiceFilter(choices=AwsEnvironment.choices)
     connection_status = django_filters.ChoiceFilter(
@@ -27,7 +28,7 @@ class AwsAccountFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(account_id__startswith=value))
 
 
-class SyncRunFilterSet(django_filters.FilterSet):
+class SyncRunFilterSet(BaseFilterSet):
     account = django_filters.ModelChoiceFilter(queryset=AwsAccount.objects.all())
     status = django_filters.ChoiceFilter(choices=SyncStatus.choices)
     trigger = django_filters.ChoiceFilter(choices=SyncTrigger.choices)
@@ -37,7 +38,7 @@ class SyncRunFilterSet(django_filters.FilterSet):
         fields = ["account", "status", "trigger"]
 
 
-class AwsResourceFilterSet(django_filters.FilterSet):
+class AwsResourceFilterSet(BaseFilterSet):
     """Account, region, service, type, shared-responsibility layer, linked or not, gone
     or not, and a search in name and ARN."""
 
@@ -68,7 +69,7 @@ class AwsResourceFilterSet(django_filters.FilterSet):
         return queryset.filter(gone_since__isnull=not value)
 
 
-class AwsLinkRuleFilterSet(django_filters.FilterSet):
+class AwsLinkRuleFilterSet(BaseFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=AwsLinkRule._meta.get_field("kind").choices, label="Kind"
     )

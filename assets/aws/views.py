@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,18 +28,9 @@ from assets.models import (
     SyncRun,
 )
 from isms import audit, reauth, security_log, uploads
-from isms.exports import csv_response
 from isms.governance import scope_estate
 from isms.models.audit import AuditAction
-
-PAGE_SIZE = 50
-
-
-def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
+from isms.views.generic import Export, ObjectListView
 
 
 def _form_errors(exc: ValidationError) -> str:
@@ -50,27 +40,27 @@ def _form_errors(exc: ValidationError) -> str:
 # --- Accounts ------------------------------------------------------------------------------
 
 
-@permission_required("assets.view_awsaccount", raise_exception=True)
-def account_list(request):
+class AccountList(ObjectListView):
     """Connected accounts with their connection state and last sync."""
-    last_run = SyncRun.objects.filter(account=OuterRef("pk")).order_by("-created_at", "-id")
-    queryset = AwsAccount.objects.annotate(
-        last_run_status=Subquery(last_run.values("status")[:1]),
-        last_run_at=Subquery(last_run.values("created_at")[:1]),
-        live_resources=Count("resources", filter=Q(resources__gone_since__isnull=True)),
-    ).order_by("name")
-    filterset = AwsAccountFilterSet(request.GET, queryset=queryset)
-    page, query = _page(request, filterset.qs)
-    return render(
-        request,
-        "assets/aws/account_list.html",
-        {
-            "filterset": filterset,
-            "page": page,
-            "query": query,
-            "outside_scope": scope_estate.outside_scope(),
-        },
-    )
+
+    filterset_class = AwsAccountFilterSet
+    template_name = "assets/aws/account_list.html"
+    permission_required = "assets.view_awsaccount"
+
+    def get_queryset(self, request):
+        last_run = SyncRun.objects.filter(account=OuterRef("pk")).order_by("-created_at", "-id")
+        return AwsAccount.objects.annotate(
+            last_run_status=Subquery(last_run.values("status")[:1]),
+            last_run_at=Subquery(last_run.values("created_at")[:1]),
+            live_resources=Count("resources", filter=Q(resources__gone_since__isnull=True)),
+        ).order_by("name")
+
+    def get_extra_context(self, request, filterset, page) -> dict:
+        # Accounts and regions of the estate that the approved scope does not list.
+        return {"outside_scope": scope_estate.outside_scope()}
+
+
+account_list = AccountList.as_view()
 
 
 # Changing where the connector reads (account, role, ExternalId) is sensitive: the
@@ -175,18 +165,16 @@ def account_template(request, pk):
 # --- Sync runs -------------------------------------------------------------------------------
 
 
-@permission_required("assets.view_syncrun", raise_exception=True)
-def sync_run_list(request):
+class SyncRunList(ObjectListView):
     """Sync history, with errors."""
-    filterset = SyncRunFilterSet(
-        request.GET, queryset=SyncRun.objects.select_related("account", "requested_by")
-    )
-    page, query = _page(request, filterset.qs)
-    return render(
-        request,
-        "assets/aws/sync_run_list.html",
-        {"filterset": filterset, "page": page, "query": query},
-    )
+
+    queryset = SyncRun.objects.select_related("account", "requested_by")
+    filterset_class = SyncRunFilterSet
+    template_name = "assets/aws/sync_run_list.html"
+    permission_required = "assets.view_syncrun"
+
+
+sync_run_list = SyncRunList.as_view()
 
 
 def _run_context(pk):
@@ -223,44 +211,43 @@ EXPORT_HEADER = [
 ]
 
 
-@permission_required("assets.view_awsresource", raise_exception=True)
-@uploads.download_rate_limit(when=uploads.exporting)
-def resource_list(request):
+def _resource_rows(resources):
+    for r in resources.iterator(chunk_size=2000):
+        yield [
+            r.arn,
+            r.account.account_id,
+            r.region,
+            r.service.code,
+            r.resource_type,
+            r.name,
+            r.service.layer,
+            " ".join(a.ref for a in r.assets.all()),
+            r.first_seen,
+            r.last_seen,
+            r.gone_since,
+        ]
+
+
+class ResourceList(ObjectListView):
     """Resources with filters; ?export=csv downloads the filtered list."""
+
     queryset = AwsResource.objects.select_related("account", "service").prefetch_related(
         Prefetch("assets", queryset=Asset.objects.only("pk", "ref", "name"))
     )
-    filterset = AwsResourceFilterSet(request.GET, queryset=queryset)
-    if request.GET.get("export") == "csv":
-        if not request.user.has_perm("assets.export_asset"):
-            raise PermissionDenied
-        audit.record(
-            None, AuditAction.EXPORT, message=f"AWS resources CSV ({request.GET.urlencode()})"
-        )
-        rows = (
-            [
-                r.arn,
-                r.account.account_id,
-                r.region,
-                r.service.code,
-                r.resource_type,
-                r.name,
-                r.service.layer,
-                " ".join(a.ref for a in r.assets.all()),
-                r.first_seen,
-                r.last_seen,
-                r.gone_since,
-            ]
-            for r in filterset.qs.iterator(chunk_size=2000)
-        )
-        security_log.log_download(request, what="aws-resources", fmt="csv")
-        return csv_response("aws-resources.csv", EXPORT_HEADER, rows)
-    page, query = _page(request, filterset.qs)
-    return render(
-        request,
-        "assets/aws/resource_list.html",
-        {"filterset": filterset, "page": page, "query": query},
+    filterset_class = AwsResourceFilterSet
+    template_name = "assets/aws/resource_list.html"
+    permission_required = "assets.view_awsresource"
+    export = Export(
+        title="AWS resources",
+        filename="aws-resources",
+        what="aws-resources",
+        permission="assets.export_asset",
+        header=EXPORT_HEADER,
+        rows=_resource_rows,
     )
+
+
+resource_list = ResourceList.as_view()
 
 
 @permission_required("assets.view_awsresource", raise_exception=True)
@@ -362,18 +349,20 @@ def asset_link(request, pk):
 # --- Link rules --------------------------------------------------------------------------
 
 
-@permission_required("assets.view_awslinkrule", raise_exception=True)
-def rule_list(request):
-    filterset = AwsLinkRuleFilterSet(
-        request.GET,
-        queryset=AwsLinkRule.objects.select_related("asset", "account")
+class RuleList(ObjectListView):
+    """The rules that link resources to assets, with the number of links each made."""
+
+    queryset = (
+        AwsLinkRule.objects.select_related("asset", "account")
         .annotate(linked=Count("links"))
-        .order_by("name"),
+        .order_by("name")
     )
-    page, query = _page(request, filterset.qs)
-    return render(
-        request, "assets/aws/rule_list.html", {"filterset": filterset, "page": page, "query": query}
-    )
+    filterset_class = AwsLinkRuleFilterSet
+    template_name = "assets/aws/rule_list.html"
+    permission_required = "assets.view_awslinkrule"
+
+
+rule_list = RuleList.as_view()
 
 
 @permission_required("assets.add_awslinkrule", raise_exception=True)

@@ -7,12 +7,13 @@ from assets.aws.checks import Severity
 from assets.aws.checks.engine import ordered
 from assets.models import Asset, AwsAccount, Finding
 from assets.models.findings import FindingStatus
+from isms.filters import BaseFilterSet
 
 CHECK_CHOICES = [(c.id, f"{c.id} — {c.title}") for c in ordered()]
 SERVICE_CHOICES = sorted({(c.service, c.service) for c in ordered()})
 
 
-class FindingFilterSet(django_filters.FilterSet):
+class FindingFilterSet(BaseFilterSet):
     """Severity, status, check, service, account, region, asset, and a search in the
     resource's name and ARN and the finding's detail."""
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,12 +14,10 @@ from assets.findings import selectors, services
 from assets.findings.filters import FindingFilterSet
 from assets.findings.forms import MuteForm, ScopeTriageForm
 from assets.models import AwsAccount, Finding
-from isms import security_log, uploads
-from isms.exports import csv_response
 from isms.governance import scope_estate
 from isms.models import Control
+from isms.views.generic import Export, ObjectListView
 
-PAGE_SIZE = 50
 EXPORT_COLUMNS = [
     "check_id",
     "title",
@@ -37,13 +34,6 @@ EXPORT_COLUMNS = [
     "last_seen",
     "resolved_at",
 ]
-
-
-def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 def _posture_context(account=None):
@@ -70,42 +60,49 @@ def account_posture(request, pk):
     return render(request, "assets/findings/posture.html", _posture_context(account))
 
 
-@permission_required("assets.view_finding", raise_exception=True)
-@uploads.download_rate_limit(when=uploads.exporting)
-def finding_list(request):
-    """Findings worst first, filtered; CSV export for roles allowed to export."""
-    filterset = FindingFilterSet(
-        request.GET or {"status": ["open"]}, queryset=Finding.objects.all()
+def _export_rows(findings):
+    for f in findings.iterator(chunk_size=1000):
+        yield [
+            f.check_id,
+            f.title,
+            f.severity,
+            f.status,
+            f.account.name,
+            f.region,
+            f.service,
+            f.resource.name,
+            f.resource.arn,
+            f.detail,
+            f.value_at_stake_usd,
+            f.first_seen,
+            f.last_seen,
+            f.resolved_at,
+        ]
+
+
+class FindingList(ObjectListView):
+    """Findings worst first, filtered (the open ones until the user filters); CSV export
+    for roles allowed to export."""
+
+    queryset = Finding.objects.all()
+    filterset_class = FindingFilterSet
+    template_name = "assets/findings/finding_list.html"
+    permission_required = "assets.view_finding"
+    default_filters = {"status": ["open"]}
+    export = Export(
+        title="Security findings",
+        filename="findings",
+        what="findings",
+        permission="assets.export_finding",
+        header=EXPORT_COLUMNS,
+        rows=_export_rows,
     )
-    findings = selectors.findings_for_list(filterset.qs)
-    if request.GET.get("export") == "csv" and request.user.has_perm("assets.export_finding"):
-        rows = (
-            [
-                f.check_id,
-                f.title,
-                f.severity,
-                f.status,
-                f.account.name,
-                f.region,
-                f.service,
-                f.resource.name,
-                f.resource.arn,
-                f.detail,
-                f.value_at_stake_usd,
-                f.first_seen,
-                f.last_seen,
-                f.resolved_at,
-            ]
-            for f in findings.iterator(chunk_size=1000)
-        )
-        security_log.log_download(request, what="findings", fmt="csv")
-        return csv_response("findings.csv", EXPORT_COLUMNS, rows)
-    page, query = _page(request, findings)
-    return render(
-        request,
-        "assets/findings/finding_list.html",
-        {"filterset": filterset, "page": page, "query": query},
-    )
+
+    def rows(self, filterset):
+        return selectors.findings_for_list(filterset.qs)
+
+
+finding_list = FindingList.as_view()
 
 
 def _outside_scope(finding) -> str:

@@ -148,7 +148,7 @@ class Asset(models.Model):
             ),
         ]
         # One (column, id) index per sortable column: the list page and the API page
-        # by keyset on exactly that order (assets/pagination.py), in either direction,
+        # by keyset on exactly that order (isms/pagination.py), in either direction,
         # so every page is an index range scan however deep. They also serve the
         # filters on these columns. (asset_class, value_at_stake_usd, id) serves the
         # most common view, one class sorted by value at stake.

@@ -13,17 +13,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from assets import diagram, responsibility, services
-from assets import pagination as keyset
 from assets import permissions as perms
 from assets.filters import AssetFilterSet
 from assets.forms import AssetForm, BulkEditForm, DependencyAddForm
 from assets.models import Asset, AwsService
-from assets.views.transfer import export_response
-from isms import security_log, uploads
+from assets.views import transfer
+from isms.filters import ALL
 from isms.models import User
 from isms.redirects import safe_next_url
-
-PAGE_SIZE = 50
+from isms.views.generic import ObjectListView
 
 
 def _visible_or_404(request, pk) -> Asset:
@@ -40,59 +38,49 @@ def _editable_or_403(request, pk) -> Asset:
     return asset
 
 
-@uploads.download_rate_limit(when=uploads.exporting)
-def asset_list(request):
+class AssetList(ObjectListView):
     """Assets with search, filters, sortable columns and keyset pagination (`?cursor=`,
-    see assets/pagination.py); ?export=csv|xlsx downloads the filtered list."""
-    if not perms.can_view_assets(request.user):
-        raise PermissionDenied
-    queryset = perms.visible_assets(
-        request.user,
-        Asset.objects.select_related("owner").prefetch_related(
-            Prefetch("aws_services", queryset=AwsService.objects.only("id", "code", "name"))
-        ),
-    )
-    filterset = AssetFilterSet(request.GET, queryset=queryset)
-    if request.GET.get("export") in ("csv", "xlsx"):
-        if not perms.can_export_assets(request.user):
-            raise PermissionDenied
-        security_log.log_download(request, what="assets", fmt=request.GET["export"])
-        return export_response(filterset.qs, request.GET["export"], request.GET.urlencode())
-    rows = filterset.qs
-    try:
-        page = keyset.paginate(rows, filterset.sort_key(), request.GET.get("cursor"), PAGE_SIZE)
-    except keyset.InvalidCursor:
-        # A stale or hand-edited link (e.g. sorted differently since): start over.
-        page = keyset.paginate(rows, filterset.sort_key(), None, PAGE_SIZE)
-    page.count, page.count_capped = keyset.count_capped(rows)
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    query.pop("page", None)  # page numbers of older links: the first page
-    sort_query = query.copy()
-    sort_query.pop("ordering", None)
-    bulk_form = (
-        BulkEditForm(user=request.user) if perms.can_bulk_edit_assets(request.user) else None
-    )
-    # One query for the users of both owner menus (filter and bulk edit).
-    owners = [("", "---------")] + [(u.pk, str(u)) for u in User.objects.filter(is_active=True)]
-    filterset.form.fields["owner"].widget.choices = owners
-    if bulk_form:
-        bulk_form.fields["owner"].widget.choices = owners
-    return render(
-        request,
-        "assets/asset_list.html",
-        {
-            "filterset": filterset,
-            "page": page,
-            "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
+    see isms/pagination.py); ?export=csv|xlsx downloads the filtered list."""
+
+    filterset_class = AssetFilterSet
+    template_name = "assets/asset_list.html"
+    keyset = True
+    sort_param = "ordering"
+    export = transfer.EXPORT
+
+    def has_permission(self, request):
+        return perms.can_view_assets(request.user)
+
+    def can_export(self, request):
+        return perms.can_export_assets(request.user)
+
+    def get_queryset(self, request):
+        return perms.visible_assets(
+            request.user,
+            Asset.objects.select_related("owner").prefetch_related(
+                Prefetch("aws_services", queryset=AwsService.objects.only("id", "code", "name"))
+            ),
+        )
+
+    def get_extra_context(self, request, filterset, page):
+        bulk_form = (
+            BulkEditForm(user=request.user) if perms.can_bulk_edit_assets(request.user) else None
+        )
+        # One query for the users of both owner menus (filter and bulk edit).
+        users = [(u.pk, str(u)) for u in User.objects.filter(is_active=True)]
+        filterset.form.fields["owner"].widget.choices = [("", ALL), *users]
+        if bulk_form:
+            bulk_form.fields["owner"].widget.choices = [("", "---------"), *users]
+        return {
             "ordering": request.GET.get("ordering", ""),
             "can_create": perms.can_create_asset(request.user),
             "can_export": perms.can_export_assets(request.user),
             "can_import": perms.can_import_assets(request.user),
             "bulk_form": bulk_form,
-        },
-    )
+        }
+
+
+asset_list = AssetList.as_view()
 
 
 def asset_detail(request, pk: int):

@@ -3,13 +3,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from assets import importing, services
 from assets import permissions as perms
 from assets.forms import ImportForm
-from isms import audit, exports
-from isms.models.audit import AuditAction
+from isms.views.generic import Export
 
 EXPORT_HEADER = [*importing.COLUMNS, "value_at_stake_usd", "overdue"]
 
@@ -39,15 +37,17 @@ def _export_rows(queryset):
         ]
 
 
-def export_response(queryset, kind: str, query: str):
-    """The filtered list as CSV or XLSX (formula-safe, via isms.exports), recorded."""
-    stamp = timezone.localdate().isoformat()
-    audit.record(None, AuditAction.EXPORT, message=f"Asset inventory {kind.upper()} ({query})")
-    if kind == "xlsx":
-        return exports.xlsx_response(
-            f"assets-{stamp}.xlsx", "Assets", EXPORT_HEADER, _export_rows(queryset)
-        )
-    return exports.csv_response(f"assets-{stamp}.csv", EXPORT_HEADER, _export_rows(queryset))
+# The asset list's export (?export=csv|xlsx), formula-safe and recorded by the list view.
+EXPORT = Export(
+    title="Asset inventory",
+    filename="assets-{date}",
+    what="assets",
+    permission="assets.export_asset",
+    header=EXPORT_HEADER,
+    rows=_export_rows,
+    formats=("csv", "xlsx"),
+    sheet="Assets",
+)
 
 
 def asset_import(request):

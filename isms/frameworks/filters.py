@@ -4,6 +4,7 @@ list page and its API endpoint."""
 import django_filters
 from django.db.models import Q
 
+from isms.filters import BaseFilterSet
 from isms.models import Control, ControlImplementation, Framework, SoA
 from isms.models.approvals import ApprovalState
 from isms.models.soa import ImplementationStatus
@@ -19,7 +20,7 @@ def _applicability(queryset, field, value):
     return queryset
 
 
-class FrameworkFilterSet(django_filters.FilterSet):
+class FrameworkFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
 
     class Meta:
@@ -30,7 +31,7 @@ class FrameworkFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
 
-class ControlFilterSet(django_filters.FilterSet):
+class ControlFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     framework = django_filters.CharFilter(field_name="framework__code", label="Framework code")
     theme = django_filters.CharFilter(field_name="theme")
@@ -57,7 +58,7 @@ class ControlFilterSet(django_filters.FilterSet):
         return _applicability(queryset, "implementation__applicable", value)
 
 
-class ControlImplementationFilterSet(django_filters.FilterSet):
+class ControlImplementationFilterSet(BaseFilterSet):
     framework = django_filters.CharFilter(field_name="control__framework__code")
     theme = django_filters.CharFilter(field_name="control__theme")
     control = django_filters.CharFilter(field_name="control__identifier")
@@ -74,7 +75,7 @@ class ControlImplementationFilterSet(django_filters.FilterSet):
         return _applicability(queryset, "applicable", value)
 
 
-class SoAFilterSet(django_filters.FilterSet):
+class SoAFilterSet(BaseFilterSet):
     approval_state = django_filters.ChoiceFilter(choices=ApprovalState.choices)
 
     class Meta:

@@ -4,12 +4,13 @@ import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from isms.filters import BaseFilterSet
 from isms.models import ApprovalRequest, Policy, PolicyVersion, ScopeVersion
 from isms.models.approvals import ApprovalState
 from isms.models.governance import Classification, PolicyKind
 
 
-class PolicyFilterSet(django_filters.FilterSet):
+class PolicyFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     kind = django_filters.ChoiceFilter(choices=PolicyKind.choices)
     classification = django_filters.ChoiceFilter(choices=Classification.choices)
@@ -25,7 +26,7 @@ class PolicyFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))
 
 
-class PolicyVersionFilterSet(django_filters.FilterSet):
+class PolicyVersionFilterSet(BaseFilterSet):
     approval_state = django_filters.ChoiceFilter(choices=ApprovalState.choices)
 
     class Meta:
@@ -33,7 +34,7 @@ class PolicyVersionFilterSet(django_filters.FilterSet):
         fields = ["policy", "approval_state"]
 
 
-class ScopeVersionFilterSet(django_filters.FilterSet):
+class ScopeVersionFilterSet(BaseFilterSet):
     approval_state = django_filters.ChoiceFilter(choices=ApprovalState.choices)
 
     class Meta:
@@ -49,7 +50,7 @@ def _approvable_content_types(request=None):
     return ContentType.objects.filter(pk__in=ids).order_by("app_label", "model")
 
 
-class ApprovalRequestFilterSet(django_filters.FilterSet):
+class ApprovalRequestFilterSet(BaseFilterSet):
     state = django_filters.ChoiceFilter(choices=ApprovalState.choices)
     content_type = django_filters.ModelChoiceFilter(
         queryset=_approvable_content_types, label="Type"

@@ -3,7 +3,6 @@ one request with its diff and the decision form."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from isms import approvals
@@ -12,6 +11,7 @@ from isms.governance.filters import ApprovalRequestFilterSet
 from isms.governance.forms import DecisionForm
 from isms.models import ApprovalRequest
 from isms.models.approvals import Decision
+from isms.views.generic import ObjectListView
 
 TABS = {
     "waiting": "Waiting for me",
@@ -37,33 +37,32 @@ def _inbox_queryset(user, tab: str):
     return ApprovalRequest.objects.all()
 
 
-@permission_required("isms.view_approvalrequest", raise_exception=True)
-def approval_inbox(request):
+class ApprovalInbox(ObjectListView):
     """The inbox: requests waiting for the user's decision, with tabs for the rest."""
-    deciders = request.user.has_perm(approvals.DEFAULT_PERMISSION)
-    default_tab = "waiting" if deciders else "submitted"
-    tab = request.GET.get("tab", default_tab)
-    if tab not in TABS:
-        tab = default_tab
-    filterset = ApprovalRequestFilterSet(
-        request.GET,
-        queryset=_inbox_queryset(request.user, tab).select_related("content_type", "submitted_by"),
-    )
-    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "isms/approvals/inbox.html",
-        {
-            "tabs": TABS,
-            "tab": tab,
-            "filterset": filterset,
-            "page": page,
-            "query": query.urlencode(),
-            "deciders": deciders,
-        },
-    )
+
+    filterset_class = ApprovalRequestFilterSet
+    template_name = "isms/approvals/inbox.html"
+    permission_required = "isms.view_approvalrequest"
+    paginate_by = 25
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.deciders = request.user.has_perm(approvals.DEFAULT_PERMISSION)
+        default_tab = "waiting" if self.deciders else "submitted"
+        self.tab = request.GET.get("tab", default_tab)
+        if self.tab not in TABS:
+            self.tab = default_tab
+
+    def get_queryset(self, request):
+        return _inbox_queryset(request.user, self.tab).select_related(
+            "content_type", "submitted_by"
+        )
+
+    def get_extra_context(self, request, filterset, page):
+        return {"tabs": TABS, "tab": self.tab, "deciders": self.deciders}
+
+
+approval_inbox = ApprovalInbox.as_view()
 
 
 @permission_required("isms.view_approvalrequest", raise_exception=True)

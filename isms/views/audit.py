@@ -7,41 +7,34 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from isms import audit, security_log, uploads
-from isms.exports import AUDIT_TRAIL_HEADER, audit_trail_rows, csv_response
+from isms.exports import AUDIT_TRAIL_HEADER, audit_trail_rows
 from isms.filters import AuditEventFilterSet
 from isms.models import AuditEvent
-from isms.models.audit import AuditAction
+from isms.views.generic import Export, ObjectListView
 
 # One layout for the audit trail's CSV, shared with the audit pack.
 EXPORT_HEADER = AUDIT_TRAIL_HEADER
 _export_rows = audit_trail_rows
 
 
-@permission_required("isms.view_auditevent", raise_exception=True)
-@uploads.download_rate_limit(when=uploads.exporting)
-def audit_log(request):
+class AuditLog(ObjectListView):
     """All audit events with filters, paginated; ?export=csv downloads the filtered list."""
-    filterset = AuditEventFilterSet(
-        request.GET, queryset=AuditEvent.objects.select_related("content_type", "actor")
+
+    queryset = AuditEvent.objects.select_related("content_type", "actor")
+    filterset_class = AuditEventFilterSet
+    template_name = "isms/audit_log.html"
+    permission_required = "isms.view_auditevent"
+    export = Export(
+        title="Audit trail",
+        filename="audit-trail",
+        what="audit-trail",
+        permission="isms.export_auditevent",
+        header=EXPORT_HEADER,
+        rows=_export_rows,
     )
-    queryset = filterset.qs
-    if request.GET.get("export") == "csv":
-        if not request.user.has_perm("isms.export_auditevent"):
-            raise Http404
-        audit.record(
-            None, AuditAction.EXPORT, message=f"Audit trail CSV ({request.GET.urlencode()})"
-        )
-        security_log.log_download(request, what="audit-trail", fmt="csv")
-        return csv_response("audit-trail.csv", EXPORT_HEADER, _export_rows(queryset))
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "isms/audit_log.html",
-        {"filterset": filterset, "page": page, "query": query.urlencode()},
-    )
+
+
+audit_log = AuditLog.as_view()
 
 
 @permission_required("isms.view_auditevent", raise_exception=True)

@@ -24,12 +24,7 @@ from isms.frameworks.forms import (
 from isms.models import Control, ControlImplementation, Evidence, Framework
 from isms.models.audit import AuditAction
 from isms.uploads import attachment_response, download_rate_limit
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+from isms.views.generic import ObjectListView
 
 
 @permission_required("isms.view_framework", raise_exception=True)
@@ -97,34 +92,39 @@ def framework_import(request):
     )
 
 
-@permission_required("isms.view_control", raise_exception=True)
-def framework_detail(request, code: str):
-    """The control browser of one framework: search, filter by theme/status/applicability."""
-    framework = get_object_or_404(Framework, code=code)
-    data = request.GET.copy()
-    data.setdefault("withdrawn", "false")
-    queryset = Control.objects.filter(framework=framework).select_related(
-        "implementation", "implementation__owner", "group"
-    )
-    filterset = ControlFilterSet(data, queryset=queryset)
-    themes = (
-        Control.objects.filter(framework=framework)
-        .order_by("theme")
-        .values_list("theme", flat=True)
-        .distinct()
-    )
-    page = Paginator(filterset.qs.order_by("sort_order"), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "isms/frameworks/framework_detail.html",
-        {
-            "framework": framework,
-            "filterset": filterset,
-            "themes": themes,
-            "page": page,
-            "query": _query_without_page(request),
-        },
-    )
+class ControlList(ObjectListView):
+    """The control browser of one framework: search, filter by theme/status/applicability;
+    withdrawn controls are left out unless asked for (`?withdrawn=`)."""
+
+    filterset_class = ControlFilterSet
+    template_name = "isms/frameworks/framework_detail.html"
+    permission_required = "isms.view_control"
+
+    def get_queryset(self, request):
+        self.framework = get_object_or_404(Framework, code=self.kwargs["code"])
+        return Control.objects.filter(framework=self.framework).select_related(
+            "implementation", "implementation__owner", "group"
+        )
+
+    def filter_data(self, request):
+        data = request.GET.copy()
+        data.setdefault("withdrawn", "false")
+        return data
+
+    def rows(self, filterset):
+        return filterset.qs.order_by("sort_order")
+
+    def get_extra_context(self, request, filterset, page):
+        themes = (
+            Control.objects.filter(framework=self.framework)
+            .order_by("theme")
+            .values_list("theme", flat=True)
+            .distinct()
+        )
+        return {"framework": self.framework, "themes": themes}
+
+
+framework_detail = ControlList.as_view()
 
 
 def _control_or_404(request, pk):

@@ -34,6 +34,7 @@ from isms.models import (
     PolicyVersion,
     ScopeVersion,
 )
+from isms.views.generic import ObjectListView
 
 WORKFLOW_ERRORS = (approvals.ApprovalError, approvals.ApprovedVersionFrozen)
 
@@ -181,25 +182,26 @@ def _submit(request, version):
 # --- Policies --------------------------------------------------------------------------------
 
 
-@permission_required("isms.view_policy", raise_exception=True)
-def policy_list(request):
-    filterset = PolicyFilterSet(
-        request.GET,
-        queryset=Policy.objects.select_related("owner", "published_version")
+class PolicyList(ObjectListView):
+    """The policies, with their published version and the versions still open."""
+
+    queryset = (
+        Policy.objects.select_related("owner", "published_version")
         .annotate(
             open_versions=Count(
                 "versions",
                 filter=Q(versions__approval_state__in=("draft", "in_review", "changes_requested")),
             )
         )
-        .order_by("reference"),
+        .order_by("reference")
     )
-    page, query = _paginate(request, filterset.qs)
-    return render(
-        request,
-        "isms/governance/policy_list.html",
-        {"filterset": filterset, "page": page, "query": query},
-    )
+    filterset_class = PolicyFilterSet
+    template_name = "isms/governance/policy_list.html"
+    permission_required = "isms.view_policy"
+    paginate_by = 25
+
+
+policy_list = PolicyList.as_view()
 
 
 @permission_required("isms.add_policy", raise_exception=True)
@@ -354,22 +356,28 @@ def policy_review(request, pk: int):
 # --- Reading and acknowledging (every signed-in member of staff) ------------------------------
 
 
-def policy_read_list(request):
+class PolicyReadList(ObjectListView):
     """The published policies, and whether the user has acknowledged each."""
-    policies = (
-        Policy.objects.filter(published_version__isnull=False)
-        .select_related("published_version")
-        .annotate(
-            acknowledged=Exists(
-                PolicyAcknowledgement.objects.filter(
-                    version=OuterRef("published_version"), user=request.user
+
+    template_name = "isms/governance/policy_read_list.html"
+    paginate_by = 25
+
+    def get_queryset(self, request):
+        return (
+            Policy.objects.filter(published_version__isnull=False)
+            .select_related("published_version")
+            .annotate(
+                acknowledged=Exists(
+                    PolicyAcknowledgement.objects.filter(
+                        version=OuterRef("published_version"), user=request.user
+                    )
                 )
             )
+            .order_by("reference")
         )
-        .order_by("reference")
-    )
-    page, query = _paginate(request, policies)
-    return render(request, "isms/governance/policy_read_list.html", {"page": page, "query": query})
+
+
+policy_read_list = PolicyReadList.as_view()
 
 
 def policy_read(request, pk: int):
@@ -476,14 +484,21 @@ def reviews_due(request):
     )
 
 
-def notification_list(request):
+class NotificationList(ObjectListView):
     """The user's own notifications, newest first; POST marks them all read."""
-    if request.method == "POST":
+
+    template_name = "isms/governance/notifications.html"
+
+    def get_queryset(self, request):
+        return Notification.objects.filter(user=request.user)
+
+    def post(self, request):
         count = notifications.notifications_mark_read(user=request.user)
         messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
         return redirect("isms:notification_list")
-    page, query = _paginate(request, Notification.objects.filter(user=request.user), 50)
-    return render(request, "isms/governance/notifications.html", {"page": page, "query": query})
+
+
+notification_list = NotificationList.as_view()
 
 
 MAIL_SEPARATOR = "\n" + "-" * 79 + "\n"  # what Django's file backend writes after each mail

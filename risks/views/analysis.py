@@ -1,10 +1,10 @@
 """Steps 5 and 6: heatmaps of inherent and residual risk, and the treatment overview."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
 
 from isms.models.approvals import ApprovalState
+from isms.views.generic import ObjectListView
 from risks.filters import RiskFilterSet
 from risks.models import RiskAcceptance
 from risks.selectors import active_version, heatmaps, visible_risks
@@ -50,32 +50,30 @@ def heatmap_page(request):
     return render(request, "risks/heatmap.html", context)
 
 
-def treatment_list(request):
+class TreatmentList(ObjectListView):
     """Step 6: every risk's treatment decision, residual level, plan progress and the
     acceptances waiting for management."""
-    version = active_version()
-    scale = version.scale if version else None
-    filterset = RiskFilterSet(request.GET, queryset=visible_risks(request.user))
-    queryset = filterset.qs.select_related("owner").annotate(
-        actions_total=Count("actions"),
-        actions_open=Count("actions", filter=Q(actions__status__in=("planned", "in_progress"))),
-    )
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    pending = (
-        RiskAcceptance.objects.filter(approval_state=ApprovalState.IN_REVIEW)
-        .select_related("risk", "requested_by")
-        .filter(risk__in=visible_risks(request.user))
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "risks/treatment_list.html",
-        {
-            "filterset": filterset,
-            "page": page,
-            "scale": scale,
-            "pending": pending,
-            "query": query.urlencode(),
-        },
-    )
+
+    filterset_class = RiskFilterSet
+    template_name = "risks/treatment_list.html"
+
+    def get_queryset(self, request):
+        return visible_risks(request.user)
+
+    def rows(self, filterset):
+        return filterset.qs.select_related("owner").annotate(
+            actions_total=Count("actions"),
+            actions_open=Count("actions", filter=Q(actions__status__in=("planned", "in_progress"))),
+        )
+
+    def get_extra_context(self, request, filterset, page):
+        version = active_version()
+        pending = (
+            RiskAcceptance.objects.filter(approval_state=ApprovalState.IN_REVIEW)
+            .select_related("risk", "requested_by")
+            .filter(risk__in=visible_risks(request.user))
+        )
+        return {"scale": version.scale if version else None, "pending": pending}
+
+
+treatment_list = TreatmentList.as_view()

@@ -1,10 +1,10 @@
 """Step 4: the threat and vulnerability catalogues."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from isms.views.generic import ObjectListView
 from risks import services
 from risks.filters import ThreatFilterSet, VulnerabilityFilterSet
 from risks.forms import ThreatForm, VulnerabilityForm
@@ -28,28 +28,33 @@ def _kind(kind):
     return KINDS[kind]
 
 
-def catalogue_list(request, kind):
-    model, filterset_class, _form, title, singular = _kind(kind)
-    if not request.user.has_perm(f"risks.view_{model._meta.model_name}"):
-        return _forbidden()
-    filterset = filterset_class(request.GET, queryset=model.objects.all())
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "risks/catalogue_list.html",
-        {
-            "kind": kind,
-            "title": title,
-            "singular": singular,
-            "filterset": filterset,
-            "page": page,
-            "query": query.urlencode(),
-            "can_add": request.user.has_perm(f"risks.add_{model._meta.model_name}"),
-            "can_change": request.user.has_perm(f"risks.change_{model._meta.model_name}"),
-        },
-    )
+class CatalogueList(ObjectListView):
+    """The threat or vulnerability catalogue (`kind` in the URL), searchable."""
+
+    template_name = "risks/catalogue_list.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.model, self.filterset_class, _form, self.title, self.singular = _kind(kwargs["kind"])
+
+    def has_permission(self, request):
+        return request.user.has_perm(f"risks.view_{self.model._meta.model_name}")
+
+    def get_queryset(self, request):
+        return self.model.objects.all()
+
+    def get_extra_context(self, request, filterset, page):
+        name = self.model._meta.model_name
+        return {
+            "kind": self.kwargs["kind"],
+            "title": self.title,
+            "singular": self.singular,
+            "can_add": request.user.has_perm(f"risks.add_{name}"),
+            "can_change": request.user.has_perm(f"risks.change_{name}"),
+        }
+
+
+catalogue_list = CatalogueList.as_view()
 
 
 def _forbidden():

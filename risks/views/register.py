@@ -1,20 +1,17 @@
 """The risk register (steps 4 and 5): the dense table with inline and bulk edit, import
 and export. Thin: validate, call a service, render."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from isms import audit, security_log, uploads
-from isms.exports import csv_response, xlsx_response
+from isms import security_log, uploads
+from isms.exports import csv_response
 from isms.models import User
-from isms.models.audit import AuditAction
 from isms.redirects import safe_next_url
+from isms.views.generic import Column, Export, ObjectListView, chosen_columns, cols_query
 from risks import importing, services
 from risks.choices import RiskStatus, TreatmentOption
 from risks.filters import RiskFilterSet
@@ -41,15 +38,6 @@ MORE_FILTERS = (
 FORM_FILTERS = {"q", "status", "owner", "threat_name", "inherent_level", "cols", *MORE_FILTERS}
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    sort: str | None = None
-    default: bool = True
-    numeric: bool = False
-
-
 COLUMNS = [
     Column("ref", "Ref", "ref"),
     Column("title", "Title", "title"),
@@ -72,22 +60,6 @@ COLUMNS = [
     Column("review_date", "Review", "review_date", default=False),
     Column("findings", "Open findings", default=False, numeric=True),
 ]
-COLUMN_KEYS = {c.key for c in COLUMNS}
-
-
-def cols_query(request) -> str:
-    """The column choice as a query string, so inline edits re-render the same columns."""
-    if not request.GET.getlist("cols"):
-        return ""
-    return "&".join(f"cols={c.key}" for c in chosen_columns(request))
-
-
-def chosen_columns(request) -> list[Column]:
-    keys = request.GET.getlist("cols")
-    keys = [k for key in keys for k in key.split(",") if k in COLUMN_KEYS]
-    if not keys:
-        return [c for c in COLUMNS if c.default]
-    return [c for c in COLUMNS if c.key in keys or c.key == "ref"]
 
 
 def _row_context(request, risk, scale, users):
@@ -106,64 +78,56 @@ def _users():
     )
 
 
-@uploads.download_rate_limit(when=uploads.exporting)
-def risk_list(request):
+def _scale():
+    version = active_version()
+    return version.scale if version else None
+
+
+class RiskList(ObjectListView):
     """The register: filter by any column, search, sort, choose columns, page; the whole
     state is in the URL. ?export=csv|xlsx downloads the filtered register."""
-    version = active_version()
-    scale = version.scale if version else None
-    filterset = RiskFilterSet(request.GET, queryset=register_queryset(request.user))
-    queryset = filterset.qs if filterset.is_valid() else register_queryset(request.user).none()
-    export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
-        if not request.user.has_perm("risks.export_risk"):
-            raise PermissionDenied
-        audit.record(
-            None, AuditAction.EXPORT, message=f"Risk register {export} ({request.GET.urlencode()})"
-        )
-        security_log.log_download(request, what="risk-register", fmt=export)
-        rows = importing.export_rows(queryset, scale)
-        if export == "csv":
-            return csv_response("risk-register.csv", importing.EXPORT_COLUMNS, rows)
-        return xlsx_response("risk-register.xlsx", "Risk register", importing.EXPORT_COLUMNS, rows)
-    try:
-        per_page = int(request.GET.get("per_page", 50))
-    except ValueError:
-        per_page = 50
-    per_page = per_page if per_page in PAGE_SIZES else 50
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("export", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
-    columns = chosen_columns(request)
-    users = _users()
-    options = cell_options(scale, users, RiskStatus.choices, TreatmentOption.choices)
-    rows = [{"risk": risk, "editable": set(editable_fields(request.user, risk))} for risk in page]
-    return render(
-        request,
-        "risks/risk_list.html",
-        {
-            "filterset": filterset,
-            "page": page,
-            "rows": rows,
-            "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
+
+    filterset_class = RiskFilterSet
+    template_name = "risks/risk_list.html"
+    page_sizes = PAGE_SIZES
+    columns = COLUMNS
+    export = Export(
+        title="Risk register",
+        filename="risk-register",
+        what="risk-register",
+        permission="risks.export_risk",
+        header=importing.EXPORT_COLUMNS,
+        rows=lambda risks: importing.export_rows(risks, _scale()),
+        formats=("csv", "xlsx"),
+    )
+
+    def get_queryset(self, request):
+        return register_queryset(request.user)
+
+    def rows(self, filterset):
+        # A filter the form rejects shows nothing rather than more than was asked for.
+        return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+    def get_extra_context(self, request, filterset, page):
+        version = active_version()
+        scale = version.scale if version else None
+        users = _users()
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        return {
+            "rows": [
+                {"risk": risk, "editable": set(editable_fields(request.user, risk))}
+                for risk in page
+            ],
             "current_sort": request.GET.get("sort", ""),
-            "columns": columns,
-            "cols_query": cols_query(request),
-            "column_keys": {c.key for c in columns},
-            "all_columns": COLUMNS,
             "scale": scale,
             "version": version,
             "users": users,
-            "cell_options": options,
+            "cell_options": cell_options(scale, users, RiskStatus.choices, TreatmentOption.choices),
             "statuses": RiskStatus.choices,
             "treatments": TreatmentOption.choices,
             "bulk_form": BulkEditForm() if request.user.has_perm("risks.change_risk") else None,
-            "per_page": per_page,
-            "page_sizes": PAGE_SIZES,
             "hidden_params": [
                 (key, value) for key, values in query.lists() if key != "cols" for value in values
             ],
@@ -175,8 +139,10 @@ def risk_list(request):
                 for value in values
             ],
             "more_filters_open": any(query.get(key) for key in MORE_FILTERS),
-        },
-    )
+        }
+
+
+risk_list = RiskList.as_view()
 
 
 @require_POST
@@ -207,11 +173,12 @@ def risk_inline(request, pk):
             error, status = str(exc) or "You may not change this.", 403
         risk = register_queryset(request.user).get(pk=pk)
     context = _row_context(request, risk, scale, _users())
+    columns = chosen_columns(COLUMNS, request)
     context.update(
-        columns=chosen_columns(request),
-        cols_query=cols_query(request),
+        columns=columns,
+        cols_query=cols_query(COLUMNS, request),
         error=error,
-        column_keys={c.key for c in chosen_columns(request)},
+        column_keys={c.key for c in columns},
         selectable=request.user.has_perm("risks.change_risk"),
     )
     return render(request, "risks/partials/risk_row.html", context, status=status)

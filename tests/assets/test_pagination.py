@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from assets.filters import SORTS
 from assets.models import Asset
-from assets.pagination import SortKey, count_capped, encode_cursor
+from isms.pagination import SortKey, count_capped, encode_cursor
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -80,3 +80,23 @@ def test_risk_journey(browser, sign_in, persona):
     assert page.console_errors == [], page.console_errors
     # The refused save answers 409 Conflict, which the browser logs; nothing else may.
     assert [e for e in other.console_errors if "409" not in e] == [], other.console_errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_register_filter_button_finds_the_risk(browser, sign_in, persona):
+    """Issue 20.1: the form sends `status=` and `treatment=` for "All"; that is no filter."""
+    from tests.risks.factories import make_risk
+
+    security_manager = persona("security_manager")
+    wanted = make_risk(security_manager, title="Payroll leak")
+    other = make_risk(security_manager, title="Site defaced")
+
+    page = browser()
+    sign_in(page, security_manager)
+    page.goto("/risks/")
+    form = page.get_by_role("form", name="Filter the risk register")
+    form.get_by_label("Search").fill(wanted.ref)
+    form.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"[?&]status=&"))
+    expect(page.locator(f"tr#risk-{wanted.pk}")).to_be_visible()
+    expect(page.locator(f"tr#risk-{other.pk}")).to_have_count(0)
