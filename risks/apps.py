@@ -9,10 +9,10 @@ def _revalue(sender, asset_ids, **kwargs):
 
 def _register_demo_process():
     """`make demo` links the demo findings to the register once the first sync has
-    produced them (see risks/demo.py). Only in DEBUG, like the fake AWS."""
+    produced them (see risks/demo/register.py). Only in DEBUG, like the fake AWS."""
     from django.conf import settings
 
-    from isms import demo_processes
+    from isms.demo import processes as demo_processes
 
     if not settings.DEBUG:
         return

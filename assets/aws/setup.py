@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from isms import demo_processes
+from isms.demo import processes as demo_processes
 
 FAKE_AWS_PORT = 5005
 

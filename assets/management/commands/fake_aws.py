@@ -9,9 +9,10 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from assets.aws import demo, services
-from assets.aws.fake import FakeAws
-from assets.aws.fake_estate import seed_demo_estate
+from assets.aws import services
+from assets.aws.demo import account as demo
+from assets.aws.demo.estate import seed_demo_estate
+from assets.aws.demo.fake import FakeAws
 from isms import audit
 
 READY_BUCKET = "isms-fake-aws-ready"  # in the worker's own account: not part of the estate

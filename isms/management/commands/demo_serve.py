@@ -1,4 +1,4 @@
-"""Serve the demo: the processes apps registered (isms.demo_processes), a Celery worker
+"""Serve the demo: the processes apps registered (isms.demo.processes), a Celery worker
 with beat in the embedded mode, and the web server. Ctrl-C stops everything it started.
 """
 
@@ -11,7 +11,7 @@ import urllib.request
 
 from django.core.management.base import BaseCommand, CommandError
 
-from isms import demo_processes
+from isms.demo import processes as demo_processes
 
 
 class Command(BaseCommand):

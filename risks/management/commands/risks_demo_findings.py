@@ -1,4 +1,4 @@
-"""Link the demo estate's security findings to the demo risk register (risks/demo.py).
+"""Link the demo estate's security findings to the demo risk register (risks/demo/register.py).
 
 `make demo` loads the register before the fake AWS runs, so the demo findings appear
 only after the first sync; demo_serve starts this command with `--wait` (registered in
@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from isms import audit
-from risks import demo
+from risks.demo import register as demo
 
 POLL_SECONDS = 3
 

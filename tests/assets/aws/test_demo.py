@@ -5,8 +5,8 @@ import io
 
 import pytest
 
-from assets.aws import demo
-from assets.aws.fake_estate import seed_demo_estate
+from assets.aws.demo import account as demo
+from assets.aws.demo.estate import seed_demo_estate
 from assets.models import AwsAccount, AwsLinkRule, AwsResource
 
 pytestmark = pytest.mark.django_db
@@ -14,12 +14,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_data(db):
-    import assets.demo
-    import isms.demo
+    from assets.demo import inventory
+    from isms.demo import users
 
     out = io.StringIO()
-    isms.demo.load(out)
-    assets.demo.load(out)
+    users.load(out)
+    inventory.load(out)
     demo.load(out)
     demo.load(out)  # idempotent
     return demo.demo_account()
@@ -71,7 +71,7 @@ def test_the_demo_estate_syncs_and_links_to_the_demo_assets(fake_aws, demo_data,
 
 def test_the_fake_aws_is_a_demo_process_only_in_debug(settings, monkeypatch):
     from assets.aws.setup import register_demo_process
-    from isms import demo_processes
+    from isms.demo import processes as demo_processes
 
     monkeypatch.setattr(demo_processes, "_processes", [])
     settings.DEBUG = False

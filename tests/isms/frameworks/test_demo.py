@@ -5,8 +5,9 @@ import io
 
 import pytest
 
-from isms import demo as users_demo
-from isms.frameworks import demo, demo_soa
+from isms.demo import frameworks as demo
+from isms.demo import soa as demo_soa
+from isms.demo import users as users_demo
 from isms.models import AuditEvent, Framework, SoA
 from isms.models.approvals import ApprovalState
 

@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 
 from isms import audit
-from isms.demo import DEMO_USERS
+from isms.demo.users import DEMO_USERS
 from isms.frameworks import services
 from isms.models import ControlImplementation, SoA, User
 from isms.models.soa import ImplementationStatus, InclusionReason
