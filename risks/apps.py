@@ -7,23 +7,6 @@ def _revalue(sender, asset_ids, **kwargs):
     risks_revalue(asset_ids=asset_ids)
 
 
-def _register_demo_process():
-    """`make demo` links the demo findings to the register once the first sync has
-    produced them (see risks/demo/register.py). Only in DEBUG, like the fake AWS."""
-    from django.conf import settings
-
-    from isms.demo import processes as demo_processes
-
-    if not settings.DEBUG:
-        return
-    demo_processes.register(
-        demo_processes.DemoProcess(
-            name="risks demo findings",
-            argv=["manage.py", "risks_demo_findings", "--wait", "900", "--stay"],
-        )
-    )
-
-
 class RisksConfig(AppConfig):
     """Risk methodology, threats, vulnerabilities, the risk register and treatment."""
 
@@ -66,4 +49,3 @@ class RisksConfig(AppConfig):
         treatments.register_provider(steps.risks_by_control)
         audit_pack.register(providers.audit_pack_files)
         reviews.register(providers.due_reviews)
-        _register_demo_process()

@@ -1,4 +1,4 @@
-"""Serve the demo: the processes apps registered (isms.demo.processes), a Celery worker
+"""Serve the demo: the processes apps declare (isms.demo.processes), a Celery worker
 with beat in the embedded mode, and the web server. Ctrl-C stops everything it started.
 """
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         env = os.environ.copy()
         children: list[subprocess.Popen] = []
         try:
-            for process in demo_processes.registered():
+            for process in demo_processes.discover():
                 env.update(process.env)
                 children.append(subprocess.Popen([python, *process.argv], env=env))  # noqa: S603
                 if process.ready_url:
