@@ -221,3 +221,23 @@ def test_signal_receivers_run_inside_the_transaction():
     finally:
         value_at_stake_changed.disconnect(failing)
     assert stakes(top, bottom) == [100, 110]  # rolled back with the change
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_operation_that_fails_after_recording_leaves_no_audit_event():
+    """The audit record is written inside the service's transaction: when anything after
+    it fails (here a listener of the service's signal), the event goes with the change."""
+
+    def failing_listener(sender, **kwargs):
+        raise RuntimeError("listener failed")
+
+    value_at_stake_changed.connect(failing_listener, dispatch_uid="test-failing-listener")
+    try:
+        with pytest.raises(RuntimeError, match="listener failed"):
+            services.asset_create(name="Rolled back", asset_class="support", category="software")
+    finally:
+        value_at_stake_changed.disconnect(dispatch_uid="test-failing-listener")
+    assert not Asset.objects.filter(name="Rolled back").exists()
+    assert not AuditEvent.objects.filter(object_repr__contains="Rolled back").exists()
+    asset = services.asset_create(name="Committed", asset_class="support", category="software")
+    assert audit.history(asset).get().action == AuditAction.CREATE
