@@ -27,3 +27,36 @@ class AssetsConfig(AppConfig):
         from isms.frameworks import evidence
 
         evidence.register_provider(findings_by_control)
+        # Assets have periodic reviews (next_review_date), listed with the others.
+        from assets.reviews import asset_reviews
+        from isms.governance import reviews
+
+        reviews.register(asset_reviews)
+        _register_navigation()
+
+
+def _register_navigation():
+    from isms import navigation
+    from isms.navigation import INVENTORY, Item
+
+    navigation.register(Item("Assets", "assets:asset_list", "bi-box-seam", section=INVENTORY))
+    navigation.register(
+        Item("AWS estate", "assets:aws_account_list", "bi-cloud", section=INVENTORY)
+    )
+    navigation.register(
+        Item(
+            "Security posture",
+            "assets:estate_posture",
+            "bi-shield-exclamation",
+            section=INVENTORY,
+            permission="assets.view_finding",
+        )
+    )
+    navigation.register(
+        Item(
+            "Shared responsibility",
+            "assets:shared_responsibility",
+            "bi-cloud-check",
+            section=INVENTORY,
+        )
+    )

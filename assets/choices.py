@@ -73,3 +73,89 @@ EDITABLE_FIELDS = (
     "review_interval_days",
     "next_review_date",
 )
+
+
+class AwsEnvironment(models.TextChoices):
+    PRODUCTION = "production", "Production"
+    STAGING = "staging", "Staging"
+    DEVELOPMENT = "development", "Development"
+    TEST = "test", "Test"
+    SHARED_SERVICES = "shared_services", "Shared services"
+    SECURITY = "security", "Security"
+
+
+class AccountStrategy(models.TextChoices):
+    """The account strategies of the seed notes: how this account fits the organisation."""
+
+    SINGLE = "single", "Single account"
+    PER_ENVIRONMENT = "per_environment", "One account per environment (prod, dev, test)"
+    PER_BUSINESS_UNIT = "per_business_unit", "One account per business unit or application"
+    CENTRAL_SECURITY = "central_security", "Central security account with member accounts"
+
+
+class ConnectionStatus(models.TextChoices):
+    UNTESTED = "untested", "Not tested"
+    OK = "ok", "Connected"
+    FAILED = "failed", "Failed"
+
+
+class SyncStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    PARTIAL = "partial", "Partial"
+    FAILED = "failed", "Failed"
+
+
+class SyncTrigger(models.TextChoices):
+    MANUAL = "manual", "Manual"
+    SCHEDULED = "scheduled", "Scheduled"
+
+
+class PartitionStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class LinkSource(models.TextChoices):
+    MANUAL = "manual", "By hand"
+    TAG = "tag", "isms:asset tag"
+    RULE = "rule", "Link rule"
+
+
+class LinkRuleKind(models.TextChoices):
+    TAG = "tag", "Tag key and value"
+    ARN = "arn", "ARN pattern"
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+    MUTED = "muted", "Muted"
+    NOT_EVALUATED = "not_evaluated", "Not evaluated"
+
+
+class Severity(models.TextChoices):
+    CRITICAL = "critical", "Critical"
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+    INFO = "info", "Info"
+
+
+class Threat(models.TextChoices):
+    """The seed's threats to data at rest, plus network exposure and credential theft."""
+
+    DISCLOSURE = "accidental_disclosure", "Accidental information disclosure"
+    INTEGRITY = "integrity_compromise", "Data integrity compromise"
+    DELETION = "accidental_deletion", "Accidental deletion"
+    AVAILABILITY = "loss_of_availability", "Loss of availability"
+    NETWORK = "network_exposure", "Network exposure"
+    CREDENTIALS = "credential_compromise", "Credential compromise"
+
+
+class Result(models.TextChoices):
+    PASS = "pass", "Pass"
+    FAIL = "fail", "Fail"
+    NOT_EVALUATED = "not_evaluated", "Not evaluated"

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from assets.models import Asset, AssetDependency
+from assets.permissions import visible_assets
 
 NODE_W, NODE_H = 190, 58
 GAP_X, GAP_Y = 24, 46
@@ -32,8 +33,9 @@ class Node:
     y: int = 0
 
 
-def _walk(start: int, direction: str, depth: int):
-    """Levels of ids (1..depth) and the edges seen, following one direction."""
+def _walk(start: int, direction: str, depth: int, allowed: set[int] | None = None):
+    """Levels of ids (1..depth) and the edges seen, following one direction; only
+    through the assets in `allowed` (None: every asset)."""
     here, there = (
         ("dependent_id", "dependency_id")
         if direction == "down"
@@ -48,6 +50,8 @@ def _walk(start: int, direction: str, depth: int):
         pairs = AssetDependency.objects.filter(**{f"{here}__in": frontier}).values_list(here, there)
         nxt = []
         for a, b in pairs:
+            if allowed is not None and b not in allowed:
+                continue  # not the viewer's to see: neither drawn nor counted
             edge = (a, b) if direction == "down" else (b, a)  # always (dependent, dependency)
             if b not in seen:
                 seen.add(b)
@@ -64,9 +68,14 @@ def _walk(start: int, direction: str, depth: int):
     return levels, edges, len(hidden)
 
 
-def dependency_svg(asset: Asset, depth: int = 3) -> str:
-    down, down_edges, down_hidden = _walk(asset.pk, "down", depth)
-    up, up_edges, up_hidden = _walk(asset.pk, "up", depth)
+def dependency_svg(asset: Asset, depth: int = 3, *, viewer) -> str:
+    """The picture as `viewer` may see it: an owner without a role sees the paths
+    through their own assets only (assets.permissions.visible_assets)."""
+    allowed = None
+    if not viewer.has_perm("assets.view_asset"):
+        allowed = set(visible_assets(viewer).values_list("pk", flat=True))
+    down, down_edges, down_hidden = _walk(asset.pk, "down", depth, allowed)
+    up, up_edges, up_hidden = _walk(asset.pk, "up", depth, allowed)
     rows = [*reversed(up), [asset.pk], *down]
     ids = {pk for row in rows for pk in row}
     assets = Asset.objects.in_bulk(ids)

@@ -4,16 +4,17 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from assets.models import Asset
+from assets.permissions import can_view_assets, visible_assets
 
 
 def dashboard_figures(user) -> list[dict]:
     """Total value at stake (every asset's own value, each counted once), the number of
-    assets and of overdue reviews. Only for users who may read the inventory."""
-    if not user.has_perm("assets.view_asset"):
+    assets and of overdue reviews, over the assets `user` may see (an owner without a
+    role: their own)."""
+    if not can_view_assets(user):
         return []
     today = timezone.localdate()
-    totals = Asset.objects.aggregate(
+    totals = visible_assets(user).aggregate(
         value=Sum("value_usd"),
         count=Count("id"),
         overdue=Count("id", filter=Q(next_review_date__lt=today)),

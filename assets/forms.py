@@ -11,7 +11,41 @@ from django.urls import reverse
 from assets import graph
 from assets.choices import AssetClass, categories_of
 from assets.models import Asset, AwsService
+from assets.permissions import hidden_dependencies, visible_assets
+from isms import ownership
 from isms.models import User
+from isms.relations import limit_choices
+
+
+def assets_by_ref(user, refs: list[str], *, iexact: bool = False) -> tuple[dict, list[str]]:
+    """({ref: asset}, unknown refs) among the assets `user` may see: another owner's
+    asset is "unknown" exactly like a ref that exists nowhere."""
+    visible = visible_assets(user)
+    if iexact:
+        found = {r: visible.filter(ref__iexact=r).first() for r in refs}
+        assets = {r: a for r, a in found.items() if a is not None}
+    else:
+        assets = {a.ref: a for a in visible.filter(ref__in=refs)}
+    return assets, [r for r in refs if r not in assets]
+
+
+def dependency_problem(user, asset: Asset, chosen) -> str | None:
+    """Why `asset` cannot depend on `chosen` (itself, or a loop), naming only the assets
+    `user` may see; None when it can. The services check again, under their lock."""
+    if asset.pk is None:
+        return None
+    for dependency in chosen:
+        if dependency.pk == asset.pk:
+            return "An asset cannot depend on itself."
+        path = graph.find_path(dependency.pk, asset.pk)
+        if path:
+            path = [asset.pk, *path]
+            names = dict(
+                visible_assets(user, Asset.objects.filter(pk__in=path)).values_list("pk", "ref")
+            )
+            loop = " → ".join(names.get(pk, "(an asset you cannot see)") for pk in path)
+            return f"This dependency would create a loop: {loop}."
+    return None
 
 
 def _refs(text: str) -> list[str]:
@@ -75,17 +109,17 @@ class AssetForm(forms.ModelForm):
             "value_usd": forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
         }
 
-    def __init__(self, *args, can_reassign=True, **kwargs):
+    def __init__(self, *args, user, can_reassign=True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["owner"].queryset = User.objects.filter(is_active=True)
         if not can_reassign:
             self.fields["owner"].disabled = True
-            self.fields["owner"].help_text = "Only a security manager reassigns an asset."
+            self.fields["owner"].help_text = ownership.REFUSED
         if self.instance.pk:
-            self.initial.setdefault(
-                "depends_on",
-                ", ".join(self.instance.depends_on.order_by("ref").values_list("ref", flat=True)),
-            )
+            # Only the dependencies the user may see are shown (and replaced on save).
+            shown = visible_assets(user, self.instance.depends_on.order_by("ref"))
+            self.initial["depends_on"] = ", ".join(shown.values_list("ref", flat=True))
             self.initial.setdefault("tags", ", ".join(self.instance.tags or []))
         self.fields[
             "next_review_date"
@@ -121,21 +155,14 @@ class AssetForm(forms.ModelForm):
 
     def clean_depends_on(self):
         refs = _refs(self.cleaned_data["depends_on"])
-        assets = {a.ref: a for a in Asset.objects.filter(ref__in=refs)}
-        unknown = [r for r in refs if r not in assets]
+        assets, unknown = assets_by_ref(self.user, refs)
         if unknown:
             raise forms.ValidationError(f"No asset has the reference {', '.join(unknown)}.")
         chosen = [assets[r] for r in dict.fromkeys(refs)]
-        if self.instance.pk:
-            for dependency in chosen:
-                if dependency.pk == self.instance.pk:
-                    raise forms.ValidationError("An asset cannot depend on itself.")
-                path = graph.find_path(dependency.pk, self.instance.pk)
-                if path:
-                    names = dict(Asset.objects.filter(pk__in=path).values_list("pk", "ref"))
-                    loop = " → ".join(names[pk] for pk in [self.instance.pk, *path])
-                    raise forms.ValidationError(f"This dependency would create a loop: {loop}.")
-        return chosen
+        problem = dependency_problem(self.user, self.instance, chosen)
+        if problem:
+            raise forms.ValidationError(problem)
+        return [*chosen, *hidden_dependencies(self.user, self.instance)]
 
     def service_fields(self) -> dict:
         """The cleaned values as the services take them."""
@@ -148,14 +175,20 @@ class AssetForm(forms.ModelForm):
 
 
 class DependencyAddForm(forms.Form):
+    """Add one dependency by ref, among the assets the user may see."""
+
     ref = forms.CharField(label="Reference of the asset it depends on", max_length=20)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
 
     def clean_ref(self):
         ref = self.cleaned_data["ref"].strip()
-        asset = Asset.objects.filter(ref__iexact=ref).first()
-        if asset is None:
+        assets, unknown = assets_by_ref(self.user, [ref], iexact=True)
+        if unknown:
             raise forms.ValidationError(f"No asset has the reference {ref}.")
-        return asset
+        return assets[ref]
 
 
 class BulkEditForm(forms.Form):
@@ -170,6 +203,10 @@ class BulkEditForm(forms.Form):
     review_interval_days = forms.IntegerField(
         min_value=1, required=False, label="New review interval (days)"
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_choices(self, user, pk=visible_assets)
 
     def clean(self):
         data = super().clean()

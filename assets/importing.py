@@ -16,8 +16,6 @@ The export's read-only columns (value_at_stake_usd, overdue) are ignored.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -26,17 +24,14 @@ from django.core.exceptions import ValidationError
 
 from assets.choices import EDITABLE_FIELDS, AssetCategory, AssetClass, SecurityNeed
 from assets.models import Asset, AwsService
+from isms import importing as reader
+from isms.importing import UnreadableFile
 from isms.models import User
 
 COLUMNS = [*EDITABLE_FIELDS, "depends_on", "aws_services"]
 READ_ONLY_COLUMNS = {"value_at_stake_usd", "overdue"}
 REQUIRED_COLUMNS = {"name", "asset_class", "category"}
 LIST_COLUMNS = {"depends_on", "aws_services"}
-MAX_ROWS = 20000
-
-
-class UnreadableFile(ValueError):
-    """The file is not a CSV or XLSX table we can read; the message says why."""
 
 
 class ImportRowForm(forms.Form):
@@ -70,30 +65,11 @@ def _split(text: str) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", text or "") if part]
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "date") and hasattr(value, "hour"):  # openpyxl datetimes
-        value = value.date()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def read_table(content: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a CSV or XLSX file as (row number, {column: text}), header checked."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        table = _read_xlsx(content)
-    elif name.endswith(".csv"):
-        table = _read_csv(content)
-    else:
-        raise UnreadableFile("Upload a .csv or .xlsx file.")
-    if not table:
-        raise UnreadableFile("The file is empty.")
-    header = [_text(h).lower() for h in table[0]]
+    """The rows of a CSV or XLSX file as (row number, {column: text}), header checked;
+    the file is read by isms.importing (bounds, formula guard undone)."""
+    table = reader.read_table(content, filename)
+    header = [h.lower() for h in table[0]]
     unknown = [h for h in header if h and h not in COLUMNS and h not in READ_ONLY_COLUMNS]
     if unknown:
         raise UnreadableFile(
@@ -105,8 +81,7 @@ def read_table(content: bytes, filename: str) -> list[tuple[int, dict[str, str]]
     if len(header) != len({h for h in header if h}) + header.count(""):
         raise UnreadableFile("Row 1: a column appears twice.")
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        texts = [_text(c) for c in cells]
+    for number, texts in enumerate(table[1:], start=2):
         if not any(texts):
             continue  # blank lines are not assets
         record = {
@@ -115,34 +90,9 @@ def read_table(content: bytes, filename: str) -> list[tuple[int, dict[str, str]]
             if column in COLUMNS
         }
         rows.append((number, record))
-    if len(rows) > MAX_ROWS:
-        raise UnreadableFile(f"At most {MAX_ROWS} rows per import; this file has {len(rows)}.")
     if not rows:
         raise UnreadableFile("The file has a header but no assets.")
     return rows
-
-
-def _read_csv(content: bytes) -> list[list]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnreadableFile("The CSV file is not UTF-8 text.") from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
-
-
-def _read_xlsx(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise UnreadableFile("The XLSX file cannot be read.") from None
-    sheet = workbook.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 @dataclass

@@ -8,10 +8,10 @@ trail (isms.audit) and keeps the stored value at stake correct:
 - a change of dependencies recomputes, in one recursive query per 500 assets, the
   assets below the changed edge.
 
-Then `value_at_stake_changed` is sent, still inside the transaction, with the ids of
-the assets whose figure changed. Graph writes are serialised (an advisory lock on
-PostgreSQL; SQLite serialises writers already), so two concurrent edits can neither
-close a loop nor leave a stale sum.
+Then every `assets.hooks.value_at_stake_listeners` is called, still inside the
+transaction, with the ids of the assets whose figure changed. Graph writes are
+serialised (an advisory lock on PostgreSQL; SQLite serialises writers already), so two
+concurrent edits can neither close a loop nor leave a stale sum.
 """
 
 from __future__ import annotations
@@ -22,17 +22,17 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, IntegerField, Max
+from django.db.models import F, IntegerField
 from django.db.models.deletion import ProtectedError
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from assets import graph, importing
 from assets.choices import EDITABLE_FIELDS
+from assets.hooks import value_at_stake_listeners
 from assets.importing import ImportRow
 from assets.models import Asset, AssetDependency, AwsService
-from assets.signals import value_at_stake_changed
-from isms import audit
+from isms import audit, numbering
 from isms.models.audit import AuditAction
 
 BULK_FIELDS = ("owner", "review_interval_days")
@@ -79,13 +79,12 @@ def normalise_tags(tags) -> list[str]:
 
 
 def next_ref() -> str:
-    """The next free generated reference: A-001, A-002, ... (after the highest A-n)."""
-    highest = (
-        Asset.objects.filter(ref__regex=r"^A-[0-9]+$")
-        .annotate(number=Cast(Substr("ref", 3), IntegerField()))
-        .aggregate(top=Max("number"))["top"]
+    """The next free generated reference: A-001, A-002, ... (after the highest A-n),
+    with the sequence locked until the transaction ends (isms.numbering)."""
+    generated = Asset.objects.filter(ref__regex=r"^A-[0-9]+$").annotate(
+        ref_number=Cast(Substr("ref", 3), IntegerField())
     )
-    return f"A-{(highest or 0) + 1:03d}"
+    return f"A-{numbering.next_number(generated, sequence='assets.asset', field='ref_number'):03d}"
 
 
 def _review_date(asset: Asset) -> datetime.date:
@@ -135,7 +134,8 @@ def _shift_values(asset_id: int, delta: Decimal) -> set[int]:
 
 def _announce(asset_ids: set[int]) -> None:
     if asset_ids:
-        value_at_stake_changed.send(sender=Asset, asset_ids=set(asset_ids))
+        for listener in value_at_stake_listeners:
+            listener(asset_ids=set(asset_ids))
 
 
 def _loop_message(path: list[int]) -> str:
@@ -206,16 +206,20 @@ def _validate(asset: Asset, *, checked_in_bulk: bool = False) -> None:
 # --- Services ------------------------------------------------------------------------------
 
 
+@audit.acts_as_user
 @transaction.atomic
 def asset_create(
     *,
+    user,
+    data: dict,
     depends_on: Iterable[Asset] = (),
     aws_services: Iterable[AwsService] = (),
-    **fields,
 ) -> Asset:
-    """Create an asset (generating its ref when none is given), link what it depends on
-    and the AWS services it runs on, and record it in the audit trail."""
+    """Create an asset from `data` (field values; its ref is generated when none is
+    given), link what it depends on and the AWS services it runs on, and record it in the
+    audit trail as `user`'s doing."""
     _lock_graph()
+    fields = dict(data)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"asset_create() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -234,17 +238,21 @@ def asset_create(
     return asset
 
 
+@audit.acts_as_user
 @transaction.atomic
 def asset_update(
     *,
     asset: Asset,
+    user,
+    data: dict,
     depends_on: Iterable[Asset] | None = None,
     aws_services: Iterable[AwsService] | None = None,
-    **fields,
 ) -> Asset:
-    """Change an asset's fields and, when given, replace its dependencies and AWS
-    services; value at stake follows, and the audit trail records the differences."""
+    """Change the asset's fields given in `data` and, when given, replace its
+    dependencies and AWS services; value at stake follows, and the audit trail records
+    the differences as `user`'s doing."""
     _lock_graph()
+    fields = dict(data)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"asset_update() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -357,9 +365,12 @@ def asset_delete(*, asset: Asset, force: bool = False) -> None:
     _announce(_refresh_values(below))
 
 
+@audit.acts_as_user
 @transaction.atomic
-def asset_bulk_update(*, assets: Iterable[Asset], **fields) -> int:
-    """Set the owner and/or review interval of many assets at once (one audit event each)."""
+def asset_bulk_update(*, assets: Iterable[Asset], user, data: dict) -> int:
+    """Set the owner and/or review interval (`data`) of many assets at once (one audit
+    event each, as `user`'s doing)."""
+    fields = dict(data)
     unknown = set(fields) - set(BULK_FIELDS)
     if unknown or not fields:
         raise TypeError(f"asset_bulk_update() sets only {', '.join(BULK_FIELDS)}")

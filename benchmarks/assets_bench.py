@@ -350,7 +350,9 @@ def main():
         for step in range(5):
             started = time.perf_counter()
             with transaction.atomic():
-                services.asset_update(asset=asset, value_usd=asset.value_usd + 1 + step)
+                services.asset_update(
+                    asset=asset, user=None, data={"value_usd": asset.value_usd + 1 + step}
+                )
             timings.append((time.perf_counter() - started) * 1000)
         affected = graph.down_closure([asset.pk])
         print(

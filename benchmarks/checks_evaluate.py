@@ -142,7 +142,13 @@ def seed(total: int):
     )
     assets = [
         asset_services.asset_create(
-            name=f"Asset {n}", asset_class="support", category="software", value_usd=1000 * (n + 1)
+            user=None,
+            data={
+                "name": f"Asset {n}",
+                "asset_class": "support",
+                "category": "software",
+                "value_usd": 1000 * (n + 1),
+            },
         )
         for n in range(200)
     ]

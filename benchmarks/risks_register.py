@@ -52,7 +52,7 @@ from isms.models import User  # noqa: E402
 from isms.models.approvals import ApprovalState  # noqa: E402
 from risks import exposure, scoring, services  # noqa: E402
 from risks.models import Methodology, MethodologyVersion, Risk, Threat  # noqa: E402
-from risks.queries import active_version  # noqa: E402
+from risks.selectors import active_version  # noqa: E402
 
 BATCH = 5000
 

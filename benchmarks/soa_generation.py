@@ -80,9 +80,9 @@ def seed(risk_count: int, finding_count: int):
     account = AwsAccount.objects.create(
         name="bench", account_id="123456789012", role_arn="arn:aws:iam::123456789012:role/isms"
     )
-    counts = {check_id: [0, 0, 0] for check_id in CATALOGUE}
+    counts = {check.id: [0, 0, 0] for check in CATALOGUE}
     for _ in range(finding_count):
-        counts[rng.choice(list(CATALOGUE))][0 if rng.random() > 0.3 else 1] += 1
+        counts[rng.choice(list(counts))][0 if rng.random() > 0.3 else 1] += 1
     PostureSnapshot.objects.create(account=account, taken_at=timezone.now(), checks=counts)
     return user, len(links)
 

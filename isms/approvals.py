@@ -46,6 +46,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -64,6 +65,7 @@ from isms.models.approvals import (
     Decision,
 )
 from isms.models.audit import AuditAction, AuditEvent
+from isms.registry import Registry
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +76,9 @@ __all__ = [
     "ApprovalConflict",
     "ApprovalError",
     "ApprovalForbidden",
+    "ApprovalInvalid",
     "ApprovedVersionFrozen",
+    "ContentIncomplete",
     "ReauthenticationFailed",
     "SelfApprovalRefused",
     "approval_request_approve",
@@ -103,8 +107,27 @@ class SelfApprovalRefused(ApprovalForbidden):
     """The user submitted or edited what they try to decide."""
 
 
-class ReauthenticationFailed(ApprovalError):
+class ApprovalInvalid(ApprovalError):
+    """A value given to the workflow is wrong (`field` names it): fix it and retry."""
+
+    field = "non_field_errors"
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        if field is not None:
+            self.field = field
+
+
+class ContentIncomplete(ApprovalInvalid):
+    """The document still has problems its type lists (`problems=`): it can be neither
+    submitted nor approved until they are fixed (400, not 409: the content is invalid,
+    nothing changed under the user's feet)."""
+
+
+class ReauthenticationFailed(ApprovalInvalid):
     """The password given to confirm a decision is wrong."""
+
+    field = "password"
 
 
 class ApprovalConflict(ApprovalError):
@@ -127,7 +150,7 @@ class ApprovableType:
     label: str
     editors: Callable[[ApprovableModel], Iterable] = _no_editors
     permission: str = DEFAULT_PERMISSION
-    quorum: int = 1
+    default_quorum: int = 1
     group_by: str | None = None
     submit_permission: str | None = None
     on_submitted: Callable | None = None
@@ -138,10 +161,40 @@ class ApprovableType:
     # Step 8 is done only when every required type has an approved version (documents:
     # scope, policy, methodology, SoA); per-case approvals (risk acceptances) say False.
     required: bool = True
+    # problems(obj) -> messages: anything listed refuses submission and approval (the
+    # SoA's completeness rules); rejecting or sending back stays possible.
+    problems: Callable[[ApprovableModel], Iterable[str]] | None = None
 
     @property
     def key(self) -> str:
         return self.model._meta.label_lower
+
+    @property
+    def setting_key(self) -> str:
+        """The type's key in settings.APPROVAL_QUORUM: its model name, e.g. "soa"."""
+        return self.model._meta.model_name
+
+    @property
+    def quorum(self) -> int:
+        """How many different approvers a request of this type needs: the
+        APPROVAL_QUORUM setting for the type, else the registered default."""
+        return int(
+            getattr(settings, "APPROVAL_QUORUM", {}).get(self.setting_key, self.default_quorum)
+        )
+
+    def refuse_problems(self, obj, what: str) -> None:
+        """Raise ContentIncomplete listing `obj`'s problems, if it has any."""
+        if self.problems is None:
+            return
+        found = [str(problem) for problem in self.problems(obj)]
+        if found:
+            shown = found[:10]
+            more = f" … and {len(found) - len(shown)} more." if len(found) > len(shown) else ""
+            raise ContentIncomplete(
+                f"{obj} cannot be {what}: {len(found)} problems to fix first: "
+                + "; ".join(shown)
+                + more
+            )
 
     def hash(self, obj) -> tuple[str, str]:
         """(content, SHA-256 hex of its UTF-8 bytes)."""
@@ -168,7 +221,10 @@ class ApprovableType:
         return self.siblings(obj).filter(approval_state=ApprovalState.APPROVED).first()
 
 
-_registry: dict[str, ApprovableType] = {}
+# The approvable types, keyed by model label ("risks.riskacceptance"), in registration order.
+approvable_types: Registry[str, ApprovableType] = Registry(
+    "approvable types", key=lambda kind: kind.key
+)
 
 
 def register(
@@ -183,7 +239,9 @@ def register(
     `content(obj) -> str` returns the canonical text whose SHA-256 is approved; it must
     cover everything the approver approves (use sorted JSON for structured data).
     Options: `editors(obj) -> users`, `permission` (default "isms.decide_approvalrequest"),
-    `quorum` (default 1), `group_by` (field whose value groups versions of one document),
+    `quorum` (default 1; settings.APPROVAL_QUORUM overrides it per type), `problems(obj)`
+    (messages that refuse submission and approval), `group_by` (field whose value groups
+    versions of one document),
     `submit_permission` (default "<app>.change_<model>"), `url(obj)`, `required`
     (default True: the dashboard's step 8 waits for an approved one), and callbacks
     `on_submitted/on_approved/on_rejected/on_changes_requested(obj, request)`, which run
@@ -191,31 +249,49 @@ def register(
     """
     if not issubclass(model, ApprovableModel):
         raise TypeError(f"{model.__name__} must inherit isms.models.approvals.ApprovableModel")
+    if "quorum" in options:
+        options["default_quorum"] = options.pop("quorum")
     kind = ApprovableType(
         model=model,
         content=content,
         label=label or str(model._meta.verbose_name).capitalize(),
         **options,
     )
-    _registry[kind.key] = kind
-    return kind
+    return approvable_types.register(kind)
+
+
+def check_quorum_setting(app_configs=None, **kwargs) -> list:
+    """Django system check: every key of APPROVAL_QUORUM names a registered type."""
+    from django.core import checks
+
+    known = {kind.setting_key for kind in approvable_types}
+    unknown = sorted(set(getattr(settings, "APPROVAL_QUORUM", {})) - known)
+    if not unknown:
+        return []
+    return [
+        checks.Error(
+            f"APPROVAL_QUORUM names unknown approvable types: {', '.join(unknown)}.",
+            hint=f"Use one of: {', '.join(sorted(known))}.",
+            id="isms.E010",
+        )
+    ]
 
 
 def registered() -> list[ApprovableType]:
-    return list(_registry.values())
+    return list(approvable_types)
 
 
 def type_for(obj_or_model) -> ApprovableType:
     model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
     try:
-        return _registry[model._meta.label_lower]
+        return approvable_types[model._meta.label_lower]
     except KeyError:
         raise LookupError(f"{model._meta.label} is not registered as approvable") from None
 
 
 def type_for_key(key: str) -> ApprovableType:
     try:
-        return _registry[key.lower()]
+        return approvable_types[key.lower()]
     except KeyError:
         raise LookupError(f"Unknown approvable type {key!r}") from None
 
@@ -260,7 +336,7 @@ def editors_of(obj, kind: ApprovableType | None = None) -> set[int]:
 
 def pending_for(user):
     """Open requests `user` may decide and has not decided yet (not their own)."""
-    keys = [k for k in _registry.values() if user.has_perm(k.permission)]
+    keys = [k for k in approvable_types if user.has_perm(k.permission)]
     if not keys:
         return ApprovalRequest.objects.none()
     content_types = ContentType.objects.get_for_models(*[k.model for k in keys]).values()
@@ -348,6 +424,7 @@ def approval_request_submit(*, obj, user, comment: str = "") -> ApprovalRequest:
         if obj.approval_state not in EDITABLE_STATES:
             state = obj.get_approval_state_display().lower()
             raise ApprovalConflict(f"Only a draft can be submitted; this version is {state}.")
+        kind.refuse_problems(obj, "submitted")
         content, digest = kind.hash(obj)
         request = ApprovalRequest.objects.create(
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
@@ -379,7 +456,10 @@ def approval_request_submit(*, obj, user, comment: str = "") -> ApprovalRequest:
 
 
 def _check_decider(*, kind, request, user, password) -> None:
-    """The rules every decision obeys; raises the matching ApprovalError."""
+    """Who may decide, checked before the decision's transaction opens: the permission,
+    no self-approval, and the password. The password check runs outside the
+    transaction on purpose: a wrong password is recorded by the lockout (django-axes)
+    and that record must not be rolled back with the refused decision."""
     if not user.has_perm(kind.permission):
         raise ApprovalForbidden("Only management can decide approval requests.")
     if user.pk == request.submitted_by_id or request.editors.filter(pk=user.pk).exists():
@@ -390,6 +470,10 @@ def _check_decider(*, kind, request, user, password) -> None:
     # counts towards the login lockout, like a failed sign-in.
     if not password or not reauth.password_matches(user, password):
         raise ReauthenticationFailed("Incorrect password: confirm the decision with your password.")
+
+
+def _check_open(*, request, user) -> None:
+    """The state rules, checked under the request's row lock."""
     if request.state != ApprovalState.IN_REVIEW:
         raise ApprovalConflict(f"This request is already {request.get_state_display().lower()}.")
     if request.decisions.filter(decided_by=user).exists():
@@ -420,6 +504,14 @@ def _record_refusal(request_id: int, user, exc: ApprovalError, decision: str) ->
 def _decide(*, request: ApprovalRequest, user, password: str, comment: str, decision: str):
     request_id = request.pk
     try:
+        with audit.acting_as(user):
+            unlocked = ApprovalRequest.objects.select_related("content_type").get(pk=request_id)
+            _check_decider(
+                kind=type_for_key(unlocked.content_type.model_class()._meta.label_lower),
+                request=unlocked,
+                user=user,
+                password=password,
+            )
         with audit.acting_as(user), transaction.atomic():
             # Lock the request row: a concurrent decision waits here, then sees the
             # state this one leaves behind.
@@ -429,15 +521,19 @@ def _decide(*, request: ApprovalRequest, user, password: str, comment: str, deci
                 .get(pk=request_id)
             )
             kind = type_for_key(request.content_type.model_class()._meta.label_lower)
-            _check_decider(kind=kind, request=request, user=user, password=password)
+            _check_open(request=request, user=user)
             if decision != Decision.APPROVE and not comment.strip():
-                raise ApprovalConflict("Say why: a comment is required to reject or send back.")
+                raise ApprovalInvalid(
+                    "Say why: a comment is required to reject or send back.", field="comment"
+                )
             obj = kind.model._default_manager.select_for_update().get(pk=request.object_id)
             _content, digest = kind.hash(obj)
             if digest != request.content_sha256:
                 raise ApprovalConflict(
                     "The version changed since it was submitted; it must be submitted again."
                 )
+            if decision == Decision.APPROVE:
+                kind.refuse_problems(obj, "approved")
             ApprovalDecision.objects.create(
                 request=request,
                 decided_by=user,

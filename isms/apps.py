@@ -25,6 +25,14 @@ class IsmsConfig(AppConfig):
         from isms.frameworks.setup import register_all as register_frameworks
 
         register_frameworks()  # the SoA as approvable, dashboard steps 7 and 9
+        from isms.navigation import register_isms_items
+
+        register_isms_items()  # the sidebar's links to isms pages
+        from django.core import checks
+
+        from isms import approvals
+
+        checks.register(approvals.check_quorum_setting)
         # Sign-in signals feed the security log, re-authentication and two-factor state.
         from isms import reauth, security_log  # noqa: F401
         from isms.twofactor import state  # noqa: F401

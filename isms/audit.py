@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextvars
 import datetime
 import decimal
+import functools
 import sys
 import uuid
 from collections.abc import Iterable
@@ -84,6 +85,25 @@ def acting_as(actor=None, *, source: str | None = None, **fields):
         yield current()
     finally:
         pop_context(token)
+
+
+def acts_as_user(service):
+    """Decorate a service that takes a keyword `user`: its audit records name that user.
+
+    The one way a service records its actor. A request already sets the actor (the
+    middleware); this also covers management commands, Celery tasks and direct calls.
+    With `user=None` (a system job) the surrounding context stays: `task:<name>`,
+    `command:<name>` or an outer `acting_as()`."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        user = kwargs.get("user")
+        if user is None or not getattr(user, "is_authenticated", False):
+            return service(*args, **kwargs)
+        with acting_as(user):
+            return service(*args, **kwargs)
+
+    return wrapper
 
 
 def new_request_id() -> str:

@@ -292,6 +292,8 @@ def read_export(path: str | os.PathLike) -> tuple[dict, list[dict]]:
             f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
             "the file is damaged or truncated."
         ) from None
+    except RecursionError:
+        raise BackupError(f"{path} is not an ISMS export: it is nested far too deeply.") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BackupError(f"{path} is not an ISMS export (no '{FORMAT}' header).")
     if document.get("format_version") != FORMAT_VERSION:

@@ -2,7 +2,9 @@
 
 `isms` never imports `assets` or `risks`; instead each app registers, in its
 AppConfig.ready(), a function that computes the state of the step it owns
-(`register_step`) and the key figures it contributes (`register_figure`).
+(`register_step`) and the key figures it contributes (`register_figure`). Both are
+registries of the one mechanism (isms/registry.py): `step_providers` keyed by step
+number, `figure_providers` in registration order.
 
 The steps' states are cached (see `steps()`); the key figures are not: they depend on
 who is looking (the risks they may read, the approvals waiting for them) and cost a few
@@ -17,6 +19,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from isms.models import AuditEvent
+from isms.registry import Registry
 
 # The states are exact as long as every change writes an audit event (see `steps()`);
 # this bounds how long a write that bypasses the audit trail (a shell, a data
@@ -92,22 +95,41 @@ STEPS = [
     ),
 ]
 
-_step_providers: dict[int, Callable] = {}
-_figure_providers: list[Callable] = []
+# `provider(user) -> StepState`, registered under its step number, computes that step's
+# state. The state must follow from the ISMS records and from what `user` may see (their
+# permissions), never from who they are: `steps()` caches it per permission set.
+step_providers: Registry[int, Callable] = Registry("dashboard steps")
+# The view permission a user needs to see each step's state (others see `restricted()`).
+step_permissions: Registry[int, str] = Registry("dashboard step permissions")
+
+# `provider(user) -> list[dict(label, value, url)]` adds key figures to the dashboard.
+figure_providers: Registry[Callable, Callable] = Registry("dashboard figures")
 
 
-def register_step(number: int, provider: Callable) -> None:
-    """`provider(user) -> StepState` computes the state of step `number`.
+def restricted() -> StepState:
+    """What a user who may not read a step's records sees of it: that it exists, not how
+    far the ISMS is (counts of risks, approvals, controls are ISMS-wide figures)."""
+    return StepState(
+        status="restricted",
+        summary="Kept by the ISMS team: your own records are in the menu.",
+        missing=[],
+        url=None,
+    )
 
-    The state must follow from the ISMS records and from what `user` may see (their
-    permissions), never from who they are: `steps()` caches it per permission set."""
-    _step_providers[number] = provider
+
+def register_step(number: int, provider: Callable, *, permission: str) -> None:
+    """`provider(user) -> StepState` computes the state of step `number`, for users who
+    hold `permission` (the view permission of the step's records); others see
+    `restricted()`, whatever the provider would say."""
+    step_providers.register(provider, key=number)
+    step_permissions.register(permission, key=number)
 
 
 def register_figure(provider: Callable) -> None:
-    """`provider(user) -> list[dict(label, value, url)]` adds key figures to the dashboard."""
-    if provider not in _figure_providers:
-        _figure_providers.append(provider)
+    """`provider(user) -> list[dict(label, value, url)]` adds key figures to the dashboard.
+    A figure is computed over what `user` may see (the apps' visibility functions): a
+    user without a role sees the figures of their own records, or none."""
+    figure_providers.register(provider)
 
 
 def steps(user) -> list[tuple[Step, StepState]]:
@@ -126,13 +148,18 @@ def steps(user) -> list[tuple[Step, StepState]]:
     key = _steps_cache_key(user)
     states = cache.get(key) if key else None
     if states is None:
-        states = [
-            _step_providers[step.number](user) if step.number in _step_providers else StepState()
-            for step in STEPS
-        ]
+        states = [_step_state(step.number, user) for step in STEPS]
         if key:
             cache.set(key, states, STEPS_CACHE_SECONDS)
     return list(zip(STEPS, states, strict=True))
+
+
+def _step_state(number: int, user) -> StepState:
+    if number not in step_providers:
+        return StepState()
+    if not user.has_perm(step_permissions[number]):
+        return restricted()
+    return step_providers[number](user)
 
 
 def _steps_cache_key(user) -> str | None:
@@ -149,6 +176,6 @@ def _steps_cache_key(user) -> str | None:
 
 def figures(user) -> list[dict]:
     result = []
-    for provider in _figure_providers:
+    for provider in figure_providers:
         result.extend(provider(user))
     return result

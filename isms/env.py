@@ -49,3 +49,22 @@ def envint(name: str, default: int) -> int:
 def envlist(name: str, default: str = "") -> list[str]:
     value = os.environ.get(name, default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def envintmap(name: str, default: str = "") -> dict[str, int]:
+    """`key=number,key=number` as {key: number}, every number a whole number ≥ 1."""
+    result = {}
+    for item in envlist(name, default):
+        key, sep, number = item.partition("=")
+        try:
+            if not sep or not key.strip():
+                raise ValueError
+            result[key.strip().lower()] = int(number)
+            if result[key.strip().lower()] < 1:
+                raise ValueError
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"Environment variable {name} must be key=number pairs (numbers ≥ 1) "
+                f"separated by commas, not {item!r}."
+            ) from None
+    return result

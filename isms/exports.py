@@ -1,8 +1,11 @@
 """Spreadsheet-safe exports shared by every app (CSV and XLSX).
 
 Text that a user typed can never become a live formula in the auditor's spreadsheet:
-a cell whose text starts with = + - @, a tab or a carriage return (also after leading
-spaces) is prefixed with an apostrophe. Numbers stay numbers.
+a cell whose text starts with = + - @, a tab, a carriage return or a line feed (also
+after leading spaces or apostrophes) is prefixed with an apostrophe. Numbers stay numbers.
+The imports (isms/importing.py `unguard`) remove exactly that apostrophe again, so an
+export imported back gives the text that was exported; guarding text that already starts
+with apostrophes keeps that reversal exact.
 """
 
 import csv
@@ -16,7 +19,13 @@ from django.utils import timezone
 
 from isms.uploads import download_headers
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def needs_guard(text: str) -> bool:
+    """Whether `text` goes into a spreadsheet with an apostrophe in front of it: it
+    starts with a formula trigger, after any leading apostrophes and spaces."""
+    return text.lstrip("'").lstrip(" ").startswith(FORMULA_TRIGGERS)
 
 
 def safe_cell(value):
@@ -36,7 +45,7 @@ def safe_cell(value):
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
-    if text.lstrip(" ").startswith(FORMULA_TRIGGERS) or text.startswith(FORMULA_TRIGGERS):
+    if needs_guard(text):
         return "'" + text
     return text
 

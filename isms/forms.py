@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from isms import reauth, services
 from isms.models import ApiToken
 
 
@@ -16,17 +17,37 @@ class LoginForm(auth_forms.AuthenticationForm):
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    pass
+    """Django's password change, with the current password checked through
+    `isms.reauth`: a wrong guess is security-logged and counts towards the same lockout
+    as a failed sign-in, so the form is no way to guess a password without limit."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if self.request is None or not reauth.reauth_confirm(self.request, old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
 
 
 class ApiTokenForm(forms.ModelForm):
     expires_at = forms.DateTimeField(
         required=False,
         label="Expires",
-        help_text="Leave empty for a token that does not expire (not recommended).",
+        help_text="Leave empty for the default lifetime; every token expires.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
     class Meta:
         model = ApiToken
         fields = ["name", "expires_at"]
+
+    def clean_expires_at(self):
+        try:
+            return services.api_token_expiry(self.cleaned_data.get("expires_at"))
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["expires_at"]) from exc

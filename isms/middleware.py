@@ -1,5 +1,6 @@
 """Request middleware: security headers, session timeouts, audit context, login wall."""
 
+import re
 import time
 
 from django.conf import settings
@@ -23,6 +24,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+REQUEST_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{7,63}", re.ASCII)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
@@ -70,7 +72,11 @@ class SessionTimeoutMiddleware:
 
 
 class AuditContextMiddleware:
-    """Attribute every audit record made during a request to its user, IP and request id."""
+    """Attribute every audit record made during a request to its user, IP and request id.
+
+    A client's `X-Request-ID` is kept only when it is 8 to 64 ASCII letters, digits,
+    dashes or underscores (a UUID, a hex string); anything else is replaced by a new id,
+    so what reaches the logs, the audit trail and the response header is always plain."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -78,7 +84,7 @@ class AuditContextMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = (
-            incoming if incoming.isalnum() and len(incoming) <= 64 else audit.new_request_id()
+            incoming if REQUEST_ID_RE.fullmatch(incoming) else audit.new_request_id()
         )
         if request.path.startswith("/api/"):
             source = "api"

@@ -14,7 +14,14 @@ is not asked twice. Otherwise:
   checks it with the same service and answers 400 with a field message otherwise.
 
 `reauth_confirm(request, password)` goes through `django.contrib.auth.authenticate()`,
-so wrong passwords count towards the login lockout (django-axes) like any sign-in.
+so wrong passwords count towards the login lockout (django-axes) like any sign-in. Every
+password re-check goes through it: the password change form, approval decisions,
+re-authentication, token creation, two-factor changes, AWS account changes.
+
+A re-check must run *before* the business transaction opens: django-axes records a
+failure in the database, and a failure recorded inside a transaction that is then
+rolled back (the refused decision) would vanish, giving unlimited guesses.
+`reauth_confirm()` refuses to run inside one (a programming error, caught by the tests).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import signals as auth_signals
+from django.db import transaction
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -38,9 +46,25 @@ from isms import audit, security_log
 SESSION_KEY = "_isms_reauth_at"
 
 
+class ReauthInTransaction(RuntimeError):
+    """A password re-check was attempted inside a business transaction."""
+
+
+def in_business_transaction(using: str | None = None) -> bool:
+    """Whether an atomic block is open other than the test case's own wrapper (the
+    same distinction Django draws for `atomic(durable=True)`)."""
+    blocks = transaction.get_connection(using).atomic_blocks
+    return any(not getattr(block, "_from_testcase", False) for block in blocks)
+
+
 def reauth_confirm(request, password: str) -> bool:
     """Check `password` for the signed-in user; on success mark the session as freshly
     authenticated. Failures are logged and count towards the lockout."""
+    if in_business_transaction():
+        raise ReauthInTransaction(
+            "Check the password before opening the transaction: a failure recorded "
+            "inside it would be rolled back and escape the lockout."
+        )
     user = request.user
     http_request = getattr(request, "_request", request)
     checked = authenticate(http_request, username=user.get_username(), password=password or "")

@@ -23,11 +23,10 @@ import re
 from datetime import UTC, datetime
 
 from axes.signals import user_locked_out
-from django.conf import settings
 from django.contrib.auth import signals as auth_signals
-from django.core.cache import cache
 from django.dispatch import receiver
-from django.http import JsonResponse
+
+from isms.ratelimit import RateLimit
 
 logger = logging.getLogger("isms.security")
 
@@ -137,8 +136,21 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
 # --- Middleware: permission denials, token use and failures --------------------------------
 
 
-def _failure_key(ip: str) -> str:
-    return f"isms:token-failures:{ip}"
+# Failed API tokens per client IP: the one rate limiter's counter (isms.ratelimit).
+TOKEN_FAILURES = RateLimit(
+    "token-failures", limit="TOKEN_FAILURE_LIMIT", window="TOKEN_FAILURE_WINDOW"
+)
+
+
+def bearer_token(request) -> str | None:
+    """The token of an `Authorization: Token <token>` header, "" when the scheme names
+    none, None without that scheme. The scheme is case-insensitive and the parts are
+    split on any whitespace, exactly as the authentication class reads them, so that
+    `token xyz` is counted, logged and throttled like `Token xyz`."""
+    parts = request.headers.get("Authorization", "").split()
+    if not parts or parts[0].lower() != "token":
+        return None
+    return parts[1] if len(parts) > 1 else ""
 
 
 class SecurityEventsMiddleware:
@@ -155,25 +167,23 @@ class SecurityEventsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        header = request.headers.get("Authorization", "")
-        bearing_token = header.startswith("Token ")
-        if bearing_token and self._blocked(request):
+        token = bearer_token(request)
+        bearing_token = token is not None
+        if bearing_token and TOKEN_FAILURES.exceeded(client_ip(request)):
             event("token.throttled", request, level=logging.WARNING)
-            response = JsonResponse(
-                {"detail": "Too many failed token attempts. Try again later."}, status=429
+            # Imported here: isms.api imports modules that import this one.
+            from isms.api.exceptions import error_response
+
+            response = error_response(
+                429, "Too many failed token attempts. Try again later.", "throttled"
             )
-            response["Retry-After"] = str(settings.TOKEN_FAILURE_WINDOW)
+            response["Retry-After"] = str(TOKEN_FAILURES.seconds)
             return response
         response = self.get_response(request)
         auth = getattr(request, "auth", None)
         if bearing_token and response.status_code == 401:
-            self._count_failure(request)
-            event(
-                "token.failure",
-                request,
-                level=logging.WARNING,
-                token=token_prefix(header.removeprefix("Token ").strip()),
-            )
+            TOKEN_FAILURES.hit(client_ip(request))
+            event("token.failure", request, level=logging.WARNING, token=token_prefix(token))
         elif auth is not None and hasattr(auth, "prefix"):
             event(
                 "token.use",
@@ -185,16 +195,3 @@ class SecurityEventsMiddleware:
         if response.status_code == 403:
             event("permission.denied", request, level=logging.WARNING, method=request.method)
         return response
-
-    @staticmethod
-    def _blocked(request) -> bool:
-        return cache.get(_failure_key(client_ip(request)), 0) >= settings.TOKEN_FAILURE_LIMIT
-
-    @staticmethod
-    def _count_failure(request) -> None:
-        key = _failure_key(client_ip(request))
-        if not cache.add(key, 1, timeout=settings.TOKEN_FAILURE_WINDOW):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.add(key, 1, timeout=settings.TOKEN_FAILURE_WINDOW)

@@ -1,7 +1,10 @@
 """Services of the governance core: the operations views, tasks and commands call."""
 
 import socket
+from datetime import timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,9 +28,26 @@ def heartbeat_request(*, token: str) -> None:
     transaction.on_commit(lambda: heartbeat.delay(token))
 
 
+def api_token_expiry(expires_at=None):
+    """The expiry a new token gets: `expires_at` when given (in the future and within
+    API_TOKEN_MAX_DAYS), else API_TOKEN_DEFAULT_DAYS from now. Raises ValidationError."""
+    now = timezone.now()
+    if expires_at is None:
+        return now + timedelta(days=settings.API_TOKEN_DEFAULT_DAYS)
+    if expires_at <= now:
+        raise ValidationError({"expires_at": "Choose a date in the future."})
+    if expires_at > now + timedelta(days=settings.API_TOKEN_MAX_DAYS):
+        raise ValidationError(
+            {"expires_at": f"A token may live {settings.API_TOKEN_MAX_DAYS} days at most."}
+        )
+    return expires_at
+
+
 @transaction.atomic
 def api_token_create(*, user, name: str, expires_at=None) -> tuple[ApiToken, str]:
-    """Create a personal token for `user`; returns the row and the clear token (shown once)."""
+    """Create a personal token for `user`; returns the row and the clear token (shown once).
+    Every token expires (see `api_token_expiry`)."""
+    expires_at = api_token_expiry(expires_at)
     prefix, clear = ApiToken.generate()
     token = ApiToken.objects.create(
         user=user, name=name, prefix=prefix, token_hash=ApiToken.hash(clear), expires_at=expires_at

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from isms.env import env, envbool, envint, envlist
+from isms.env import env, envbool, envint, envintmap, envlist
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("ISMS_VAR_DIR", str(BASE_DIR / "var")))
@@ -25,6 +25,14 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env("SITE_NAME", "ISMS Manager")
 ORGANISATION_NAME = env("ORGANISATION_NAME", "Example Ltd")
+# Approvers needed per approvable type (model name, e.g. soa, policyversion,
+# methodologyversion): "soa=2,policyversion=1"; unlisted types need one.
+APPROVAL_QUORUM = envintmap("APPROVAL_QUORUM", "soa=2")
+# Months between periodic reviews of the approved SoA and risk methodology.
+SOA_REVIEW_MONTHS = envint("SOA_REVIEW_MONTHS", 12)
+METHODOLOGY_REVIEW_MONTHS = envint("METHODOLOGY_REVIEW_MONTHS", 12)
+# The classification printed on every page of the SoA downloads.
+SOA_CLASSIFICATION = env("SOA_CLASSIFICATION", "Confidential")
 # The address people reach the site at, for links in e-mails.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
@@ -235,9 +243,16 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "isms.security_log.client_ip"
 AXES_VERBOSE = False
+# Password spraying: failures from one IP summed over every username (isms.lockout).
+AXES_HANDLER = "isms.lockout.LockoutHandler"
+LOGIN_IP_FAILURE_LIMIT = envint("LOGIN_IP_FAILURE_LIMIT", 20)
 # Failed API token attempts per IP before that IP's token calls get 429 for the window.
 TOKEN_FAILURE_LIMIT = envint("TOKEN_FAILURE_LIMIT", 20)
 TOKEN_FAILURE_WINDOW = envint("TOKEN_FAILURE_WINDOW", 15 * 60)
+# Personal API tokens expire: after API_TOKEN_DEFAULT_DAYS when the user names no date,
+# and never later than API_TOKEN_MAX_DAYS after creation.
+API_TOKEN_DEFAULT_DAYS = envint("API_TOKEN_DEFAULT_DAYS", 90)
+API_TOKEN_MAX_DAYS = envint("API_TOKEN_MAX_DAYS", 365)
 # Two-factor authentication (isms/twofactor/): roles that must enrol before anything
 # else; "management" (the Management group), "admin" (superusers), "security_manager",
 # "auditor" or "all". Empty: nobody is forced (the demo).
@@ -294,6 +309,16 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads (isms/uploads.py): size limit, and downloads per user per window.
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 10) * 1024 * 1024
 DOWNLOAD_RATE_LIMIT = envint("DOWNLOAD_RATE_LIMIT", 60)
+# Imports (isms/importing.py): what one uploaded table or document may hold, whatever it
+# declares; beyond a bound the import is refused with a message (docs/security.md).
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 100)
+IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", 1_000_000)
+IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 32_767)  # Excel's own cell limit
+IMPORT_MAX_UNZIPPED_BYTES = envint("IMPORT_MAX_UNZIPPED_MB", 50) * 1024 * 1024
+IMPORT_MAX_DEPTH = envint("IMPORT_MAX_DEPTH", 32)
+IMPORT_MAX_NODES = envint("IMPORT_MAX_NODES", 1_000_000)
+IMPORT_MAX_SECONDS = envint("IMPORT_MAX_SECONDS", 20)
 DOWNLOAD_RATE_WINDOW = envint("DOWNLOAD_RATE_WINDOW", 60)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -337,6 +362,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # drf-spectacular's, plus the error responses every view can give (400/401/403/404).
     "DEFAULT_SCHEMA_CLASS": "isms.api.schema.AutoSchema",
+    # Domain errors -> HTTP status and one error shape (docs/api.md).
+    "EXCEPTION_HANDLER": "isms.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ISMS Manager API",

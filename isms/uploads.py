@@ -12,8 +12,9 @@ attachment, with `X-Content-Type-Options: nosniff`, `Cache-Control: no-store` an
 sandboxing Content-Security-Policy, so a browser never renders or runs it in the
 site's origin; `download_headers()` does the same for a response a view builds (an
 export, a generated document). `@download_rate_limit` bounds downloads per user
-(DOWNLOAD_RATE_LIMIT per DOWNLOAD_RATE_WINDOW seconds) with a cache counter and answers
-429 beyond it; `download_allowed()` is the same count for API actions.
+(DOWNLOAD_RATE_LIMIT per DOWNLOAD_RATE_WINDOW seconds) with the rate limiter of
+`isms.ratelimit` and answers 429 beyond it; `download_allowed()` is the same count for
+API actions.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ from functools import wraps
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 
 from isms import security_log
+from isms.ratelimit import RateLimit
 
 _ZIP = b"PK\x03\x04"
 _OOXML_PART = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
@@ -184,44 +185,38 @@ def download_headers(response: HttpResponse, filename: str | None = None) -> Htt
     return response
 
 
-def _rate_key(request, scope: str) -> str:
+# Downloads per user (per IP when anonymous) and scope: the one rate limiter's counter.
+DOWNLOADS = RateLimit("download", limit="DOWNLOAD_RATE_LIMIT", window="DOWNLOAD_RATE_WINDOW")
+TOO_MANY_DOWNLOADS = "Too many downloads in a short time. Wait a minute, then try again."
+
+
+def _downloader(request, scope: str) -> str:
     user = getattr(request, "user", None)
     who = (
         f"u{user.pk}"
         if user is not None and user.is_authenticated
         else security_log.client_ip(request)
     )
-    return f"isms:rate:{scope}:{who}"
+    return f"{scope}:{who}"
 
 
 def download_allowed(request, *, scope: str = "download") -> bool:
     """Count one download by the request's user in `scope`; False (and logged as
     `download.throttled`) beyond DOWNLOAD_RATE_LIMIT per DOWNLOAD_RATE_WINDOW seconds.
     For views the decorator cannot wrap (API actions); otherwise `@download_rate_limit`."""
-    key = _rate_key(request, scope)
-    window = settings.DOWNLOAD_RATE_WINDOW
-    if cache.add(key, 1, timeout=window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the window ended between add() and incr()
-            cache.add(key, 1, timeout=window)
-            count = 1
-    if count > settings.DOWNLOAD_RATE_LIMIT:
-        security_log.event("download.throttled", request, scope=scope)
-        return False
-    return True
+    if DOWNLOADS.hit(_downloader(request, scope)):
+        return True
+    security_log.event("download.throttled", request, scope=scope)
+    return False
 
 
 def too_many_downloads() -> HttpResponse:
-    """The 429 answer beyond the download limit, with Retry-After."""
+    """The 429 answer of a page beyond the download limit, with Retry-After (the API
+    raises DRF's Throttled instead, answered in the API's error shape)."""
     response = HttpResponse(
-        "Too many downloads in a short time. Wait a minute, then try again.",
-        status=429,
-        content_type="text/plain; charset=utf-8",
+        TOO_MANY_DOWNLOADS, status=429, content_type="text/plain; charset=utf-8"
     )
-    response["Retry-After"] = str(settings.DOWNLOAD_RATE_WINDOW)
+    response["Retry-After"] = str(DOWNLOADS.seconds)
     return response
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from isms.forms import LoginForm, PasswordChangeForm
+from isms.forms import LoginForm
 from isms.views import account, audit, core, system
 
 handler403 = "isms.views.core.error_403"
@@ -27,7 +27,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/",
-        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        account.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -3,6 +3,7 @@ acceptances are frozen by the workflow, so they are read-only here."""
 
 from django.contrib import admin
 
+from isms.admin import AuditedAdmin
 from risks.models import (
     Methodology,
     MethodologyVersion,
@@ -15,14 +16,14 @@ from risks.models import (
 
 
 @admin.register(Methodology)
-class MethodologyAdmin(admin.ModelAdmin):
+class MethodologyAdmin(AuditedAdmin):
     list_display = ("name", "created_at")
     list_filter = ("created_at",)
     search_fields = ("name",)
 
 
 @admin.register(MethodologyVersion)
-class MethodologyVersionAdmin(admin.ModelAdmin):
+class MethodologyVersionAdmin(AuditedAdmin):
     list_display = ("__str__", "approval_state", "author", "approved_by", "approved_at")
     list_filter = ("approval_state",)
     search_fields = ("change_note",)
@@ -33,7 +34,7 @@ class MethodologyVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Threat, Vulnerability)
-class CatalogueAdmin(admin.ModelAdmin):
+class CatalogueAdmin(AuditedAdmin):
     list_display = ("name", "category", "source", "is_active")
     list_filter = ("source", "is_active", "category")
     search_fields = ("name", "description", "category")
@@ -45,7 +46,7 @@ class TreatmentActionInline(admin.TabularInline):
 
 
 @admin.register(Risk)
-class RiskAdmin(admin.ModelAdmin):
+class RiskAdmin(AuditedAdmin):
     list_display = (
         "ref",
         "title",
@@ -89,7 +90,7 @@ class RiskAdmin(admin.ModelAdmin):
 
 
 @admin.register(TreatmentAction)
-class TreatmentActionAdmin(admin.ModelAdmin):
+class TreatmentActionAdmin(AuditedAdmin):
     list_display = ("title", "risk", "owner", "due_date", "status")
     list_filter = ("status", "due_date")
     search_fields = ("title", "risk__ref", "risk__title")
@@ -97,7 +98,7 @@ class TreatmentActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RiskAcceptance)
-class RiskAcceptanceAdmin(admin.ModelAdmin):
+class RiskAcceptanceAdmin(AuditedAdmin):
     list_display = ("risk", "approval_state", "requested_by", "approved_by", "expires_on")
     list_filter = ("approval_state",)
     search_fields = ("risk__ref", "justification")

@@ -1,12 +1,6 @@
 from django.apps import AppConfig
 
 
-def _revalue(sender, asset_ids, **kwargs):
-    from risks.services import risks_revalue
-
-    risks_revalue(asset_ids=asset_ids)
-
-
 class RisksConfig(AppConfig):
     """Risk methodology, threats, vulnerabilities, the risk register and treatment."""
 
@@ -14,7 +8,7 @@ class RisksConfig(AppConfig):
     verbose_name = "Risks"
 
     def ready(self):
-        from assets.signals import value_at_stake_changed
+        from assets.hooks import value_at_stake_listeners
         from isms import approvals, dashboard
         from isms.frameworks import treatments
         from isms.governance import audit_pack, reviews
@@ -42,10 +36,27 @@ class RisksConfig(AppConfig):
             # Acceptances exist only for risks that need one: step 8 does not wait for one.
             required=False,
         )
-        value_at_stake_changed.connect(_revalue, dispatch_uid="risks_revalue")
-        for number in (3, 4, 5, 6):
-            dashboard.register_step(number, getattr(steps, f"step_{number}"))
+        value_at_stake_listeners.register(services.risks_revalue)  # $ exposure
+        dashboard.register_step(3, steps.step_3, permission="risks.view_methodology")
+        for number in (4, 5, 6):
+            dashboard.register_step(
+                number, getattr(steps, f"step_{number}"), permission="risks.view_risk"
+            )
         dashboard.register_figure(steps.figures)
         treatments.register_provider(steps.risks_by_control)
         audit_pack.register(providers.audit_pack_files)
         reviews.register(providers.due_reviews)
+        from risks.reviews import methodology_reviews
+
+        reviews.register(methodology_reviews)
+        _register_navigation()
+
+
+def _register_navigation():
+    from isms import navigation
+    from isms.navigation import Item
+
+    navigation.register(Item("Risk methodology", "risks:methodology", "bi-rulers", step=3))
+    navigation.register(Item("Risk register", "risks:risk_list", "bi-search", step=4))
+    navigation.register(Item("Risk analysis", "risks:heatmap", "bi-graph-up", step=5))
+    navigation.register(Item("Risk treatment", "risks:treatment_list", "bi-shield-check", step=6))

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from risks.choices import CatalogueSource, RiskStatus, TreatmentOption
 from risks.models import MethodologyVersion, Risk, Threat, Vulnerability
-from risks.queries import needs_review_from_findings
+from risks.selectors import needs_review_from_findings
 
 SORT_FIELDS = (
     ("number", "ref"),

@@ -6,7 +6,9 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from isms.frameworks.selectors import visible_controls
 from isms.models import User
+from isms.relations import limit_choices
 from risks import scoring
 from risks.choices import LEVEL_COLOURS, RiskStatus, TreatmentOption
 from risks.models import Risk, Threat, TreatmentAction, Vulnerability
@@ -36,8 +38,12 @@ class AssetRefsField(forms.CharField):
             return ", ".join(getattr(a, "ref", str(a)) for a in items)
         return value
 
+    user = None  # set by the form: refs resolve among the assets this user may see
+
     def clean(self, value):
         from assets.models import Asset
+        from assets.permissions import visible_assets
+        from isms.relations import narrow
 
         value = super().clean(value)
         refs = [ref for ref in re.split(r"[\s,;]+", value or "") if ref]
@@ -46,7 +52,8 @@ class AssetRefsField(forms.CharField):
                 raise ValidationError("Choose at least one asset.")
             return []
         wanted = {ref.upper() for ref in refs} | set(refs)
-        found = {a.ref.upper(): a for a in Asset.objects.filter(ref__in=wanted)}
+        candidates = narrow(visible_assets, self.user, Asset.objects.filter(ref__in=wanted))
+        found = {a.ref.upper(): a for a in candidates}
         unknown = [ref for ref in refs if ref.upper() not in found]
         if unknown:
             raise ValidationError(f"Unknown asset reference(s): {', '.join(unknown)}.")
@@ -95,6 +102,8 @@ class RiskForm(forms.ModelForm):
                     empty_value=None,
                     required=False,
                 )
+        if "assets" in self.fields:
+            self.fields["assets"].user = user
         if "owner" in self.fields:
             self.fields["owner"].queryset = User.objects.filter(is_active=True)
         if "threat" in self.fields:
@@ -105,6 +114,7 @@ class RiskForm(forms.ModelForm):
             self.fields["controls"].queryset = self.fields["controls"].queryset.select_related(
                 "framework"
             )
+            limit_choices(self, user, controls=visible_controls)
             self.fields["controls"].widget.attrs["size"] = 8
         if risk is not None:
             self.fields["version"].initial = risk.version

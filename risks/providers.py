@@ -11,9 +11,9 @@ from django.urls import reverse
 from isms.exports import xlsx_bytes
 from isms.governance.audit_pack import PackFile
 from isms.governance.reviews import ReviewItem, security_managers
-from risks import imports
+from risks import importing
 from risks.models import Risk
-from risks.queries import active_version, asset_refs
+from risks.selectors import active_version, asset_refs
 
 
 def audit_pack_files(user) -> Iterable[PackFile]:
@@ -30,10 +30,10 @@ def audit_pack_files(user) -> Iterable[PackFile]:
         .annotate(asset_refs=asset_refs())
         .order_by("ref")
     )
-    rows = imports.export_rows(queryset, version.scale if version else None)
+    rows = importing.export_rows(queryset, version.scale if version else None)
     yield PackFile(
         "06-risks/risk-register.xlsx",
-        xlsx_bytes("Risk register", imports.EXPORT_COLUMNS, rows),
+        xlsx_bytes("Risk register", importing.EXPORT_COLUMNS, rows),
         "Risk assessment and treatment results (clauses 6.1.2, 6.1.3, 8.2, 8.3)",
     )
 

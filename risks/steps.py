@@ -10,7 +10,7 @@ from isms.frameworks.treatments import RiskRef
 from isms.models.approvals import ApprovalState
 from risks.choices import RiskStatus
 from risks.models import MethodologyVersion, Risk
-from risks.queries import active_version, visible_risks
+from risks.selectors import active_version, visible_risks
 
 
 def step_3(user) -> StepState:
@@ -161,13 +161,16 @@ def figures(user) -> list[dict]:
     ]
 
 
-def risks_by_control(control_ids: list[int]) -> dict[int, list[RiskRef]]:
-    """{control id: the risks whose treatment selected it}, in one query."""
+def risks_by_control(control_ids: list[int], viewer=None) -> dict[int, list[RiskRef]]:
+    """{control id: the risks whose treatment selected it that `viewer` may read (None:
+    every risk, for the SoA)}, in one query."""
     version = active_version()
     scale = version.scale if version else None
     through = Risk.controls.through.objects.filter(control_id__in=control_ids).select_related(
         "risk"
     )
+    if viewer is not None:
+        through = through.filter(risk__in=visible_risks(viewer).values("pk"))
     result: dict[int, list[RiskRef]] = {}
     for link in through.order_by("risk__number"):
         risk = link.risk

@@ -26,3 +26,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(Group.objects.get(name=extracted))
         if create:
             self.save()
+
+
+def soa_decide_all(framework, *, reasons=("business",)):
+    """Mark every undecided control of `framework` applicable with `reasons`, so that
+    its SoA can be frozen (a plain update: no audit events, hence no SoA editors)."""
+    from isms.models import ControlImplementation
+
+    ControlImplementation.objects.filter(
+        control__framework=framework, applicable__isnull=True
+    ).update(applicable=True, reasons=list(reasons))

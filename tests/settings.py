@@ -15,6 +15,10 @@ os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Nobody is forced to enrol in two-factor; tests/isms/security/ switch it on.
 os.environ.setdefault("REQUIRE_2FA_FOR", "")
+# One approver per SoA, so that workflow tests decide once; the product's default (two,
+# see isms/settings.py) and the quorum are tested in
+# tests/isms/frameworks/test_quorum_reviews.py.
+os.environ.setdefault("APPROVAL_QUORUM", "soa=1")
 if "ISMS_VAR_DIR" not in os.environ:
     # One folder per test run (database file, broker queue, media), removed at exit, so
     # that parallel runs never share state. Child processes inherit it.

@@ -4,8 +4,17 @@ through assets.services."""
 from rest_framework import serializers
 
 from assets import services
+from assets.forms import dependency_problem
 from assets.models import Asset, AwsService
+from assets.permissions import (
+    can_reassign_asset,
+    hidden_dependencies,
+    shown_asset_ids,
+    visible_assets,
+)
+from isms import ownership
 from isms.models import User
+from isms.relations import VisiblePrimaryKeyRelatedField
 
 
 class AwsServiceSerializer(serializers.ModelSerializer):
@@ -35,8 +44,9 @@ class AssetSerializer(serializers.ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), allow_null=True, required=False
     )
-    depends_on = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Asset.objects.all(), required=False
+    # Only assets the caller may see: another owner's asset is refused like a missing one.
+    depends_on = VisiblePrimaryKeyRelatedField(
+        many=True, queryset=Asset.objects.all(), visible=visible_assets, required=False
     )
     aws_services = serializers.SlugRelatedField(
         many=True, slug_field="code", queryset=AwsService.objects.all(), required=False
@@ -80,15 +90,43 @@ class AssetSerializer(serializers.ModelSerializer):
     def validate_owner(self, owner):
         request = self.context["request"]
         instance = self.instance
-        if instance is not None and owner != instance.owner:
-            from assets.permissions import can_reassign_asset
-
-            if not can_reassign_asset(request.user, instance):
-                raise serializers.ValidationError("Only a security manager reassigns an asset.")
+        changed = instance is not None and owner != instance.owner
+        if changed and not can_reassign_asset(request.user, instance):
+            raise serializers.ValidationError(ownership.REFUSED)
         return owner
 
+    def validate_depends_on(self, depends_on):
+        if self.instance is not None:
+            problem = dependency_problem(self.context["request"].user, self.instance, depends_on)
+            if problem:
+                raise serializers.ValidationError(problem)
+        return depends_on
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # Owners see the ids of the dependencies they may see, not the others'.
+        data["depends_on"] = shown_asset_ids(self.context["request"].user, data["depends_on"])
+        return data
+
     def create(self, validated_data):
-        return services.asset_create(**validated_data)
+        data = dict(validated_data)
+        return services.asset_create(
+            user=self.context["request"].user,
+            data=data,
+            depends_on=data.pop("depends_on", ()),
+            aws_services=data.pop("aws_services", ()),
+        )
 
     def update(self, instance, validated_data):
-        return services.asset_update(asset=instance, **validated_data)
+        data = dict(validated_data)
+        depends_on = data.pop("depends_on", None)
+        if depends_on is not None:
+            # Keep what the user may not see: a manager's link to another owner's asset.
+            depends_on = [*depends_on, *hidden_dependencies(self.context["request"].user, instance)]
+        return services.asset_update(
+            asset=instance,
+            user=self.context["request"].user,
+            data=data,
+            depends_on=depends_on,
+            aws_services=data.pop("aws_services", None),
+        )

@@ -1,13 +1,11 @@
 """API of the asset inventory: /api/assets/ and the AWS services catalogue."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
-from rest_framework.exceptions import ValidationError
 
 from assets import permissions as asset_permissions
 from assets import services
@@ -16,17 +14,6 @@ from assets.api.serializers import AssetSerializer, AwsServiceSerializer
 from assets.filters import DEFAULT_SORT, AssetFilterSet, AwsServiceFilterSet
 from assets.models import Asset, AwsService
 from isms.api.permissions import RolePermissions
-
-
-def _as_api_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(
-            {
-                ("non_field_errors" if k == "__all__" else k): [m for e in v for m in e.messages]
-                for k, v in exc.error_dict.items()
-            }
-        )
-    return ValidationError({"non_field_errors": exc.messages})
 
 
 class AssetPermission(permissions.BasePermission):
@@ -99,24 +86,9 @@ class AssetViewSet(viewsets.ModelViewSet):
         )
         return asset_permissions.visible_assets(self.request.user, queryset)
 
-    def perform_create(self, serializer):
-        try:
-            serializer.save()
-        except DjangoValidationError as exc:
-            raise _as_api_error(exc) from None
-
-    def perform_update(self, serializer):
-        try:
-            serializer.save()
-        except DjangoValidationError as exc:
-            raise _as_api_error(exc) from None
-
     def perform_destroy(self, instance):
         force = self.request.query_params.get("force") in ("1", "true", "yes")
-        try:
-            services.asset_delete(asset=instance, force=force)
-        except DjangoValidationError as exc:
-            raise _as_api_error(exc) from None
+        services.asset_delete(asset=instance, force=force)
 
 
 class AwsServiceViewSet(viewsets.ReadOnlyModelViewSet):

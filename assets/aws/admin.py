@@ -15,9 +15,10 @@ from assets.models import (
     SyncPartition,
     SyncRun,
 )
+from isms.admin import AuditedAdmin
 
 
-class _ReadOnly(admin.ModelAdmin):
+class _ReadOnly(AuditedAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -26,7 +27,8 @@ class _ReadOnly(admin.ModelAdmin):
 
 
 @admin.register(AwsAccount)
-class AwsAccountAdmin(admin.ModelAdmin):
+class AwsAccountAdmin(AuditedAdmin):
+    # Saved through the services, which write the audit trail themselves.
     list_display = (
         "name",
         "account_id",

@@ -5,6 +5,7 @@ from django import forms
 from assets import permissions as asset_perms
 from assets.aws.session import known_regions
 from assets.models import Asset, AwsAccount, AwsLinkRule, AwsResource
+from isms.relations import limit_choices
 
 
 class AwsAccountForm(forms.ModelForm):
@@ -69,6 +70,11 @@ class ResourceLinkForm(forms.Form):
 
 
 class AssetLinkForm(forms.Form):
-    """Link a live resource to the asset (from the asset page)."""
+    """Link a live resource to the asset (from the asset page), among those the user may
+    see: another's resource is refused like one that does not exist."""
 
     resource = forms.ModelChoiceField(queryset=AwsResource.objects.live(), label="Resource")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_choices(self, user, resource=asset_perms.visible_resources)

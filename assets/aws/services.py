@@ -292,7 +292,35 @@ def sync_partition_collect(*, partition_id: int) -> None:
     except fetch.AwsError as error:
         sync_partition_record_failure(partition_id=partition.pk, error=error)
         return
-    sync_partition_apply(partition_id=partition.pk, result=result)
+    except Exception as exc:  # any defect fails this partition, never the whole run
+        _record_unexpected(partition, exc, stage="collecting")
+        return
+    try:
+        sync_partition_apply(partition_id=partition.pk, result=result)
+    except Exception as exc:  # the apply rolled back: say why, at once
+        _record_unexpected(partition, exc, stage="storing")
+
+
+UNEXPECTED_HINT = (
+    "An unexpected error in the connector, not a refusal by AWS: the other services were "
+    "collected and checked, and nothing of this one was marked gone. The worker's log has "
+    "the traceback; please report it."
+)
+
+
+def _record_unexpected(partition: SyncPartition, exc: Exception, *, stage: str) -> None:
+    """Fail one partition on an exception that is not an AWS error (a collector defect,
+    malformed data, a database refusal), so that the run ends at once, partial, instead
+    of waiting for the stale-run reaper."""
+    logger.exception(
+        "Unexpected error %s %s in %s (sync #%s)",
+        stage,
+        partition.service,
+        partition.region,
+        partition.run_id,
+    )
+    error = fetch.AwsError(type(exc).__name__, f"While {stage}: {exc}"[:1000], UNEXPECTED_HINT)
+    sync_partition_record_failure(partition_id=partition.pk, error=error)
 
 
 def _services_by_code() -> dict[str, AwsService]:

@@ -270,8 +270,7 @@ def resource_detail(request, pk):
             "resource": resource,
             "links": resource_links,
             "link_form": ResourceLinkForm(user=request.user),
-            "can_link": request.user.has_perm("assets.add_awsresourcelink")
-            or request.user.owned_assets.exists(),
+            "can_link": selectors.may_link_any(request.user),
             "configuration": {k: v for k, v in resource.configuration.items() if k != "_errors"},
             "read_errors": resource.configuration.get("_errors", {}),
             "content_type": ContentType.objects.get_for_model(AwsResource),
@@ -281,12 +280,13 @@ def resource_detail(request, pk):
 
 @require_POST
 def resource_link(request, pk):
-    resource = get_object_or_404(AwsResource, pk=pk)
     form = ResourceLinkForm(request.POST, user=request.user)
     # The form offers the assets the user may link to; none at all means no right to
     # link, which is a 403 rather than a validation error.
     if not form.fields["asset"].queryset.exists():
         raise PermissionDenied
+    # Only a resource the user may see: another's is "not found", like a missing one.
+    resource = get_object_or_404(asset_perms.visible_resources(request.user), pk=pk)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(resource)
@@ -300,8 +300,10 @@ def resource_link(request, pk):
 
 @require_POST
 def resource_unlink(request, pk, asset_pk):
-    resource = get_object_or_404(AwsResource, pk=pk)
-    asset = get_object_or_404(Asset, pk=asset_pk)
+    if not selectors.may_link_any(request.user):
+        raise PermissionDenied
+    resource = get_object_or_404(asset_perms.visible_resources(request.user), pk=pk)
+    asset = get_object_or_404(asset_perms.visible_assets(request.user), pk=asset_pk)
     if not selectors.may_link(request.user, asset):
         raise PermissionDenied
     try:
@@ -340,7 +342,7 @@ def asset_link(request, pk):
     asset = _asset_or_404(request, pk)
     if not selectors.may_link(request.user, asset):
         raise PermissionDenied
-    form = AssetLinkForm(request.POST)
+    form = AssetLinkForm(request.POST, user=request.user)
     if form.is_valid():
         links.aws_resource_link(resource=form.cleaned_data["resource"], asset=asset)
         form = None

@@ -449,18 +449,21 @@ def load(stdout) -> None:
         if ref in by_ref:
             continue
         by_ref[ref] = services.asset_create(
-            ref=ref,
-            name=name,
-            asset_class=cls,
-            category=category,
-            value_usd=Decimal(value),
-            owner=users.get(owner),
-            confidentiality=c,
-            integrity=i,
-            availability=a,
-            business_unit=unit,
-            location="AWS eu-west-1" if codes else "London",
-            description=text,
+            user=None,
+            data={
+                "ref": ref,
+                "name": name,
+                "asset_class": cls,
+                "category": category,
+                "value_usd": Decimal(value),
+                "owner": users.get(owner),
+                "confidentiality": c,
+                "integrity": i,
+                "availability": a,
+                "business_unit": unit,
+                "location": "AWS eu-west-1" if codes else "London",
+                "description": text,
+            },
             aws_services=[catalogue[code] for code in codes],
         )
         created += 1

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from assets.aws.checks import CATALOGUE
 from assets.models import AwsAccount, PostureSnapshot
+from assets.permissions import can_view_findings
 from isms.frameworks.evidence import CheckEvidence
 from isms.models import Control
 
@@ -40,8 +41,12 @@ def latest_counts() -> dict[str, list[int]]:
     return totals
 
 
-def findings_by_control(control_ids: list[int]) -> dict[int, list[CheckEvidence]]:
-    """The provider: {control id: [CheckEvidence per mapped check]} in two queries."""
+def findings_by_control(control_ids: list[int], viewer=None) -> dict[int, list[CheckEvidence]]:
+    """The provider: {control id: [CheckEvidence per mapped check]} in two queries. The
+    counts cover the whole estate: only for viewers who may read every finding (None:
+    the SoA)."""
+    if viewer is not None and not can_view_findings(viewer):
+        return {}
     index = _checks_by_control()
     controls = Control.objects.filter(pk__in=control_ids).values_list(
         "pk", "framework__code", "identifier"

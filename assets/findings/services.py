@@ -297,6 +297,7 @@ def _grouped(queryset, field: str):
 # --- Muting -----------------------------------------------------------------------------
 
 
+@audit.acts_as_user
 def finding_mute(*, finding: Finding, reason: str, until: datetime.date, user=None) -> Finding:
     """Mute a finding until a date, for a reason (an accepted risk, a compensating
     control). Both are required and recorded in the audit trail; when the date passes,
@@ -328,6 +329,7 @@ def finding_mute(*, finding: Finding, reason: str, until: datetime.date, user=No
     return finding
 
 
+@audit.acts_as_user
 def finding_unmute(*, finding: Finding, user=None) -> Finding:
     """End a mute now: the finding is open again (the next evaluation resolves it if
     the check passes by then)."""

@@ -15,6 +15,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 
+from assets.choices import (
+    AccountStrategy,
+    AwsEnvironment,
+    ConnectionStatus,
+    LinkRuleKind,
+    LinkSource,
+    PartitionStatus,
+    SyncStatus,
+    SyncTrigger,
+)
 from assets.models.inventory import Asset, AwsService
 
 ACCOUNT_ID_VALIDATOR = RegexValidator(r"^\d{12}$", "An AWS account id is exactly 12 digits.")
@@ -37,30 +47,6 @@ def validate_region(value: str) -> None:
 def new_external_id() -> str:
     """An ExternalId nobody can guess: 160 random bits, prefixed for recognition."""
     return "isms-" + secrets.token_hex(20)
-
-
-class AwsEnvironment(models.TextChoices):
-    PRODUCTION = "production", "Production"
-    STAGING = "staging", "Staging"
-    DEVELOPMENT = "development", "Development"
-    TEST = "test", "Test"
-    SHARED_SERVICES = "shared_services", "Shared services"
-    SECURITY = "security", "Security"
-
-
-class AccountStrategy(models.TextChoices):
-    """The account strategies of the seed notes: how this account fits the organisation."""
-
-    SINGLE = "single", "Single account"
-    PER_ENVIRONMENT = "per_environment", "One account per environment (prod, dev, test)"
-    PER_BUSINESS_UNIT = "per_business_unit", "One account per business unit or application"
-    CENTRAL_SECURITY = "central_security", "Central security account with member accounts"
-
-
-class ConnectionStatus(models.TextChoices):
-    UNTESTED = "untested", "Not tested"
-    OK = "ok", "Connected"
-    FAILED = "failed", "Failed"
 
 
 class AwsAccount(models.Model):
@@ -134,20 +120,7 @@ class AwsAccount(models.Model):
             raise ValidationError({"regions": f"Not an AWS region: {', '.join(map(str, bad))}."})
 
 
-class SyncStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    PARTIAL = "partial", "Partial"
-    FAILED = "failed", "Failed"
-
-
 ACTIVE_SYNC_STATUSES = (SyncStatus.QUEUED, SyncStatus.RUNNING)
-
-
-class SyncTrigger(models.TextChoices):
-    MANUAL = "manual", "Manual"
-    SCHEDULED = "scheduled", "Scheduled"
 
 
 class SyncRun(models.Model):
@@ -206,12 +179,6 @@ class SyncRun(models.Model):
         if not self.partitions_total:
             return 0
         return round(100 * self.partitions_done / self.partitions_total)
-
-
-class PartitionStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
 
 
 class SyncPartition(models.Model):
@@ -309,12 +276,6 @@ class AwsResource(models.Model):
         return self.service.layer
 
 
-class LinkSource(models.TextChoices):
-    MANUAL = "manual", "By hand"
-    TAG = "tag", "isms:asset tag"
-    RULE = "rule", "Link rule"
-
-
 class AwsResourceLink(models.Model):
     """A resource linked to an asset that depends on it: by hand, by its `isms:asset`
     tag, or by a link rule. Tag and rule links follow the resource's current tags and
@@ -339,11 +300,6 @@ class AwsResourceLink(models.Model):
 
     def __str__(self):
         return f"{self.resource_id} -> {self.asset_id} ({self.source})"
-
-
-class LinkRuleKind(models.TextChoices):
-    TAG = "tag", "Tag key and value"
-    ARN = "arn", "ARN pattern"
 
 
 class AwsLinkRule(models.Model):

@@ -10,15 +10,8 @@ from django.db import models
 from django.urls import reverse
 
 from assets.aws.checks import CATALOGUE, Severity
+from assets.choices import FindingStatus
 from assets.models.aws import AwsAccount, AwsResource, SyncRun
-
-
-class FindingStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    RESOLVED = "resolved", "Resolved"
-    MUTED = "muted", "Muted"
-    NOT_EVALUATED = "not_evaluated", "Not evaluated"
-
 
 # Findings that still need someone's attention (muted ones were looked at).
 ACTIVE_STATUSES = (FindingStatus.OPEN, FindingStatus.NOT_EVALUATED)

@@ -23,6 +23,7 @@ from assets.choices import (
     ResponsibilityLayer,
     SecurityNeed,
 )
+from isms.validators import validate_single_line
 
 
 class AwsService(models.Model):
@@ -79,7 +80,7 @@ class Asset(models.Model):
         unique=True,
         help_text="Generated as A-001, A-002... when left empty; may be edited.",
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(blank=True)
     asset_class = models.CharField("class", max_length=20, choices=AssetClass.choices)
     category = models.CharField(max_length=30, choices=AssetCategory.choices)

@@ -52,9 +52,9 @@ def severity_colour(severity):
 
 def _panel(context, queryset, *, empty: str, more_url: str):
     from assets.findings import selectors
+    from assets.permissions import can_view_findings
 
-    user = context["request"].user
-    if not user.has_perm("assets.view_finding"):
+    if not can_view_findings(context["request"].user):
         return {"allowed": False}
     active = queryset.exclude(status=FindingStatus.RESOLVED)
     findings = list(selectors.findings_for_list(active)[: PANEL_LIMIT + 1])

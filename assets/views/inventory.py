@@ -21,6 +21,7 @@ from assets.models import Asset, AwsService
 from assets.views.transfer import export_response
 from isms import security_log, uploads
 from isms.models import User
+from isms.redirects import safe_next_url
 
 PAGE_SIZE = 50
 
@@ -69,7 +70,9 @@ def asset_list(request):
     query.pop("page", None)  # page numbers of older links: the first page
     sort_query = query.copy()
     sort_query.pop("ordering", None)
-    bulk_form = BulkEditForm() if perms.can_bulk_edit_assets(request.user) else None
+    bulk_form = (
+        BulkEditForm(user=request.user) if perms.can_bulk_edit_assets(request.user) else None
+    )
     # One query for the users of both owner menus (filter and bulk edit).
     owners = [("", "---------")] + [(u.pk, str(u)) for u in User.objects.filter(is_active=True)]
     filterset.form.fields["owner"].widget.choices = owners
@@ -96,20 +99,27 @@ def asset_detail(request, pk: int):
     """One asset: fields, value at stake, dependency picture, what must be secured on
     AWS for it, its live AWS resources and a link to its history."""
     asset = _visible_or_404(request, pk)
+    # Related assets are filtered like the list: an owner sees their own, not the names,
+    # values and owners of the other assets around theirs.
+    visible = perms.visible_assets(request.user)
     return render(
         request,
         "assets/asset_detail.html",
         {
             "asset": asset,
-            "dependencies": asset.depends_on.select_related("owner").order_by("ref"),
-            "dependents": asset.dependents.select_related("owner").order_by("ref"),
+            "dependencies": asset.depends_on.filter(pk__in=visible.values("pk"))
+            .select_related("owner")
+            .order_by("ref"),
+            "dependents": asset.dependents.filter(pk__in=visible.values("pk"))
+            .select_related("owner")
+            .order_by("ref"),
             "aws_services": asset.aws_services.all(),
-            "graph": diagram.dependency_svg(asset),
+            "graph": diagram.dependency_svg(asset, viewer=request.user),
             "layers": responsibility.for_asset(asset),
             "content_type": ContentType.objects.get_for_model(Asset),
             "can_edit": perms.can_edit_asset(request.user, asset),
             "can_delete": perms.can_delete_asset(request.user, asset),
-            "dependency_form": DependencyAddForm(),
+            "dependency_form": DependencyAddForm(user=request.user),
         },
     )
 
@@ -119,15 +129,17 @@ def _save(request, form, asset=None):
     try:
         if asset is None:
             return services.asset_create(
+                user=request.user,
+                data=form.service_fields(),
                 depends_on=form.cleaned_data["depends_on"],
                 aws_services=form.cleaned_data["aws_services"],
-                **form.service_fields(),
             )
         return services.asset_update(
             asset=asset,
+            user=request.user,
+            data=form.service_fields(),
             depends_on=form.cleaned_data["depends_on"],
             aws_services=form.cleaned_data["aws_services"],
-            **form.service_fields(),
         )
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
@@ -141,7 +153,7 @@ def _save(request, form, asset=None):
 def asset_create(request):
     if not perms.can_create_asset(request.user):
         raise PermissionDenied
-    form = AssetForm(request.POST or None)
+    form = AssetForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         asset = _save(request, form)
         if asset is not None:
@@ -155,6 +167,7 @@ def asset_edit(request, pk: int):
     form = AssetForm(
         request.POST or None,
         instance=asset,
+        user=request.user,
         can_reassign=perms.can_reassign_asset(request.user, asset),
     )
     if request.method == "POST" and form.is_valid():
@@ -172,12 +185,13 @@ def asset_validate(request, pk: int | None = None):
     if pk is None:
         if not perms.can_create_asset(request.user):
             raise PermissionDenied
-        form = AssetForm(request.POST)
+        form = AssetForm(request.POST, user=request.user)
     else:
         asset = _editable_or_403(request, pk)
         form = AssetForm(
             request.POST,
             instance=asset,
+            user=request.user,
             can_reassign=perms.can_reassign_asset(request.user, asset),
         )
     name = request.POST.get("_field", "")
@@ -218,22 +232,24 @@ def asset_bulk_edit(request):
     """Set the owner and/or review interval of the assets ticked on the list page."""
     if not perms.can_bulk_edit_assets(request.user):
         raise PermissionDenied
-    form = BulkEditForm(request.POST)
+    form = BulkEditForm(request.POST, user=request.user)
     if form.is_valid():
-        count = services.asset_bulk_update(assets=form.cleaned_data["pk"], **form.changes())
+        count = services.asset_bulk_update(
+            assets=form.cleaned_data["pk"], user=request.user, data=form.changes()
+        )
         messages.success(request, f"{count} asset(s) updated.")
     else:
         errors = [m for messages_ in form.errors.values() for m in messages_]
         if "pk" in form.errors:
             errors = ["Tick at least one asset."]
         messages.error(request, "Nothing changed: " + " ".join(errors))
-    return redirect(request.POST.get("next") or "assets:asset_list")
+    return redirect(safe_next_url(request, "assets:asset_list"))
 
 
 @require_POST
 def asset_dependency_add(request, pk: int):
     asset = _editable_or_403(request, pk)
-    form = DependencyAddForm(request.POST)
+    form = DependencyAddForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             services.asset_dependency_add(dependent=asset, dependency=form.cleaned_data["ref"])
@@ -249,7 +265,7 @@ def asset_dependency_add(request, pk: int):
 @require_POST
 def asset_dependency_remove(request, pk: int, dependency_pk: int):
     asset = _editable_or_403(request, pk)
-    dependency = get_object_or_404(Asset, pk=dependency_pk)
+    dependency = get_object_or_404(perms.visible_assets(request.user), pk=dependency_pk)
     services.asset_dependency_remove(dependent=asset, dependency=dependency)
     messages.success(request, f"{asset.ref} no longer depends on {dependency.ref}.")
     return redirect(asset)

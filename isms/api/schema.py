@@ -3,37 +3,58 @@ every API view can give, so that each operation documents its errors without a
 decorator on every view (routes added later are covered too).
 
 - 400 on writes (invalid input, or a business rule refusing the change) and
-  on reads with query parameters (filters, ordering, a download format); the body
-  maps fields to their messages;
+  on reads with query parameters (filters, ordering, a download format);
 - 401 and 403 wherever authentication is required (all of /api/ but the schema
   itself): no or bad credentials, or a role without the permission;
 - 404 on routes with a path parameter: no such object, or one outside one's reach;
 - 429 wherever a token is accepted: too many failed tokens from the caller's IP
   (`isms.security_log.SecurityEventsMiddleware`).
 
-A view adds the errors of its own writes with `write_error_responses` (e.g.
-`{"409": CONFLICT}` where the workflow refuses a change in the wrong state).
+Every error has one body, `ErrorSerializer` (see `isms.api.exceptions`). A view adds
+the errors of its own writes with `write_error_responses` (e.g. `{"409": CONFLICT}`
+where the workflow refuses a change in the wrong state), or of some methods only
+(`{"PATCH": {"409": STALE}}` where a save carries the version it was based on).
 
 An operation that declares one of these codes itself (`extend_schema(responses=...)`)
 keeps its own answer; the JSON error is added beside it when its media type differs.
 """
 
 from drf_spectacular import openapi
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 
 class ErrorSerializer(serializers.Serializer):
-    """DRF's error body for everything but field validation: {"detail": "..."}."""
+    """The one body of every error answer (isms.api.exceptions; docs/api.md)."""
 
-    detail = serializers.CharField()
+    detail = serializers.CharField(help_text="What went wrong, in one sentence for people.")
+    code = serializers.CharField(
+        help_text="A stable word for programs: invalid, not_authenticated, "
+        "authentication_failed, permission_denied, not_found, method_not_allowed, "
+        "unsupported_media_type, throttled, conflict, frozen, stale..."
+    )
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.JSONField()),
+        help_text='Messages per field ("non_field_errors" for the whole request); nested '
+        "fields nest their messages the same way. Empty unless the input was invalid.",
+    )
+
+
+class StaleErrorSerializer(ErrorSerializer):
+    """The error body of a save based on an older version (409, code "stale")."""
+
+    current_version = serializers.IntegerField(help_text="The record's version now.")
+    changes = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="What others changed since your version: actor, timestamp and "
+        "{field: [old, new]}, newest first.",
+    )
 
 
 VALIDATION_ERROR = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description='Invalid input: {"field": ["message", ...], ...}; '
-    '"non_field_errors" or "detail" for errors of the whole request.',
+    ErrorSerializer,
+    description='Invalid input (code "invalid"): `errors` maps each field to its messages; '
+    '"non_field_errors" holds errors of the whole request or a business rule refusing it.',
 )
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No or invalid credentials.")
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="The role does not allow this.")
@@ -42,8 +63,18 @@ TOKEN_THROTTLED = OpenApiResponse(
     ErrorSerializer,
     description="Too many failed token attempts from this IP address: retry after Retry-After.",
 )
+THROTTLED = OpenApiResponse(
+    ErrorSerializer, description="Too many requests in a short time: retry after Retry-After."
+)
 CONFLICT = OpenApiResponse(
-    ErrorSerializer, description="The record is not in a state that allows this."
+    ErrorSerializer,
+    description='The record is not in a state that allows this: "frozen" (approved, '
+    'frozen) or "conflict" (no longer a draft, already decided). Reload it.',
+)
+STALE = OpenApiResponse(
+    StaleErrorSerializer,
+    description='The record changed since the version you sent (code "stale"); nothing '
+    "was saved. `changes` says what changed.",
 )
 
 
@@ -71,7 +102,11 @@ class AutoSchema(openapi.AutoSchema):
         if any("tokenAuth" in requirement for requirement in security):
             errors["429"] = TOKEN_THROTTLED
         if writes:
-            errors.update(getattr(self.view, "write_error_responses", {}))
+            for key, value in getattr(self.view, "write_error_responses", {}).items():
+                if isinstance(value, dict):  # {"PATCH": {"409": STALE}}: that method only
+                    errors.update(value if key == method.upper() else {})
+                else:
+                    errors[key] = value
         responses = operation["responses"]
         for code, response in errors.items():
             # Errors are JSON even where the success is a file (downloads).

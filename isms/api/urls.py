@@ -3,7 +3,9 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from isms.api import docs, frameworks, governance, views
+from isms.api import docs, views
+from isms.frameworks.api import views as frameworks
+from isms.governance.api import views as governance
 
 urlpatterns = [
     path("", views.api_root, name="api-root"),

@@ -10,6 +10,8 @@ from isms.models import User
 DEMO_USERS = [
     ("security", "Sam Security", roles.SECURITY_MANAGER, False, "demo-security-pass"),
     ("manager", "Morgan Manager", roles.MANAGEMENT, False, "demo-manager-pass"),
+    # The SoA needs two management approvers (APPROVAL_QUORUM, default soa=2).
+    ("director", "Dana Director", roles.MANAGEMENT, False, "demo-director-pass"),
     ("auditor", "Alex Auditor", roles.AUDITOR, False, "demo-auditor-pass"),
     ("owner", "Olivia Owner", None, False, "demo-owner-pass"),
     ("admin", "Ada Admin", None, True, "demo-admin-pass"),

@@ -4,9 +4,12 @@ Frozen SoAs and their rows are read-only for everyone, superusers included; the 
 refuse changes too, so this is the second of two locks, not the only one.
 """
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
-from isms.admin import ReadOnlyAdmin
+from isms.admin import AuditedAdmin, ReadOnlyAdmin
+from isms.frameworks import services
 from isms.models import (
     Control,
     ControlGroup,
@@ -20,7 +23,7 @@ from isms.models import (
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(AuditedAdmin):
     list_display = ("name", "code", "version", "source_format", "selected", "soa_basis")
     list_filter = ("selected", "soa_basis", "source_format")
     search_fields = ("name", "code")
@@ -28,14 +31,14 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(ControlGroup)
-class ControlGroupAdmin(admin.ModelAdmin):
+class ControlGroupAdmin(AuditedAdmin):
     list_display = ("identifier", "title", "framework", "theme", "withdrawn")
     list_filter = ("framework", "withdrawn")
     search_fields = ("identifier", "title")
 
 
 @admin.register(Control)
-class ControlAdmin(admin.ModelAdmin):
+class ControlAdmin(AuditedAdmin):
     list_display = ("identifier", "title", "framework", "theme", "withdrawn")
     list_filter = ("framework", "theme", "withdrawn")
     search_fields = ("identifier", "title", "description")
@@ -43,15 +46,39 @@ class ControlAdmin(admin.ModelAdmin):
 
 
 @admin.register(ControlMapping)
-class ControlMappingAdmin(admin.ModelAdmin):
+class ControlMappingAdmin(AuditedAdmin):
     list_display = ("source", "target", "relationship")
     list_filter = ("source__framework", "target__framework")
     search_fields = ("source__identifier", "target__identifier")
     raw_id_fields = ("source", "target")
 
 
+class ControlImplementationAdminForm(forms.ModelForm):
+    """The admin obeys the rules of every other path (`implementation_validate`)."""
+
+    class Meta:
+        model = ControlImplementation
+        fields = ["control", *services.IMPLEMENTATION_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {
+            name: cleaned.get(name, getattr(self.instance, name))
+            for name in services.IMPLEMENTATION_FIELDS
+        }
+        control = cleaned.get("control") or self.instance.control
+        try:
+            services.implementation_validate(
+                values, control_id=control.pk, changed=set(self.changed_data)
+            )
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        return cleaned
+
+
 @admin.register(ControlImplementation)
-class ControlImplementationAdmin(admin.ModelAdmin):
+class ControlImplementationAdmin(AuditedAdmin):
+    form = ControlImplementationAdminForm
     list_display = ("control", "applicable", "status", "owner", "target_date")
     list_filter = ("control__framework", "applicable", "status", "control__theme")
     search_fields = ("control__identifier", "control__title")
@@ -59,7 +86,7 @@ class ControlImplementationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(AuditedAdmin):
     list_display = ("title", "implementation", "added_by", "added_at")
     list_filter = ("implementation__control__framework", "added_at")
     search_fields = ("title", "url", "implementation__control__identifier")

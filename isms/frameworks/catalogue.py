@@ -14,13 +14,14 @@ pass and a malformed file imports nothing. Formats:
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
+from isms import importing as reader
 from isms.models.frameworks import CODE_PATTERN
+from isms.validators import CONTROL_CHARACTERS
 
 CATALOGUE_FORMAT = "isms-catalogue/1"
 MAPPING_FORMAT = "isms-mapping/1"
@@ -89,25 +90,12 @@ class Mapping:
 
 
 def load_document(raw: bytes | str, filename: str = "") -> object:
-    """The parsed JSON or YAML document, or CatalogueError."""
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CatalogueError([f"The file is not UTF-8 text ({exc.reason})."]) from exc
-    if filename.lower().endswith((".yaml", ".yml")):
-        import yaml
-
-        try:
-            return yaml.safe_load(raw)
-        except yaml.YAMLError as exc:
-            raise CatalogueError([f"Invalid YAML: {exc}"]) from exc
+    """The parsed JSON or YAML document, read within the import bounds by
+    isms.importing, or CatalogueError."""
     try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise CatalogueError(
-            [f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."]
-        ) from exc
+        return reader.load_document(raw, filename)
+    except reader.UnreadableFile as exc:
+        raise CatalogueError([str(exc)]) from None
 
 
 def detect_format(document) -> str:
@@ -403,6 +391,8 @@ def _check(catalogue: Catalogue) -> list[str]:
         )
     if not catalogue.name:
         problems.append("The framework needs a name.")
+    elif CONTROL_CHARACTERS.search(catalogue.name):
+        problems.append("The framework's name must be one line, without control characters.")
     seen_groups: set[str] = set()
     for group in catalogue.groups:
         if not group.identifier:
@@ -412,6 +402,8 @@ def _check(catalogue: Catalogue) -> list[str]:
         seen_groups.add(group.identifier)
         if not group.title:
             problems.append(f"Group {group.identifier!r} has no title.")
+        elif CONTROL_CHARACTERS.search(group.title):
+            problems.append(f"Group {group.identifier!r}: the title must be one line.")
     for group in catalogue.groups:
         if group.parent and group.parent not in seen_groups:
             problems.append(f"Group {group.identifier!r}: unknown parent {group.parent!r}.")
@@ -433,6 +425,8 @@ def _check(catalogue: Catalogue) -> list[str]:
             problems.append(f"Control {name!r} has no title.")
         elif len(control.title) > 300:
             problems.append(f"Control {name!r}: title longer than 300 characters.")
+        elif CONTROL_CHARACTERS.search(control.title):
+            problems.append(f"Control {name!r}: the title must be one line.")
         if control.group and control.group not in seen_groups:
             problems.append(f"Control {name!r}: unknown group {control.group!r}.")
     for control in catalogue.controls:

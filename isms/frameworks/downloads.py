@@ -17,6 +17,7 @@ from django.utils import timezone
 from isms.exports import csv_bytes, safe_cell
 from isms.frameworks.soa import soa_approval_record, soa_row_dict
 from isms.models import SoA
+from isms.models.governance import add_months
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -39,8 +40,9 @@ HEADER = [
     "Evidence",
     "Automated evidence",
     "Inconsistency",
+    "Rationale: implemented despite failing checks",
 ]
-WIDTHS = [9, 40, 15, 11, 30, 40, 20, 18, 12, 50, 18, 40, 22, 14]
+WIDTHS = [9, 40, 15, 11, 30, 40, 20, 18, 12, 50, 18, 40, 22, 14, 40]
 PDF_CSS = Path(settings.BASE_DIR) / "static" / "isms" / "soa-pdf.css"
 # The PDF is read by people: a control's cell lists this many risk references and the
 # count of the others (XLSX, CSV and JSON carry every reference), which keeps the
@@ -73,8 +75,33 @@ def _values(row) -> list:
         ", ".join(row.risks),
         row.evidence,
         _automated(row.automated),
-        "Selected by a risk treatment but not applicable" if row.inconsistent else "",
+        _inconsistency(row),
+        row.implemented_rationale,
     ]
+
+
+def _inconsistency(row) -> str:
+    problems = []
+    if row.inconsistent:
+        problems.append("Selected by a risk treatment but not applicable")
+    if row.evidence_conflict:
+        problems.append("Implemented while automated checks fail")
+    return "; ".join(problems)
+
+
+def document_control(soa: SoA) -> dict:
+    """The document-control block of every SoA download: owner, classification,
+    version and next review (SOA_REVIEW_MONTHS after approval)."""
+    if soa.approved_at:
+        next_review = add_months(soa.approved_at.date(), settings.SOA_REVIEW_MONTHS).isoformat()
+    else:
+        next_review = f"{settings.SOA_REVIEW_MONTHS} months after approval"
+    return {
+        "owner": f"{soa.frozen_by} (information security)" if soa.frozen_by else "",
+        "classification": settings.SOA_CLASSIFICATION,
+        "version": f"SoA #{soa.number} — {soa.framework_name} {soa.framework_version}".strip(),
+        "next_review": next_review,
+    }
 
 
 def _context(soa: SoA) -> dict:
@@ -82,6 +109,7 @@ def _context(soa: SoA) -> dict:
         "soa": soa,
         "rows": list(soa.rows.all()),
         "approval": soa_approval_record(soa),
+        "control": document_control(soa),
         "generated_at": timezone.now(),
     }
 
@@ -114,6 +142,7 @@ def to_json(soa: SoA) -> bytes:
         "approved_at": soa.approved_at.isoformat() if soa.approved_at else None,
         "content_sha256": soa.content_hash,
         "approval": approval,
+        "document_control": context["control"],
         "summary": soa.summary,
         "rows": [soa_row_dict(row) for row in context["rows"]],
     }
@@ -157,9 +186,14 @@ def to_xlsx(soa: SoA) -> bytes:
         if approval
         else "Not submitted"
     )
+    control = context["control"]
     lines = [
         ("Organisation", soa.organisation),
         ("Statement of Applicability", f"#{soa.number}"),
+        ("Document owner", control["owner"]),
+        ("Classification", control["classification"]),
+        ("Version", control["version"]),
+        ("Next review", control["next_review"]),
         ("Framework", f"{soa.framework_name} {soa.framework_version}".strip()),
         ("Frozen", f"{safe_cell(soa.frozen_at)} by {soa.frozen_by}"),
         ("Approval state", soa.get_approval_state_display()),

@@ -6,13 +6,16 @@ The AWS connector registers one provider in its AppConfig.ready():
     from isms.frameworks import evidence
     evidence.register_provider(findings_by_control)
 
-A provider takes a list of control ids and returns, in a constant number of queries,
-``{control_id: [CheckEvidence, ...]}`` for the controls it knows. With no provider
-registered, pages and the SoA say "no automated evidence".
+A provider takes a list of control ids and the viewer, and returns, in a constant number
+of queries, ``{control_id: [CheckEvidence, ...]}`` for the controls it knows, as far as
+the viewer may see the check results. With no provider registered, pages and the SoA
+say "no automated evidence".
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+from isms.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -26,30 +29,34 @@ class CheckEvidence:
     findings: list[dict] = field(default_factory=list, compare=False)  # [{label, url, passed}]
 
 
-_providers: list[Callable[[list[int]], dict]] = []
+# `provider(control_ids, viewer) -> {control_id: [CheckEvidence]}`, merged in registration
+# order. The provider returns only what `viewer` may see; `viewer` None means the ISMS's
+# own documents (the SoA, its progress), which only the roles that read everything see.
+providers: Registry[Callable, Callable[[list[int], object], dict]] = Registry(
+    "automated evidence providers"
+)
 
 
-def register_provider(provider: Callable[[list[int]], dict]) -> None:
-    """Add `provider(control_ids) -> {control_id: [CheckEvidence]}` (idempotent)."""
-    if provider not in _providers:
-        _providers.append(provider)
+def register_provider(provider: Callable[[list[int], object], dict]) -> None:
+    """Add `provider(control_ids, viewer) -> {control_id: [CheckEvidence]}`."""
+    providers.register(provider)
 
 
 def unregister_provider(provider) -> None:
-    if provider in _providers:
-        _providers.remove(provider)
+    providers.unregister(provider)
 
 
 def has_providers() -> bool:
-    return bool(_providers)
+    return bool(providers)
 
 
-def for_controls(control_ids: Iterable[int]) -> dict[int, list[CheckEvidence]]:
-    """Every registered provider's evidence for these controls, merged."""
+def for_controls(control_ids: Iterable[int], viewer=None) -> dict[int, list[CheckEvidence]]:
+    """Every registered provider's evidence for these controls, merged; as `viewer` may
+    see it (None: all of it, for the SoA)."""
     ids = list(control_ids)
     result: dict[int, list[CheckEvidence]] = {}
-    for provider in _providers:
-        for control_id, checks in provider(ids).items():
+    for provider in providers:
+        for control_id, checks in provider(ids, viewer).items():
             result.setdefault(control_id, []).extend(checks)
     return result
 

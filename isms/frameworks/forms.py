@@ -3,9 +3,11 @@
 
 from django import forms
 
+from isms import ownership
 from isms.frameworks.catalogue import CatalogueError, parse_catalogue, parse_mapping
 from isms.models import ControlImplementation, Evidence, Framework, User
 from isms.models.soa import ImplementationStatus, InclusionReason
+from isms.validators import validate_single_line
 
 APPLICABLE_CHOICES = (("", "Not decided yet"), ("yes", "Applicable"), ("no", "Not applicable"))
 MAX_CATALOGUE_BYTES = 5 * 1024 * 1024
@@ -57,7 +59,12 @@ class CatalogueImportForm(forms.Form):
     code = forms.CharField(
         required=False, max_length=60, help_text="Optional: the framework code to use (OSCAL)."
     )
-    name = forms.CharField(required=False, max_length=200, help_text="Optional: display name.")
+    name = forms.CharField(
+        required=False,
+        max_length=200,
+        validators=[validate_single_line],
+        help_text="Optional: display name.",
+    )
     version = forms.CharField(
         required=False, max_length=50, help_text="Optional: the framework's version."
     )
@@ -116,16 +123,22 @@ class ControlImplementationForm(forms.ModelForm):
             "target_date",
             "description",
             "evidence_text",
+            "implemented_rationale",
         ]
         widgets = {
             "justification": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 4}),
             "evidence_text": forms.Textarea(attrs={"rows": 3}),
+            "implemented_rationale": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        if not ownership.may_transfer(user, self.instance):
+            # A disabled field keeps the stored owner whatever is posted.
+            self.fields["owner"].disabled = True
+            self.fields["owner"].help_text = ownership.REFUSED
         if self.instance.pk:
             self.initial["applicable"] = {True: "yes", False: "no"}.get(
                 self.instance.applicable, ""

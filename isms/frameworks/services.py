@@ -1,9 +1,12 @@
 """Writes of frameworks, controls and the SoA: every one in one transaction, each
 writing its own audit trail. Views, the API, commands and the demo call these.
 
-Business rules live here: an exclusion needs a justification; an owner edits only the
-implementations they own. The SoA's services (freeze, approval, downloads) live in
-`isms.frameworks.soa` and are re-exported below.
+Business rules live here (`implementation_validate`, used by the page, bulk edit, the
+API and the admin): an exclusion needs a justification; the reason "risk treatment"
+needs a risk that selected the control; Implemented against failing automated checks
+needs a rationale; an owner edits only the implementations they own. What blocks
+freezing and approving an SoA is `soa.soa_blockers`. The SoA's services (freeze,
+approval, downloads) live in `isms.frameworks.soa` and are re-exported below.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from isms import audit, uploads
+from isms import audit, ownership, uploads
+from isms.frameworks import evidence as automated
+from isms.frameworks import treatments
 from isms.frameworks.catalogue import Catalogue, CatalogueError, Mapping
 from isms.models import (
     Control,
@@ -36,6 +41,7 @@ IMPLEMENTATION_FIELDS = (
     "target_date",
     "description",
     "evidence_text",
+    "implemented_rationale",
 )
 
 
@@ -283,7 +289,19 @@ def implementation_can_edit(user, implementation: ControlImplementation) -> bool
     return implementation.owner_id is not None and implementation.owner_id == user.pk
 
 
-def _implementation_check(values: dict) -> None:
+def implementation_validate(
+    values: dict, *, control_id: int, changed, risks: dict | None = None, checks: dict | None = None
+) -> None:
+    """The rules of one control's decision, for every path that writes one (page, bulk
+    edit, API, admin): known reasons and status; an exclusion needs a justification;
+    the reason "risk treatment" needs a risk whose treatment selected the control; and
+    marking it implemented while mapped automated checks fail needs a rationale.
+
+    `values` are the IMPLEMENTATION_FIELDS after the change, `changed` the names of
+    the fields being changed (the last two rules are checked when the decision or
+    status they depend on changes); `risks`/`checks` are the treatments and evidence
+    providers' answers when the caller already asked them for many controls.
+    """
     errors = {}
     reasons = values.get("reasons") or []
     unknown = [r for r in reasons if r not in InclusionReason.values]
@@ -293,10 +311,39 @@ def _implementation_check(values: dict) -> None:
         errors["justification"] = "Explain why this control is excluded (not applicable)."
     if values.get("status") not in ImplementationStatus.values:
         errors["status"] = f"Unknown status {values.get('status')!r}."
+    changed = set(changed)
+    if (
+        values.get("applicable") is not False
+        and InclusionReason.RISK_TREATMENT in reasons
+        and changed & {"reasons", "applicable"}
+    ):
+        if risks is None:
+            risks = treatments.for_controls([control_id])
+        if not risks.get(control_id):
+            errors["reasons"] = (
+                "No risk's treatment selects this control: remove “Risk treatment” or "
+                "select the control in a risk's treatment first."
+            )
+    if (
+        values.get("applicable") is not False
+        and values.get("status") == ImplementationStatus.IMPLEMENTED
+        and not (values.get("implemented_rationale") or "").strip()
+        and changed & {"status", "applicable", "implemented_rationale"}
+    ):
+        if checks is None:
+            checks = automated.for_controls([control_id])
+        failing = automated.totals(checks.get(control_id, []))
+        if failing["failed"]:
+            errors["implemented_rationale"] = (
+                f"Mapped automated checks fail ({failing['failed']} failing, "
+                f"{failing['passed']} passing): record why the control is implemented "
+                "nonetheless, or choose another status."
+            )
     if errors:
         raise ValidationError(errors)
 
 
+@audit.acts_as_user
 @transaction.atomic
 def control_implementation_update(
     *, implementation: ControlImplementation, user, **changes
@@ -309,11 +356,15 @@ def control_implementation_update(
     if unknown:
         raise ValueError(f"Not implementation fields: {sorted(unknown)}")
     implementation = ControlImplementation.objects.select_for_update().get(pk=implementation.pk)
+    if "owner" in changes:
+        # The one transfer rule (isms.ownership), as for assets: an owner cannot hand
+        # their implementation to someone else.
+        ownership.check_transfer(user, implementation, changes["owner"])
     values = {name: getattr(implementation, name) for name in IMPLEMENTATION_FIELDS}
     values.update(changes)
     if values["applicable"] is False and "reasons" not in changes:
         values["reasons"] = []
-    _implementation_check(values)
+    implementation_validate(values, control_id=implementation.control_id, changed=changes)
     before = audit.snapshot(implementation)
     for name, value in values.items():
         setattr(implementation, name, value)
@@ -326,6 +377,7 @@ def control_implementation_update(
 BULK_FIELDS = ("applicable", "reasons", "justification", "status", "owner", "target_date")
 
 
+@audit.acts_as_user
 @transaction.atomic
 def control_implementation_bulk_update(
     *, implementations: Iterable[ControlImplementation], user, changes: dict
@@ -344,13 +396,22 @@ def control_implementation_bulk_update(
         .filter(pk__in=ids)
     )
     befores, errors = {}, []
+    control_ids = [implementation.control_id for implementation in rows]
+    risks = treatments.for_controls(control_ids)
+    checks = automated.for_controls(control_ids)
     for implementation in rows:
         values = {name: getattr(implementation, name) for name in IMPLEMENTATION_FIELDS}
         values.update(changes)
         if values["applicable"] is False and "reasons" not in changes:
             values["reasons"] = []
         try:
-            _implementation_check(values)
+            implementation_validate(
+                values,
+                control_id=implementation.control_id,
+                changed=changes,
+                risks=risks,
+                checks=checks,
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 errors.append(f"{implementation.control.identifier}: {message}")
@@ -373,6 +434,7 @@ def control_implementation_bulk_update(
     return len(rows)
 
 
+@audit.acts_as_user
 @transaction.atomic
 def evidence_add(
     *, implementation: ControlImplementation, user, title: str, url: str = "", upload=None
@@ -391,6 +453,7 @@ def evidence_add(
     return item
 
 
+@audit.acts_as_user
 @transaction.atomic
 def evidence_delete(*, item: Evidence, user) -> None:
     """Remove a piece of evidence (the file goes once the transaction commits)."""
@@ -406,19 +469,26 @@ def evidence_delete(*, item: Evidence, user) -> None:
 
 # The SoA services live in their own module; callers use them from here.
 from isms.frameworks.soa import (  # noqa: E402
+    BLOCKER_KINDS,
+    Blocker,
     canonical_content,
     soa_approval_record,
+    soa_blockers,
     soa_content,
     soa_decide,
     soa_download,
+    soa_editors,
     soa_framework,
     soa_freeze,
+    soa_frozen_blockers,
     soa_row_dict,
     soa_rows_build,
     soa_submit,
 )
 
 __all__ = [
+    "BLOCKER_KINDS",
+    "Blocker",
     "canonical_content",
     "control_implementation_bulk_update",
     "control_implementation_update",
@@ -427,13 +497,17 @@ __all__ = [
     "framework_import",
     "framework_select",
     "implementation_can_edit",
+    "implementation_validate",
     "mapping_import",
     "soa_approval_record",
     "soa_content",
     "soa_decide",
+    "soa_blockers",
     "soa_download",
+    "soa_editors",
     "soa_framework",
     "soa_freeze",
+    "soa_frozen_blockers",
     "soa_row_dict",
     "soa_rows_build",
     "soa_submit",

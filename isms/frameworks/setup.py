@@ -1,6 +1,6 @@
 """Wire frameworks and the SoA into the shared registries (called from
-IsmsConfig.ready()): the SoA as an approvable document, dashboard steps 7 and 9, and
-the current SoA in the audit pack."""
+IsmsConfig.ready()): the SoA as an approvable document (quorum 2 by default) and its
+periodic review, dashboard steps 7 and 9, and the current SoA in the audit pack."""
 
 
 def register_all() -> None:
@@ -8,22 +8,50 @@ def register_all() -> None:
 
     from isms import approvals, dashboard
     from isms.frameworks import services, steps
-    from isms.governance import audit_pack
+    from isms.governance import audit_pack, reviews
     from isms.models import SoA
 
     approvals.register(
         SoA,
         label="Statement of Applicability",
         content=services.soa_content,
-        editors=lambda soa: [soa.frozen_by_id],
+        editors=services.soa_editors,
+        problems=services.soa_frozen_blockers,
+        quorum=2,
         group_by="organisation",
         permission="isms.approve_soa",
         submit_permission="isms.change_soa",
         url=lambda soa: reverse("isms:soa_detail", args=[soa.number]),
     )
-    dashboard.register_step(7, steps.framework_step)
-    dashboard.register_step(9, steps.soa_step)
+    reviews.register(soa_reviews)
+    dashboard.register_step(7, steps.framework_step, permission="isms.view_framework")
+    dashboard.register_step(9, steps.soa_step, permission="isms.view_soa")
     audit_pack.register(soa_pack_files)
+
+
+def soa_reviews(until):
+    """The SoA in force is due for review SOA_REVIEW_MONTHS after its approval;
+    approving a newer SoA (frozen again, even unchanged) is the review."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from isms.governance.reviews import ReviewItem, security_managers
+    from isms.models import SoA
+    from isms.models.governance import add_months
+
+    soa = SoA.objects.current()
+    if soa is None or soa.approved_at is None:
+        return
+    due = add_months(soa.approved_at.date(), settings.SOA_REVIEW_MONTHS)
+    if due <= until:
+        yield ReviewItem(
+            obj=soa,
+            kind="Statement of Applicability",
+            title=str(soa),
+            due=due,
+            owners=list(security_managers()),
+            url=reverse("isms:soa_detail", args=[soa.number]),
+        )
 
 
 def soa_pack_files(user):

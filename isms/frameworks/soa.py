@@ -11,21 +11,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
-from isms import approvals, audit
+from isms import approvals, audit, numbering
 from isms.frameworks import evidence as automated
 from isms.frameworks import treatments
 from isms.models import ApprovalRequest, Control, Evidence, Framework, SoA, SoARow
 from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
-from isms.models.soa import ImplementationStatus
+from isms.models.soa import ImplementationStatus, InclusionReason
 
 
 def soa_framework() -> Framework | None:
@@ -80,9 +80,89 @@ def soa_rows_build(framework: Framework) -> list[dict]:
                 "evidence": "\n".join(evidence_parts),
                 "automated": automated.totals(control_checks) if control_checks else {},
                 "inconsistent": bool(linked) and applicable is False,
+                "implemented_rationale": impl.implemented_rationale if impl else "",
             }
         )
     return rows
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One reason an SoA cannot be frozen or approved: a control and what it lacks."""
+
+    control_id: int | None
+    identifier: str
+    title: str
+    kind: str  # a key of BLOCKER_KINDS
+    message: str
+
+    def __str__(self):
+        return f"{self.identifier}: {self.message}"
+
+
+#: What blocks an SoA, in the order pages list them: {kind: label}.
+BLOCKER_KINDS = {
+    "undecided": "no applicability decision",
+    "no_justification": "excluded without a justification",
+    "no_reason": "applicable without a reason for inclusion",
+    "inconsistent": "selected by a risk treatment but marked not applicable",
+    "risk_treatment_without_risk": "reason “risk treatment” but no risk treats it",
+    "failing_checks": "implemented while mapped automated checks fail, with no rationale",
+}
+
+
+def soa_blockers(rows: list[dict]) -> list[Blocker]:
+    """Everything that stops these SoA rows (`soa_rows_build` or frozen rows as
+    `soa_row_dict`) from being frozen or approved. The one completeness rule: freezing,
+    submitting, approving and the SoA page all use it."""
+    found = []
+    for row in rows:
+        applicable = row["applicable"]
+        kinds = []
+        if applicable is None:
+            kinds.append("undecided")
+        elif applicable is False:
+            if not (row["justification"] or "").strip():
+                kinds.append("no_justification")
+            if row["inconsistent"]:
+                kinds.append("inconsistent")
+        else:
+            if not row["reasons"]:
+                kinds.append("no_reason")
+            if InclusionReason.RISK_TREATMENT in row["reasons"] and not row["risks"]:
+                kinds.append("risk_treatment_without_risk")
+            if (
+                row["status"] == ImplementationStatus.IMPLEMENTED
+                and (row["automated"] or {}).get("failed")
+                and not (row.get("implemented_rationale") or "").strip()
+            ):
+                kinds.append("failing_checks")
+        found.extend(
+            Blocker(row["control_id"], row["identifier"], row["title"], kind, BLOCKER_KINDS[kind])
+            for kind in kinds
+        )
+    return found
+
+
+def _refuse_blocked(blockers: list[Blocker], what: str) -> None:
+    if blockers:
+        shown = [str(b) for b in blockers[:20]]
+        more = len(blockers) - len(shown)
+        raise ValidationError(
+            [f"{len(blockers)} problems must be fixed before the SoA can be {what}."]
+            + shown
+            + ([f"… and {more} more (see the SoA page)."] if more else [])
+        )
+
+
+def _canonical_row(row: dict) -> dict:
+    # An empty rationale is left out, so SoAs frozen before the field existed keep
+    # the hash they were approved with.
+    return {
+        k: v
+        for k, v in row.items()
+        if k != "control_id" and not (k == "implemented_rationale" and not v)
+    }
 
 
 def canonical_content(*, framework_code: str, framework_version: str, rows: list[dict]) -> str:
@@ -90,7 +170,7 @@ def canonical_content(*, framework_code: str, framework_version: str, rows: list
     payload = {
         "framework": framework_code,
         "version": framework_version,
-        "rows": [{k: v for k, v in row.items() if k != "control_id"} for row in rows],
+        "rows": [_canonical_row(row) for row in rows],
     }
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -114,6 +194,7 @@ def soa_row_dict(row: SoARow) -> dict:
         "evidence": row.evidence,
         "automated": row.automated,
         "inconsistent": row.inconsistent,
+        "implemented_rationale": row.implemented_rationale,
     }
 
 
@@ -138,7 +219,8 @@ def soa_freeze(*, user) -> SoA:
     rows = soa_rows_build(framework)
     if not rows:
         raise ValidationError("The SoA framework has no active controls.")
-    number = (SoA.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
+    _refuse_blocked(soa_blockers(rows), "frozen")
+    number = numbering.next_number(SoA.objects.all(), sequence="isms.soa")
     summary = {
         "controls": len(rows),
         "applicable": sum(1 for r in rows if r["applicable"] is True),
@@ -148,6 +230,13 @@ def soa_freeze(*, user) -> SoA:
             1 for r in rows if r["applicable"] and r["status"] == ImplementationStatus.IMPLEMENTED
         ),
         "inconsistent": sum(1 for r in rows if r["inconsistent"]),
+        "evidence_conflicts": sum(
+            1
+            for r in rows
+            if r["applicable"]
+            and r["status"] == ImplementationStatus.IMPLEMENTED
+            and (r["automated"] or {}).get("failed")
+        ),
     }
     content = canonical_content(
         framework_code=framework.code, framework_version=framework.version, rows=rows
@@ -170,6 +259,41 @@ def soa_freeze(*, user) -> SoA:
     )  # fmt: skip
     audit.record_created(soa, message=f"SoA #{number} frozen ({len(rows)} controls)")
     return soa
+
+
+def soa_frozen_blockers(soa: SoA) -> list[Blocker]:
+    """What blocks a frozen SoA from approval (registered as the type's `problems`): an
+    SoA frozen before the completeness rules existed may still carry gaps."""
+    return soa_blockers([soa_row_dict(row) for row in soa.rows.all()])
+
+
+def soa_editors(soa: SoA) -> set[int]:
+    """Everyone whose decisions the SoA freezes (registered as the type's `editors`):
+    who froze it, and whoever created or changed the implementation of one of its
+    controls since the SoA in force before it was frozen (all time for the first),
+    through any path (page, API, bulk edit, import, admin). None of them may approve it."""
+    from isms.models import AuditEvent, ControlImplementation
+
+    ids = {soa.frozen_by_id} if soa.frozen_by_id else set()
+    implementation_ids = ControlImplementation.objects.filter(
+        control_id__in=soa.rows.values("control_id")
+    ).values_list("pk", flat=True)
+    events = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(ControlImplementation),
+        object_id__in=[str(pk) for pk in implementation_ids],
+        action__in=(AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE),
+        actor__isnull=False,
+        timestamp__lte=soa.frozen_at,
+    )
+    previous = (
+        SoA.objects.filter(number__lt=soa.number, approved_at__isnull=False)
+        .order_by("-number")
+        .first()
+    )
+    if previous is not None:
+        events = events.filter(timestamp__gt=previous.frozen_at)
+    ids.update(events.order_by().values_list("actor_id", flat=True).distinct())
+    return ids
 
 
 def soa_submit(*, soa: SoA, user, comment: str = ""):

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from isms.dashboard import StepState
-from isms.frameworks import queries
+from isms.frameworks import selectors
 from isms.models import Framework, SoA
 from isms.models.approvals import ApprovalState
 
@@ -40,14 +40,9 @@ def soa_step(user) -> StepState:
     if basis is None:
         return StepState(summary="Choose a framework first (step 7).", url=url, action="Open")
     current = SoA.objects.current()
-    progress = queries.progress(basis)
-    missing = []
-    if progress.undecided:
-        missing.append(f"{progress.undecided} controls without an applicability decision")
-    if progress.missing_justification:
-        missing.append(f"{len(progress.missing_justification)} missing justifications")
-    if progress.inconsistent:
-        missing.append(f"{len(progress.inconsistent)} inconsistencies with risk treatment")
+    progress = selectors.progress(basis)
+    # Exactly what refuses freezing (isms.frameworks.soa.soa_blockers), per kind.
+    missing = [f"{count} controls: {label}" for label, count in progress.blocker_counts]
     pending = SoA.objects.filter(approval_state=ApprovalState.IN_REVIEW).first()
     if pending is not None:
         missing.append(f"{pending} awaits management approval")

@@ -7,12 +7,15 @@ treatment to `isms.Control`, so the provider reads that relation in bulk):
     from isms.frameworks import treatments
     treatments.register_provider(risks_by_control)
 
-A provider takes a list of control ids and returns, in a constant number of queries,
-``{control_id: [RiskRef, ...]}``. Without a provider, controls have no linked risks.
+A provider takes a list of control ids and the viewer, and returns, in a constant number
+of queries, ``{control_id: [RiskRef, ...]}`` with the risks the viewer may read. Without
+a provider, controls have no linked risks.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from isms.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -25,25 +28,29 @@ class RiskRef:
     url: str = ""
 
 
-_providers: list[Callable[[list[int]], dict]] = []
+# `provider(control_ids, viewer) -> {control_id: [RiskRef]}`, merged in registration
+# order. The provider returns only what `viewer` may see; `viewer` None means the ISMS's
+# own documents (the SoA, its progress), which only the roles that read everything see.
+providers: Registry[Callable, Callable[[list[int], object], dict]] = Registry(
+    "treating risk providers"
+)
 
 
-def register_provider(provider: Callable[[list[int]], dict]) -> None:
-    """Add `provider(control_ids) -> {control_id: [RiskRef]}` (idempotent)."""
-    if provider not in _providers:
-        _providers.append(provider)
+def register_provider(provider: Callable[[list[int], object], dict]) -> None:
+    """Add `provider(control_ids, viewer) -> {control_id: [RiskRef]}`."""
+    providers.register(provider)
 
 
 def unregister_provider(provider) -> None:
-    if provider in _providers:
-        _providers.remove(provider)
+    providers.unregister(provider)
 
 
-def for_controls(control_ids: Iterable[int]) -> dict[int, list[RiskRef]]:
-    """The treating risks of these controls from every registered provider, merged."""
+def for_controls(control_ids: Iterable[int], viewer=None) -> dict[int, list[RiskRef]]:
+    """The treating risks of these controls from every registered provider, merged; those
+    `viewer` may read (None: all of them, for the SoA)."""
     ids = list(control_ids)
     result: dict[int, list[RiskRef]] = {}
-    for provider in _providers:
-        for control_id, refs in provider(ids).items():
+    for provider in providers:
+        for control_id, refs in provider(ids, viewer).items():
             result.setdefault(control_id, []).extend(refs)
     return result

@@ -4,7 +4,7 @@ editable here: they move only through the approval services."""
 
 from django.contrib import admin
 
-from isms.admin import ReadOnlyAdmin
+from isms.admin import AuditedAdmin, ReadOnlyAdmin
 from isms.models import (
     ApprovalDecision,
     ApprovalRequest,
@@ -18,7 +18,7 @@ from isms.models import (
 )
 
 
-class VersionAdmin(admin.ModelAdmin):
+class VersionAdmin(AuditedAdmin):
     """Drafts are editable; versions in review are locked, approved ones frozen."""
 
     readonly_fields = ("approval_state", "approved_at", "approved_sha256")
@@ -49,14 +49,14 @@ class PolicyVersionAdmin(VersionAdmin):
 
 
 @admin.register(Scope)
-class ScopeAdmin(admin.ModelAdmin):
+class ScopeAdmin(AuditedAdmin):
     list_display = ("name", "review_interval_months", "next_review_due")
     list_filter = ("next_review_due",)
     search_fields = ("name",)
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(AuditedAdmin):
     list_display = ("reference", "title", "kind", "owner", "classification", "published_version")
     list_filter = ("kind", "classification")
     search_fields = ("reference", "title")

@@ -31,6 +31,7 @@ from isms.exports import csv_bytes
 from isms.models import ApprovalRequest, PolicyVersion, Scope, ScopeVersion
 from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
+from isms.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,15 @@ class PackFile:
     description: str = ""
 
 
-_providers: list[Callable[[object], Iterable[PackFile]]] = []
+# `provider(user) -> Iterable[PackFile]`; the pack holds their files in registration order.
+providers: Registry[Callable, Callable[[object], Iterable[PackFile]]] = Registry(
+    "audit pack providers"
+)
 
 
 def register(provider: Callable[[object], Iterable[PackFile]]) -> None:
     """Add a provider of pack files (see the module docstring)."""
-    if provider not in _providers:
-        _providers.append(provider)
+    providers.register(provider)
 
 
 def _approved_texts(model, ids) -> dict[int, str]:
@@ -162,7 +165,7 @@ def audit_pack_build(*, user) -> tuple[str, bytes]:
     """Build the audit pack ZIP for `user` and record the download; (file name, bytes)."""
     generated_at = timezone.now().astimezone(datetime.UTC)
     files: list[PackFile] = []
-    for provider in _providers:
+    for provider in providers:
         files.extend(provider(user))
     manifest = _manifest(files, generated_at, user)
     buffer = io.BytesIO()

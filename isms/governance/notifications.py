@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from isms.models import Notification
+from isms.validators import CONTROL_CHARACTERS
 
 
 def _url_for(target) -> str:
@@ -25,6 +26,9 @@ def notify(*, users: Iterable, subject: str, body: str = "", target=None, url: s
     from isms.governance.tasks import send_notification_email
 
     link = url or _url_for(target)
+    # A subject is one line (an e-mail header): titles saved before they were checked
+    # for control characters must not stop the e-mail.
+    subject = " ".join(CONTROL_CHARACTERS.sub(" ", subject).split())
     rows = Notification.objects.bulk_create(
         [
             Notification(user=user, subject=subject[:200], body=body, url=link)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from isms import audit, roles
 from isms.models import Policy, ReviewReminder, Scope
 from isms.models.audit import AuditAction
+from isms.registry import Registry
 
 
 @dataclass
@@ -44,18 +45,20 @@ class ReviewItem:
         return self.due < timezone.localdate()
 
 
-_providers: list[Callable[[datetime.date], Iterable[ReviewItem]]] = []
+# `provider(until: date) -> Iterable[ReviewItem]` (see the module docstring).
+providers: Registry[Callable, Callable[[datetime.date], Iterable[ReviewItem]]] = Registry(
+    "review providers"
+)
 
 
 def register(provider: Callable[[datetime.date], Iterable[ReviewItem]]) -> None:
     """Add a provider of due reviews (see the module docstring)."""
-    if provider not in _providers:
-        _providers.append(provider)
+    providers.register(provider)
 
 
 def due(until: datetime.date) -> list[ReviewItem]:
     """Every review due on or before `until`, earliest first."""
-    items = [item for provider in _providers for item in provider(until)]
+    items = [item for provider in providers for item in provider(until)]
     return sorted(items, key=lambda item: (item.due, item.kind, item.title))
 
 

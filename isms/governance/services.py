@@ -7,10 +7,9 @@ records what it changed.
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
-from isms import audit
+from isms import audit, numbering
 from isms.approvals import ApprovalConflict, ensure_editable
 from isms.governance.policy_templates import template_for
 from isms.models import Policy, PolicyAcknowledgement, PolicyVersion, Scope, ScopeVersion
@@ -71,7 +70,9 @@ def scope_version_create(*, user, data: dict | None = None) -> ScopeVersion:
             _apply(version, {f: getattr(latest, f) for f in SCOPE_FIELDS}, SCOPE_FIELDS)
             version.change_summary = ""
         _apply(version, data or {}, SCOPE_FIELDS)
-        version.number = (latest.number + 1) if latest else 1
+        version.number = numbering.next_number(
+            scope.versions.all(), sequence=f"isms.scopeversion:{scope.pk}"
+        )
         version.save()
         audit.record_created(version)
     return version
@@ -139,10 +140,12 @@ def policy_version_create(*, policy: Policy, user) -> PolicyVersion:
         existing = _open_version(policy.versions.all())
         if existing is not None:
             raise ApprovalConflict(f"{existing} is still open; finish it first.")
-        latest = policy.versions.aggregate(n=Max("number"))["n"] or 0
+        number = numbering.next_number(
+            policy.versions.all(), sequence=f"isms.policyversion:{policy.pk}"
+        )
         body = policy.versions.order_by("-number").values_list("body", flat=True).first() or ""
         version = PolicyVersion.objects.create(
-            policy=policy, number=latest + 1, body=body, created_by=user
+            policy=policy, number=number, body=body, created_by=user
         )
         audit.record_created(version)
     return version

@@ -31,8 +31,8 @@ def register_all() -> None:
         on_approved=services.policy_on_approved,
     )
     reviews.register(reviews.governance_reviews)
-    dashboard.register_step(1, steps.scope_step)
-    dashboard.register_step(2, steps.policy_step)
-    dashboard.register_step(8, steps.approval_step)
+    dashboard.register_step(1, steps.scope_step, permission="isms.view_scope")
+    dashboard.register_step(2, steps.policy_step, permission="isms.view_policy")
+    dashboard.register_step(8, steps.approval_step, permission="isms.view_approvalrequest")
     dashboard.register_figure(steps.governance_figures)
     audit_pack.register(audit_pack.governance_files)

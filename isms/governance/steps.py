@@ -93,15 +93,20 @@ def approval_step(user) -> StepState:
 
 
 def governance_figures(user) -> list[dict]:
-    """Key figures: approvals waiting (for this user, if they decide) and reviews overdue."""
+    """Key figures: approvals waiting (for this user, if they decide) and reviews overdue;
+    ISMS-wide, so only for the roles that read the approvals and the reviews."""
+    figures = []
     if user.has_perm(approvals.DEFAULT_PERMISSION):
         waiting = approvals.pending_for(user).count()
         label = "Approvals waiting for you"
     else:
         waiting = ApprovalRequest.objects.filter(state=ApprovalState.IN_REVIEW).count()
         label = "Approvals waiting"
-    overdue = len(reviews.due(timezone.localdate() - datetime.timedelta(days=1)))
-    return [
-        {"label": label, "value": waiting, "url": reverse("isms:approval_inbox")},
-        {"label": "Reviews overdue", "value": overdue, "url": reverse("isms:reviews_due")},
-    ]
+    if user.has_perm("isms.view_approvalrequest"):
+        figures.append({"label": label, "value": waiting, "url": reverse("isms:approval_inbox")})
+    if user.has_perm("isms.view_scope"):  # the permission of the reviews-due page
+        overdue = len(reviews.due(timezone.localdate() - datetime.timedelta(days=1)))
+        figures.append(
+            {"label": "Reviews overdue", "value": overdue, "url": reverse("isms:reviews_due")}
+        )
+    return figures

@@ -10,15 +10,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-
-class ApprovalState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    APPROVED = "approved", "Approved"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    REJECTED = "rejected", "Rejected"
-    SUPERSEDED = "superseded", "Superseded"
-
+from isms.choices import ApprovalState, Decision
 
 # A version in these states is frozen: its content is what management approved.
 FROZEN_STATES = frozenset({ApprovalState.APPROVED, ApprovalState.SUPERSEDED})
@@ -132,12 +124,6 @@ class ApprovalRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == ApprovalState.IN_REVIEW
-
-
-class Decision(models.TextChoices):
-    APPROVE = "approve", "Approved"
-    REJECT = "reject", "Rejected"
-    REQUEST_CHANGES = "request_changes", "Changes requested"
 
 
 class ApprovalDecision(models.Model):

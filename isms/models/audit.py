@@ -2,19 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-
-class AuditAction(models.TextChoices):
-    CREATE = "create", "Created"
-    UPDATE = "update", "Updated"
-    DELETE = "delete", "Deleted"
-    SUBMIT = "submit", "Submitted"
-    APPROVE = "approve", "Approved"
-    REJECT = "reject", "Rejected"
-    EXPORT = "export", "Exported"
-    DOWNLOAD = "download", "Downloaded"
-    IMPORT = "import", "Imported"
-    SYNC = "sync", "Synchronised"
-    OTHER = "other", "Other"
+from isms.choices import AuditAction
 
 
 class AuditEventImmutable(ValueError):
@@ -28,7 +16,7 @@ class AuditEventQuerySet(models.QuerySet):
     the two legitimate writes working: a deleted user's events lose their actor
     (`on_delete=SET_NULL`; `actor_repr` keeps the name) and the backup import inserts
     rows with their ids. On PostgreSQL a trigger refuses everything else
-    (isms/migrations/0006_auditevent_append_only.py).
+    (isms/migrations/0009_auditevent_append_only.py).
     """
 
     def update(self, **kwargs):

@@ -10,12 +10,10 @@ because the organisation's implementation and past SoAs still refer to it.
 from django.core.validators import RegexValidator
 from django.db import models
 
+from isms.choices import FrameworkSource
+from isms.validators import validate_single_line
+
 CODE_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,59}$"
-
-
-class FrameworkSource(models.TextChoices):
-    CATALOGUE = "catalogue", "ISMS catalogue (JSON/YAML)"
-    OSCAL = "oscal", "OSCAL catalog (JSON)"
 
 
 class Framework(models.Model):
@@ -30,7 +28,7 @@ class Framework(models.Model):
         ],
         help_text="Stable key, e.g. iso27001-2022",
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     version = models.CharField(max_length=50, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)

@@ -8,24 +8,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
+from isms.choices import Classification, PolicyKind
 from isms.models.approvals import ApprovableModel
-
-
-class Classification(models.TextChoices):
-    PUBLIC = "public", "Public"
-    INTERNAL = "internal", "Internal"
-    CONFIDENTIAL = "confidential", "Confidential"
-    RESTRICTED = "restricted", "Restricted"
-
-
-class PolicyKind(models.TextChoices):
-    ISMS = "isms", "ISMS policy"
-    ACCESS_CONTROL = "access_control", "Access control"
-    CRYPTOGRAPHY = "cryptography", "Cryptography"
-    BACKUP = "backup", "Backup"
-    ACCEPTABLE_USE = "acceptable_use", "Acceptable use"
-    SUPPLIER = "supplier", "Supplier security"
-    OTHER = "other", "Other"
+from isms.validators import validate_single_line
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -60,7 +45,7 @@ class Scope(Reviewable):
     One per installation; its versions carry the content.
     """
 
-    name = models.CharField(max_length=200, default="ISMS scope")
+    name = models.CharField(max_length=200, default="ISMS scope", validators=[validate_single_line])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -154,7 +139,7 @@ class Policy(Reviewable):
     and the one published version staff acknowledge."""
 
     reference = models.CharField(max_length=20, unique=True, help_text="e.g. POL-01")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     kind = models.CharField(max_length=20, choices=PolicyKind.choices, default=PolicyKind.OTHER)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -249,7 +234,7 @@ class ReviewReminder(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.CharField(max_length=64)
     due_date = models.DateField()
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[validate_single_line])
     reminded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,22 +13,10 @@ from django.conf import settings
 from django.db import models
 
 from isms import uploads
+from isms.choices import ImplementationStatus, InclusionReason
 from isms.models.approvals import ApprovableModel, ApprovalState, ApprovedVersionFrozen
 from isms.models.frameworks import Control, Framework
-
-
-class ImplementationStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    PLANNED = "planned", "Planned"
-    PARTIAL = "partial", "Partially implemented"
-    IMPLEMENTED = "implemented", "Implemented"
-
-
-class InclusionReason(models.TextChoices):
-    RISK_TREATMENT = "risk_treatment", "Risk treatment"
-    LEGAL = "legal", "Legal or regulatory requirement"
-    CONTRACTUAL = "contractual", "Contractual obligation"
-    BUSINESS = "business", "Business requirement or best practice"
+from isms.validators import validate_single_line
 
 
 class ControlImplementation(models.Model):
@@ -59,6 +47,11 @@ class ControlImplementation(models.Model):
     target_date = models.DateField(null=True, blank=True)
     description = models.TextField("implementation", blank=True)
     evidence_text = models.TextField("evidence notes", blank=True)
+    implemented_rationale = models.TextField(
+        "rationale for Implemented despite failing checks",
+        blank=True,
+        help_text="Required to mark the control implemented while mapped automated checks fail.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -87,7 +80,7 @@ class Evidence(models.Model):
     implementation = models.ForeignKey(
         ControlImplementation, on_delete=models.CASCADE, related_name="evidence"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     url = models.URLField("link", max_length=500, blank=True)
     file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=300)
     added_by = models.ForeignKey(
@@ -207,6 +200,9 @@ class SoARow(models.Model):
     evidence = models.TextField(blank=True, help_text="Evidence summary.")
     automated = models.JSONField(default=dict, help_text="{passed, failed, checks}")
     inconsistent = models.BooleanField(default=False)
+    implemented_rationale = models.TextField(
+        blank=True, help_text="Why implemented although mapped automated checks failed."
+    )
 
     objects = SoARowQuerySet.as_manager()
 
@@ -230,6 +226,13 @@ class SoARow(models.Model):
     @property
     def status_label(self) -> str:
         return ImplementationStatus(self.status).label
+
+    @property
+    def evidence_conflict(self) -> bool:
+        """Implemented while mapped automated checks failed when the SoA was frozen."""
+        return self.status == ImplementationStatus.IMPLEMENTED and bool(
+            (self.automated or {}).get("failed")
+        )
 
     @property
     def reason_labels(self) -> list[str]:

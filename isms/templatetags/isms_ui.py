@@ -68,8 +68,14 @@ def status_badge(status, label=None):
         "done": "bi-check-circle-fill",
         "in_progress": "bi-hourglass-split",
         "todo": "bi-circle",
+        "restricted": "bi-lock",
     }
-    labels = {"done": "Done", "in_progress": "In progress", "todo": "To do"}
+    labels = {
+        "done": "Done",
+        "in_progress": "In progress",
+        "todo": "To do",
+        "restricted": "Not shared",
+    }
     return format_html(
         '<span class="badge bg-{}-lt"><i class="bi {} me-1" aria-hidden="true"></i>{}</span>',
         colours.get(status, "secondary"),

@@ -7,10 +7,10 @@ the session, so this middleware costs no query per request.
 
 from urllib.parse import urlencode
 
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from isms.api.exceptions import error_response
 from isms.twofactor.state import ENROL, SESSION_KEY, VERIFY
 
 # Reachable while two-factor is pending: the step the session owes (never the other
@@ -35,9 +35,10 @@ class TwoFactorMiddleware:
         if pending is None:
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            return JsonResponse(
-                {"detail": "Two-factor authentication is required: sign in again in the browser."},
-                status=403,
+            return error_response(
+                403,
+                "Two-factor authentication is required: sign in again in the browser.",
+                "two_factor_required",
             )
         target = reverse("twofactor_verify" if pending == VERIFY else "twofactor_setup")
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()}, safe='/')}")

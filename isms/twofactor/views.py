@@ -8,26 +8,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from isms import reauth
+from isms.redirects import safe_next_url
 from isms.twofactor import services, state
 from isms.twofactor.forms import CodeForm, PasswordConfirmForm
 
 
 def _next_url(request, default="dashboard"):
     """The `next` parameter when it points back into this site, else `default`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(default)
+    return safe_next_url(request, default)
 
 
 def _qr_svg(device: TOTPDevice) -> str:

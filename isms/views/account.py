@@ -1,11 +1,12 @@
 """The signed-in user's own account: role, password, two-factor, personal API tokens."""
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from isms import reauth, services
-from isms.forms import ApiTokenForm
+from isms import reauth, security_log, services
+from isms.forms import ApiTokenForm, PasswordChangeForm
 from isms.models import ApiToken
 from isms.twofactor.services import has_device
 
@@ -51,3 +52,18 @@ def token_revoke(request, pk: int):
     services.api_token_revoke(token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("account")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; the current password is checked through the lockout
+    (see `PasswordChangeForm`) and the change is in the security log."""
+
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        security_log.event("password.change", self.request)
+        return response

@@ -86,8 +86,8 @@ def approval_detail(request, pk: int):
                     password=form.cleaned_data["password"],
                     comment=form.cleaned_data["comment"],
                 )
-            except approvals.ReauthenticationFailed as exc:
-                form.add_error("password", str(exc))
+            except approvals.ApprovalInvalid as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
                 status = 400
             except approvals.ApprovalForbidden as exc:
                 form.add_error(None, str(exc))
@@ -116,6 +116,7 @@ def approval_detail(request, pk: int):
             "target": target,
             "target_url": kind.url(target) if kind.url else _target_url(target),
             "decisions": approval.decisions.select_related("decided_by"),
+            "approvals_so_far": approval.decisions.filter(decision=Decision.APPROVE).count(),
             "previous": previous,
             "diff": rows,
             "changed": changed(rows),

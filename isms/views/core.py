@@ -10,6 +10,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from isms import dashboard
+from isms.api.exceptions import error_response
 
 
 def home(request):
@@ -72,15 +73,15 @@ def _wants_json(request) -> bool:
 @login_not_required
 def error_404(request, exception=None):
     if _wants_json(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return error_response(404, "Not found.", "not_found")
     return render(request, "404.html", status=404)
 
 
 @login_not_required
 def error_403(request, exception=None):
     if _wants_json(request):
-        return JsonResponse(
-            {"detail": "You do not have permission to perform this action."}, status=403
+        return error_response(
+            403, "You do not have permission to perform this action.", "permission_denied"
         )
     return render(request, "403.html", status=403)
 
@@ -88,7 +89,7 @@ def error_403(request, exception=None):
 @login_not_required
 def error_500(request):
     if _wants_json(request):
-        return JsonResponse({"detail": "Server error."}, status=500)
+        return error_response(500, "Server error.", "server_error")
     # No template context: rendering must not fail while handling an error.
     return render(request, "500.html", {"SITE_NAME": settings.SITE_NAME}, status=500)
 
@@ -96,5 +97,5 @@ def error_500(request):
 @login_not_required
 def csrf_failure(request, reason=""):
     if _wants_json(request):
-        return JsonResponse({"detail": "CSRF check failed."}, status=403)
+        return error_response(403, "CSRF check failed.", "permission_denied")
     return render(request, "403.html", {"csrf_failure": True}, status=403)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from isms import audit, security_log
 from isms.frameworks import evidence as automated
-from isms.frameworks import services, treatments
+from isms.frameworks import selectors, services, treatments
 from isms.frameworks.catalogue import Catalogue, CatalogueError
 from isms.frameworks.filters import ControlFilterSet
 from isms.frameworks.forms import (
@@ -89,7 +89,12 @@ def framework_import(request):
         except CatalogueError as exc:
             for problem in exc.problems:
                 form.add_error("file", problem)
-    return render(request, "isms/frameworks/framework_import.html", {"form": form})
+    return render(
+        request,
+        "isms/frameworks/framework_import.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @permission_required("isms.view_control", raise_exception=True)
@@ -127,12 +132,9 @@ def _control_or_404(request, pk):
         Control.objects.select_related("framework", "group", "parent", "implementation__owner"),
         pk=pk,
     )
-    implementation = getattr(control, "implementation", None)
-    if not request.user.has_perm("isms.view_control") and not (
-        implementation is not None and implementation.owner_id == request.user.pk
-    ):
+    if not selectors.can_view_control(request.user, control):
         raise PermissionDenied
-    return control, implementation
+    return control, getattr(control, "implementation", None)
 
 
 def control_detail(request, pk: int):
@@ -141,8 +143,10 @@ def control_detail(request, pk: int):
     control, implementation = _control_or_404(request, pk)
     mappings_out = control.mappings_out.select_related("target__framework")
     mappings_in = control.mappings_in.select_related("source__framework")
-    risks = treatments.for_controls([control.pk]).get(control.pk, [])
-    checks = automated.for_controls([control.pk]).get(control.pk, [])
+    # Related records as the viewer may see them: a control owner without a role sees
+    # their own risks, not the register's, and no estate-wide check results.
+    risks = treatments.for_controls([control.pk], request.user).get(control.pk, [])
+    checks = automated.for_controls([control.pk], request.user).get(control.pk, [])
     context = {
         "control": control,
         "implementation": implementation,
@@ -171,7 +175,9 @@ def control_edit(request, pk: int):
         raise Http404("This control is not part of a selected framework.")
     if not services.implementation_can_edit(request.user, implementation):
         raise PermissionDenied
-    form = ControlImplementationForm(request.POST or None, instance=implementation)
+    form = ControlImplementationForm(
+        request.POST or None, instance=implementation, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
         implementation.refresh_from_db()  # the form wrote into the instance; the service decides

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from isms import approvals, security_log
-from isms.frameworks import downloads, queries, services
+from isms.frameworks import downloads, selectors, services
 from isms.frameworks.forms import BulkEditForm, SoADecisionForm, SoASubmitForm
 from isms.models import ApprovalRequest, ControlImplementation, SoA
-from isms.models.approvals import ApprovalState
+from isms.models.approvals import ApprovalState, Decision
 from isms.uploads import download_headers, download_rate_limit
 
 
@@ -31,8 +31,8 @@ def soa_workspace(request):
         "isms/soa/workspace.html",
         {
             "framework": framework,
-            "progress": queries.progress(framework),
-            "themes": queries.theme_counts(framework) if framework else [],
+            "progress": selectors.progress(framework),
+            "themes": selectors.theme_counts(framework) if framework else [],
             "versions": versions,
             "current": SoA.objects.current(),
         },
@@ -59,7 +59,7 @@ def soa_bulk_edit(request):
     if framework is None:
         messages.error(request, "Choose the framework the SoA is built on first.")
         return redirect("isms:framework_list")
-    themes = [t["theme"] for t in queries.theme_counts(framework)]
+    themes = [t["theme"] for t in selectors.theme_counts(framework)]
     theme = request.GET.get("theme") or (themes[0] if themes else "")
     implementations = (
         ControlImplementation.objects.filter(
@@ -99,7 +99,7 @@ def soa_detail(request, number: int):
     """One frozen SoA: its rows, what changed since the previous one, its approval
     record, the workflow actions and the downloads."""
     soa = get_object_or_404(SoA.objects.select_related("framework", "frozen_by"), number=number)
-    previous, changes = queries.soa_diff(soa)
+    previous, changes = selectors.soa_diff(soa)
     request_obj = (
         ApprovalRequest.objects.filter(
             content_type=ContentType.objects.get_for_model(SoA),
@@ -120,6 +120,13 @@ def soa_detail(request, number: int):
             "changes": changes,
             "approval": services.soa_approval_record(soa),
             "can_submit": soa.is_editable and request.user.has_perm("isms.change_soa"),
+            "blockers": services.soa_frozen_blockers(soa) if soa.is_editable else [],
+            "quorum": request_obj.quorum if request_obj else approvals.type_for(SoA).quorum,
+            "approvals_so_far": (
+                request_obj.decisions.filter(decision=Decision.APPROVE).count()
+                if request_obj
+                else 0
+            ),
             "refusal": approvals.refusal_reason(request.user, request_obj) if request_obj else None,
             "open_request": request_obj,
             "submit_form": SoASubmitForm(),

@@ -3,9 +3,17 @@
 from rest_framework import serializers
 
 from assets.models import Asset, Finding
-from isms.models import User
+from assets.permissions import (
+    can_view_findings,
+    shown_asset_ids,
+    visible_assets,
+    visible_findings,
+)
+from isms.frameworks.selectors import visible_controls
+from isms.models import Control, User
+from isms.relations import VisiblePrimaryKeyRelatedField
 from risks.models import MethodologyVersion, Risk, Threat, TreatmentAction, Vulnerability
-from risks.queries import parse_ids
+from risks.selectors import parse_ids
 
 
 class ThreatSerializer(serializers.ModelSerializer):
@@ -84,11 +92,18 @@ class RiskSerializer(serializers.ModelSerializer):
     it from them: `assets`, `title`, `description`, `threat`, `vulnerability` and
     `inherent_likelihood` default to what the findings suggest."""
 
-    assets = serializers.PrimaryKeyRelatedField(
-        queryset=Asset.objects.all(), many=True, allow_empty=False, required=False
+    # Related records among those the caller may see (isms.relations).
+    assets = VisiblePrimaryKeyRelatedField(
+        queryset=Asset.objects.all(),
+        visible=visible_assets,
+        many=True,
+        allow_empty=False,
+        required=False,
     )
     findings = FindingIdsField(
-        child_relation=serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all()),
+        child_relation=VisiblePrimaryKeyRelatedField(
+            queryset=Finding.objects.all(), visible=visible_findings
+        ),
         required=False,
         help_text="Ids of the linked security findings.",
     )
@@ -98,6 +113,9 @@ class RiskSerializer(serializers.ModelSerializer):
     needs_review_from_findings = serializers.BooleanField(
         read_only=True,
         help_text="All linked findings were resolved since the risk last changed: review it.",
+    )
+    controls = VisiblePrimaryKeyRelatedField(
+        queryset=Control.objects.all(), visible=visible_controls, many=True, required=False
     )
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), allow_null=True, required=False
@@ -168,6 +186,16 @@ class RiskSerializer(serializers.ModelSerializer):
 
     def get_residual_level_name(self, risk) -> str | None:
         return self._level(risk.residual_level)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None:
+            # Related records as the caller may see them (a risk owner: their assets).
+            data["assets"] = shown_asset_ids(request.user, data["assets"])
+            if not can_view_findings(request.user):
+                data["findings"] = []
+        return data
 
     def validate(self, attrs):
         if self.instance is not None and "version" not in attrs:

@@ -1,19 +1,15 @@
 """API views of the risks app (thin: validate, call a service, answer)."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from isms import approvals
-from isms.api.exceptions import Conflict
 from isms.api.permissions import RolePermissions
-from isms.api.schema import CONFLICT
+from isms.api.schema import CONFLICT, STALE
 from isms.models import Control
 from risks import services
 from risks.filters import (
@@ -24,7 +20,7 @@ from risks.filters import (
 )
 from risks.models import MethodologyVersion, Risk, Threat, Vulnerability
 from risks.permissions import OWNER_FIELDS
-from risks.queries import (
+from risks.selectors import (
     active_version,
     finding_ids,
     heatmaps,
@@ -33,12 +29,6 @@ from risks.queries import (
 )
 
 from . import serializers
-
-
-def _django_errors(exc: DjangoValidationError):
-    if hasattr(exc, "error_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"non_field_errors": exc.messages})
 
 
 class _CatalogueViewSet(viewsets.ModelViewSet):
@@ -102,19 +92,12 @@ class MethodologyVersionViewSet(viewsets.ModelViewSet):
         serializer.instance = self._update(serializer.instance, serializer.validated_data)
 
     def _update(self, version, data):
-        try:
-            return services.methodology_version_update(
-                version=version,
-                user=self.request.user,
-                content=data.get("content", version.content),
-                change_note=data.get("change_note"),
-            )
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
-        except (approvals.ApprovalConflict, approvals.ApprovedVersionFrozen) as exc:
-            raise Conflict(str(exc)) from exc
-        except approvals.ApprovalError as exc:
-            raise ValidationError({"approval_state": str(exc)}) from exc
+        return services.methodology_version_update(
+            version=version,
+            user=self.request.user,
+            content=data.get("content", version.content),
+            change_note=data.get("change_note"),
+        )
 
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
@@ -122,16 +105,9 @@ class MethodologyVersionViewSet(viewsets.ModelViewSet):
         version = self.get_object()
         if not request.user.has_perm("risks.change_methodologyversion"):
             raise PermissionDenied
-        try:
-            services.methodology_version_submit(
-                version=version, user=request.user, comment=request.data.get("comment", "")
-            )
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
-        except approvals.ApprovalConflict as exc:
-            raise Conflict(str(exc)) from exc
-        except approvals.ApprovalError as exc:
-            raise ValidationError({"approval_state": str(exc)}) from exc
+        services.methodology_version_submit(
+            version=version, user=request.user, comment=request.data.get("comment", "")
+        )
         version.refresh_from_db()
         return Response(self.get_serializer(version).data)
 
@@ -165,6 +141,7 @@ class RiskViewSet(viewsets.ModelViewSet):
     filterset_class = RiskFilterSet
     permission_classes = [RiskPermissions]
     queryset = Risk.objects.none()  # for the permission class; see get_queryset
+    write_error_responses = {"PUT": {"409": STALE}, "PATCH": {"409": STALE}}
 
     def get_queryset(self):
         from assets.models import Asset
@@ -200,19 +177,14 @@ class RiskViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = self._data(serializer)
-        try:
-            if data.get("findings"):
-                risk = services.risk_create_from_findings(
-                    user=self.request.user,
-                    finding_ids=[finding.pk for finding in data.pop("findings")],
-                    data=data,
-                )
-            else:
-                risk = services.risk_create(user=self.request.user, data=data)
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        if data.get("findings"):
+            risk = services.risk_create_from_findings(
+                user=self.request.user,
+                finding_ids=[finding.pk for finding in data.pop("findings")],
+                data=data,
+            )
+        else:
+            risk = services.risk_create(user=self.request.user, data=data)
         # Re-read with the annotations the answer shows (open findings, review flag).
         serializer.instance = self.get_queryset().get(pk=risk.pk)
 
@@ -228,36 +200,17 @@ class RiskViewSet(viewsets.ModelViewSet):
                 raise PermissionDenied(
                     f"You may not change: {', '.join(forbidden) or 'this risk'}."
                 )
-        try:
-            risk = services.risk_update(
-                risk=risk,
-                user=request.user,
-                data=data,
-                expected_version=serializer.validated_data["version"],
-            )
-        except services.RiskConflict as exc:
-            return Response(
-                {
-                    "detail": str(exc),
-                    "current_version": exc.risk.version,
-                    "changes": [
-                        {**c, "timestamp": c["timestamp"].isoformat()} for c in exc.changes
-                    ],
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        risk = services.risk_update(
+            risk=risk,
+            user=request.user,
+            data=data,
+            expected_version=serializer.validated_data["version"],
+        )
         risk = self.get_queryset().get(pk=risk.pk)
         return Response(self.get_serializer(risk).data)
 
     def perform_destroy(self, instance):
-        try:
-            services.risk_delete(risk=instance, user=self.request.user)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        services.risk_delete(risk=instance, user=self.request.user)
 
     @extend_schema(responses=serializers.HeatmapSerializer)
     @action(detail=False, methods=["get"], pagination_class=None)

@@ -32,7 +32,7 @@ from risks.models import (
     TreatmentAction,
     Vulnerability,
 )
-from risks.queries import active_version
+from risks.selectors import active_version
 
 # title, asset refs, threat, vulnerability, owner, L, I, treatment, residual L, residual I,
 # status, plan (action, due in days, status)

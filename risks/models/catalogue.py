@@ -2,13 +2,14 @@
 
 from django.db import models
 
+from isms.validators import validate_single_line
 from risks.choices import CatalogueSource
 
 
 class Threat(models.Model):
     """Something that could harm an asset (ransomware, accidental deletion...)."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[validate_single_line])
     category = models.CharField(max_length=100, blank=True)
     description = models.TextField(blank=True)
     source = models.CharField(
@@ -26,7 +27,7 @@ class Threat(models.Model):
 class Vulnerability(models.Model):
     """A weakness a threat could exploit (no MFA, public bucket, single AZ...)."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[validate_single_line])
     category = models.CharField(max_length=100, blank=True)
     description = models.TextField(blank=True)
     source = models.CharField(

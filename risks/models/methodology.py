@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 
 from isms.models.approvals import ApprovableModel, ApprovalState
+from isms.validators import validate_single_line
 from risks.scoring import Scale, canonical_json
 
 
@@ -13,7 +14,9 @@ class Methodology(models.Model):
     lives in immutable versions. One version at a time is active (approved); every risk
     is scored by it."""
 
-    name = models.CharField(max_length=200, default="Risk assessment methodology")
+    name = models.CharField(
+        max_length=200, default="Risk assessment methodology", validators=[validate_single_line]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from isms.models.approvals import ApprovableModel
+from isms.validators import validate_single_line
 from risks.choices import ActionStatus, RiskStatus, TreatmentOption
 from risks.models.catalogue import Threat, Vulnerability
 from risks.models.methodology import MethodologyVersion
@@ -23,7 +24,7 @@ class Risk(models.Model):
 
     `findings` are the security-check results (assets/aws/checks/) the risk was built
     from or linked to; when all of them are resolved the risk asks for a review
-    (`risks.queries.with_findings_summary`).
+    (`risks.selectors.with_findings_summary`).
 
     Levels and $ figures are derived (by `risks.services`), never typed in: the level
     from the methodology's matrix, `sle_usd` = value at stake of the assets x exposure
@@ -33,7 +34,7 @@ class Risk(models.Model):
 
     number = models.PositiveIntegerField(unique=True, editable=False)
     ref = models.CharField(max_length=20, unique=True, editable=False)
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[validate_single_line])
     description = models.TextField(blank=True)
     assets = models.ManyToManyField("assets.Asset", related_name="risks")
     findings = models.ManyToManyField(
@@ -151,7 +152,7 @@ class TreatmentAction(models.Model):
     """One action of a risk's treatment plan: what, who, by when, and where it stands."""
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="actions")
-    title = models.CharField("what", max_length=300)
+    title = models.CharField("what", max_length=300, validators=[validate_single_line])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -3,26 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from decimal import Decimal
 
-from isms import audit
 from risks import exposure
-
-
-def _acting(func):
-    """Attribute the audit records of a service to its `user` (requests already do; this
-    covers commands, tasks and direct calls)."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        user = kwargs.get("user")
-        if user is None or not getattr(user, "is_authenticated", False):
-            return func(*args, **kwargs)
-        with audit.acting_as(user):
-            return func(*args, **kwargs)
-
-    return wrapper
 
 
 def _json(value):

@@ -9,12 +9,11 @@ from risks.models import (
     Threat,
     Vulnerability,
 )
-from risks.services._base import _acting
 
 # --- Catalogues (step 4) ----------------------------------------------------------------------
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def catalogue_entry_save(*, instance: Threat | Vulnerability, user=None):
     """Create or change a threat or vulnerability (a form's unsaved instance)."""

@@ -18,9 +18,9 @@ from django.db import transaction
 
 from assets.findings.selectors import RiskSuggestion, risk_suggestion
 from assets.models import Asset, Finding
+from isms import audit
 from risks.models import Risk, Threat, Vulnerability
-from risks.queries import active_version
-from risks.services._base import _acting
+from risks.selectors import active_version
 from risks.services.register import risk_create, risk_update
 
 # The checks' threats (assets.aws.checks.Threat) as entries of the seeded threat
@@ -158,7 +158,7 @@ def findings_draft(*, user, finding_ids, require_assets: bool = True) -> Finding
     return FindingsDraft(findings=findings, suggestion=suggestion, initial=initial)
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def risk_create_from_findings(*, user, finding_ids, data: dict | None = None) -> Risk:
     """Create a risk from security findings and link them, in one transaction.
@@ -176,7 +176,7 @@ def risk_create_from_findings(*, user, finding_ids, data: dict | None = None) ->
     return risk_create(user=user, data=values)
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def risk_findings_update(*, risk: Risk, user, expected_version: int, link=(), unlink=()) -> Risk:
     """Link findings to (ids in `link`) or unlink them from (`unlink`) an existing risk.

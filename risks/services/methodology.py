@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, DecimalField, F, IntegerField, Max, Value, When
+from django.db.models import Case, DecimalField, F, IntegerField, Value, When
 
-from isms import approvals, audit
+from isms import approvals, audit, numbering
 from isms.models.audit import AuditAction
 from risks import exposure, scoring
 from risks.models import (
@@ -14,8 +14,8 @@ from risks.models import (
     MethodologyVersion,
     Risk,
 )
-from risks.queries import active_version
-from risks.services._base import _acting, _plain
+from risks.selectors import active_version
+from risks.services._base import _plain
 
 # --- Methodology (step 3) ---------------------------------------------------------------------
 
@@ -28,7 +28,7 @@ def _methodology() -> Methodology:
     return methodology
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def methodology_version_create(
     *, user, preset: str | None = None, change_note: str = ""
@@ -44,7 +44,9 @@ def methodology_version_create(
         current = active_version()
         content = current.content if current else scoring.preset("5x5")
         preset = "" if current else "5x5"
-    number = (methodology.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    number = numbering.next_number(
+        methodology.versions.all(), sequence=f"risks.methodologyversion:{methodology.pk}"
+    )
     version = MethodologyVersion.objects.create(
         methodology=methodology,
         number=number,
@@ -64,7 +66,7 @@ def _raise_content_errors(content: dict) -> None:
         raise ValidationError(errors)
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def methodology_version_update(
     *, version: MethodologyVersion, user, content: dict, change_note: str | None = None
@@ -83,7 +85,7 @@ def methodology_version_update(
     return version
 
 
-@_acting
+@audit.acts_as_user
 def methodology_version_submit(*, version: MethodologyVersion, user, comment: str = ""):
     """Submit a draft for management approval (validated first: nothing incomplete is
     ever put in front of management)."""

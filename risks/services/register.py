@@ -6,11 +6,12 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from isms import audit
+from isms import audit, numbering
+from isms.errors import StaleVersion
 from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
 from risks import exposure, scoring
@@ -22,13 +23,13 @@ from risks.models import (
     format_ref,
 )
 from risks.permissions import editable_fields
-from risks.queries import active_version
-from risks.services._base import _acting, _json, _plain
+from risks.selectors import active_version
+from risks.services._base import _json, _plain
 
 # --- Errors ---------------------------------------------------------------------------------
 
 
-class RiskConflict(Exception):
+class RiskConflict(StaleVersion):
     """A save based on an older version of the risk: refused, nothing changed.
 
     `changes` lists what others changed since that version: dicts of actor, time and
@@ -38,12 +39,13 @@ class RiskConflict(Exception):
     def __init__(self, risk: Risk, expected_version: int, changes: list[dict]):
         self.risk = risk
         self.expected_version = expected_version
-        self.changes = changes
         fields = sorted({name for change in changes for name in change["fields"]})
         super().__init__(
             f"{risk.ref} was changed by someone else since you opened it "
             f"(version {expected_version} -> {risk.version})"
-            + (f": {', '.join(fields)}." if fields else ".")
+            + (f": {', '.join(fields)}." if fields else "."),
+            current_version=risk.version,
+            changes=changes,
         )
 
 
@@ -177,11 +179,7 @@ def _apply(risk: Risk, data: dict) -> dict:
     return related
 
 
-def _next_number() -> int:
-    return (Risk.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-
-
-@_acting
+@audit.acts_as_user
 def risk_create(*, user, data: dict) -> Risk:
     """Create a risk with a generated reference (R-001...), scored by the active
     methodology. `data` holds form or API values (`assets` required)."""
@@ -193,19 +191,12 @@ def risk_create(*, user, data: dict) -> Risk:
     errors = _scale_errors(data, version.scale if version else None)
     if errors:
         raise ValidationError(errors)
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                return _risk_insert(user=user, data=data, version=version)
-        except IntegrityError:
-            # Two creations raced for the same number; the loser takes the next one.
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    with transaction.atomic():
+        return _risk_insert(user=user, data=data, version=version)
 
 
 def _risk_insert(*, user, data, version) -> Risk:
-    number = _next_number()
+    number = numbering.next_number(Risk.objects.all(), sequence="risks.risk")
     risk = Risk(number=number, ref=format_ref(number), updated_by=user)
     related = _apply(risk, data)
     risk.save()
@@ -240,7 +231,7 @@ def changes_since(risk: Risk, version: int) -> list[dict]:
     return result
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def risk_update(*, risk: Risk, user, data: dict, expected_version: int) -> Risk:
     """Change a risk. Refused with `RiskConflict` (nothing changed) when the risk moved
@@ -299,7 +290,7 @@ def _differs(risk: Risk, name: str, value) -> bool:
 BULK_FIELDS = ("status", "owner", "treatment", "review_date")
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def risk_bulk_update(*, user, risk_ids: list[int], data: dict) -> int:
     """Set the same status, owner, treatment or review date on many risks at once:
@@ -334,7 +325,7 @@ def risk_bulk_update(*, user, risk_ids: list[int], data: dict) -> int:
     return len(risks)
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def risk_delete(*, risk: Risk, user) -> None:
     """Delete a risk (security managers), keeping its last state in the audit trail."""
@@ -347,7 +338,7 @@ def risk_delete(*, risk: Risk, user) -> None:
 @transaction.atomic
 def risks_revalue(*, asset_ids) -> int:
     """Recompute value at stake, SLE and ALE of every risk on these assets, in bulk
-    (the receiver of `assets.signals.value_at_stake_changed`). Scores and `version`
+    (a listener of `assets.hooks.value_at_stake_listeners`). Scores and `version`
     are untouched: derived $ figures never conflict with someone's edit."""
     asset_ids = sorted(set(asset_ids))
     risk_ids: set[int] = set()

@@ -18,7 +18,7 @@ from risks.models import (
     RiskAcceptance,
     TreatmentAction,
 )
-from risks.services._base import _acting, _json
+from risks.services._base import _json
 
 # --- Treatment (step 6) -----------------------------------------------------------------------
 
@@ -30,7 +30,7 @@ def _check_plan(user, risk):
         raise PermissionDenied("Only the risk's owner or a security manager plans its treatment.")
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def treatment_action_save(*, action: TreatmentAction, user) -> TreatmentAction:
     """Add or change one action of a risk's treatment plan (what, who, by when, status)."""
@@ -46,7 +46,7 @@ def treatment_action_save(*, action: TreatmentAction, user) -> TreatmentAction:
     return action
 
 
-@_acting
+@audit.acts_as_user
 @transaction.atomic
 def treatment_action_delete(*, action: TreatmentAction, user) -> None:
     """Remove an action from a treatment plan."""
@@ -55,7 +55,7 @@ def treatment_action_delete(*, action: TreatmentAction, user) -> None:
     action.delete()
 
 
-@_acting
+@audit.acts_as_user
 def risk_acceptance_request(
     *, risk: Risk, user, expires_on: datetime.date, justification: str
 ) -> RiskAcceptance:

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from isms.models.approvals import ApprovalState
 from risks.filters import RiskFilterSet
 from risks.models import RiskAcceptance
-from risks.queries import active_version, heatmaps, visible_risks
+from risks.selectors import active_version, heatmaps, visible_risks
 
 
 def _grid(scale, counts, prefix):

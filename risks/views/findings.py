@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from risks import services
 from risks.forms import RiskForm
 from risks.permissions import editable_fields
-from risks.queries import active_version
+from risks.selectors import active_version
 from risks.views.risk import _add_errors, _visible_or_404
 
 

@@ -12,7 +12,7 @@ from isms.models import ApprovalRequest
 from risks import scoring, services
 from risks.forms import MethodologyForm, NewVersionForm, SubmitForm
 from risks.models import MethodologyVersion
-from risks.queries import active_version
+from risks.selectors import active_version
 
 
 def _matrix(version):

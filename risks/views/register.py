@@ -8,14 +8,14 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from isms import audit, security_log, uploads
 from isms.exports import csv_response, xlsx_response
 from isms.models import User
 from isms.models.audit import AuditAction
-from risks import imports, services
+from isms.redirects import safe_next_url
+from risks import importing, services
 from risks.choices import RiskStatus, TreatmentOption
 from risks.filters import RiskFilterSet
 from risks.forms import (
@@ -24,7 +24,7 @@ from risks.forms import (
     InlineEditForm,
 )
 from risks.permissions import editable_fields
-from risks.queries import active_version, register_queryset
+from risks.selectors import active_version, register_queryset
 from risks.templatetags.risks_ui import cell_options
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -122,10 +122,10 @@ def risk_list(request):
             None, AuditAction.EXPORT, message=f"Risk register {export} ({request.GET.urlencode()})"
         )
         security_log.log_download(request, what="risk-register", fmt=export)
-        rows = imports.export_rows(queryset, scale)
+        rows = importing.export_rows(queryset, scale)
         if export == "csv":
-            return csv_response("risk-register.csv", imports.EXPORT_COLUMNS, rows)
-        return xlsx_response("risk-register.xlsx", "Risk register", imports.EXPORT_COLUMNS, rows)
+            return csv_response("risk-register.csv", importing.EXPORT_COLUMNS, rows)
+        return xlsx_response("risk-register.xlsx", "Risk register", importing.EXPORT_COLUMNS, rows)
     try:
         per_page = int(request.GET.get("per_page", 50))
     except ValueError:
@@ -238,9 +238,7 @@ def risk_bulk(request):
     if not request.user.has_perm("risks.change_risk"):
         raise PermissionDenied
     form = BulkEditForm(request.POST)
-    back = request.POST.get("next") or reverse("risks:risk_list")
-    if not back.startswith("/"):
-        back = reverse("risks:risk_list")
+    back = safe_next_url(request, "risks:risk_list")
     if not form.is_valid():
         messages.error(
             request, "Bulk edit: " + " ".join(m for ms in form.errors.values() for m in ms)
@@ -266,9 +264,9 @@ def risk_import(request):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            rows = imports.read_rows(form.cleaned_data["file"])
-            created = imports.risk_import(user=request.user, rows=rows)
-        except imports.ImportFailed as exc:
+            rows = importing.read_rows(form.cleaned_data["file"])
+            created = importing.risk_import(user=request.user, rows=rows)
+        except importing.ImportFailed as exc:
             errors = exc.errors
         else:
             messages.success(request, f"{len(created)} risk(s) imported.")
@@ -276,7 +274,7 @@ def risk_import(request):
     return render(
         request,
         "risks/risk_import.html",
-        {"form": form, "errors": errors, "columns": imports.IMPORT_COLUMNS},
+        {"form": form, "errors": errors, "columns": importing.IMPORT_COLUMNS},
         status=400 if errors else 200,
     )
 
@@ -287,4 +285,4 @@ def import_template(request):
     if not request.user.has_perm("risks.add_risk"):
         raise PermissionDenied
     security_log.log_download(request, what="risk-import-template", fmt="csv")
-    return csv_response("risk-import-template.csv", imports.IMPORT_COLUMNS, [])
+    return csv_response("risk-import-template.csv", importing.IMPORT_COLUMNS, [])

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from assets.permissions import visible_assets
 from risks import services
 from risks.forms import (
     AcceptanceRequestForm,
@@ -17,7 +18,7 @@ from risks.forms import (
 )
 from risks.models import Risk
 from risks.permissions import can_plan_treatment, can_view, editable_fields
-from risks.queries import (
+from risks.selectors import (
     active_version,
     candidate_findings,
     linked_findings,
@@ -48,6 +49,7 @@ def risk_detail(request, pk):
     may_link = sees_findings and "findings" in editable
     version = active_version()
     scale = version.scale if version else None
+    assets = list(visible_assets(request.user, risk.assets.select_related("owner").order_by("ref")))
     acceptance_form = None
     if request.user.has_perm("risks.add_riskacceptance"):
         acceptance_form = AcceptanceRequestForm()
@@ -57,7 +59,10 @@ def risk_detail(request, pk):
         {
             "risk": risk,
             "scale": scale,
-            "assets": risk.assets.select_related("owner").order_by("ref"),
+            # Only the assets the viewer may see (a risk owner: their own), with a count
+            # of the others, never their names, owners or values.
+            "assets": assets,
+            "hidden_assets": risk.assets.count() - len(assets),
             "actions": risk.actions.select_related("owner"),
             "acceptances": risk.acceptances.select_related("requested_by", "approved_by"),
             "controls": risk.controls.select_related("framework"),

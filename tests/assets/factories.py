@@ -18,7 +18,8 @@ class AssetFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.asset_create(**kwargs)
+        relations = {k: kwargs.pop(k) for k in ("depends_on", "aws_services") if k in kwargs}
+        return services.asset_create(user=None, data=kwargs, **relations)
 
 
 def essential(**kwargs):

@@ -47,13 +47,13 @@ def test_validation_errors_are_400_with_field_messages(security_manager, client_
         content_type="application/json",
     )
     assert bad.status_code == 400
-    assert set(bad.json()) >= {"value_usd", "aws_services"}
+    assert set(bad.json()["errors"]) >= {"value_usd", "aws_services"}
     mismatch = client.post(URL, payload(category="hardware"), content_type="application/json")
     assert mismatch.status_code == 400
-    assert "support assets" in mismatch.json()["category"][0]
+    assert "support assets" in mismatch.json()["errors"]["category"][0]
     loop = client.patch(f"{URL}{b.pk}/", {"depends_on": [a.pk]}, content_type="application/json")
     assert loop.status_code == 400
-    assert "would create a loop" in loop.json()["depends_on"][0]
+    assert "would create a loop" in loop.json()["errors"]["depends_on"][0]
     assert Asset.objects.count() == 2
 
 
@@ -90,7 +90,7 @@ def test_delete_in_use_needs_force(security_manager, client_as):
     client = client_as(security_manager)
     refused = client.delete(f"{URL}{bottom.pk}/")
     assert refused.status_code == 400
-    assert "still in use" in refused.json()["non_field_errors"][0]
+    assert "still in use" in refused.json()["errors"]["non_field_errors"][0]
     assert client.delete(f"{URL}{bottom.pk}/?force=true").status_code == 204
     assert Asset.objects.get(pk=top.pk).value_at_stake_usd == 100
 
@@ -129,7 +129,7 @@ def test_owner_reads_and_updates_own_assets_only(owner, security_manager, client
         f"{URL}{mine.pk}/", {"owner": security_manager.pk}, content_type="application/json"
     )
     assert handover.status_code == 400
-    assert "owner" in handover.json()
+    assert "owner" in handover.json()["errors"]
     assert client.delete(f"{URL}{mine.pk}/").status_code == 403
 
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assets import graph, services
+from assets.hooks import value_at_stake_listeners
 from assets.models import Asset, AssetDependency, AwsService
-from assets.signals import value_at_stake_changed
 from isms import audit
 from isms.models import AuditEvent
 from isms.models.audit import AuditAction
@@ -31,15 +31,13 @@ def assert_all_correct():
 
 
 @pytest.fixture
-def signals():
+def announced():
+    """The asset id sets the services announce to value-at-stake listeners."""
     received = []
 
-    def receiver(sender, asset_ids, **kwargs):
-        received.append(set(asset_ids))
-
-    value_at_stake_changed.connect(receiver)
-    yield received
-    value_at_stake_changed.disconnect(receiver)
+    with value_at_stake_listeners.override() as listeners:
+        listeners.register(lambda *, asset_ids: received.append(set(asset_ids)))
+        yield received
 
 
 def test_it_generates_sequential_refs_and_keeps_given_ones():
@@ -52,7 +50,9 @@ def test_it_generates_sequential_refs_and_keeps_given_ones():
 
 def test_it_rejects_a_category_of_the_other_class():
     with pytest.raises(ValidationError) as error:
-        services.asset_create(name="X", asset_class="essential", category="hardware")
+        services.asset_create(
+            user=None, data={"name": "X", "asset_class": "essential", "category": "hardware"}
+        )
     assert "category" in error.value.message_dict
     assert "support assets" in error.value.message_dict["category"][0]
     assert not Asset.objects.exists()
@@ -90,31 +90,31 @@ def test_value_at_stake_sums_every_dependent_once():
     assert_all_correct()
 
 
-def test_changing_a_value_moves_everything_below(signals):
+def test_changing_a_value_moves_everything_below(announced):
     top, middle, bottom = chain(1000, 100, 10)
     other = AssetFactory(value_usd=5)
-    signals.clear()
-    services.asset_update(asset=top, value_usd=Decimal("4000"))
+    announced.clear()
+    services.asset_update(asset=top, user=None, data={"value_usd": Decimal("4000")})
     assert stakes(top, middle, bottom, other) == [4000, 4100, 4110, 5]
-    assert signals == [{top.pk, middle.pk, bottom.pk}]
+    assert announced == [{top.pk, middle.pk, bottom.pk}]
     assert_all_correct()
 
 
-def test_removing_a_dependency_lowers_values_below(signals):
+def test_removing_a_dependency_lowers_values_below(announced):
     top, middle, bottom = chain(1000, 100, 10)
-    signals.clear()
+    announced.clear()
     services.asset_dependency_remove(dependent=top, dependency=middle)
     assert stakes(top, middle, bottom) == [1000, 100, 110]
-    assert signals == [{middle.pk, bottom.pk}]
+    assert announced == [{middle.pk, bottom.pk}]
     assert_all_correct()
 
 
 def test_update_replaces_dependencies_and_services():
     a, b, c = AssetFactory(value_usd=1), AssetFactory(value_usd=2), AssetFactory(value_usd=4)
     s3 = AwsService.objects.get(code="s3")
-    services.asset_update(asset=a, depends_on=[b], aws_services=[s3])
+    services.asset_update(asset=a, user=None, data={}, depends_on=[b], aws_services=[s3])
     assert stakes(b, c) == [3, 4]
-    services.asset_update(asset=a, depends_on=[c])
+    services.asset_update(asset=a, user=None, data={}, depends_on=[c])
     assert stakes(b, c) == [2, 5]
     assert list(Asset.objects.get(pk=a.pk).aws_services.all()) == [s3]
     assert_all_correct()
@@ -136,7 +136,7 @@ def test_a_loop_is_refused_and_named():
 def test_a_loop_through_update_is_refused_and_nothing_changes():
     a, b = chain(1, 2)
     with pytest.raises(ValidationError):
-        services.asset_update(asset=b, value_usd=Decimal("50"), depends_on=[a])
+        services.asset_update(asset=b, user=None, data={"value_usd": Decimal("50")}, depends_on=[a])
     assert Asset.objects.get(pk=b.pk).value_usd == 2  # the whole update rolled back
     assert_all_correct()
 
@@ -154,13 +154,13 @@ def test_delete_refuses_while_others_depend_on_it():
     assert Asset.objects.filter(pk=bottom.pk).exists()
 
 
-def test_forced_delete_unlinks_explicitly_and_fixes_values(signals):
+def test_forced_delete_unlinks_explicitly_and_fixes_values(announced):
     top, middle, bottom = chain(100, 10, 1)
-    signals.clear()
+    announced.clear()
     services.asset_delete(asset=middle, force=True)
     assert not Asset.objects.filter(pk=middle.pk).exists()
     assert stakes(top, bottom) == [100, 1]
-    assert signals == [{bottom.pk}]
+    assert announced == [{bottom.pk}]
     history = AuditEvent.objects.filter(object_id=str(top.pk), action=AuditAction.UPDATE)
     assert history.filter(message__contains="was deleted").exists()
     assert_all_correct()
@@ -170,9 +170,13 @@ def test_every_change_is_in_the_audit_trail():
     with audit.acting_as(None, source="test"):
         a = AssetFactory(value_usd=1)
         b = AssetFactory(value_usd=2)
-        services.asset_update(asset=a, name="Renamed", value_usd=Decimal("3"))
+        services.asset_update(
+            asset=a, user=None, data={"name": "Renamed", "value_usd": Decimal("3")}
+        )
         services.asset_dependency_add(dependent=a, dependency=b)
-        services.asset_update(asset=a, name="Renamed", value_usd=Decimal("3"))  # no-op
+        services.asset_update(
+            asset=a, user=None, data={"name": "Renamed", "value_usd": Decimal("3")}
+        )  # no-op
     events = list(audit.history(a).order_by("id"))
     assert [e.action for e in events] == ["create", "update", "update"]
     assert events[0].source == "test"
@@ -184,7 +188,9 @@ def test_every_change_is_in_the_audit_trail():
 
 def test_bulk_update_sets_owner_and_interval(owner):
     a, b = AssetFactory(), AssetFactory()
-    services.asset_bulk_update(assets=[a, b], owner=owner, review_interval_days=30)
+    services.asset_bulk_update(
+        assets=[a, b], user=None, data={"owner": owner, "review_interval_days": 30}
+    )
     expected = timezone.localdate() + datetime.timedelta(days=30)
     for asset in Asset.objects.filter(pk__in=[a.pk, b.pk]):
         assert asset.owner == owner
@@ -208,36 +214,50 @@ def test_recompute_repairs_stale_figures():
     assert stakes(bottom) == [110]
 
 
-def test_signal_receivers_run_inside_the_transaction():
+def test_value_at_stake_listeners_run_inside_the_transaction():
     top, bottom = chain(100, 10)
 
-    def failing(sender, asset_ids, **kwargs):
-        raise RuntimeError("receiver failed")
+    def failing(*, asset_ids):
+        raise RuntimeError("listener failed")
 
-    value_at_stake_changed.connect(failing)
-    try:
+    with value_at_stake_listeners.override() as listeners:
+        listeners.register(failing)
         with pytest.raises(RuntimeError):
-            services.asset_update(asset=top, value_usd=Decimal("999"))
-    finally:
-        value_at_stake_changed.disconnect(failing)
+            services.asset_update(asset=top, user=None, data={"value_usd": Decimal("999")})
     assert stakes(top, bottom) == [100, 110]  # rolled back with the change
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_operation_that_fails_after_recording_leaves_no_audit_event():
+def test_an_operation_that_fails_after_recording_leaves_no_audit_event(security_manager):
     """The audit record is written inside the service's transaction: when anything after
-    it fails (here a listener of the service's signal), the event goes with the change."""
+    it fails (here a value-at-stake listener), the event goes with the change."""
 
-    def failing_listener(sender, **kwargs):
+    def failing_listener(asset_ids):
         raise RuntimeError("listener failed")
 
-    value_at_stake_changed.connect(failing_listener, dispatch_uid="test-failing-listener")
-    try:
+    data = {"asset_class": "support", "category": "software"}
+    with value_at_stake_listeners.override():
+        value_at_stake_listeners.register(failing_listener)
         with pytest.raises(RuntimeError, match="listener failed"):
-            services.asset_create(name="Rolled back", asset_class="support", category="software")
-    finally:
-        value_at_stake_changed.disconnect(dispatch_uid="test-failing-listener")
+            services.asset_create(user=security_manager, data={"name": "Rolled back", **data})
     assert not Asset.objects.filter(name="Rolled back").exists()
     assert not AuditEvent.objects.filter(object_repr__contains="Rolled back").exists()
-    asset = services.asset_create(name="Committed", asset_class="support", category="software")
+    asset = services.asset_create(user=security_manager, data={"name": "Committed", **data})
     assert audit.history(asset).get().action == AuditAction.CREATE
+
+
+def test_the_audit_trail_names_the_user_a_service_acts_for(security_manager):
+    # Outside a request (a command, a task): the service's `user` is the actor.
+    with audit.acting_as(None, source="command:import"):
+        asset = services.asset_create(
+            user=security_manager,
+            data={"name": "CRM", "asset_class": "support", "category": "software"},
+        )
+        services.asset_bulk_update(
+            assets=[asset], user=security_manager, data={"review_interval_days": 30}
+        )
+    events = AuditEvent.objects.filter(object_id=str(asset.pk)).order_by("pk")
+    assert [(e.action, e.actor, e.source) for e in events] == [
+        (AuditAction.CREATE, security_manager, "command:import"),
+        (AuditAction.UPDATE, security_manager, "command:import"),
+    ]

@@ -99,8 +99,9 @@ def test_owner_sees_and_edits_only_their_own_assets(owner, client_as):
 
 
 def test_owner_links_a_dependency_of_their_own_asset(owner, client_as):
+    # Among the assets they may see (their own): tests/isms/security/test_object_authz.py
     mine = AssetFactory(owner=owner, value_usd=100)
-    db = AssetFactory(value_usd=1)
+    db = AssetFactory(owner=owner, value_usd=1)
     client = client_as(owner)
     response = client.post(reverse("assets:asset_dependency_add", args=[mine.pk]), {"ref": db.ref})
     assert response.status_code == 302

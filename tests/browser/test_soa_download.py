@@ -12,7 +12,7 @@ from isms.frameworks import services
 from isms.frameworks.catalogue import parse_catalogue
 from isms.models.audit import AuditAction
 from tests.counts import ISO_CONTROLS
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, soa_decide_all
 
 ISO = Path(services.__file__).resolve().parent / "data" / "iso27001-2022.json"
 
@@ -22,6 +22,7 @@ def approved_soa(persona):
     framework, _ = services.framework_import(catalogue=parse_catalogue(ISO.read_bytes()))
     services.framework_select(selected=[framework], soa_basis=framework)
     security, manager = persona("security_manager"), persona("manager")
+    soa_decide_all(framework)
     soa = services.soa_freeze(user=security)
     services.soa_submit(soa=soa, user=security)
     services.soa_decide(soa=soa, user=manager, approve=True, password=PASSWORD, comment="OK")

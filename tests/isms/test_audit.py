@@ -55,6 +55,19 @@ def test_acting_as_attributes_background_work(manager):
     assert outside.actor is None
 
 
+@audit.acts_as_user
+def _service_that_records(*, user):
+    return audit.record(None, AuditAction.OTHER, message="a service ran")
+
+
+def test_a_service_records_its_user_whatever_the_channel(manager):
+    with audit.acting_as(None, source="task:isms.tasks.something"):
+        event = _service_that_records(user=manager)
+        system = _service_that_records(user=None)
+    assert (event.actor, event.source) == (manager, "task:isms.tasks.something")
+    assert (system.actor, system.source) == (None, "task:isms.tasks.something")
+
+
 def test_celery_tasks_record_as_tasks():
     # Run the task through Celery's tracer (apply), so the prerun/postrun signals fire;
     # the spy is connected after isms.celery's handler, so it sees the task's context.

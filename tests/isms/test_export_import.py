@@ -180,8 +180,9 @@ def test_a_schema_version_mismatch_is_refused_naming_the_difference(tmp_path):
         (lambda text: text.replace('"someone"', '"someone-else"'), "damaged or was edited"),
         (lambda text: "[]", "not an ISMS export"),
         (lambda text: text.replace('"format_version": 1', '"format_version": 99'), "version 99"),
+        (lambda text: "[" * 100_000 + "]" * 100_000, "nested far too deeply"),
     ],
-    ids=["truncated", "edited", "not-an-export", "newer-format"],
+    ids=["truncated", "edited", "not-an-export", "newer-format", "deeply-nested"],
 )
 def test_a_damaged_file_is_refused(tmp_path, damage, message):
     path = tmp_path / "x.json"

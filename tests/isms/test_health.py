@@ -37,7 +37,7 @@ def test_error_pages_leak_nothing(client_as, outsider):
 def test_api_404_is_json(client_as, outsider):
     response = client_as(outsider).get("/api/no-such-endpoint/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found", "errors": {}}
 
 
 def test_security_headers(client_as, outsider):

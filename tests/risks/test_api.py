@@ -41,14 +41,14 @@ def test_bad_input_gets_400_naming_the_field(methodology, security_manager, clie
     response = client.post(
         "/api/risks/", {"title": "x", "assets": []}, content_type="application/json"
     )
-    assert response.status_code == 400 and "assets" in response.json()
+    assert response.status_code == 400 and "assets" in response.json()["errors"]
     response = client.post(
         "/api/risks/",
         {"title": "x", "assets": [asset.pk], "inherent_likelihood": 9},
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "between 1 and 5" in response.json()["inherent_likelihood"][0]
+    assert "between 1 and 5" in response.json()["errors"]["inherent_likelihood"][0]
     assert Risk.objects.count() == 0
 
 
@@ -61,13 +61,13 @@ def test_stale_version_gets_409_and_changes_nothing(methodology, security_manage
     )
     assert first.status_code == 200 and first.json()["version"] == 2
     stale = client.patch(url, {"inherent_impact": 5, "version": 1}, content_type="application/json")
-    assert stale.status_code == 409
+    assert stale.status_code == 409 and stale.json()["code"] == "stale"
     assert stale.json()["current_version"] == 2
     assert stale.json()["changes"][0]["fields"]["inherent_likelihood"] == [2, 3]
     risk.refresh_from_db()
     assert risk.inherent_impact == 2
     missing = client.patch(url, {"inherent_impact": 5}, content_type="application/json")
-    assert missing.status_code == 400 and "version" in missing.json()
+    assert missing.status_code == 400 and "version" in missing.json()["errors"]
 
 
 def test_role_access(methodology, security_manager, manager, auditor, owner, outsider, client_as):
@@ -160,7 +160,7 @@ def test_catalogue_api(security_manager, auditor, client_as):
     duplicate = client_as(security_manager).post(
         "/api/threats/", {"name": "Ransomware"}, content_type="application/json"
     )
-    assert duplicate.status_code == 400 and "name" in duplicate.json()
+    assert duplicate.status_code == 400 and "name" in duplicate.json()["errors"]
 
 
 def test_methodology_api(security_manager, manager, client_as):
@@ -178,7 +178,7 @@ def test_methodology_api(security_manager, manager, client_as):
         {"content": content},
         content_type="application/json",
     )
-    assert response.status_code == 400 and "matrix" in response.json()
+    assert response.status_code == 400 and "matrix" in response.json()["errors"]
     response = client.post(f"/api/risk-methodologies/{body['id']}/submit/")
     assert response.status_code == 200 and response.json()["approval_state"] == "in_review"
     # No longer a draft: a conflict, as for scope and policy versions; nothing changes.

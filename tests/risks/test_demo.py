@@ -9,7 +9,7 @@ from isms.demo import users as isms_demo
 from isms.models.approvals import ApprovalState
 from risks.demo import register as demo
 from risks.models import Risk, RiskAcceptance
-from risks.queries import active_version
+from risks.selectors import active_version
 from tests.assets.aws.conftest import (  # noqa: F401 - the connector's fake AWS fixtures
     _fake_aws_server,
     fake_aws,

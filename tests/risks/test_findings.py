@@ -11,7 +11,7 @@ from assets.models import AwsResource, Finding
 from isms.models import AuditEvent
 from risks import services
 from risks.models import Risk
-from risks.queries import register_queryset
+from risks.selectors import register_queryset
 from tests.assets.aws.factories import AwsAccountFactory
 from tests.assets.checks.factories import sample_estate, stored_resource
 from tests.assets.factories import AssetFactory
@@ -402,9 +402,9 @@ def test_api_creates_a_risk_from_findings(estate, methodology, security_manager,
     assert body["open_findings_count"] == 4 and body["needs_review_from_findings"] is False
     assert body["inherent_likelihood"] == 4 and body["title"]
     response = client.post("/api/risks/", {"findings": [999_999]}, content_type="application/json")
-    assert response.status_code == 400 and "findings" in response.json()
+    assert response.status_code == 400 and "findings" in response.json()["errors"]
     response = client.post("/api/risks/", {}, content_type="application/json")
-    assert response.status_code == 400 and set(response.json()) == {"title", "assets"}
+    assert response.status_code == 400 and set(response.json()["errors"]) == {"title", "assets"}
 
 
 def test_api_findings_are_writable_by_those_who_edit_the_risk(

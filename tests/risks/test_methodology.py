@@ -8,7 +8,7 @@ from isms.models import AuditEvent
 from isms.models.approvals import ApprovalState
 from risks import scoring, services
 from risks.models import MethodologyVersion, Risk
-from risks.queries import active_version
+from risks.selectors import active_version
 from tests.factories import PASSWORD
 from tests.risks.factories import approved_methodology, make_risk
 

@@ -81,7 +81,7 @@ def test_a_change_of_asset_value_recomputes_ale_in_bulk(methodology, security_ma
         for _ in range(3)
     ]
     versions = [r.version for r in risks]
-    asset_services.asset_update(asset=asset, value_usd=Decimal("300000"))
+    asset_services.asset_update(asset=asset, user=None, data={"value_usd": Decimal("300000")})
     for risk, version in zip(risks, versions, strict=True):
         risk.refresh_from_db()
         assert risk.value_at_stake_usd == Decimal("300000.00")

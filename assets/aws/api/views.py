@@ -1,12 +1,10 @@
 """API of the AWS connector: /api/aws/accounts/ (with a sync action), /api/aws/sync-runs/
 and /api/aws/resources/, filtered as their list pages are."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from assets.aws import services
@@ -19,17 +17,6 @@ from assets.aws.filters import AwsAccountFilterSet, AwsResourceFilterSet, SyncRu
 from assets.models import Asset, AwsAccount, AwsResource, SyncPartition, SyncRun
 from isms import reauth
 from isms.api.permissions import RolePermissions
-
-
-def _api_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(
-            {
-                ("non_field_errors" if k == "__all__" else k): [m for e in v for m in e.messages]
-                for k, v in exc.error_dict.items()
-            }
-        )
-    return ValidationError({"non_field_errors": exc.messages})
 
 
 class SyncPermission(RolePermissions):
@@ -68,26 +55,17 @@ class AwsAccountViewSet(
 
     def perform_create(self, serializer):
         fields = self._confirmed_fields(serializer)
-        try:
-            serializer.instance = services.aws_account_create(**fields)
-        except DjangoValidationError as exc:
-            raise _api_error(exc) from exc
+        serializer.instance = services.aws_account_create(**fields)
 
     def perform_update(self, serializer):
         fields = self._confirmed_fields(serializer)
-        try:
-            services.aws_account_update(account=serializer.instance, **fields)
-        except DjangoValidationError as exc:
-            raise _api_error(exc) from exc
+        services.aws_account_update(account=serializer.instance, **fields)
 
     @extend_schema(request=None, responses=SyncRunSerializer)
     @action(detail=True, methods=["post"], permission_classes=[SyncPermission])
     def sync(self, request, pk=None):
         account = self.get_object()
-        try:
-            run, created = services.aws_account_sync(account=account, requested_by=request.user)
-        except DjangoValidationError as exc:
-            raise _api_error(exc) from exc
+        run, created = services.aws_account_sync(account=account, requested_by=request.user)
         return Response(
             SyncRunSerializer(run).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

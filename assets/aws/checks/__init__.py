@@ -5,7 +5,17 @@ this catalogue by `manage.py checks_doc`).
 every resource. Pure functions: no AWS call, no database access.
 """
 
-from assets.aws.checks import databases, ebs, governance, iam, messaging, network, s3  # noqa: F401
+from assets.aws.checks import (  # noqa: F401 - each module registers its checks
+    beanstalk,
+    databases,
+    ebs,
+    governance,
+    iam,
+    messaging,
+    network,
+    s3,
+    security,
+)
 from assets.aws.checks.base import (
     CSF,
     ISO,

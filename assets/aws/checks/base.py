@@ -19,36 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
-
-
-class Severity(models.TextChoices):
-    CRITICAL = "critical", "Critical"
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
-    INFO = "info", "Info"
-
+from assets.choices import Result, Severity, Threat
 
 # Worst first: used to sort findings and posture tables.
 SEVERITY_RANK = {s.value: rank for rank, s in enumerate(Severity)}
-
-
-class Threat(models.TextChoices):
-    """The seed's threats to data at rest, plus network exposure and credential theft."""
-
-    DISCLOSURE = "accidental_disclosure", "Accidental information disclosure"
-    INTEGRITY = "integrity_compromise", "Data integrity compromise"
-    DELETION = "accidental_deletion", "Accidental deletion"
-    AVAILABILITY = "loss_of_availability", "Loss of availability"
-    NETWORK = "network_exposure", "Network exposure"
-    CREDENTIALS = "credential_compromise", "Credential compromise"
-
-
-class Result(models.TextChoices):
-    PASS = "pass", "Pass"
-    FAIL = "fail", "Fail"
-    NOT_EVALUATED = "not_evaluated", "Not evaluated"
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,28 @@ def rds_unencrypted(resource, estate):
 
 
 @check(
+    id="rds-deletion-protection-off",
+    title="RDS instance without deletion protection",
+    service="rds",
+    resource_types=RDS,
+    severity=Severity.MEDIUM,
+    threat=Threat.DELETION,
+    rationale="Without deletion protection one API call or console click (a script, a "
+    "mistaken stack update) deletes the database.",
+    console="RDS > Databases > the instance > Modify: Enable deletion protection.",
+    cli="aws rds modify-db-instance --db-instance-identifier <id> --deletion-protection "
+    "--apply-immediately",
+    iso27001=("8.13", "8.9"),
+    csf=("PR.DS-11", "PR.PS-01"),
+    needs=(),
+)
+def rds_deletion_protection(resource, estate):
+    if resource.configuration.get("DeletionProtection") is True:
+        return passed()
+    return failed(f"DB instance {resource.name} can be deleted without first disabling a guard.")
+
+
+@check(
     id="rds-single-az",
     title="RDS instance in a single Availability Zone",
     service="rds",

@@ -76,3 +76,27 @@ def snapshot_public(resource, estate):
     if resource.configuration["Public"]:
         return failed(f"Snapshot {resource.name} can be copied by every AWS account (group all).")
     return passed()
+
+
+@check(
+    id="ebs-snapshot-unencrypted",
+    title="EBS snapshot not encrypted",
+    service="ebs",
+    resource_types=(("ebs", "snapshot"),),
+    severity=Severity.MEDIUM,
+    threat=Threat.DISCLOSURE,
+    rationale="A snapshot holds a full copy of the disk; unencrypted, it can be read by "
+    "anyone it is shared with or who copies it, and volumes restored from it are "
+    "unencrypted too.",
+    console="EC2 > Snapshots > the snapshot > Actions > Copy snapshot: Encrypt this "
+    "snapshot; then delete the unencrypted one.",
+    cli="aws ec2 copy-snapshot --source-snapshot-id <snap-id> --source-region <region> "
+    "--encrypted --kms-key-id alias/aws/ebs",
+    iso27001=("8.24",),
+    csf=("PR.DS-01",),
+    needs=(),
+)
+def snapshot_unencrypted(resource, estate):
+    if resource.configuration.get("Encrypted") is True:
+        return passed()
+    return failed(f"Snapshot {resource.name} is not encrypted.")

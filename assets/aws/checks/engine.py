@@ -26,6 +26,9 @@ SERVICE_ORDER = [
     "ses",
     "glacier",
     "emr",
+    "elasticbeanstalk",
+    "cloudtrail",
+    "kms",
     "governance",
 ]
 

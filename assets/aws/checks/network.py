@@ -148,6 +148,32 @@ def sg_open_database_ports(resource, estate):
     return failed("Open: " + "; ".join(causes) + ".") if causes else passed()
 
 
+def _instance_exposure(resource, estate, ports: dict[int, str]):
+    """None when the instance has no public address (or is going away); else the
+    causes (group: port from source) or a not-evaluated outcome."""
+    config = resource.configuration
+    public_ip = config.get("PublicIpAddress")
+    if dig(config, "State", "Name") in ("terminated", "shutting-down") or not public_ip:
+        return public_ip, []
+    causes = []
+    for group in as_list(config.get("SecurityGroups")):
+        group_id = group.get("GroupId")
+        sg = estate.security_groups.get((resource.region, group_id))
+        if sg is None:
+            return public_ip, not_evaluated(f"Its security group {group_id} was not collected.")
+        causes += [f"{group_id}: {c}" for c in _open_ports(sg.configuration, ports)]
+    return public_ip, causes
+
+
+def _exposure_outcome(resource, estate, ports):
+    public_ip, causes = _instance_exposure(resource, estate, ports)
+    if not isinstance(causes, list):
+        return causes
+    if causes:
+        return failed(f"Public IP {public_ip}; " + "; ".join(causes) + ".")
+    return passed()
+
+
 @check(
     id="ec2-instance-public-admin",
     title="Instance with a public IP reachable on SSH or RDP",
@@ -166,19 +192,150 @@ def sg_open_database_ports(resource, estate):
     needs=(),
 )
 def instance_public_admin(resource, estate):
+    return _exposure_outcome(resource, estate, ADMIN_PORTS)
+
+
+@check(
+    id="ec2-instance-public-database",
+    title="Instance with a public IP reachable on database or cache ports",
+    service="ec2",
+    resource_types=(("ec2", "instance"),),
+    severity=Severity.HIGH,
+    threat=Threat.DISCLOSURE,
+    rationale="A database or cache running on an instance with a public address, behind a "
+    "group that admits its port from anywhere, can be scanned, brute-forced and dumped "
+    "from the internet.",
+    console="EC2 > Instances > the instance > Security: replace the group that opens the "
+    "database port to the internet with one that admits only the application tier, or "
+    "move the instance to a private subnet.",
+    cli="aws ec2 modify-instance-attribute --instance-id <id> --groups <private-sg-id>",
+    iso27001=("8.20", "8.22", "8.3"),
+    csf=("PR.IR-01", "PR.DS-01"),
+    needs=(),
+)
+def instance_public_database(resource, estate):
+    return _exposure_outcome(resource, estate, DATABASE_PORTS)
+
+
+def _running(config: dict) -> bool:
+    return dig(config, "State", "Name") not in ("terminated", "shutting-down")
+
+
+@check(
+    id="ec2-instance-public-ip",
+    title="Instance with a public IPv4 address",
+    service="ec2",
+    resource_types=(("ec2", "instance"),),
+    severity=Severity.MEDIUM,
+    threat=Threat.NETWORK,
+    rationale="An instance with a public address is one security-group mistake away from "
+    "the internet; servers belong in private subnets behind a load balancer, NAT gateway "
+    "or Session Manager.",
+    console="Launch a replacement in a private subnet (or disassociate its Elastic IP) and "
+    "reach it through a load balancer or Systems Manager Session Manager.",
+    cli="aws ec2 disassociate-address --association-id <eipassoc-id>",
+    iso27001=("8.20", "8.22"),
+    csf=("PR.IR-01",),
+    needs=(),
+)
+def instance_public_ip(resource, estate):
     config = resource.configuration
     public_ip = config.get("PublicIpAddress")
-    if dig(config, "State", "Name") in ("terminated", "shutting-down") or not public_ip:
+    if public_ip and _running(config):
+        return failed(f"Instance {resource.name} has the public address {public_ip}.")
+    return passed()
+
+
+@check(
+    id="ec2-instance-imdsv2-not-required",
+    title="Instance metadata service without IMDSv2 required",
+    service="ec2",
+    resource_types=(("ec2", "instance"),),
+    severity=Severity.HIGH,
+    threat=Threat.CREDENTIALS,
+    rationale="IMDSv1 answers any request from the instance, so a server-side request "
+    "forgery in an application can read the instance role's temporary credentials; "
+    "IMDSv2's session token blocks that.",
+    console="EC2 > Instances > the instance > Actions > Instance settings > Modify "
+    "instance metadata options: IMDSv2 Required.",
+    cli="aws ec2 modify-instance-metadata-options --instance-id <id> --http-tokens required "
+    "--http-endpoint enabled",
+    iso27001=("8.9", "8.5"),
+    csf=("PR.PS-01", "PR.AA-05"),
+    needs=(),
+)
+def instance_imdsv2(resource, estate):
+    config = resource.configuration
+    if not _running(config):
         return passed()
-    causes = []
-    for group in as_list(config.get("SecurityGroups")):
-        group_id = group.get("GroupId")
-        sg = estate.security_groups.get((resource.region, group_id))
-        if sg is None:
-            return not_evaluated(f"Its security group {group_id} was not collected.")
-        causes += [f"{group_id}: {c}" for c in _open_ports(sg.configuration, ADMIN_PORTS)]
-    if causes:
-        return failed(f"Public IP {public_ip}; " + "; ".join(causes) + ".")
+    options = config.get("MetadataOptions")
+    if not isinstance(options, dict):
+        return not_evaluated("Its metadata options were not returned by AWS.")
+    if options.get("HttpEndpoint") == "disabled" or options.get("HttpTokens") == "required":
+        return passed()
+    return failed(
+        f"Instance {resource.name} accepts IMDSv1 (HttpTokens {options.get('HttpTokens')})."
+    )
+
+
+@check(
+    id="ec2-key-pair-unused",
+    title="EC2 key pair used by no instance",
+    service="ec2",
+    resource_types=(("ec2", "key-pair"),),
+    severity=Severity.LOW,
+    threat=Threat.CREDENTIALS,
+    rationale="A key pair nobody uses is a credential whose private key may still sit on a "
+    "laptop or in a repository; anyone holding it can start instances that trust it.",
+    console="EC2 > Key Pairs: delete the key pairs that no running instance uses, after "
+    "checking no launch template refers to them.",
+    cli="aws ec2 delete-key-pair --key-name <name>",
+    iso27001=("5.18", "8.5"),
+    csf=("PR.AA-01",),
+    needs=(),
+)
+def key_pair_unused(resource, estate):
+    name = resource.configuration.get("KeyName") or resource.name
+    for instance in estate.by_type.get(("ec2", "instance"), []):
+        config = instance.configuration
+        if (
+            instance.region == resource.region
+            and _running(config)
+            and config.get("KeyName") == name
+        ):
+            return passed()
+    return failed(f"No instance in {resource.region} uses the key pair {name}.")
+
+
+@check(
+    id="ec2-sg-default-allows-traffic",
+    title="Default security group of a VPC with rules",
+    service="ec2",
+    resource_types=SG,
+    severity=Severity.MEDIUM,
+    threat=Threat.NETWORK,
+    rationale="Every resource launched without a group lands in the VPC's default group; "
+    "when it allows traffic, forgotten resources talk to each other and out freely.",
+    console="VPC > Security groups > the group named default > remove every inbound and "
+    "outbound rule, and give resources groups of their own.",
+    cli="aws ec2 revoke-security-group-ingress --group-id <sg-id> --ip-permissions "
+    "'<rules>' && aws ec2 revoke-security-group-egress --group-id <sg-id> "
+    "--ip-permissions '<rules>'",
+    iso27001=("8.20", "8.22"),
+    csf=("PR.IR-01",),
+    needs=(),
+)
+def sg_default_rules(resource, estate):
+    config = resource.configuration
+    if config.get("GroupName") != "default":
+        return passed()
+    inbound = len(as_list(config.get("IpPermissions")))
+    outbound = len(as_list(config.get("IpPermissionsEgress")))
+    if inbound or outbound:
+        return failed(
+            f"The default group of {config.get('VpcId')} has {inbound} inbound and "
+            f"{outbound} outbound rule(s)."
+        )
     return passed()
 
 
@@ -230,4 +387,57 @@ def autoscaling_single_az(resource, estate):
     if len(zones) < 2:
         where = zones[0] if zones else "no zone"
         return failed(f"Its instances can only run in {where}.")
+    return passed()
+
+
+@check(
+    id="vpc-flow-logs-off",
+    title="VPC without flow logs",
+    service="vpc",
+    resource_types=(("vpc", "vpc"),),
+    severity=Severity.MEDIUM,
+    threat=Threat.NETWORK,
+    rationale="Without flow logs there is no record of which addresses talked to the "
+    "network's resources: an intrusion or a data exfiltration cannot be investigated.",
+    console="VPC > Your VPCs > the VPC > Flow logs > Create flow log: all traffic, to "
+    "CloudWatch Logs or S3.",
+    cli="aws ec2 create-flow-logs --resource-type VPC --resource-ids <vpc-id> "
+    "--traffic-type ALL --log-destination-type s3 --log-destination <bucket-arn>",
+    iso27001=("8.15", "8.16"),
+    csf=("DE.CM-01", "PR.PS-04"),
+    needs=("flowLogs",),
+)
+def vpc_flow_logs(resource, estate):
+    logs = resource.configuration.get("FlowLogs")
+    if logs is None:
+        return not_evaluated("Its flow logs were not collected.")
+    if logs:
+        return passed()
+    return failed(
+        f"No active flow log records the traffic of {resource.configuration.get('VpcId')}."
+    )
+
+
+@check(
+    id="vpc-subnet-public-ip-on-launch",
+    title="Subnet that gives instances a public IP automatically",
+    service="vpc",
+    resource_types=(("vpc", "subnet"),),
+    severity=Severity.LOW,
+    threat=Threat.NETWORK,
+    rationale="Every instance launched into the subnet gets a public address whether or "
+    "not its owner meant to publish it.",
+    console="VPC > Subnets > the subnet > Actions > Edit subnet settings: clear "
+    "Enable auto-assign public IPv4 address.",
+    cli="aws ec2 modify-subnet-attribute --subnet-id <subnet-id> --no-map-public-ip-on-launch",
+    iso27001=("8.20", "8.22"),
+    csf=("PR.IR-01",),
+    needs=(),
+)
+def subnet_public_ip(resource, estate):
+    if resource.configuration.get("MapPublicIpOnLaunch") is True:
+        return failed(
+            f"Subnet {resource.configuration.get('SubnetId')} assigns a public IPv4 address "
+            "to every instance launched in it."
+        )
     return passed()

@@ -4,18 +4,17 @@ docs/checks.md lists them."""
 from __future__ import annotations
 
 from assets.aws.checks.base import Check
+from isms.registry import Registry
 
-CATALOGUE: dict[str, Check] = {}
+# check id -> Check; a second check with a taken id is refused (AlreadyRegistered).
+CATALOGUE: Registry[str, Check] = Registry("AWS checks", key=lambda check: check.id)
 
 
 def check(**entry):
     """Register the decorated function as the `evaluate` of a catalogue entry."""
 
     def register(function):
-        found = Check(evaluate=function, **entry)
-        if found.id in CATALOGUE:
-            raise ValueError(f"Two checks have the id {found.id}.")
-        CATALOGUE[found.id] = found
+        CATALOGUE.register(Check(evaluate=function, **entry))
         return function
 
     return register

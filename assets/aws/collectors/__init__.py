@@ -8,7 +8,7 @@ regional or global (IAM, S3: collected once per account, in the partition "globa
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assets.aws.collectors import compute, containers, data, iam
+from assets.aws.collectors import compute, containers, data, iam, security
 from assets.aws.collectors.base import GLOBAL_REGION, Collected, PartitionContext, error_code
 
 
@@ -35,6 +35,8 @@ COLLECTORS = {
         Collector("sqs", data.collect_sqs),
         Collector("ses", data.collect_ses),
         Collector("iam", iam.collect_iam, is_global=True),
+        Collector("cloudtrail", security.collect_cloudtrail),
+        Collector("kms", security.collect_kms),
     ]
 }
 

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from assets.aws.session import make_client
 
@@ -143,7 +144,9 @@ class PartitionContext:
         """
         try:
             return call()
-        except (ClientError, BotoCoreError) as exc:
+        # An answer botocore cannot parse (an HTML error page from a proxy, or from an
+        # endpoint that lacks the operation) is a failed call too, not a defect.
+        except (ClientError, BotoCoreError, ResponseParserError) as exc:
             code = error_code(exc)
             if code in missing:
                 return None

@@ -65,8 +65,25 @@ def collect_vpc(ctx: PartitionContext) -> list[Collected]:
     ec2 = ctx.client("ec2")
     convert_vpc = _plain_ec2(ctx, "vpc", "VpcId", "vpc")
     convert_subnet = _plain_ec2(ctx, "subnet", "SubnetId", "subnet")
-    results = [convert_vpc(v) for v in ctx.paginate(ec2, "describe_vpcs", "Vpcs")]
-    results += [convert_subnet(s) for s in ctx.paginate(ec2, "describe_subnets", "Subnets")]
+    vpcs = [convert_vpc(v) for v in ctx.paginate(ec2, "describe_vpcs", "Vpcs")]
+    # The region's flow logs, once, then on each VPC: the ids of its active ones.
+    read: dict = {}
+    flow_logs = ctx.detail(
+        read, "flowLogs", lambda: list(ctx.paginate(ec2, "describe_flow_logs", "FlowLogs"))
+    )
+    for vpc in vpcs:
+        if vpc is None:
+            continue
+        if flow_logs is None:
+            vpc.configuration.setdefault("_errors", {}).update(read.get("_errors", {}))
+            continue
+        vpc_id = vpc.configuration.get("VpcId")
+        vpc.configuration["FlowLogs"] = sorted(
+            f.get("FlowLogId", "")
+            for f in flow_logs
+            if f.get("ResourceId") == vpc_id and f.get("FlowLogStatus", "ACTIVE") == "ACTIVE"
+        )
+    results = vpcs + [convert_subnet(s) for s in ctx.paginate(ec2, "describe_subnets", "Subnets")]
     return [r for r in results if r is not None]
 
 

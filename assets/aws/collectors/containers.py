@@ -77,10 +77,26 @@ def collect_emr(ctx: PartitionContext) -> list[Collected]:
 
 
 def collect_elasticbeanstalk(ctx: PartitionContext) -> list[Collected]:
+    """Applications, and environments with their tags and configuration settings
+    (managed platform updates, health reporting, log streaming), flattened as
+    `OptionSettings` {"namespace:option": value}."""
     eb = ctx.client("elasticbeanstalk")
+    applications = eb.describe_applications().get("Applications") or []  # no paging
     environments = list(
         ctx.paginate(eb, "describe_environments", "Environments", IncludeDeleted=False)
     )
+
+    def convert_application(application):
+        name = application["ApplicationName"]
+        arn = application.get("ApplicationArn") or (
+            f"arn:aws:elasticbeanstalk:{ctx.region}:{ctx.account_id}:application/{name}"
+        )
+        return Collected(arn, "application", name, ctx.region, configuration=plain(application))
+
+    def application_fallback(application):
+        name = application["ApplicationName"]
+        arn = f"arn:aws:elasticbeanstalk:{ctx.region}:{ctx.account_id}:application/{name}"
+        return Collected(arn, "application", name, ctx.region)
 
     def convert(environment):
         configuration = plain(environment)
@@ -88,6 +104,20 @@ def collect_elasticbeanstalk(ctx: PartitionContext) -> list[Collected]:
         tags = ctx.detail(
             configuration, "listTags", lambda: eb.list_tags_for_resource(ResourceArn=arn)
         )
+        settings = ctx.detail(
+            configuration,
+            "configurationSettings",
+            lambda: eb.describe_configuration_settings(
+                ApplicationName=environment["ApplicationName"],
+                EnvironmentName=environment["EnvironmentName"],
+            ),
+        )
+        if settings is not None:
+            configuration["OptionSettings"] = {
+                f"{option.get('Namespace')}:{option.get('OptionName')}": option.get("Value")
+                for found in settings.get("ConfigurationSettings") or []
+                for option in found.get("OptionSettings") or []
+            }
         return Collected(
             arn=arn,
             resource_type="environment",
@@ -101,4 +131,6 @@ def collect_elasticbeanstalk(ctx: PartitionContext) -> list[Collected]:
         arn = environment["EnvironmentArn"]
         return Collected(arn, "environment", arn.rsplit("/", 1)[-1], ctx.region)
 
-    return ctx.map(guarded(convert, fallback), environments)
+    results = list(map(guarded(convert_application, application_fallback), applications))
+    results += ctx.map(guarded(convert, fallback), environments)
+    return [r for r in results if r is not None]

@@ -1,12 +1,11 @@
 """API of the security checks: /api/checks/ (the catalogue) and /api/findings/ (with
 mute and unmute actions), filtered as the findings page is."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from assets.aws.checks import CATALOGUE
@@ -16,14 +15,6 @@ from assets.findings.api.serializers import CheckSerializer, FindingSerializer, 
 from assets.findings.filters import FindingFilterSet
 from assets.models import Finding
 from isms.api.permissions import RolePermissions
-
-
-def _api_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(
-            {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-        )
-    return ValidationError({"non_field_errors": exc.messages})
 
 
 @extend_schema_view(
@@ -79,23 +70,17 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         finding = self.get_object()
         data = MuteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            finding = services.finding_mute(
-                finding=finding,
-                reason=data.validated_data["reason"],
-                until=data.validated_data["until"],
-                user=request.user,
-            )
-        except DjangoValidationError as exc:
-            raise _api_error(exc) from exc
+        finding = services.finding_mute(
+            finding=finding,
+            reason=data.validated_data["reason"],
+            until=data.validated_data["until"],
+            user=request.user,
+        )
         return Response(FindingSerializer(finding).data)
 
     @extend_schema(request=None, responses=FindingSerializer)
     @action(detail=True, methods=["post"], permission_classes=[MutePermission])
     def unmute(self, request, pk=None):
         finding = self.get_object()
-        try:
-            finding = services.finding_unmute(finding=finding, user=request.user)
-        except DjangoValidationError as exc:
-            raise _api_error(exc) from exc
+        finding = services.finding_unmute(finding=finding, user=request.user)
         return Response(FindingSerializer(finding).data)

@@ -98,7 +98,7 @@ def test_the_api_refuses_a_new_account_without_the_password(security_manager, cl
     client = client_as(security_manager)
     response = client.post("/api/aws/accounts/", API_BODY, content_type="application/json")
     assert response.status_code == 400
-    assert response.json() == {"password": ["Confirm this action with your password."]}
+    assert response.json()["errors"] == {"password": ["Confirm this action with your password."]}
     assert not AwsAccount.objects.exists()
 
 
@@ -108,9 +108,9 @@ def test_the_api_refuses_a_change_without_the_password(security_manager, client_
     url = f"/api/aws/accounts/{account.pk}/"
     response = client.patch(url, {"name": "After"}, content_type="application/json")
     assert response.status_code == 400
-    assert response.json() == {"password": ["Confirm this action with your password."]}
+    assert response.json()["errors"] == {"password": ["Confirm this action with your password."]}
     put = client.put(url, {**API_BODY, "name": "After"}, content_type="application/json")
-    assert put.status_code == 400 and "password" in put.json()
+    assert put.status_code == 400 and "password" in put.json()["errors"]
     account.refresh_from_db()
     assert account.name == "Before"
 
@@ -129,7 +129,7 @@ def test_a_wrong_password_is_refused_logged_and_counted(
         REMOTE_ADDR="10.9.9.9",
     )
     assert response.status_code == 400
-    assert response.json() == {"password": ["Wrong password."]}
+    assert response.json()["errors"] == {"password": ["Wrong password."]}
     account.refresh_from_db()
     assert account.name == "Before"
     assert security_logs.events().count("reauth.failure") == 1
@@ -162,7 +162,7 @@ def test_a_token_caller_confirms_with_the_password_too(security_manager, client)
     _token, key = isms_services.api_token_create(user=security_manager, name="ci")
     auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
     refused = client.post("/api/aws/accounts/", API_BODY, content_type="application/json", **auth)
-    assert refused.status_code == 400 and "password" in refused.json()
+    assert refused.status_code == 400 and "password" in refused.json()["errors"]
     created = client.post(
         "/api/aws/accounts/",
         {**API_BODY, "password": PASSWORD},
@@ -179,5 +179,5 @@ def test_field_errors_come_before_the_password_check(security_manager, client_as
         {**API_BODY, "account_id": "abc", "password": "wrong"},
         content_type="application/json",
     )
-    assert response.status_code == 400 and "account_id" in response.json()
+    assert response.status_code == 400 and "account_id" in response.json()["errors"]
     assert "reauth.failure" not in security_logs.events()  # no password try spent

@@ -20,7 +20,7 @@ def test_accounts_are_created_with_field_errors_for_bad_input(security_manager, 
         content_type="application/json",
     )
     assert bad.status_code == 400
-    assert set(bad.json()) >= {"account_id", "role_arn", "regions"}
+    assert set(bad.json()["errors"]) >= {"account_id", "role_arn", "regions"}
     good = client.post(
         "/api/aws/accounts/",
         {

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assets.aws import services
+from assets.aws.collectors import partitions_for
 from assets.models import AwsResource, SyncPartition, SyncRun
 from isms.models import AuditEvent
 from tests.assets.aws.conftest import ACCOUNT_ID, REGIONS
@@ -63,7 +64,8 @@ def test_it_collects_every_service_in_every_region(fake_aws, aws_account, estate
     run = run_sync(aws_account)
 
     assert run.status == "succeeded", list(run.partitions.values("service", "region", "error_code"))
-    assert run.partitions_done == run.partitions_total == 11 * len(REGIONS) + 2
+    assert run.partitions_done == run.partitions_total == len(partitions_for(REGIONS))
+    assert len(partitions_for(REGIONS)) == 13 * len(REGIONS) + 2  # 13 regional, 2 global
     assert run.regions == sorted(REGIONS)
     assert run.started_at and run.finished_at
     web = AwsResource.objects.get(account=aws_account, resource_type="security-group", name="web")
@@ -326,3 +328,33 @@ def test_policies_are_stored_as_documents(fake_aws, aws_account, estate, run_syn
 
     queue = AwsResource.objects.get(name="open")
     assert queue.configuration["Policy"]["Statement"][0]["Principal"] == "*"
+
+
+class _Broken:
+    """A collector with a defect: it raises an exception that is not an AWS error."""
+
+    service = "sqs"
+    is_global = False
+
+    @staticmethod
+    def collect(ctx):
+        raise KeyError("QueueUrls")
+
+
+@pytest.mark.django_db
+def test_a_collector_defect_fails_its_partition_at_once_and_the_checks_still_run(
+    fake_aws, aws_account, estate, run_sync, monkeypatch
+):
+    from assets.aws import collectors
+
+    estate.client("s3", "us-east-1").create_bucket(Bucket="still-checked")
+    monkeypatch.setitem(collectors.COLLECTORS, "sqs", _Broken)
+    run = run_sync(aws_account)
+    assert run.status == "partial"
+    failed = run.partitions.get(status="failed")
+    assert (failed.service, failed.error_code) == ("sqs", "KeyError")
+    assert "While collecting" in failed.error_message
+    assert "not a refusal by AWS" in failed.error_hint
+    # The other services were stored and the checks ran on them.
+    assert aws_account.resources.filter(name="still-checked").exists()
+    assert run.postures.exists()

@@ -55,6 +55,7 @@ def sample_estate(account, asset=None):
             "MultiAZ": False,
             "BackupRetentionPeriod": 0,
             "PubliclyAccessible": True,
+            "DeletionProtection": True,
         },
         asset=asset,
     )

@@ -42,32 +42,27 @@ def mapping(iso, csf):
 def risk_provider():
     """register(mapping {control pk: [reference, ...]}) installs a treatments provider for
     the test, as the risk register does in its AppConfig.ready()."""
-    installed = []
 
     def register(links: dict):
-        def provider(control_ids):
+        def provider(control_ids, viewer=None):
             return {
                 pk: [treatments.RiskRef(reference=ref, title=f"Risk {ref}") for ref in refs]
                 for pk, refs in links.items()
                 if pk in control_ids
             }
 
-        treatments.register_provider(provider)
-        installed.append(provider)
-        return provider
+        return treatments.providers.register(provider)
 
-    yield register
-    for provider in installed:
-        treatments.unregister_provider(provider)
+    with treatments.providers.override():
+        yield register
 
 
 @pytest.fixture
 def check_provider():
     """register(mapping {control pk: (passed, failed)}) installs an evidence provider."""
-    installed = []
 
     def register(results: dict):
-        def provider(control_ids):
+        def provider(control_ids, viewer=None):
             return {
                 pk: [
                     evidence.CheckEvidence(
@@ -78,10 +73,7 @@ def check_provider():
                 if pk in control_ids
             }
 
-        evidence.register_provider(provider)
-        installed.append(provider)
-        return provider
+        return evidence.providers.register(provider)
 
-    yield register
-    for provider in installed:
-        evidence.unregister_provider(provider)
+    with evidence.providers.override():
+        yield register

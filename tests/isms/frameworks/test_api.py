@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from isms.models import ControlImplementation, SoA
 from isms.models.approvals import ApprovalState
 from tests.counts import CSF_SUBCATEGORIES, ISO_CONTROLS
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, soa_decide_all
 
 
 def test_frameworks_and_controls_filtered_by_framework_and_theme(
@@ -36,12 +36,12 @@ def test_implementation_update_and_the_exclusion_rule(iso, security_manager, aud
     client = client_as(security_manager)
     response = client.patch(url, {"applicable": False}, content_type="application/json")
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "justification": ["Explain why this control is excluded (not applicable)."]
     }
     response = client.patch(url, {"reasons": ["nonsense"]}, content_type="application/json")
     assert response.status_code == 400
-    assert "reasons" in response.json()
+    assert "reasons" in response.json()["errors"]
     response = client.patch(
         url,
         {"applicable": False, "justification": "No premises."},
@@ -63,6 +63,7 @@ def test_implementation_update_and_the_exclusion_rule(iso, security_manager, aud
 
 def test_soa_freeze_approve_and_download(iso, security_manager, manager, auditor, client_as):
     client = client_as(security_manager)
+    soa_decide_all(iso)
     response = client.post("/api/soas/")
     assert response.status_code == 201
     soa_id = response.json()["id"]
@@ -79,11 +80,11 @@ def test_soa_freeze_approve_and_download(iso, security_manager, manager, auditor
     client = client_as(manager)
     missing = client.post(f"/api/soas/{soa_id}/approve/", {}, content_type="application/json")
     assert missing.status_code == 400
-    assert missing.json() == {"password": ["This field is required."]}
+    assert missing.json()["errors"] == {"password": ["This field is required."]}
     wrong = client.post(
         f"/api/soas/{soa_id}/approve/", {"password": "nope"}, content_type="application/json"
     )
-    assert wrong.status_code == 400
+    assert wrong.status_code == 400 and "password" in wrong.json()["errors"]
     ok = client.post(
         f"/api/soas/{soa_id}/approve/",
         {"password": PASSWORD, "comment": "Yes"},
@@ -95,7 +96,7 @@ def test_soa_freeze_approve_and_download(iso, security_manager, manager, auditor
     again = client.post(
         f"/api/soas/{soa_id}/approve/", {"password": PASSWORD}, content_type="application/json"
     )
-    assert again.status_code == 400
+    assert again.status_code == 409, again.json()  # decided already: a conflict, as elsewhere
 
     client = client_as(auditor)
     xlsx = client.get(f"/api/soas/{soa_id}/download/", {"format": "xlsx"})
@@ -112,7 +113,9 @@ def test_soa_freeze_approve_and_download(iso, security_manager, manager, auditor
         assert response["Content-Type"].startswith(kind)
     bad = client.get(f"/api/soas/{soa_id}/download/", {"format": "docx"})
     assert bad.status_code == 400
-    assert bad.json() == {"format": ["Unknown format 'docx': choose one of xlsx, pdf, csv, json."]}
+    assert bad.json()["errors"] == {
+        "format": ["Unknown format 'docx': choose one of xlsx, pdf, csv, json."]
+    }
     assert client.get(f"/api/soas/{soa_id}/download/").status_code == 400
 
 
@@ -136,4 +139,4 @@ def test_outsider_gets_nothing(iso, outsider, client_as):
 def test_freeze_without_soa_framework_is_a_400(db, security_manager, client_as):
     response = client_as(security_manager).post("/api/soas/")
     assert response.status_code == 400
-    assert "Choose the framework the SoA is built on first" in response.json()["detail"][0]
+    assert "Choose the framework the SoA is built on first" in response.json()["detail"]

@@ -70,8 +70,8 @@ controls:
 @pytest.mark.parametrize(
     ("raw", "filename", "expected"),
     [
-        ("{not json", "x.json", "Invalid JSON at line 1"),
-        ("a: [", "x.yaml", "Invalid YAML"),
+        ("{not json", "x.json", "not valid JSON (line 1, column 2)"),
+        ("a: [", "x.yaml", "not valid YAML (line 1"),
         ('{"format": "other/2"}', "x.json", "Unknown format 'other/2'"),
         ("[1, 2]", "x.json", "Unknown format"),
         ('{"catalog": {"groups": "nope"}}', "x.json", "catalog.metadata.title is required"),

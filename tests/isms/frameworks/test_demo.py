@@ -5,9 +5,11 @@ import io
 
 import pytest
 
+from isms import approvals
 from isms.demo import frameworks as demo
 from isms.demo import soa as demo_soa
 from isms.demo import users as users_demo
+from isms.frameworks import services
 from isms.models import AuditEvent, Framework, SoA
 from isms.models.approvals import ApprovalState
 from tests.counts import ISO_CONTROLS
@@ -32,8 +34,14 @@ def test_demo_loads_frameworks_and_an_approved_soa_once():
     assert soa.approved_sha256 == soa.content_hash
     summary = soa.summary
     assert summary["controls"] == ISO_CONTROLS
-    assert summary["undecided"] > 0  # some gaps left
-    assert summary["applicable"] + summary["excluded"] >= 85  # most decided
+    assert summary["undecided"] == 0  # every control decided, with its reasons
+    assert summary["applicable"] + summary["excluded"] == ISO_CONTROLS
+    assert soa.rows.exclude(status="implemented").filter(applicable=True).exists()  # gaps
+    assert services.soa_frozen_blockers(soa) == []  # the SoA passes its own rules
+    assert soa.rows.filter(applicable=True, reasons=[]).count() == 0
+    # Approved by as many different members of management as the quorum asks.
+    record = services.soa_approval_record(soa)
+    assert len({d["by"] for d in record["decisions"]}) == approvals.type_for(SoA).quorum
     assert (
         soa.rows.filter(applicable=False).exclude(justification="").count() == summary["excluded"]
     )

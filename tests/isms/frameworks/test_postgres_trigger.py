@@ -7,7 +7,7 @@ from django.db.utils import IntegrityError, InternalError
 
 from isms.frameworks import services
 from isms.models import SoA, SoARow
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, soa_decide_all
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -25,6 +25,7 @@ def _raw(sql, params):
 
 @pytest.fixture
 def approved(iso, security_manager, manager):
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)
     services.soa_submit(soa=soa, user=security_manager)
     services.soa_decide(soa=soa, user=manager, approve=True, password=PASSWORD)
@@ -33,6 +34,7 @@ def approved(iso, security_manager, manager):
 
 
 def test_raw_changes_to_rows_are_refused_even_in_a_draft(iso, security_manager):
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)
     row = soa.rows.first()
     with pytest.raises((IntegrityError, InternalError), match="frozen"):

@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from isms import approvals, audit
-from isms.frameworks import queries, services
+from isms.frameworks import selectors, services
 from isms.models import ControlImplementation, SoA, SoARow
 from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
 from isms.models.soa import SoAFrozen
 from tests.counts import ISO_CONTROLS
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, soa_decide_all
 
 
 def decide(iso, user, identifier, **changes):
@@ -27,6 +27,7 @@ def decide(iso, user, identifier, **changes):
 
 
 def approved_soa(iso, security_manager, manager):
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)
     services.soa_submit(soa=soa, user=security_manager)
     services.soa_decide(soa=soa, user=manager, approve=True, password=PASSWORD, comment="OK")
@@ -39,9 +40,11 @@ def test_freeze_snapshots_every_control_with_a_hash(
 ):
     decide(iso, security_manager, "5.1", applicable=True, reasons=["legal"], status="implemented")
     decide(iso, security_manager, "7.4", applicable=False, justification="No premises")
-    control = iso.controls.get(identifier="7.4")
+    control = iso.controls.get(identifier="5.1")
     risk_provider({control.pk: ["R-001", "R-002"]})
-    check_provider({iso.controls.get(identifier="5.1").pk: (3, 1)})
+    check_provider({control.pk: (3, 1)})
+    decide(iso, security_manager, "5.1", implemented_rationale="Failures are test buckets.")
+    soa_decide_all(iso)
 
     soa = services.soa_freeze(user=security_manager)
 
@@ -50,20 +53,21 @@ def test_freeze_snapshots_every_control_with_a_hash(
     assert soa.rows.count() == ISO_CONTROLS
     assert soa.summary == {
         "controls": ISO_CONTROLS,
-        "applicable": 1,
+        "applicable": 92,
         "excluded": 1,
-        "undecided": 91,
+        "undecided": 0,
         "implemented": 1,
-        "inconsistent": 1,
+        "inconsistent": 0,
+        "evidence_conflicts": 1,
     }
-    row = soa.rows.get(identifier="7.4")
-    assert (row.applicable, row.justification, row.risks, row.inconsistent) == (
-        False,
-        "No premises",
+    assert soa.rows.get(identifier="7.4").justification == "No premises"
+    row = soa.rows.get(identifier="5.1")
+    assert (row.risks, row.automated, row.implemented_rationale, row.evidence_conflict) == (
         ["R-001", "R-002"],
+        {"checks": 1, "passed": 3, "failed": 1},
+        "Failures are test buckets.",
         True,
     )
-    assert soa.rows.get(identifier="5.1").automated == {"checks": 1, "passed": 3, "failed": 1}
     assert soa.content_hash == hashlib.sha256(services.soa_content(soa).encode()).hexdigest()
     assert services.soa_freeze(user=security_manager).number == 2
 
@@ -74,25 +78,21 @@ def test_freeze_needs_an_soa_framework(db, security_manager):
 
 
 def test_diff_against_the_previous_soa(iso, security_manager):
+    soa_decide_all(iso)
     services.soa_freeze(user=security_manager)
     decide(iso, security_manager, "5.1", applicable=True, status="implemented")
     decide(iso, security_manager, "5.2", status="planned")
     second = services.soa_freeze(user=security_manager)
-    previous, changes = queries.soa_diff(second)
+    previous, changes = selectors.soa_diff(second)
     assert previous.number == 1
     assert [(c.identifier, c.changes) for c in changes] == [
-        (
-            "5.1",
-            [
-                ("applicability", "undecided", "applicable"),
-                ("status", "Not started", "Implemented"),
-            ],
-        ),
+        ("5.1", [("status", "Not started", "Implemented")]),
         ("5.2", [("status", "Not started", "Planned")]),
     ]
 
 
 def test_approval_by_management_other_than_the_submitter(iso, security_manager, manager):
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)
     services.soa_submit(soa=soa, user=security_manager)
     with pytest.raises(approvals.ApprovalForbidden):
@@ -112,6 +112,7 @@ def test_approval_by_management_other_than_the_submitter(iso, security_manager, 
 def test_a_manager_who_froze_the_soa_cannot_approve_it(iso, persona, manager):
     both = persona("security_manager")
     both.groups.add(*manager.groups.all())
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=both)
     services.soa_submit(soa=soa, user=both)
     with pytest.raises(approvals.SelfApprovalRefused):
@@ -128,6 +129,7 @@ def test_approving_a_newer_soa_supersedes_the_current_one(iso, security_manager,
 
 
 def test_workflow_through_the_pages(iso, security_manager, manager, client_as):
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)
     client = client_as(security_manager)
     assert client.post(reverse("isms:soa_submit", args=[soa.number])).status_code == 302
@@ -145,6 +147,7 @@ def test_workflow_through_the_pages(iso, security_manager, manager, client_as):
 
 
 def test_rejection_needs_a_comment(iso, security_manager, manager, client_as):
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)
     services.soa_submit(soa=soa, user=security_manager)
     response = client_as(manager).post(
@@ -191,6 +194,7 @@ def test_model_and_querysets_refuse_changes(frozen):
 
 
 def test_a_draft_soa_is_frozen_too(iso, security_manager):
+    soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)
     with pytest.raises(SoAFrozen):
         soa.save()
@@ -200,7 +204,7 @@ def test_a_draft_soa_is_frozen_too(iso, security_manager):
 
 def test_changing_implementations_does_not_touch_a_frozen_soa(frozen, iso, security_manager):
     decide(iso, security_manager, "5.1", applicable=False, justification="changed later")
-    assert frozen.rows.get(identifier="5.1").applicable is None
+    assert frozen.rows.get(identifier="5.1").applicable is True
 
 
 def test_admin_cannot_change_or_delete(frozen, admin_user, client_as):
@@ -237,6 +241,7 @@ def test_api_cannot_change_or_delete(frozen, security_manager, admin_user, clien
 
 def test_freeze_is_recorded(iso, security_manager):
     with audit.acting_as(security_manager):
+        soa_decide_all(iso)
         soa = services.soa_freeze(user=security_manager)
     event = audit.history(soa).get(action=AuditAction.CREATE)
     assert event.actor == security_manager

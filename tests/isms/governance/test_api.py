@@ -64,14 +64,15 @@ def test_wrong_password_is_400_on_the_password_field(client_as, security_manager
     request_id = _submit(client_as(security_manager), make_version(security_manager)).json()["id"]
     response = _decide(client_as(manager), request_id, "approve", password="nope")
     assert response.status_code == 400
-    assert "password" in response.json()
+    assert "password" in response.json()["errors"]
 
 
 @pytest.mark.django_db
 def test_reject_and_request_changes_need_a_comment(client_as, security_manager, manager):
     request_id = _submit(client_as(security_manager), make_version(security_manager)).json()["id"]
     client = client_as(manager)
-    assert _decide(client, request_id, "reject").status_code == 409
+    no_comment = _decide(client, request_id, "reject")
+    assert no_comment.status_code == 400 and "comment" in no_comment.json()["errors"]
     response = _decide(client, request_id, "request-changes", comment="More detail")
     assert response.status_code == 200
     assert response.json()["state"] == "changes_requested"
@@ -110,7 +111,7 @@ def test_scope_versions_through_the_api(client_as, security_manager, auditor):
         content_type="application/json",
     )
     assert bad.status_code == 400
-    assert "justification" in str(bad.json()["exclusions"])
+    assert "justification" in str(bad.json()["errors"]["exclusions"])
     created = client.post(
         "/api/scopes/",
         {"description": "Platform", "exclusions": [{"item": "Dev", "justification": "No data"}]},
@@ -134,13 +135,13 @@ def test_submit_validates_the_type_and_object(client_as, security_manager):
         {"type": "isms.nothing", "object_id": 1},
         content_type="application/json",
     )
-    assert response.status_code == 400 and "type" in response.json()
+    assert response.status_code == 400 and "type" in response.json()["errors"]
     response = client.post(
         "/api/approval-requests/submit/",
         {"type": "isms.policyversion", "object_id": 999},
         content_type="application/json",
     )
-    assert response.status_code == 400 and "object_id" in response.json()
+    assert response.status_code == 400 and "object_id" in response.json()["errors"]
 
 
 @pytest.mark.django_db

@@ -91,9 +91,14 @@ def test_an_editor_who_is_also_management_cannot_approve(security_manager, manag
 
 
 @pytest.mark.django_db
-def test_quorum_of_two_needs_two_different_approvers(submitted, manager, monkeypatch):
+def test_quorum_of_two_needs_two_different_approvers(submitted, manager):
     kind = approvals.type_for(PolicyVersion)
-    monkeypatch.setitem(approvals._registry, kind.key, dataclasses.replace(kind, quorum=2))
+    with approvals.approvable_types.override() as types:
+        types.replace(kind.key, dataclasses.replace(kind, default_quorum=2))
+        _assert_quorum_of_two(submitted, manager)
+
+
+def _assert_quorum_of_two(submitted, manager):
     version, _ = submitted
     version.refresh_from_db()
     # The quorum is fixed at submission; resubmit under the two-approver rule.
@@ -127,7 +132,7 @@ def test_content_changed_behind_the_workflow_is_not_approved(submitted, manager)
 @pytest.mark.django_db
 def test_rejection_and_changes_need_a_reason(submitted, manager):
     _, request = submitted
-    with pytest.raises(approvals.ApprovalConflict, match="comment is required"):
+    with pytest.raises(approvals.ApprovalInvalid, match="comment is required"):
         approvals.approval_request_reject(
             request=request, user=manager, password=PASSWORD, comment=" "
         )

@@ -75,12 +75,12 @@ def test_download_is_recorded_and_role_limited(client_as, approved_documents, au
 
 
 @pytest.mark.django_db
-def test_other_apps_add_files_through_the_registry(auditor, monkeypatch):
-    monkeypatch.setattr(audit_pack, "_providers", [*audit_pack._providers])
-    audit_pack.register(
-        lambda user: [audit_pack.PackFile("04-risks/register.xlsx", b"xlsx", "Risk register")]
-    )
-    files = _unzip(audit_pack.audit_pack_build(user=auditor)[1])
+def test_other_apps_add_files_through_the_registry(auditor):
+    with audit_pack.providers.override() as providers:
+        providers.register(
+            lambda user: [audit_pack.PackFile("04-risks/register.xlsx", b"xlsx", "Risk register")]
+        )
+        files = _unzip(audit_pack.audit_pack_build(user=auditor)[1])
     assert files["04-risks/register.xlsx"] == b"xlsx"
     assert "Risk register" in files["manifest.txt"].decode()
 

@@ -94,20 +94,25 @@ def test_dashboard_renders_all_nine_steps_within_a_query_budget(
 
 
 def test_registry_keeps_other_apps_steps():
-    assert 1 in dashboard._step_providers and 8 in dashboard._step_providers
-    assert steps.governance_figures in dashboard._figure_providers
+    assert 1 in dashboard.step_providers and 8 in dashboard.step_providers
+    assert steps.governance_figures in dashboard.figure_providers
 
 
 @pytest.mark.django_db
-def test_steps_are_cached_until_the_next_audited_change(security_manager, manager, monkeypatch):
+def test_steps_are_cached_until_the_next_audited_change(security_manager, manager):
     calls = []
-    scope = dashboard._step_providers[1]
+    scope = dashboard.step_providers[1]
 
     def counting_scope_step(user):
         calls.append(user.username)
         return scope(user)
 
-    monkeypatch.setitem(dashboard._step_providers, 1, counting_scope_step)
+    with dashboard.step_providers.override() as providers:
+        providers.replace(1, counting_scope_step)
+        _assert_steps_are_cached(security_manager, manager, calls)
+
+
+def _assert_steps_are_cached(security_manager, manager, calls):
     version = services.scope_version_create(user=security_manager, data={"description": "x"})
     assert dashboard.steps(security_manager)[0][1].status == "in_progress"
     assert dashboard.steps(security_manager)[0][1].status == "in_progress"

@@ -30,7 +30,7 @@ from risks.models import Risk, Threat, TreatmentAction, Vulnerability
 from tests.assets.aws.factories import AwsAccountFactory
 from tests.assets.checks.factories import sample_estate
 from tests.assets.factories import AssetFactory
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, soa_decide_all
 from tests.isms.frameworks.conftest import load
 from tests.isms.governance.factories import force_state, make_policy
 from tests.risks.factories import approved_methodology, make_risk
@@ -203,7 +203,7 @@ class World:
 
     @cached_property
     def _soa(self):
-        self._iso  # noqa: B018 - the SoA's basis
+        soa_decide_all(self._iso)
         return framework_services.soa_freeze(user=self.security_manager)
 
     @property

@@ -159,7 +159,7 @@ assets:asset_review                   | own_asset            | POST   | login | 
 assets:asset_review                   | other_asset          | POST   | login | ok  | 403 | 403 | 404 | 404 | ok
 assets:asset_dependency_add           | own_asset            | POST   | login | ok  | 403 | 403 | ok  | 404 | ok
 assets:asset_dependency_add           | other_asset          | POST   | login | ok  | 403 | 403 | 404 | 404 | ok
-assets:asset_dependency_remove        | own_dependency       | POST   | login | ok  | 403 | 403 | ok  | 404 | ok
+assets:asset_dependency_remove        | own_dependency       | POST   | login | ok  | 403 | 403 | 404 | 404 | ok
 assets:asset_dependency_remove        | other_dependency     | POST   | login | ok  | 403 | 403 | 404 | 404 | ok
 assets:aws_account_list               | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 assets:aws_account_create             | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok

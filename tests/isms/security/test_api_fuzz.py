@@ -40,6 +40,8 @@ from schemathesis.specs.openapi.checks import (
 
 from isms import services as isms_services
 from tests.conftest import make_persona
+from tests.factories import soa_decide_all
+from tests.transactions import owned_atomic
 
 # Examples per operation and role: enough to reach the error paths (bad ids, invalid
 # bodies, filters) of each operation while keeping the run within CI's budget.
@@ -99,7 +101,7 @@ def fuzz_data(django_db_setup, django_db_blocker):
     """The populated database of the whole module and one API token per role; rolled
     back when the module ends, so that no other test sees it."""
     with django_db_blocker.unblock():
-        atomic = transaction.atomic()
+        atomic = owned_atomic()
         atomic.__enter__()
         try:
             yield _populate()
@@ -132,6 +134,7 @@ def _populate() -> dict:
 
     iso = load("iso27001-2022.json")
     framework_services.framework_select(selected=[iso], soa_basis=iso)
+    soa_decide_all(iso)
     soa = soa_freeze(user=author)
     approvals.approval_request_submit(obj=soa, user=author)
     soa_freeze(user=author)  # a second, draft SoA

@@ -275,7 +275,7 @@ def test_a_risk_is_not_accepted_by_setting_its_status(world, api):
             {"version": world.risk_version(risk.pk), "status": "accepted"},
         )
         assert response.status_code == 400, (name, response.status_code, response.content)
-        assert "status" in response.json()
+        assert "status" in response.json()["errors"]
         assert Risk.objects.get(pk=risk.pk).status != "accepted"
 
 

@@ -1,6 +1,8 @@
 """Brute force against sign-in: django-axes locks a (username, IP) pair out after
-LOGIN_FAILURE_LIMIT failures, on every path that authenticates, for a cool-off time.
-Failed API tokens are counted per IP and throttled."""
+LOGIN_FAILURE_LIMIT failures, on every path that authenticates, for a cool-off time,
+and an IP out after LOGIN_IP_FAILURE_LIMIT failures over any usernames (password
+spraying). Failed API tokens are counted per IP and throttled, whatever the case of
+the `Token` scheme."""
 
 from datetime import timedelta
 
@@ -103,4 +105,52 @@ def test_failed_api_tokens_are_logged_and_throttled_per_ip(client, security_logs
     assert "token.throttled" in events
     assert any("token=0123abcd" in line for line in security_logs.lines)
     assert not any("not-a-real-secret" in line for line in security_logs.lines)
+    cache.clear()
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_IP_FAILURE_LIMIT=6)
+def test_password_spraying_from_one_ip_is_locked_out(client, auditor, security_logs):
+    """One password tried against many usernames: no (username, IP) pair reaches its
+    limit, but the IP's failures over all usernames do, and then even a right password
+    of another user from that IP is refused; other IPs are not affected."""
+    for n in range(5):
+        assert _login(client, f"user{n}", "Summer2026!").status_code == 200
+    response = _login(client, "someone", "Summer2026!")
+    assert response.status_code == 429
+    assert "login.lockout" in security_logs.events()
+    assert _login(client, "auditor", PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert _login(client, "auditor", PASSWORD, ip="10.0.0.2").status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_IP_FAILURE_LIMIT=6)
+def test_a_success_does_not_reset_the_ip_count_of_other_usernames(client, auditor):
+    """A sprayer who owns one account cannot wipe the IP's count by signing in."""
+    for n in range(4):
+        _login(client, f"user{n}", "Summer2026!")
+    assert _login(client, "auditor", PASSWORD).status_code == 302
+    client.logout()
+    _login(client, "user9", "Summer2026!")
+    assert _login(client, "user10", "Summer2026!").status_code == 429
+
+
+@pytest.mark.django_db
+@override_settings(TOKEN_FAILURE_LIMIT=3, TOKEN_FAILURE_WINDOW=60)
+@pytest.mark.parametrize("scheme", ["token", "TOKEN", "Token\t", "tOkEn  "])
+def test_the_token_scheme_is_read_in_any_case(client, security_logs, scheme):
+    """DRF accepts the scheme in any case and any whitespace after it: so do the
+    failed-token throttle and its log."""
+    cache.clear()
+    header = f"{scheme} 0123abcd.not-a-real-secret"
+    bad = {"HTTP_AUTHORIZATION": header, "REMOTE_ADDR": "10.9.9.8"}
+    for _ in range(3):
+        assert client.get("/api/me/", **bad).status_code == 401
+    response = client.get("/api/me/", **bad)
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    events = security_logs.events()
+    assert events.count("token.failure") == 3 and "token.throttled" in events
+    assert any("token=0123abcd" in line for line in security_logs.lines)
     cache.clear()

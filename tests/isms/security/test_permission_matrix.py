@@ -15,13 +15,13 @@ import re
 from collections import defaultdict
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from tests.isms.security import permission_matrix as matrix
 from tests.isms.security.matrix_world import World, token_for
+from tests.transactions import rolled_back
 from tests.urlwalk import all_routes
 
 IGNORED_PREFIXES = ("/static/", "/media/")
@@ -70,7 +70,7 @@ def call(user, token, method: str, path: str, body: dict | None):
             headers["Authorization"] = f"Token {token}"
         else:
             client.force_login(user)
-    with transaction.atomic():
+    with rolled_back():
         if method == "GET":
             response = client.get(path, data=body, headers=headers)
         elif api:
@@ -83,7 +83,6 @@ def call(user, token, method: str, path: str, body: dict | None):
             )
         else:
             response = client.post(path, data=body or {}, headers=headers)
-        transaction.set_rollback(True)
     return response
 
 

@@ -93,7 +93,7 @@ def test_sensitive_api_actions_take_a_password_field(auditor, body, status, mess
     response = _SensitiveView.as_view()(request)
     assert response.status_code == status
     if message:
-        assert response.data["password"] == [message]
+        assert response.data["errors"]["password"] == [message]
 
 
 @pytest.mark.django_db

@@ -40,7 +40,7 @@ def audit_trigger_drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("isms", "0005_soa_approval"),
+        ("isms", "0008_soa_implemented_rationale"),
     ]
 
     operations = [

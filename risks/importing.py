@@ -7,19 +7,17 @@ risks; the derived columns of an export (ref, levels, $ figures) are ignored, an
 naming an existing ref is refused so that importing an export twice duplicates nothing.
 """
 
-import csv
-import io
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from isms import audit
+from isms import importing as reader
 from isms.models import User
 from isms.models.audit import AuditAction
 from risks import services
 from risks.forms import RiskForm
 from risks.models import Risk, Threat, Vulnerability
-from risks.queries import active_version
+from risks.selectors import active_version
 
 IMPORT_COLUMNS = [
     "title",
@@ -48,47 +46,26 @@ class ImportFailed(Exception):
         super().__init__(f"{len(errors)} problem(s); nothing was imported.")
 
 
-def read_rows(upload) -> list[dict]:
-    """The rows of an uploaded CSV or XLSX file as {column: text}, header normalised."""
-    name = upload.name.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(upload, read_only=True, data_only=True).active
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook
-            raise ImportFailed([f"The file is not a readable XLSX workbook ({exc})."]) from exc
-        table = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFailed(["The file is not UTF-8 text."]) from exc
-        table = list(csv.reader(io.StringIO(text)))
-    if not table:
-        raise ImportFailed(["The file is empty."])
-    header = [str(h).strip().lower().replace(" ", "_") for h in table[0]]
+def read_rows(upload) -> list[dict | None]:
+    """The rows of an uploaded CSV or XLSX file as {column: text} (None for a blank
+    line, so row numbers stay right), header normalised; the file is read by
+    isms.importing (bounds, formula guard undone)."""
+    try:
+        table = reader.read_table(upload.read(), upload.name)
+    except reader.UnreadableFile as exc:
+        raise ImportFailed([str(exc)]) from None
+    header = [h.lower().replace(" ", "_") for h in table[0]]
     if "title" not in header or "assets" not in header:
         raise ImportFailed(["Row 1: the header must name at least the columns title and assets."])
-    rows = []
+    rows: list[dict | None] = []
     for values in table[1:]:
-        if not any(str(v).strip() for v in values):
+        if not any(values):
             rows.append(None)  # blank line: keeps row numbers right, skipped
             continue
-        rows.append({h: _text(v) for h, v in zip(header, values, strict=False)})
+        rows.append(dict(zip(header, values, strict=False)))
     if len(rows) > MAX_ROWS:
         raise ImportFailed([f"At most {MAX_ROWS} rows per file."])
     return rows
-
-
-def _text(value) -> str:
-    if hasattr(value, "isoformat"):
-        return value.date().isoformat() if hasattr(value, "date") else value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    # Undo the apostrophe that exports put before formula-like text.
-    return text[1:] if text.startswith("'") else text
 
 
 def _form_data(row: dict, lookups: dict) -> tuple[dict, list[str]]:

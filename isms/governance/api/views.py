@@ -1,18 +1,17 @@
 """API of governance: /api/scopes/ (scope versions), /api/policies/, /api/policy-versions/
 and /api/approval-requests/ with the workflow actions submit, approve, reject and
 request-changes. Serializers validate; the services in isms.governance and
-isms.approvals decide. Workflow refusals map to HTTP: forbidden 403, wrong password 400
-(field `password`), wrong state or approved version 409.
+isms.approvals decide. Their refusals map to HTTP in `isms.api.exceptions`: forbidden
+403, wrong password 400 (field `password`), wrong state or approved version 409.
 """
 
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from isms import approvals
-from isms.api.exceptions import Conflict
 from isms.api.schema import CONFLICT
 from isms.governance import services
 from isms.governance.filters import (
@@ -22,19 +21,6 @@ from isms.governance.filters import (
     ScopeVersionFilterSet,
 )
 from isms.models import ApprovalDecision, ApprovalRequest, Policy, PolicyVersion, ScopeVersion
-
-
-def call_service(function, **kwargs):
-    """Run a workflow service, turning its refusals into API errors."""
-    try:
-        return function(**kwargs)
-    except approvals.ReauthenticationFailed as exc:
-        raise exceptions.ValidationError({"password": [str(exc)]}) from exc
-    except approvals.ApprovalForbidden as exc:
-        raise exceptions.PermissionDenied(str(exc)) from exc
-    except (approvals.ApprovalConflict, approvals.ApprovedVersionFrozen) as exc:
-        raise Conflict(str(exc)) from exc
-
 
 # --- Scope versions ---------------------------------------------------------------------------
 
@@ -81,13 +67,12 @@ class ScopeVersionViewSet(
     write_error_responses = {"409": CONFLICT}
 
     def perform_create(self, serializer):
-        serializer.instance = call_service(
-            services.scope_version_create, user=self.request.user, data=serializer.validated_data
+        serializer.instance = services.scope_version_create(
+            user=self.request.user, data=serializer.validated_data
         )
 
     def perform_update(self, serializer):
-        serializer.instance = call_service(
-            services.scope_version_update,
+        serializer.instance = services.scope_version_update(
             version=serializer.instance,
             user=self.request.user,
             data=serializer.validated_data,
@@ -203,9 +188,7 @@ class PolicyVersionViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        version = call_service(
-            services.policy_version_create, policy=data["policy"], user=self.request.user
-        )
+        version = services.policy_version_create(policy=data["policy"], user=self.request.user)
         edits = {k: v for k, v in data.items() if k in ("body", "change_summary")}
         if edits:
             version = services.policy_version_update(
@@ -214,8 +197,7 @@ class PolicyVersionViewSet(
         serializer.instance = version
 
     def perform_update(self, serializer):
-        serializer.instance = call_service(
-            services.policy_version_update,
+        serializer.instance = services.policy_version_update(
             version=serializer.instance,
             user=self.request.user,
             data=serializer.validated_data,
@@ -309,8 +291,7 @@ class ApprovalRequestViewSet(viewsets.ReadOnlyModelViewSet):
         """Submit a draft version for approval."""
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        approval = call_service(
-            approvals.approval_request_submit,
+        approval = approvals.approval_request_submit(
             obj=data.validated_data["obj"],
             user=request.user,
             comment=data.validated_data["comment"],
@@ -321,8 +302,7 @@ class ApprovalRequestViewSet(viewsets.ReadOnlyModelViewSet):
         approval = self.get_object()
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        approval = call_service(
-            service,
+        approval = service(
             request=approval,
             user=request.user,
             password=data.validated_data["password"],

@@ -5,18 +5,18 @@
 /api/soas/{id}/download/?format=xlsx|pdf|csv|json. Serializers validate; services decide.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from isms import approvals, security_log, uploads
+from isms import security_log, uploads
 from isms.api.docs import JsonErrorsMixin
+from isms.api.schema import CONFLICT, THROTTLED
 from isms.frameworks import downloads, services
 from isms.frameworks.filters import (
     ControlFilterSet,
@@ -26,12 +26,6 @@ from isms.frameworks.filters import (
 )
 from isms.models import Control, ControlImplementation, Framework, SoA, User
 from isms.models.soa import InclusionReason
-
-
-def _validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError(exc.message_dict)
-    return exceptions.ValidationError({"detail": exc.messages})
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
@@ -125,19 +119,15 @@ class ControlImplementationSerializer(serializers.ModelSerializer):
             "target_date",
             "description",
             "evidence_text",
+            "implemented_rationale",
             "updated_at",
         ]
         read_only_fields = ["updated_at"]
 
     def update(self, instance, validated_data):
-        try:
-            return services.control_implementation_update(
-                implementation=instance, user=self.context["request"].user, **validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        return services.control_implementation_update(
+            implementation=instance, user=self.context["request"].user, **validated_data
+        )
 
 
 class ControlImplementationViewSet(
@@ -229,21 +219,14 @@ class SoAViewSet(
     serializer_class = SoASerializer
     filterset_class = SoAFilterSet
     required_permissions = None  # set per action below; None = the model permissions
+    write_error_responses = {"409": CONFLICT}  # a decision on an SoA no longer in review
 
     def create(self, request, *args, **kwargs):
-        try:
-            soa = services.soa_freeze(user=request.user)
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
+        soa = services.soa_freeze(user=request.user)
         return Response(self.get_serializer(soa).data, status=201)
 
     def _workflow(self, call):
-        try:
-            call()
-        except approvals.ApprovalForbidden as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-        except approvals.ApprovalError as exc:
-            raise exceptions.ValidationError({"detail": str(exc)}) from exc
+        call()
         soa = self.get_queryset().get(pk=self.get_object().pk)
         return Response(self.get_serializer(soa).data)
 
@@ -302,9 +285,7 @@ class SoAViewSet(
                 else OpenApiTypes.BINARY
                 for fmt, media in downloads.FORMATS.items()
             },
-            (429, "text/plain"): OpenApiResponse(
-                OpenApiTypes.STR, description="Too many downloads: retry after Retry-After."
-            ),
+            429: THROTTLED,
         },
     )
     @action(
@@ -317,13 +298,10 @@ class SoAViewSet(
         soa = self.get_object()
         # The same per-user budget as the page's download (scope "soa").
         if not uploads.download_allowed(request, scope="soa"):
-            return uploads.too_many_downloads()
-        fmt = request.query_params.get("format", "")
-        try:
-            content, content_type, filename = services.soa_download(
-                soa=soa, user=request.user, fmt=fmt
+            raise exceptions.Throttled(
+                wait=settings.DOWNLOAD_RATE_WINDOW, detail=uploads.TOO_MANY_DOWNLOADS
             )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
+        fmt = request.query_params.get("format", "")
+        content, content_type, filename = services.soa_download(soa=soa, user=request.user, fmt=fmt)
         security_log.log_download(request, what="soa", fmt=fmt, obj=soa)
         return uploads.download_headers(HttpResponse(content, content_type=content_type), filename)

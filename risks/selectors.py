@@ -20,6 +20,7 @@ from django.db.models.functions import Cast, Coalesce
 from assets.findings.selectors import with_severity_rank
 from assets.models import AwsResourceLink, Finding
 from assets.models.findings import ACTIVE_STATUSES, FindingStatus
+from assets.permissions import visible_assets
 from risks.choices import RiskStatus
 from risks.models import MethodologyVersion, Risk
 from risks.permissions import can_view_all
@@ -30,9 +31,11 @@ def active_version() -> MethodologyVersion | None:
     return MethodologyVersion.objects.active().select_related("methodology").first()
 
 
-def visible_risks(user):
+def visible_risks(user, queryset=None):
     """The risks `user` may read: all for roles with `risks.view_risk`, else their own."""
-    queryset = Risk.objects.all()
+    queryset = Risk.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
     if not can_view_all(user):
         queryset = queryset.filter(owner_id=user.pk)
     return queryset
@@ -86,8 +89,11 @@ def parse_ids(text: str | None) -> list[int]:
     return sorted(int(pk) for pk in (text or "").split(",") if pk)
 
 
-def asset_refs():
+def asset_refs(viewer=None):
+    """The refs of each risk's assets, as `viewer` may see them (None: all of them)."""
     link = Risk.assets.through.objects.filter(risk_id=OuterRef("pk"))
+    if viewer is not None and not viewer.has_perm("assets.view_asset"):
+        link = link.filter(asset__in=visible_assets(viewer).values("pk"))
     return Subquery(
         link.order_by().values("risk_id").annotate(refs=AssetRefs("asset__ref")).values("refs")[:1]
     )
@@ -138,7 +144,7 @@ def register_queryset(user):
     return with_findings_summary(
         visible_risks(user)
         .select_related("threat", "vulnerability", "owner")
-        .annotate(asset_refs=asset_refs())
+        .annotate(asset_refs=asset_refs(user))
     )
 
 

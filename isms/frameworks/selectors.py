@@ -5,14 +5,33 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from isms.frameworks import treatments
-from isms.models import Control, ControlImplementation, SoA
+from isms.frameworks import soa
+from isms.models import Control, SoA
 from isms.models.soa import ImplementationStatus
+
+
+def visible_controls(user, queryset=None):
+    """The controls `user` may read: all of them with `isms.view_control` (every role),
+    else those whose implementation they own."""
+    queryset = Control.objects.all() if queryset is None else queryset
+    if user.has_perm("isms.view_control"):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(implementation__owner=user)
+
+
+def can_view_control(user, control: Control) -> bool:
+    """visible_controls() for one control, without a query (its implementation loaded)."""
+    if user.has_perm("isms.view_control"):
+        return True
+    implementation = getattr(control, "implementation", None)
+    return implementation is not None and implementation.owner_id == user.pk
 
 
 @dataclass
 class Progress:
-    """Where the SoA framework's implementation stands."""
+    """Where the SoA framework's implementation stands, and what blocks freezing it."""
 
     controls: int = 0
     applicable: int = 0
@@ -20,12 +39,34 @@ class Progress:
     undecided: int = 0
     implemented: int = 0
     partial: int = 0
-    missing_justification: list = field(default_factory=list)  # implementations
-    inconsistent: list = field(default_factory=list)  # implementations
+    blockers: list = field(default_factory=list)  # soa.Blocker, what refuses freezing
+    # Implemented while mapped automated checks fail (with or without a rationale).
+    evidence_conflicts: list = field(default_factory=list)  # row dicts
 
     @property
     def to_fix(self) -> int:
-        return len(self.missing_justification) + len(self.inconsistent)
+        """Exactly what refuses freezing and approval (`soa.soa_blockers`)."""
+        return len(self.blockers)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for blocker in self.blockers if blocker.kind == kind)
+
+    @property
+    def blocker_counts(self) -> list[tuple[str, int]]:
+        """(label, count) per kind of blocker present, in BLOCKER_KINDS order."""
+        return [
+            (label, self.count(kind))
+            for kind, label in soa.BLOCKER_KINDS.items()
+            if self.count(kind)
+        ]
+
+    @property
+    def missing_justification(self) -> list:
+        return [b for b in self.blockers if b.kind in ("no_justification", "no_reason")]
+
+    @property
+    def inconsistent(self) -> list:
+        return [b for b in self.blockers if b.kind == "inconsistent"]
 
     @property
     def decided(self) -> int:
@@ -41,38 +82,28 @@ class Progress:
 
 
 def progress(framework) -> Progress:
-    """Decided, implemented, missing justifications and inconsistencies (a control that a
-    risk treatment selected but that is marked not applicable)."""
+    """Decided and implemented counts, and the blockers of freezing, computed from the
+    rows `soa.soa_rows_build` would freeze now by the rule freezing applies
+    (`soa.soa_blockers`), so that the page counts exactly what refuses the freeze."""
     result = Progress()
     if framework is None:
         return result
-    implementations = list(
-        ControlImplementation.objects.filter(
-            control__framework=framework, control__withdrawn=False
-        ).select_related("control")
-    )
-    # Only an excluded control can be inconsistent: ask the risk register about those.
-    risks = treatments.for_controls(
-        [i.control_id for i in implementations if i.applicable is False]
-    )
-    result.controls = len(implementations)
-    for impl in implementations:
-        if impl.applicable is None:
+    rows = soa.soa_rows_build(framework)
+    result.controls = len(rows)
+    for row in rows:
+        if row["applicable"] is None:
             result.undecided += 1
-        elif impl.applicable:
+        elif row["applicable"]:
             result.applicable += 1
-            if impl.status == ImplementationStatus.IMPLEMENTED:
+            if row["status"] == ImplementationStatus.IMPLEMENTED:
                 result.implemented += 1
-            elif impl.status == ImplementationStatus.PARTIAL:
+                if (row["automated"] or {}).get("failed"):
+                    result.evidence_conflicts.append(row)
+            elif row["status"] == ImplementationStatus.PARTIAL:
                 result.partial += 1
-            if not impl.reasons:
-                result.missing_justification.append(impl)
         else:
             result.excluded += 1
-            if not impl.justification.strip():
-                result.missing_justification.append(impl)
-            if risks.get(impl.control_id):
-                result.inconsistent.append(impl)
+    result.blockers = soa.soa_blockers(rows)
     return result
 
 

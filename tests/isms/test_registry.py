@@ -1,0 +1,92 @@
+"""The one registry mechanism (isms/registry.py) and the registries built on it."""
+
+import pytest
+
+from isms.registry import AlreadyRegistered, NotRegistered, Registry
+
+
+def first(user):
+    return ["first"]
+
+
+def second(user):
+    return ["second"]
+
+
+def test_entries_come_back_in_registration_order_and_by_key():
+    registry = Registry("numbers", key=lambda entry: entry["n"])
+    one, two = {"n": 1}, {"n": 2}
+    assert registry.register(two) is two
+    registry.register(one)
+    assert list(registry) == [two, one]
+    assert registry[1] is one and registry.get(3) is None
+    assert 1 in registry and 3 not in registry and len(registry) == 2
+    assert list(registry.keys()) == [2, 1]
+
+
+def test_a_taken_key_is_refused_unless_it_is_the_same_entry():
+    registry = Registry("dashboard steps")
+    registry.register(first, key=1)
+    registry.register(first, key=1)  # an AppConfig.ready() run twice: no change
+    with pytest.raises(AlreadyRegistered, match="dashboard steps: 1 is already registered"):
+        registry.register(second, key=1)
+    assert list(registry) == [first]
+
+
+def test_a_missing_key_names_the_registry():
+    registry = Registry("approvable types")
+    with pytest.raises(NotRegistered, match="approvable types: nothing is registered as 'x'"):
+        registry["x"]
+    with pytest.raises(KeyError):  # NotRegistered is a KeyError, as dict users expect
+        registry["x"]
+
+
+def test_override_swaps_the_contents_for_one_block():
+    registry = Registry("figures")
+    registry.register(first)
+    with registry.override([second]) as swapped:
+        assert list(swapped) == [second]
+    with registry.override() as copy:
+        copy.register(second)
+        copy.replace(first, second)
+        assert list(registry) == [second, second]
+    with registry.override({"k": second}):
+        assert registry["k"] is second
+    assert list(registry) == [first]
+
+
+def test_replace_is_only_for_tests():
+    registry = Registry("figures")
+    with pytest.raises(RuntimeError, match="inside override"):
+        registry.replace(first, second)
+
+
+def test_a_failing_block_still_restores_the_contents():
+    registry = Registry("figures")
+    registry.register(first)
+    with pytest.raises(RuntimeError), registry.override([]):
+        raise RuntimeError("the test failed")
+    assert list(registry) == [first]
+
+
+def test_every_app_registered_its_providers():
+    from assets.hooks import value_at_stake_listeners
+    from isms import approvals, dashboard, navigation
+    from isms.frameworks import evidence, treatments
+    from isms.governance import audit_pack, reviews
+
+    assert set(dashboard.step_providers.keys()) == set(range(1, 10))
+    assert {kind.key for kind in approvals.approvable_types} == {
+        "isms.scopeversion",
+        "isms.policyversion",
+        "isms.soa",
+        "risks.methodologyversion",
+        "risks.riskacceptance",
+    }
+    assert len(dashboard.figure_providers) == 3  # governance, assets, risks
+    assert len(evidence.providers) == len(treatments.providers) == 1
+    assert len(audit_pack.providers) == 3
+    # governance (scope, policies), the SoA, the methodology, risks, assets
+    assert len(reviews.providers) == 5
+    assert len(value_at_stake_listeners) == 1
+    assert "assets:asset_list" in navigation.items and "risks:risk_list" in navigation.items
