@@ -25,8 +25,11 @@ demo: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py demo_serve
 
+# In parallel (pytest-xdist, one database per worker); `make test PYTEST_WORKERS=0` runs
+# in one process, `PYTEST_ARGS='-m "not slow"'` leaves out the slow tests while developing.
+PYTEST_WORKERS ?= 2
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -21,9 +21,6 @@ class AssetsConfig(AppConfig):
 
         post_migrate.connect(_sync_catalogue, sender=self, dispatch_uid="assets_sync_catalogue")
         dashboard.register_figure(figures.dashboard_figures)
-        from assets.aws.setup import register_demo_process
-
-        register_demo_process()
         # The security checks: automated evidence for the SoA, and their Celery tasks.
         from assets.findings import tasks as _findings_tasks  # noqa: F401
         from assets.findings.evidence import findings_by_control

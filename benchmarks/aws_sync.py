@@ -295,8 +295,8 @@ def main():
     try:
         settings.AWS_ENDPOINT_URL = endpoint
         settings.AWS_SYNC_THREADS = THREADS
-        from assets.aws.fake import FakeAws
-        from assets.aws.fake_estate import seed_bulk
+        from assets.aws.demo.estate import seed_bulk
+        from assets.aws.demo.fake import FakeAws
 
         fake = FakeAws.connect(endpoint)
         t = time.perf_counter()

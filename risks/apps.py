@@ -1,23 +1,6 @@
 from django.apps import AppConfig
 
 
-def _register_demo_process():
-    """`make demo` links the demo findings to the register once the first sync has
-    produced them (see risks/demo.py). Only in DEBUG, like the fake AWS."""
-    from django.conf import settings
-
-    from isms import demo_processes
-
-    if not settings.DEBUG:
-        return
-    demo_processes.register(
-        demo_processes.DemoProcess(
-            name="risks demo findings",
-            argv=["manage.py", "risks_demo_findings", "--wait", "900", "--stay"],
-        )
-    )
-
-
 class RisksConfig(AppConfig):
     """Risk methodology, threats, vulnerabilities, the risk register and treatment."""
 
@@ -69,7 +52,6 @@ class RisksConfig(AppConfig):
         from risks.reviews import methodology_reviews
 
         reviews.register(methodology_reviews)
-        _register_demo_process()
         _register_navigation()
 
 

@@ -25,6 +25,23 @@ if "ISMS_VAR_DIR" not in os.environ:
     os.environ["ISMS_VAR_DIR"] = tempfile.mkdtemp(prefix="isms-test-")
     atexit.register(shutil.rmtree, os.environ["ISMS_VAR_DIR"], ignore_errors=True)
 
+# pytest-xdist (make test runs `-n 2`): each worker ("gw0", "gw1"...) gets its own test
+# database (pytest-django suffixes its name), var folder, Celery queue and Redis cache
+# database, so that workers never see each other's state. The worker processes a test
+# starts (tests/workers.py) inherit the environment, hence the same folder and queue.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER and os.environ.get("ISMS_TEST_WORKER_ENV") != XDIST_WORKER:
+    os.environ["ISMS_TEST_WORKER_ENV"] = XDIST_WORKER  # done once, not again in children
+    os.environ["ISMS_VAR_DIR"] = os.path.join(os.environ["ISMS_VAR_DIR"], XDIST_WORKER)
+    os.makedirs(os.environ["ISMS_VAR_DIR"], exist_ok=True)
+    os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", f"isms-test-{XDIST_WORKER}")
+    if os.environ.get("REDIS_URL"):
+        # cache.clear() flushes a whole Redis database: one database per worker, the
+        # configured one plus the worker's number (CI: 2 and 3 with -n 2).
+        base, _, number = os.environ["REDIS_URL"].rpartition("/")
+        index = int(XDIST_WORKER.removeprefix("gw"))
+        os.environ["REDIS_URL"] = f"{base}/{int(number or 0) + index}"
+
 from isms.settings import *  # noqa: E402, F403
 
 # Fast hashing: the hasher itself is Django's concern, not ours.

@@ -5,12 +5,40 @@ from django.db import models
 from isms.choices import AuditAction
 
 
+class AuditEventImmutable(ValueError):
+    """Raised by any attempt to change or delete an audit event: the trail is append-only."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Reads and inserts only: bulk update and delete of the trail are refused.
+
+    Django's own machinery goes through `_base_manager` (a plain manager), which keeps
+    the two legitimate writes working: a deleted user's events lose their actor
+    (`on_delete=SET_NULL`; `actor_repr` keeps the name) and the backup import inserts
+    rows with their ids. On PostgreSQL a trigger refuses everything else
+    (isms/migrations/0009_auditevent_append_only.py).
+    """
+
+    def update(self, **kwargs):
+        raise AuditEventImmutable("Audit events are immutable: the trail is append-only.")
+
+    def delete(self):
+        raise AuditEventImmutable("Audit events are immutable: the trail is append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditEventImmutable("Audit events are immutable: the trail is append-only.")
+
+
 class AuditEvent(models.Model):
     """One entry of the audit trail: who changed what, when, from where and how.
 
     Written by `isms.audit.record()` from the service layer, never from signals, so
     that changes made by Celery tasks, management commands and bulk operations are
-    recorded exactly like those made through a request. Immutable once written.
+    recorded exactly like those made through a request, inside the service's transaction
+    (a failed operation leaves no event). Immutable once written: save() of an existing
+    row, delete() and the queryset's update()/delete() raise, and on PostgreSQL a trigger
+    refuses UPDATE and DELETE (the one exception: a deleted user's events lose their
+    actor).
     """
 
     timestamp = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -40,6 +68,8 @@ class AuditEvent(models.Model):
     )
     message = models.TextField(blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-timestamp", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id", "-timestamp"])]
@@ -52,8 +82,8 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         # The trail is append-only: an existing row is never rewritten.
         if self.pk is not None and not self._state.adding:
-            raise ValueError("Audit events are immutable.")
+            raise AuditEventImmutable("Audit events are immutable.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValueError("Audit events are immutable.")
+        raise AuditEventImmutable("Audit events are immutable.")

@@ -227,6 +227,25 @@ def test_value_at_stake_listeners_run_inside_the_transaction():
     assert stakes(top, bottom) == [100, 110]  # rolled back with the change
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_operation_that_fails_after_recording_leaves_no_audit_event(security_manager):
+    """The audit record is written inside the service's transaction: when anything after
+    it fails (here a value-at-stake listener), the event goes with the change."""
+
+    def failing_listener(asset_ids):
+        raise RuntimeError("listener failed")
+
+    data = {"asset_class": "support", "category": "software"}
+    with value_at_stake_listeners.override():
+        value_at_stake_listeners.register(failing_listener)
+        with pytest.raises(RuntimeError, match="listener failed"):
+            services.asset_create(user=security_manager, data={"name": "Rolled back", **data})
+    assert not Asset.objects.filter(name="Rolled back").exists()
+    assert not AuditEvent.objects.filter(object_repr__contains="Rolled back").exists()
+    asset = services.asset_create(user=security_manager, data={"name": "Committed", **data})
+    assert audit.history(asset).get().action == AuditAction.CREATE
+
+
 def test_the_audit_trail_names_the_user_a_service_acts_for(security_manager):
     # Outside a request (a command, a task): the service's `user` is the actor.
     with audit.acting_as(None, source="command:import"):

@@ -5,11 +5,11 @@ import io
 import pytest
 from django.urls import reverse
 
-from assets import demo
 from assets.catalogue import SERVICES, sync_catalogue
+from assets.demo import inventory as demo
 from assets.models import Asset, AssetDependency, AwsService
 from isms import dashboard
-from isms import demo as isms_demo
+from isms.demo import users as isms_demo
 from tests.assets.factories import AssetFactory, chain
 
 pytestmark = pytest.mark.django_db

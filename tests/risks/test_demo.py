@@ -4,10 +4,10 @@ import io
 
 import pytest
 
-from assets import demo as assets_demo
-from isms import demo as isms_demo
+from assets.demo import inventory as assets_demo
+from isms.demo import users as isms_demo
 from isms.models.approvals import ApprovalState
-from risks import demo
+from risks.demo import register as demo
 from risks.models import Risk, RiskAcceptance
 from risks.selectors import active_version
 from tests.assets.aws.conftest import (  # noqa: F401 - the connector's fake AWS fixtures
@@ -35,7 +35,7 @@ def test_demo_register_loads_once():
 
 
 def test_demo_treatments_select_iso_controls():
-    from isms.frameworks import demo as frameworks_demo
+    from isms.demo import frameworks as frameworks_demo
 
     out = io.StringIO()
     isms_demo.load(out)
@@ -50,8 +50,8 @@ def test_demo_treatments_select_iso_controls():
 
 
 def _demo_estate(fake):
-    from assets.aws import demo as aws_demo
-    from assets.aws.fake_estate import seed_demo_estate
+    from assets.aws.demo import account as aws_demo
+    from assets.aws.demo.estate import seed_demo_estate
 
     out = io.StringIO()
     isms_demo.load(out)

@@ -6,20 +6,21 @@ import io
 import pytest
 from django.db.models import Sum
 
-from assets import demo as assets_demo
-from assets.aws import demo as aws_demo
-from assets.aws.fake_estate import seed_demo_estate
+from assets.aws.demo import account as aws_demo
+from assets.aws.demo.estate import seed_demo_estate
+from assets.demo import inventory as assets_demo
 from assets.models import Asset, AwsAccount, Finding
 from isms import dashboard
-from isms import demo as isms_demo
-from isms.frameworks import demo as frameworks_demo
-from isms.frameworks import demo_soa
-from isms.governance import demo as governance_demo
+from isms.demo import frameworks as frameworks_demo
+from isms.demo import governance as governance_demo
+from isms.demo import soa as demo_soa
+from isms.demo import users as isms_demo
 from isms.governance import scope_estate
 from isms.models import ControlImplementation, Scope
 from isms.models.approvals import ApprovalState
-from risks import demo, services
+from risks import services
 from risks.choices import RiskStatus
+from risks.demo import register as demo
 from risks.models import Risk, RiskAcceptance
 from tests.assets.aws.conftest import (  # noqa: F401 - the connector's fake AWS fixtures
     _fake_aws_server,

@@ -239,10 +239,6 @@ def test_import_xlsx(register, security_manager, client_as):
     assert Risk.objects.get(title="From Excel").inherent_impact == 3
 
 
-def test_only_security_managers_import(register, auditor, client_as):
-    assert client_as(auditor).get(reverse("risks:risk_import")).status_code == 403
-
-
 # --- Risk pages -------------------------------------------------------------------------------
 
 
@@ -355,10 +351,6 @@ def test_methodology_draft_edit_and_submit(security_manager, auditor, client_as)
     assert version.approval_state == "in_review"
     assert client_as(auditor).get(reverse("risks:methodology")).status_code == 200
     assert client_as(auditor).post(reverse("risks:methodology_create")).status_code == 403
-
-
-def test_owners_without_a_role_do_not_see_the_methodology(owner, client_as):
-    assert client_as(owner).get(reverse("risks:methodology")).status_code == 403
 
 
 # --- Catalogues -----------------------------------------------------------------------------------

@@ -9,9 +9,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from assets.aws import demo, services
-from assets.aws.fake import FakeAws
-from assets.aws.fake_estate import seed_demo_estate
+from assets.aws import services
 from isms import audit
 
 READY_BUCKET = "isms-fake-aws-ready"  # in the worker's own account: not part of the estate
@@ -27,6 +25,11 @@ class Command(BaseCommand):
     def handle(self, *args, port, no_sync, **options):
         if not settings.DEBUG:
             raise CommandError("The fake AWS is for the demo only: set DEBUG=1.")
+        # The demo package and moto (a development dependency) only once it runs.
+        from assets.aws.demo import account as demo
+        from assets.aws.demo.estate import seed_demo_estate
+        from assets.aws.demo.fake import FakeAws
+
         fake = FakeAws(port=port).start()
         self.stdout.write(f"Fake AWS listening on {fake.endpoint_url}")
         refs = dict(demo.ESTATE_ASSETS)

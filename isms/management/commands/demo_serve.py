@@ -1,4 +1,4 @@
-"""Serve the demo: the processes apps registered (isms.demo_processes), a Celery worker
+"""Serve the demo: the processes apps declare (isms.demo.processes), a Celery worker
 with beat in the embedded mode, and the web server. Ctrl-C stops everything it started.
 """
 
@@ -11,7 +11,7 @@ import urllib.request
 
 from django.core.management.base import BaseCommand, CommandError
 
-from isms import demo_processes
+from isms.demo import processes as demo_processes
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         env = os.environ.copy()
         children: list[subprocess.Popen] = []
         try:
-            for process in demo_processes.registered():
+            for process in demo_processes.discover():
                 env.update(process.env)
                 children.append(subprocess.Popen([python, *process.argv], env=env))  # noqa: S603
                 if process.ready_url:

@@ -13,13 +13,13 @@ from django.db import transaction
 from isms import audit
 
 DEMO_MODULES = (
-    "isms.demo",  # users, one per role
-    "isms.frameworks.demo",  # ISO/IEC 27001:2022 and NIST CSF 2.0 catalogues, selection
-    "isms.governance.demo",  # scope, policies, approvals
-    "assets.demo",  # the demo company's assets
-    "assets.aws.demo",  # the fake AWS estate, the demo account and its first sync
-    "risks.demo",  # methodology, risk register
-    "isms.frameworks.demo_soa",  # control implementations and the approved SoA
+    "isms.demo.users",  # users, one per role
+    "isms.demo.frameworks",  # ISO/IEC 27001:2022 and NIST CSF 2.0 catalogues, selection
+    "isms.demo.governance",  # scope, policies, approvals
+    "assets.demo.inventory",  # the demo company's assets
+    "assets.aws.demo.account",  # the fake AWS estate, the demo account and its first sync
+    "risks.demo.register",  # methodology, risk register
+    "isms.demo.soa",  # control implementations and the approved SoA
 )
 
 

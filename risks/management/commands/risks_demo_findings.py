@@ -1,4 +1,4 @@
-"""Link the demo estate's security findings to the demo risk register (risks/demo.py).
+"""Link the demo estate's security findings to the demo risk register (risks/demo/register.py).
 
 `make demo` loads the register before the fake AWS runs, so the demo findings appear
 only after the first sync; demo_serve starts this command with `--wait` (registered in
@@ -16,7 +16,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from isms import audit
-from risks import demo
 
 POLL_SECONDS = 3
 
@@ -35,6 +34,8 @@ class Command(BaseCommand):
     def handle(self, *args, wait, stay, **options):
         if not settings.DEBUG:
             raise CommandError("Demo data is for the demo only: set DEBUG=1.")
+        from risks.demo import register as demo
+
         deadline = time.monotonic() + wait
         while not demo._demo_findings() and time.monotonic() < deadline:
             time.sleep(POLL_SECONDS)

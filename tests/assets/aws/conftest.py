@@ -6,7 +6,7 @@ the worker's own credentials are fake ones in the environment.
 
 import pytest
 
-from assets.aws.fake import FakeAws, reader_role_arn
+from assets.aws.demo.fake import FakeAws, reader_role_arn
 from tests.assets.aws.factories import AwsAccountFactory
 
 ACCOUNT_ID = "111122223333"

@@ -5,8 +5,8 @@ import io
 
 import pytest
 
-from assets.aws import demo
-from assets.aws.fake_estate import seed_demo_estate
+from assets.aws.demo import account as demo
+from assets.aws.demo.estate import seed_demo_estate
 from assets.models import AwsAccount, AwsLinkRule, AwsResource
 
 pytestmark = pytest.mark.django_db
@@ -14,12 +14,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_data(db):
-    import assets.demo
-    import isms.demo
+    from assets.demo import inventory
+    from isms.demo import users
 
     out = io.StringIO()
-    isms.demo.load(out)
-    assets.demo.load(out)
+    users.load(out)
+    inventory.load(out)
     demo.load(out)
     demo.load(out)  # idempotent
     return demo.demo_account()
@@ -69,17 +69,14 @@ def test_the_demo_estate_syncs_and_links_to_the_demo_assets(fake_aws, demo_data,
     assert encryption == {demo.DEMO_REGIONS[0]: True, demo.DEMO_REGIONS[1]: False}
 
 
-def test_the_fake_aws_is_a_demo_process_only_in_debug(settings, monkeypatch):
-    from assets.aws.setup import register_demo_process
-    from isms import demo_processes
+def test_demo_serve_runs_the_fake_aws_then_the_risk_linker_only_in_debug(settings):
+    from isms.demo import processes
 
-    monkeypatch.setattr(demo_processes, "_processes", [])
     settings.DEBUG = False
-    register_demo_process()
-    assert demo_processes.registered() == []
+    assert processes.discover() == []
     settings.DEBUG = True
-    register_demo_process()
-    (process,) = demo_processes.registered()
-    assert process.argv[:2] == ["manage.py", "fake_aws"]
-    assert process.env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5005"
-    assert process.ready_url.endswith("/isms-fake-aws-ready")
+    fake, linker = processes.discover()
+    assert fake.argv[:2] == ["manage.py", "fake_aws"]
+    assert fake.env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5005"
+    assert fake.ready_url.endswith("/isms-fake-aws-ready")
+    assert linker.argv[:2] == ["manage.py", "risks_demo_findings"]

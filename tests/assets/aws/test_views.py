@@ -29,38 +29,6 @@ def _resource(account, name="orders", service="sqs", **fields):
     )
 
 
-READ_PAGES = [
-    ("assets:aws_account_list", False),
-    ("assets:aws_account_detail", True),
-    ("assets:aws_sync_run_list", False),
-    ("assets:aws_resource_list", False),
-    ("assets:aws_resource_detail", "resource"),
-    ("assets:aws_rule_list", False),
-    ("assets:aws_account_template", True),
-]
-
-
-@pytest.mark.parametrize("persona_name", ["security_manager", "manager", "auditor", "admin"])
-def test_every_role_reads_the_estate(persona, client_as, persona_name):
-    account = AwsAccountFactory()
-    resource = _resource(account)
-    client = client_as(persona(persona_name))
-    for name, arg in READ_PAGES:
-        args = [resource.pk] if arg == "resource" else ([account.pk] if arg else [])
-        response = client.get(reverse(name, args=args))
-        assert response.status_code == 200, name
-
-
-def test_a_user_without_a_role_reads_nothing(outsider, owner, client_as):
-    account = AwsAccountFactory()
-    resource = _resource(account)
-    for user in (outsider, owner):
-        client = client_as(user)
-        for name, arg in READ_PAGES:
-            args = [resource.pk] if arg == "resource" else ([account.pk] if arg else [])
-            assert client.get(reverse(name, args=args)).status_code == 403, name
-
-
 def test_only_the_security_manager_and_admin_connect_and_sync(
     manager, auditor, security_manager, client_as, django_capture_on_commit_callbacks
 ):

@@ -23,6 +23,7 @@ from tests.assets.aws.conftest import REGIONS
 from tests.workers import celery_worker, wait_for
 
 pytestmark = [
+    pytest.mark.slow,  # about two minutes: deselect with -m "not slow" while developing
     pytest.mark.worker,
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),

@@ -1,4 +1,4 @@
-"""The demo estate (`make demo`: the fake AWS seeded by assets/aws/fake_estate.py, tagged
+"""The demo estate (`make demo`: the fake AWS seeded by assets/aws/demo/estate.py, tagged
 to the demo assets) gives a believable posture after its first sync."""
 
 from io import StringIO
@@ -6,9 +6,9 @@ from io import StringIO
 import pytest
 from django.urls import reverse
 
-from assets import demo as assets_demo
-from assets.aws import demo as aws_demo
-from assets.aws.fake_estate import seed_demo_estate
+from assets.aws.demo import account as aws_demo
+from assets.aws.demo.estate import seed_demo_estate
+from assets.demo import inventory as assets_demo
 from assets.findings import selectors
 from assets.models import Finding
 

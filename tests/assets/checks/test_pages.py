@@ -25,33 +25,6 @@ def evaluated(db):
     return account, asset
 
 
-def _pages(account, finding):
-    return [
-        reverse("assets:estate_posture"),
-        reverse("assets:account_posture", args=[account.pk]),
-        reverse("assets:finding_list"),
-        reverse("assets:finding_detail", args=[finding.pk]),
-        reverse("assets:check_list"),
-    ]
-
-
-def test_roles_that_may_read_findings(
-    evaluated, client_as, security_manager, manager, auditor, owner, outsider
-):
-    account, _ = evaluated
-    finding = Finding.objects.first()
-    for user, expected in (
-        (security_manager, 200),
-        (manager, 200),
-        (auditor, 200),
-        (owner, 403),
-        (outsider, 403),
-    ):
-        client = client_as(user)
-        for url in _pages(account, finding):
-            assert client.get(url).status_code == expected, (user, url)
-
-
 def test_posture_page_counts_value_and_worst_first(evaluated, client_as, auditor):
     account, asset = evaluated
     response = client_as(auditor).get(reverse("assets:account_posture", args=[account.pk]))

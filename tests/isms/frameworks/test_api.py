@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from isms.models import ControlImplementation, SoA
 from isms.models.approvals import ApprovalState
+from tests.counts import CSF_SUBCATEGORIES, ISO_CONTROLS
 from tests.factories import PASSWORD, soa_decide_all
 
 
@@ -19,14 +20,14 @@ def test_frameworks_and_controls_filtered_by_framework_and_theme(
     assert codes == {"iso27001-2022", "nist-csf-2.0"}
     with django_assert_max_num_queries(12):
         body = client.get("/api/controls/", {"framework": "iso27001-2022", "limit": 200}).json()
-    assert body["count"] == 93
+    assert body["count"] == ISO_CONTROLS
     first = body["results"][0]
     assert (first["identifier"], first["theme"]) == ("5.1", "organizational")
     assert first["mapped_to"] == ["nist-csf-2.0:GV.PO-01", "nist-csf-2.0:GV.PO-02"]
     people = client.get("/api/controls/", {"framework": "iso27001-2022", "theme": "people"})
     assert people.json()["count"] == 8
     csf_active = client.get("/api/controls/", {"framework": "nist-csf-2.0", "withdrawn": "false"})
-    assert csf_active.json()["count"] == 106
+    assert csf_active.json()["count"] == CSF_SUBCATEGORIES
 
 
 def test_implementation_update_and_the_exclusion_rule(iso, security_manager, auditor, client_as):
@@ -66,7 +67,7 @@ def test_soa_freeze_approve_and_download(iso, security_manager, manager, auditor
     response = client.post("/api/soas/")
     assert response.status_code == 201
     soa_id = response.json()["id"]
-    assert response.json()["summary"]["controls"] == 93
+    assert response.json()["summary"]["controls"] == ISO_CONTROLS
     assert (
         client.post(f"/api/soas/{soa_id}/submit/", {}, content_type="application/json").status_code
         == 200

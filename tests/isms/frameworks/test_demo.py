@@ -6,10 +6,13 @@ import io
 import pytest
 
 from isms import approvals
-from isms import demo as users_demo
-from isms.frameworks import demo, demo_soa, services
+from isms.demo import frameworks as demo
+from isms.demo import soa as demo_soa
+from isms.demo import users as users_demo
+from isms.frameworks import services
 from isms.models import AuditEvent, Framework, SoA
 from isms.models.approvals import ApprovalState
+from tests.counts import ISO_CONTROLS
 
 
 @pytest.mark.django_db
@@ -30,9 +33,9 @@ def test_demo_loads_frameworks_and_an_approved_soa_once():
     assert soa.approval_state == ApprovalState.APPROVED
     assert soa.approved_sha256 == soa.content_hash
     summary = soa.summary
-    assert summary["controls"] == 93
+    assert summary["controls"] == ISO_CONTROLS
     assert summary["undecided"] == 0  # every control decided, with its reasons
-    assert summary["applicable"] + summary["excluded"] == 93
+    assert summary["applicable"] + summary["excluded"] == ISO_CONTROLS
     assert soa.rows.exclude(status="implemented").filter(applicable=True).exists()  # gaps
     assert services.soa_frozen_blockers(soa) == []  # the SoA passes its own rules
     assert soa.rows.filter(applicable=True, reasons=[]).count() == 0
@@ -42,4 +45,4 @@ def test_demo_loads_frameworks_and_an_approved_soa_once():
     assert (
         soa.rows.filter(applicable=False).exclude(justification="").count() == summary["excluded"]
     )
-    assert "SoA #1: 93 controls" in out.getvalue()
+    assert f"SoA #1: {ISO_CONTROLS} controls" in out.getvalue()

@@ -129,10 +129,6 @@ def test_bulk_edit_is_all_or_nothing(iso, security_manager, client_as):
     assert "7.1: Explain why" in response.content.decode()
 
 
-def test_bulk_edit_refused_to_auditor(iso, auditor, client_as):
-    assert client_as(auditor).get(reverse("isms:soa_bulk_edit")).status_code == 403
-
-
 def test_evidence_file_types_and_size_are_checked(
     iso, security_manager, client_as, settings, tmp_path
 ):

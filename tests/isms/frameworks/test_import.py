@@ -10,6 +10,7 @@ from isms.frameworks import services
 from isms.frameworks.catalogue import CatalogueError, parse_catalogue, parse_mapping
 from isms.models import AuditEvent, Control, ControlGroup, ControlMapping, Framework
 from isms.models.audit import AuditAction
+from tests.counts import CSF_CATEGORIES, CSF_FUNCTIONS, CSF_SUBCATEGORIES, ISO_CONTROLS
 from tests.isms.frameworks.conftest import DATA
 
 
@@ -27,7 +28,7 @@ def acme(controls, version="1"):
 
 
 def test_iso_import_creates_the_93_controls_grouped_by_theme(iso):
-    assert iso.controls.count() == 93
+    assert iso.controls.count() == ISO_CONTROLS
     assert set(iso.controls.values_list("theme", flat=True)) == {
         "organizational",
         "people",
@@ -37,14 +38,14 @@ def test_iso_import_creates_the_93_controls_grouped_by_theme(iso):
     control = iso.controls.get(identifier="8.24")
     assert control.title == "Use of cryptography"
     assert control.group.title == "Technological controls"
-    assert iso.controls.filter(implementation__isnull=False).count() == 93
+    assert iso.controls.filter(implementation__isnull=False).count() == ISO_CONTROLS
 
 
 def test_csf_import_counts(csf):
     assert (csf.name, csf.version, csf.source_format) == ("NIST CSF 2.0", "2.0", "oscal")
     assert csf.groups.filter(parent__isnull=True).count() == 6
     assert csf.groups.filter(parent__isnull=False, withdrawn=False).count() == 22
-    assert csf.controls.filter(withdrawn=False).count() == 106
+    assert csf.controls.filter(withdrawn=False).count() == CSF_SUBCATEGORIES
     assert csf.controls.get(identifier="GV.OC-01").group.identifier == "GV.OC"
 
 
@@ -122,8 +123,10 @@ def test_load_framework_command_imports_oscal(tmp_path):
     framework = Framework.objects.get(code="nist-csf-2.0")
     assert framework.selected
     assert (framework.source_format, framework.version) == ("oscal", "2.0")
-    assert Control.objects.filter(framework=framework, withdrawn=False).count() == 106
-    assert ControlGroup.objects.filter(framework=framework).count() == 6 + 34
+    assert Control.objects.filter(framework=framework, withdrawn=False).count() == CSF_SUBCATEGORIES
+    assert (
+        ControlGroup.objects.filter(framework=framework).count() == CSF_FUNCTIONS + CSF_CATEGORIES
+    )
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Role access to every page of frameworks and the SoA, the control browser's filters,
+"""The control browser's filters (role access to these pages: the permission matrix),
 and constant query counts on the list pages."""
 
 import json
@@ -9,42 +9,15 @@ from django.urls import reverse
 
 from isms.frameworks import services
 from isms.models import Control, ControlImplementation, Framework
+from tests.counts import CSF_SUBCATEGORIES, ISO_CONTROLS
 from tests.factories import soa_decide_all
 from tests.isms.frameworks.conftest import DATA
-
-ROLES = ["security_manager", "manager", "auditor", "admin"]
-
-
-def pages(iso, soa):
-    control = iso.controls.first()
-    return [
-        reverse("isms:framework_list"),
-        reverse("isms:framework_detail", args=[iso.code]),
-        reverse("isms:control_detail", args=[control.pk]),
-        reverse("isms:soa"),
-        reverse("isms:soa_detail", args=[soa.number]),
-    ]
 
 
 @pytest.fixture
 def soa(iso, security_manager):
     soa_decide_all(iso)
     return services.soa_freeze(user=security_manager)
-
-
-@pytest.mark.parametrize("name", ROLES)
-def test_every_role_reads_the_pages(iso, soa, persona, client_as, name):
-    client = client_as(persona(name))
-    for url in pages(iso, soa):
-        assert client.get(url).status_code == 200, url
-
-
-@pytest.mark.parametrize("name", ["owner", "outsider"])
-def test_users_without_a_role_are_refused(iso, soa, persona, client_as, name):
-    client = client_as(persona(name))
-    for url in pages(iso, soa):
-        assert client.get(url).status_code == 403, url
-    assert client.post(reverse("isms:soa_freeze")).status_code == 403
 
 
 def test_only_the_security_manager_freezes_selects_and_imports(iso, auditor, manager, client_as):
@@ -64,7 +37,7 @@ def test_choosing_frameworks(iso, csf, security_manager, client_as):
     )
     assert response.status_code == 302
     assert Framework.objects.get(soa_basis=True) == csf
-    assert ControlImplementation.objects.filter(control__framework=csf).count() == 106
+    assert ControlImplementation.objects.filter(control__framework=csf).count() == CSF_SUBCATEGORIES
     response = client.post(
         reverse("isms:framework_list"), {"selected": [iso.pk], "soa_basis": csf.pk}
     )
@@ -95,7 +68,10 @@ def test_importing_through_the_page(db, security_manager, client_as):
         {"kind": "catalogue", "file": good, "code": "nist-csf-2.0", "name": "NIST CSF 2.0"},
     )
     assert response.status_code == 302
-    assert Control.objects.filter(framework__code="nist-csf-2.0", withdrawn=False).count() == 106
+    assert (
+        Control.objects.filter(framework__code="nist-csf-2.0", withdrawn=False).count()
+        == CSF_SUBCATEGORIES
+    )
     wrong = SimpleUploadedFile("csf.json", (DATA / "nist-csf-2.0.json").read_bytes())
     response = client.post(reverse("isms:framework_import"), {"kind": "mapping", "file": wrong})
     assert "Not a mapping file" in response.content.decode()
@@ -128,9 +104,13 @@ def test_workspace_shows_progress(iso, security_manager, client_as):
     )
     response = client_as(security_manager).get(reverse("isms:soa"))
     progress = response.context["progress"]
-    assert (progress.controls, progress.decided, progress.undecided) == (93, 1, 92)
+    assert (progress.controls, progress.decided, progress.undecided) == (
+        ISO_CONTROLS,
+        1,
+        ISO_CONTROLS - 1,
+    )
     # Exactly what refuses freezing: 92 undecided, 5.1 applicable without a reason.
-    assert progress.to_fix == 93
+    assert progress.to_fix == ISO_CONTROLS
     assert progress.blocker_counts == [
         ("no applicability decision", 92),
         ("applicable without a reason for inclusion", 1),
@@ -165,4 +145,4 @@ def test_dashboard_steps_7_and_9(iso, security_manager, client_as):
     assert states[7].status == "done"
     assert "SoA built on ISO/IEC 27001:2022 Annex A" in states[7].summary
     assert states[9].status == "in_progress"
-    assert "93 controls: no applicability decision" in states[9].missing
+    assert f"{ISO_CONTROLS} controls: no applicability decision" in states[9].missing

@@ -13,6 +13,7 @@ from isms.models import ControlImplementation, SoA, SoARow
 from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
 from isms.models.soa import SoAFrozen
+from tests.counts import ISO_CONTROLS
 from tests.factories import PASSWORD, soa_decide_all
 
 
@@ -49,9 +50,9 @@ def test_freeze_snapshots_every_control_with_a_hash(
 
     assert soa.number == 1
     assert soa.approval_state == ApprovalState.DRAFT
-    assert soa.rows.count() == 93
+    assert soa.rows.count() == ISO_CONTROLS
     assert soa.summary == {
-        "controls": 93,
+        "controls": ISO_CONTROLS,
         "applicable": 92,
         "excluded": 1,
         "undecided": 0,
@@ -244,4 +245,4 @@ def test_freeze_is_recorded(iso, security_manager):
         soa = services.soa_freeze(user=security_manager)
     event = audit.history(soa).get(action=AuditAction.CREATE)
     assert event.actor == security_manager
-    assert event.message == "SoA #1 frozen (93 controls)"
+    assert event.message == f"SoA #1 frozen ({ISO_CONTROLS} controls)"

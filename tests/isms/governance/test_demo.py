@@ -5,8 +5,8 @@ import io
 import pytest
 from django.utils import timezone
 
-from isms import demo as users_demo
-from isms.governance import demo
+from isms.demo import governance as demo
+from isms.demo import users as users_demo
 from isms.models import ApprovalRequest, Policy, PolicyAcknowledgement, ScopeVersion
 from isms.models.approvals import ApprovalState
 

@@ -9,7 +9,7 @@ import datetime
 from django.utils import timezone
 
 from isms import approvals, audit
-from isms.demo import DEMO_USERS
+from isms.demo.users import DEMO_USERS
 from isms.frameworks import evidence as automated
 from isms.frameworks import services, treatments
 from isms.models import ControlImplementation, SoA, User

@@ -9,7 +9,7 @@ import datetime
 from django.utils import timezone
 
 from isms import approvals
-from isms.demo import DEMO_USERS
+from isms.demo.users import DEMO_USERS
 from isms.governance import services
 from isms.models import Policy, Scope, User
 from isms.models.governance import Classification, PolicyKind

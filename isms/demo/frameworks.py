@@ -7,7 +7,7 @@ from isms.frameworks import services
 from isms.frameworks.catalogue import parse_catalogue, parse_mapping
 from isms.models import Framework
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "frameworks" / "data"
 ISO = ("iso27001-2022.json", "", "", "")
 CSF = ("nist-csf-2.0.json", "nist-csf-2.0", "NIST Cybersecurity Framework 2.0", "2.0")
 MAPPING = DATA / "mappings" / "iso27001-2022__nist-csf-2.0.json"

@@ -6,13 +6,13 @@ at `load_demo` time no fake AWS is running yet.
 """
 
 from assets.aws import links, services
-from assets.aws.fake import reader_role_arn
+from assets.aws.demo.fake import reader_role_arn
 from assets.models import Asset, AwsAccount, AwsLinkRule
 
 DEMO_ACCOUNT_ID = "111122223333"
 DEMO_REGIONS = ["eu-west-1", "eu-central-1"]
 DEMO_ACCOUNT_NAME = "Shop production"
-# Which demo asset (assets/demo.py) each part of the fake estate serves.
+# Which demo asset (assets/demo/inventory.py) each part of the fake estate serves.
 ESTATE_ASSETS = {
     "web": "A-015",
     "database": "A-013",

@@ -1,6 +1,6 @@
 """Demo data of the risk register: the 5x5 methodology with $ bands (drafted by the
 security manager, approved by management) and 32 risks over the demo company's assets
-(assets/demo.py), a few waiting for a management acceptance (requested by their owners)
+(assets/demo/inventory.py), a few waiting for a management acceptance (requested by their owners)
 and others accepted until a date; then the risks that come from the demo estate's
 security findings (`link_demo_findings`).
 
@@ -10,7 +10,7 @@ register is empty, findings linked only where they are not yet.
 Ordering: the demo findings exist only after the demo account's first sync, which
 `make demo` starts once the fake AWS runs (demo_serve), after `load_demo`. So `load`
 links them when they are already there (a second `load_demo`, the tests), and otherwise
-the `risks_demo_findings --wait` process, registered with `isms.demo_processes` in
+the `risks_demo_findings --wait` process, registered with `isms.demo.processes` in
 DEBUG, links them as soon as the first sync has produced them.
 """
 
@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from isms import approvals
-from isms.demo import DEMO_USERS
+from isms.demo.users import DEMO_USERS
 from isms.models import ApprovalRequest, Control, User
 from risks import services
 from risks.choices import ActionStatus
@@ -518,7 +518,7 @@ ACCEPTANCES = [
 ]
 
 
-# Findings of the demo estate (assets/aws/fake_estate.py) behind risks of the register.
+# Findings of the demo estate (assets/aws/demo/estate.py) behind risks of the register.
 FINDINGS_OF = {
     "Customer data exposed through a public S3 bucket": [
         "s3-bucket-public-acl",
@@ -550,7 +550,7 @@ FROM_FINDINGS = [
 
 def _demo_findings():
     """{check id: [finding ids]} of the demo account's findings that need attention."""
-    from assets.aws.demo import DEMO_ACCOUNT_ID
+    from assets.aws.demo.account import DEMO_ACCOUNT_ID
     from assets.models import Finding
     from assets.models.findings import ACTIVE_STATUSES
 

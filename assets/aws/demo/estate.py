@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
 
-from assets.aws.fake import FakeAws
+from assets.aws.demo.fake import FakeAws
 
 ASSET_TAG = "isms:asset"
 
