@@ -5,6 +5,7 @@ from django import forms
 
 from isms import ownership
 from isms.frameworks.catalogue import CatalogueError, parse_catalogue, parse_mapping
+from isms.frameworks.services import IMPLEMENTATION_FIELDS
 from isms.models import ControlImplementation, Evidence, Framework, User
 from isms.models.soa import ImplementationStatus, InclusionReason
 from isms.validators import validate_single_line
@@ -114,17 +115,7 @@ class ControlImplementationForm(forms.ModelForm):
 
     class Meta:
         model = ControlImplementation
-        fields = [
-            "applicable",
-            "reasons",
-            "justification",
-            "status",
-            "owner",
-            "target_date",
-            "description",
-            "evidence_text",
-            "implemented_rationale",
-        ]
+        fields = list(IMPLEMENTATION_FIELDS)
         widgets = {
             "justification": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 4}),

@@ -107,21 +107,7 @@ class ControlImplementationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ControlImplementation
-        fields = [
-            "id",
-            "framework",
-            "control",
-            "applicable",
-            "reasons",
-            "justification",
-            "status",
-            "owner",
-            "target_date",
-            "description",
-            "evidence_text",
-            "implemented_rationale",
-            "updated_at",
-        ]
+        fields = ["id", "framework", "control", *services.IMPLEMENTATION_FIELDS, "updated_at"]
         read_only_fields = ["updated_at"]
 
     def update(self, instance, validated_data):
