@@ -98,7 +98,7 @@ def load(stdout) -> None:
                 checks=checks,
             )
             services.control_implementation_update(
-                implementation=implementation, user=security, **changes
+                implementation=implementation, user=security, data=changes
             )
         soa = services.soa_freeze(user=security)
         services.soa_submit(soa=soa, user=security, comment="First SoA of the ISMS.")

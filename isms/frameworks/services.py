@@ -346,10 +346,11 @@ def implementation_validate(
 @audit.acts_as_user
 @transaction.atomic
 def control_implementation_update(
-    *, implementation: ControlImplementation, user, **changes
+    *, implementation: ControlImplementation, user, data: dict
 ) -> ControlImplementation:
     """Change the decision and implementation of one control; refuses an exclusion without
-    a justification. `changes` are fields of IMPLEMENTATION_FIELDS."""
+    a justification. `data` holds fields of IMPLEMENTATION_FIELDS (only those changed)."""
+    changes = dict(data)
     if not implementation_can_edit(user, implementation):
         raise PermissionDenied("You may not edit this control's implementation.")
     unknown = set(changes) - set(IMPLEMENTATION_FIELDS)

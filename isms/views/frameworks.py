@@ -183,7 +183,7 @@ def control_edit(request, pk: int):
         implementation.refresh_from_db()  # the form wrote into the instance; the service decides
         try:
             services.control_implementation_update(
-                implementation=implementation, user=request.user, **changes
+                implementation=implementation, user=request.user, data=changes
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -112,7 +112,7 @@ class ControlImplementationSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         return services.control_implementation_update(
-            implementation=instance, user=self.context["request"].user, **validated_data
+            implementation=instance, user=self.context["request"].user, data=validated_data
         )
 
 

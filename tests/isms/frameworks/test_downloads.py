@@ -31,16 +31,17 @@ def soa(iso, security_manager, manager, risk_provider):
     services.control_implementation_update(
         implementation=implementation,
         user=security_manager,
-        applicable=True,
-        reasons=["risk_treatment", "legal"],
-        status="implemented",
-        description=FORMULA,
+        data={
+            "applicable": True,
+            "reasons": ["risk_treatment", "legal"],
+            "status": "implemented",
+            "description": FORMULA,
+        },
     )
     services.control_implementation_update(
         implementation=ControlImplementation.objects.get(control__identifier="7.4"),
         user=security_manager,
-        applicable=False,
-        justification="No premises: AWS data centres.",
+        data={"applicable": False, "justification": "No premises: AWS data centres."},
     )
     soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)

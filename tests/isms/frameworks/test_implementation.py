@@ -21,7 +21,7 @@ def test_exclusion_without_justification_is_refused(iso, security_manager):
     implementation = impl(iso, "7.1")
     with pytest.raises(ValidationError) as error:
         services.control_implementation_update(
-            implementation=implementation, user=security_manager, applicable=False
+            implementation=implementation, user=security_manager, data={"applicable": False}
         )
     assert error.value.message_dict == {
         "justification": ["Explain why this control is excluded (not applicable)."]
@@ -34,8 +34,7 @@ def test_update_records_the_change(iso, security_manager):
     implementation = services.control_implementation_update(
         implementation=impl(iso, "7.1"),
         user=security_manager,
-        applicable=False,
-        justification="No premises.",
+        data={"applicable": False, "justification": "No premises."},
     )
     assert implementation.applicable is False
     event = AuditEvent.objects.filter(object_id=str(implementation.pk)).first()
@@ -76,11 +75,11 @@ def test_owner_edits_only_the_controls_they_own(iso, owner, outsider, client_as)
     assert client.get(reverse("isms:control_edit", args=[other.control_id])).status_code == 403
     with pytest.raises(PermissionDenied):
         services.control_implementation_update(
-            implementation=other, user=owner, status="implemented"
+            implementation=other, user=owner, data={"status": "implemented"}
         )
     with pytest.raises(PermissionDenied):
         services.control_implementation_update(
-            implementation=mine, user=outsider, status="implemented"
+            implementation=mine, user=outsider, data={"status": "implemented"}
         )
 
 
@@ -170,8 +169,7 @@ def test_risk_treatment_on_an_excluded_control_is_an_inconsistency(
     implementation = services.control_implementation_update(
         implementation=impl(iso, "8.24"),
         user=security_manager,
-        applicable=False,
-        justification="Not needed",
+        data={"applicable": False, "justification": "Not needed"},
     )
     assert selectors.progress(iso).inconsistent == []
     risk_provider({implementation.control_id: ["R-001"]})

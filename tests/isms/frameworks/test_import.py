@@ -58,7 +58,9 @@ def test_reimport_updates_by_id_withdraws_removed_and_keeps_organisation_data(se
     services.framework_select(selected=[framework], soa_basis=framework)
     implementation = Control.objects.get(identifier="A-2").implementation
     services.control_implementation_update(
-        implementation=implementation, user=security_manager, applicable=True, reasons=["legal"]
+        implementation=implementation,
+        user=security_manager,
+        data={"applicable": True, "reasons": ["legal"]},
     )
 
     framework, counts = services.framework_import(

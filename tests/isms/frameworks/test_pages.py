@@ -80,7 +80,9 @@ def test_importing_through_the_page(db, security_manager, client_as):
 def test_control_browser_search_and_filters(iso, security_manager, auditor, client_as):
     implementation = ControlImplementation.objects.get(control__identifier="8.24")
     services.control_implementation_update(
-        implementation=implementation, user=security_manager, applicable=True, status="implemented"
+        implementation=implementation,
+        user=security_manager,
+        data={"applicable": True, "status": "implemented"},
     )
     client = client_as(auditor)
     url = reverse("isms:framework_detail", args=[iso.code])
@@ -100,7 +102,7 @@ def test_workspace_shows_progress(iso, security_manager, client_as):
     services.control_implementation_update(
         implementation=ControlImplementation.objects.get(control__identifier="5.1"),
         user=security_manager,
-        applicable=True,
+        data={"applicable": True},
     )
     response = client_as(security_manager).get(reverse("isms:soa"))
     progress = response.context["progress"]

@@ -22,7 +22,7 @@ def decide(iso, user, identifier, **changes):
         control__framework=iso, control__identifier=identifier
     )
     return services.control_implementation_update(
-        implementation=implementation, user=user, **changes
+        implementation=implementation, user=user, data=changes
     )
 
 

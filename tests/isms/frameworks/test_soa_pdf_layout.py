@@ -47,7 +47,7 @@ def soa_pdf(iso, security_manager, manager):
         services.control_implementation_update(
             implementation=ControlImplementation.objects.get(control__identifier=identifier),
             user=security_manager,
-            **({"applicable": True, "reasons": ["business", "legal", "contractual"]} | changes),
+            data={"applicable": True, "reasons": ["business", "legal", "contractual"]} | changes,
         )
     soa_decide_all(iso)
     soa = services.soa_freeze(user=security_manager)

@@ -24,7 +24,7 @@ def impl(identifier):
 
 def decide(user, identifier, **changes):
     return services.control_implementation_update(
-        implementation=impl(identifier), user=user, **changes
+        implementation=impl(identifier), user=user, data=changes
     )
 
 

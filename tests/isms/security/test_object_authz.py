@@ -417,7 +417,7 @@ def _implementation_by_page(client, owner, other, asset, implementation):
 def _implementation_by_service(client, owner, other, asset, implementation):
     with pytest.raises(ValidationError) as caught:
         framework_services.control_implementation_update(
-            implementation=implementation, user=owner, owner=other
+            implementation=implementation, user=owner, data={"owner": other}
         )
     assert caught.value.message_dict["owner"] == [ownership.REFUSED]
 
@@ -447,7 +447,7 @@ def test_the_security_manager_transfers_both_kinds(iso, security_manager, owner,
     implementation = ControlImplementation.objects.filter(control__framework=iso).first()
     ControlImplementation.objects.filter(pk=implementation.pk).update(owner=owner)
     framework_services.control_implementation_update(
-        implementation=implementation, user=security_manager, owner=other
+        implementation=implementation, user=security_manager, data={"owner": other}
     )
     assert ControlImplementation.objects.get(pk=implementation.pk).owner == other
     assert ownership.may_transfer(security_manager, mine)
