@@ -53,41 +53,41 @@ def _open_version(queryset):
     return queryset.filter(approval_state__in=[*EDITABLE_STATES, ApprovalState.IN_REVIEW]).first()
 
 
+@audit.acts_as_user
 @transaction.atomic
 def scope_version_create(*, user, data: dict | None = None) -> ScopeVersion:
     """Start a new scope version: a copy of the latest version (or `data`), as a draft.
 
     Only one version is open (draft, in review or sent back) at a time.
     """
-    with audit.acting_as(user):
-        scope = Scope.objects.select_for_update().get(pk=scope_get().pk)
-        existing = _open_version(scope.versions.all())
-        if existing is not None:
-            raise ApprovalConflict(f"{existing} is still open; finish it first.")
-        latest = scope.versions.order_by("-number").first()
-        version = ScopeVersion(scope=scope, created_by=user)
-        if latest is not None:
-            _apply(version, {f: getattr(latest, f) for f in SCOPE_FIELDS}, SCOPE_FIELDS)
-            version.change_summary = ""
-        _apply(version, data or {}, SCOPE_FIELDS)
-        version.number = numbering.next_number(
-            scope.versions.all(), sequence=f"isms.scopeversion:{scope.pk}"
-        )
-        version.save()
-        audit.record_created(version)
+    scope = Scope.objects.select_for_update().get(pk=scope_get().pk)
+    existing = _open_version(scope.versions.all())
+    if existing is not None:
+        raise ApprovalConflict(f"{existing} is still open; finish it first.")
+    latest = scope.versions.order_by("-number").first()
+    version = ScopeVersion(scope=scope, created_by=user)
+    if latest is not None:
+        _apply(version, {f: getattr(latest, f) for f in SCOPE_FIELDS}, SCOPE_FIELDS)
+        version.change_summary = ""
+    _apply(version, data or {}, SCOPE_FIELDS)
+    version.number = numbering.next_number(
+        scope.versions.all(), sequence=f"isms.scopeversion:{scope.pk}"
+    )
+    version.save()
+    audit.record_created(version)
     return version
 
 
+@audit.acts_as_user
 @transaction.atomic
 def scope_version_update(*, version: ScopeVersion, user, data: dict) -> ScopeVersion:
     """Change a draft scope version (refused once submitted or approved)."""
-    with audit.acting_as(user):
-        version = ScopeVersion.objects.select_for_update().get(pk=version.pk)
-        ensure_editable(version)
-        before = audit.snapshot(version)
-        _apply(version, data, SCOPE_FIELDS)
-        version.save()
-        audit.record_change(version, before)
+    version = ScopeVersion.objects.select_for_update().get(pk=version.pk)
+    ensure_editable(version)
+    before = audit.snapshot(version)
+    _apply(version, data, SCOPE_FIELDS)
+    version.save()
+    audit.record_change(version, before)
     return version
 
 
@@ -99,68 +99,66 @@ def scope_on_approved(version: ScopeVersion, request) -> None:
 # --- Policies --------------------------------------------------------------------------------
 
 
+@audit.acts_as_user
 @transaction.atomic
 def policy_create(*, user, data: dict, body: str | None = None) -> Policy:
     """Create a policy and its first draft version (from the kind's template if no body)."""
-    with audit.acting_as(user):
-        policy = Policy()
-        _apply(policy, data, POLICY_FIELDS)
-        policy.full_clean()
-        policy.save()
-        audit.record_created(policy)
-        if body is None:
-            body = template_for(
-                policy.kind, title=policy.title, organisation=settings.ORGANISATION_NAME
-            )
-        version = PolicyVersion.objects.create(
-            policy=policy, number=1, body=body, change_summary="First version", created_by=user
+    policy = Policy()
+    _apply(policy, data, POLICY_FIELDS)
+    policy.full_clean()
+    policy.save()
+    audit.record_created(policy)
+    if body is None:
+        body = template_for(
+            policy.kind, title=policy.title, organisation=settings.ORGANISATION_NAME
         )
-        audit.record_created(version)
+    version = PolicyVersion.objects.create(
+        policy=policy, number=1, body=body, change_summary="First version", created_by=user
+    )
+    audit.record_created(version)
     return policy
 
 
+@audit.acts_as_user
 @transaction.atomic
 def policy_update(*, policy: Policy, user, data: dict) -> Policy:
     """Change a policy's details (title, owner, classification, review interval)."""
-    with audit.acting_as(user):
-        policy = Policy.objects.select_for_update().get(pk=policy.pk)
-        before = audit.snapshot(policy)
-        _apply(policy, data, POLICY_FIELDS)
-        policy.full_clean()
-        policy.save()
-        audit.record_change(policy, before)
+    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    before = audit.snapshot(policy)
+    _apply(policy, data, POLICY_FIELDS)
+    policy.full_clean()
+    policy.save()
+    audit.record_change(policy, before)
     return policy
 
 
+@audit.acts_as_user
 @transaction.atomic
 def policy_version_create(*, policy: Policy, user) -> PolicyVersion:
     """Start the next version of a policy as a draft copy of its latest version."""
-    with audit.acting_as(user):
-        policy = Policy.objects.select_for_update().get(pk=policy.pk)
-        existing = _open_version(policy.versions.all())
-        if existing is not None:
-            raise ApprovalConflict(f"{existing} is still open; finish it first.")
-        number = numbering.next_number(
-            policy.versions.all(), sequence=f"isms.policyversion:{policy.pk}"
-        )
-        body = policy.versions.order_by("-number").values_list("body", flat=True).first() or ""
-        version = PolicyVersion.objects.create(
-            policy=policy, number=number, body=body, created_by=user
-        )
-        audit.record_created(version)
+    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    existing = _open_version(policy.versions.all())
+    if existing is not None:
+        raise ApprovalConflict(f"{existing} is still open; finish it first.")
+    number = numbering.next_number(
+        policy.versions.all(), sequence=f"isms.policyversion:{policy.pk}"
+    )
+    body = policy.versions.order_by("-number").values_list("body", flat=True).first() or ""
+    version = PolicyVersion.objects.create(policy=policy, number=number, body=body, created_by=user)
+    audit.record_created(version)
     return version
 
 
+@audit.acts_as_user
 @transaction.atomic
 def policy_version_update(*, version: PolicyVersion, user, data: dict) -> PolicyVersion:
     """Change a draft policy version's text (refused once submitted or approved)."""
-    with audit.acting_as(user):
-        version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
-        ensure_editable(version)
-        before = audit.snapshot(version)
-        _apply(version, data, ("body", "change_summary"))
-        version.save()
-        audit.record_change(version, before)
+    version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    ensure_editable(version)
+    before = audit.snapshot(version)
+    _apply(version, data, ("body", "change_summary"))
+    version.save()
+    audit.record_change(version, before)
     return version
 
 
@@ -169,41 +167,41 @@ def policy_on_approved(version: PolicyVersion, request) -> None:
     _review_reset(Policy.objects.select_for_update().get(pk=version.policy_id))
 
 
+@audit.acts_as_user
 @transaction.atomic
 def policy_publish(*, version: PolicyVersion, user) -> Policy:
     """Publish the approved version of a policy: the one staff read and acknowledge."""
-    with audit.acting_as(user):
-        policy = Policy.objects.select_for_update().get(pk=version.policy_id)
-        version = PolicyVersion.objects.get(pk=version.pk)
-        if version.approval_state != ApprovalState.APPROVED:
-            raise ApprovalConflict("Only the approved version in force can be published.")
-        if policy.published_version_id == version.pk:
-            return policy
-        before = audit.snapshot(policy)
-        policy.published_version = version
-        policy.published_at = timezone.now()
-        policy.save(update_fields=["published_version", "published_at"])
-        audit.record_change(policy, before, message=f"Published {version}")
+    policy = Policy.objects.select_for_update().get(pk=version.policy_id)
+    version = PolicyVersion.objects.get(pk=version.pk)
+    if version.approval_state != ApprovalState.APPROVED:
+        raise ApprovalConflict("Only the approved version in force can be published.")
+    if policy.published_version_id == version.pk:
+        return policy
+    before = audit.snapshot(policy)
+    policy.published_version = version
+    policy.published_at = timezone.now()
+    policy.save(update_fields=["published_version", "published_at"])
+    audit.record_change(policy, before, message=f"Published {version}")
     return policy
 
 
+@audit.acts_as_user
 @transaction.atomic
 def policy_acknowledge(*, policy: Policy, user) -> PolicyAcknowledgement:
     """Record that `user` has read the published version of `policy` (idempotent)."""
-    with audit.acting_as(user):
-        policy = Policy.objects.get(pk=policy.pk)
-        if policy.published_version_id is None:
-            raise ApprovalConflict("This policy has no published version to acknowledge.")
-        ack, created = PolicyAcknowledgement.objects.get_or_create(
-            version_id=policy.published_version_id, user=user
+    policy = Policy.objects.get(pk=policy.pk)
+    if policy.published_version_id is None:
+        raise ApprovalConflict("This policy has no published version to acknowledge.")
+    ack, created = PolicyAcknowledgement.objects.get_or_create(
+        version_id=policy.published_version_id, user=user
+    )
+    if created:
+        audit.record(
+            policy,
+            AuditAction.OTHER,
+            changes={"acknowledged_version": policy.published_version_id},
+            message=f"{user} acknowledged {policy.published_version}",
         )
-        if created:
-            audit.record(
-                policy,
-                AuditAction.OTHER,
-                changes={"acknowledged_version": policy.published_version_id},
-                message=f"{user} acknowledged {policy.published_version}",
-            )
     return ack
 
 
@@ -219,10 +217,10 @@ def _review_reset(document) -> None:
     audit.record_change(document, before, message="Review date reset")
 
 
+@audit.acts_as_user
 @transaction.atomic
 def document_review_complete(*, document: Scope | Policy, user) -> Scope | Policy:
     """Record that a scope or policy was reviewed and still holds; next review moves on."""
-    with audit.acting_as(user):
-        document = type(document).objects.select_for_update().get(pk=document.pk)
-        _review_reset(document)
+    document = type(document).objects.select_for_update().get(pk=document.pk)
+    _review_reset(document)
     return document
