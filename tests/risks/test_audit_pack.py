@@ -31,7 +31,7 @@ def iso27001(db):
 
 
 @pytest.fixture
-def pack(methodology, security_manager, owner, auditor, iso27001):
+def pack(methodology, security_manager, owner, auditor, iso27001, monkeypatch):
     control = Control.objects.get(framework__code="iso27001-2022", identifier="8.13")
     risk = make_risk(
         security_manager,
@@ -54,10 +54,11 @@ def pack(methodology, security_manager, owner, auditor, iso27001):
     Evidence.objects.create(
         implementation=implementation, title="Backup runbook", url="https://wiki/runbook"
     )
-    old = AuditEvent.objects.create(action="other", message="Long ago")
-    AuditEvent.objects.filter(pk=old.pk).update(
-        timestamp=timezone.now() - datetime.timedelta(days=400)
-    )
+    # The trail is append-only: an old event is written as if 400 days ago.
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    with monkeypatch.context() as clock:
+        clock.setattr(timezone, "now", lambda: long_ago)
+        AuditEvent.objects.create(action="other", message="Long ago")
     _name, data = audit_pack.audit_pack_build(user=auditor)
     archive = zipfile.ZipFile(io.BytesIO(data))
     return {name: archive.read(name) for name in archive.namelist()}, risk, due
