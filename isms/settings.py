@@ -172,6 +172,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "isms.tasks.heartbeat", "schedule": 300.0},
     "aws-sync-due-accounts": {"task": "assets.tasks.aws_sync_due_accounts", "schedule": 60.0},
+    "aws-sync-due-organizations": {
+        "task": "assets.tasks.aws_sync_due_organizations",
+        "schedule": 300.0,
+    },
     "aws-sync-reap-stale-runs": {
         "task": "assets.tasks.aws_sync_reap_stale_runs",
         "schedule": 300.0,
