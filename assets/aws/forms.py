@@ -4,7 +4,7 @@ from django import forms
 
 from assets import permissions as asset_perms
 from assets.aws.session import known_regions
-from assets.models import Asset, AwsAccount, AwsLinkRule, AwsResource
+from assets.models import Asset, AwsAccount, AwsLinkRule, AwsOrganization, AwsResource
 
 
 class AwsAccountForm(forms.ModelForm):
@@ -72,3 +72,33 @@ class AssetLinkForm(forms.Form):
     """Link a live resource to the asset (from the asset page)."""
 
     resource = forms.ModelChoiceField(queryset=AwsResource.objects.live(), label="Resource")
+
+
+class AwsOrganizationForm(forms.ModelForm):
+    """Connect or edit an organisation. The ExternalId is generated, never typed."""
+
+    regions = forms.MultipleChoiceField(
+        required=False,
+        help_text="Regions new members pull; none selected: every region enabled for each.",
+    )
+
+    class Meta:
+        model = AwsOrganization
+        fields = [
+            "name",
+            "management_account",
+            "member_role_name",
+            "regions",
+            "sync_interval_minutes",
+            "enabled",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = set(known_regions()) | set(self.instance.regions or [])
+        self.fields["regions"].choices = [(r, r) for r in sorted(regions)]
+        self.fields["regions"].widget.attrs["size"] = 8
+        # One organisation per management account.
+        self.fields["management_account"].queryset = AwsAccount.objects.exclude(
+            managed_organization__in=AwsOrganization.objects.exclude(pk=self.instance.pk)
+        )

@@ -780,6 +780,20 @@ def aws_organization_sync(
     return {"runs": runs, "failed": failed}
 
 
+def aws_organization_sync_queue(*, organization: AwsOrganization, requested_by=None) -> None:
+    """Queue `aws_organization_sync` in the background (a page or API request does not
+    wait for the discovery and every member's connection test)."""
+    from assets import tasks
+
+    with transaction.atomic():
+        audit.record(organization, AuditAction.SYNC, message="Organisation sync queued.")
+        _enqueue(
+            tasks.aws_organization_sync,
+            organization.pk,
+            requested_by.pk if requested_by is not None else None,
+        )
+
+
 def aws_organizations_sync_due(*, now=None) -> list[int]:
     """Beat: sync every enabled organisation whose interval has elapsed (discovery, then
     its members); returns the ids of the organisations synced. One organisation whose

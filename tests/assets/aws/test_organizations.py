@@ -210,3 +210,90 @@ def test_command_reports_a_refused_organizations_api(fake_aws, organization):
     # The management account is in no organisation at all.
     with pytest.raises(CommandError, match="not in an organisation"):
         call_command("aws_org_sync", "Acme", "--discover-only")
+
+
+def test_pages_connect_an_organisation_and_sync_it(
+    fake_aws,
+    org,
+    aws_account,
+    security_manager,
+    auditor,
+    client_as,
+    django_capture_on_commit_callbacks,
+):
+    from django.urls import reverse
+
+    from assets.models import AwsOrganization
+
+    prod = org.ou("Prod")
+    member = org.account("shop", ou=prod)
+    client = client_as(security_manager)
+    response = client.post(
+        reverse("assets:aws_organization_create"),
+        {
+            "name": "Acme",
+            "management_account": aws_account.pk,
+            "member_role_name": "isms-reader",
+            "regions": ["eu-west-1"],
+            "sync_interval_minutes": 360,
+            "enabled": "on",
+        },
+    )
+    organization = AwsOrganization.objects.get()
+    assert response.status_code == 302 and response["Location"] == organization.get_absolute_url()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assets:aws_organization_sync", args=[organization.pk]))
+
+    shop = AwsAccount.objects.get(account_id=member)
+    assert shop.sync_runs.get().requested_by == security_manager
+    auditor_client = client_as(auditor)
+    detail = auditor_client.get(organization.get_absolute_url()).content.decode()
+    assert "Root / Prod" in detail and member in detail
+    strategy = auditor_client.get(reverse("assets:aws_account_strategy")).content.decode()
+    assert "Acme &middot; Root / Prod" in strategy and "shop" in strategy
+    assert (
+        auditor_client.post(
+            reverse("assets:aws_organization_sync", args=[organization.pk])
+        ).status_code
+        == 403
+    )
+
+
+def test_the_stackset_template_names_the_member_role_and_external_id(
+    organization, auditor, client_as
+):
+    import json
+
+    from django.urls import reverse
+
+    response = client_as(auditor).get(
+        reverse("assets:aws_organization_template", args=[organization.pk])
+    )
+    template = json.loads(response.content)
+    assert response["Content-Disposition"].startswith("attachment")
+    role = template["Resources"]["IsmsReaderRole"]["Properties"]
+    assert role["RoleName"] == "isms-reader"
+    statement = role["AssumeRolePolicyDocument"]["Statement"][0]
+    assert statement["Condition"]["StringEquals"]["sts:ExternalId"] == {"Ref": "ExternalId"}
+    assert template["Parameters"]["ExternalId"]["Default"] == organization.external_id
+
+
+def test_api_sync_queues_the_organisation(
+    fake_aws, org, organization, security_manager, django_capture_on_commit_callbacks
+):
+    from rest_framework.test import APIClient
+
+    member = org.account("api-member")
+    services.aws_organization_update(organization=organization, regions=["eu-west-1"])
+    client = APIClient()
+    client.force_authenticate(security_manager)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/aws/organizations/{organization.pk}/sync/")
+
+    assert response.status_code == 202
+    assert AwsAccount.objects.get(account_id=member).sync_runs.exists()
+    listed = client.get(f"/api/aws/organizations/{organization.pk}/").json()
+    assert listed["external_id"] == organization.external_id
+    assert len(listed["accounts"]) == 2  # the management account and the member
