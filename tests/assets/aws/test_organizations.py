@@ -297,3 +297,22 @@ def test_api_sync_queues_the_organisation(
     listed = client.get(f"/api/aws/organizations/{organization.pk}/").json()
     assert listed["external_id"] == organization.external_id
     assert len(listed["accounts"]) == 2  # the management account and the member
+
+
+def test_the_beat_syncs_an_organisation_when_it_is_due(
+    fake_aws, org, organization, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    member = org.account("scheduled")
+    services.aws_organization_update(organization=organization, regions=["eu-west-1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.aws_organizations_sync_due() == [organization.pk]
+    assert AwsAccount.objects.get(account_id=member).sync_runs.get().trigger == "scheduled"
+    # Not due again until its interval has passed.
+    assert services.aws_organizations_sync_due() == []
+    later = timezone.now() + timedelta(minutes=organization.sync_interval_minutes + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.aws_organizations_sync_due(now=later) == [organization.pk]
