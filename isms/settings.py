@@ -206,6 +206,9 @@ AWS_CONNECT_TIMEOUT = envint("AWS_CONNECT_TIMEOUT", 10)
 AWS_READ_TIMEOUT = envint("AWS_READ_TIMEOUT", 60)
 AWS_PAGE_SIZE = envint("AWS_PAGE_SIZE", 0) or None
 AWS_SYNC_STALE_AFTER = envint("AWS_SYNC_STALE_AFTER", 30 * 60)
+# At most this many partitions of one account collected at once (against throttling);
+# 0: no limit (every partition queued at once).
+AWS_SYNC_ACCOUNT_CONCURRENCY = envint("AWS_SYNC_ACCOUNT_CONCURRENCY", 0)
 # The AWS principal the workers run as, written into the role template's trust policy.
 AWS_TRUSTED_PRINCIPAL = env("AWS_TRUSTED_PRINCIPAL", "")
 

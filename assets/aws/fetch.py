@@ -153,10 +153,10 @@ def _organizations_hint(action: str, code: str) -> str:
             "management account (or a delegated administrator) instead."
         )
     return (
-        f"The management account's role may not call organizations:{action}: add "
-        "organizations:ListAccounts, organizations:ListParents and "
-        "organizations:DescribeOrganizationalUnit to it (the managed policy "
-        "SecurityAudit has them), or register this account as a delegated administrator."
+        f"The management account's role may not call organizations:{action}: allow it "
+        "organizations:DescribeOrganization, ListAccounts, ListParents and "
+        "DescribeOrganizationalUnit (the managed policy SecurityAudit has them), or connect "
+        "the organisation through an account registered as its delegated administrator."
     )
 
 

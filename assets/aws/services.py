@@ -11,6 +11,13 @@ service), each collected by its own Celery task and applied in its own transacti
 4. the partition that completes the count finishes the run (the join), in the same
    transaction as its own result.
 
+With AWS_SYNC_ACCOUNT_CONCURRENCY = N, step 2 sends only the first partition of each of
+N chains and each finished partition sends the next of its own chain, so that at most N
+partitions of one account are collected at once (AWS throttles per account).
+
+An organisation (`aws_organization_*`) is discovered through its management account
+and each member account then syncs as above, in its own run.
+
 Idempotency: a partition is applied at most once (its row is locked and re-checked
 before writing), so a task delivered twice, or re-run after its worker died, changes
 nothing twice. Resources are upserted by (account, ARN), so nothing is duplicated, and
@@ -232,9 +239,7 @@ def sync_run_start(*, run_id: int) -> list[int]:
             return []
         for region, service in partitions_for(regions):
             SyncPartition.objects.get_or_create(run=run, region=region, service=service)
-        pending = list(
-            run.partitions.filter(status=PartitionStatus.QUEUED).values_list("pk", flat=True)
-        )
+        pending = _partitions_to_dispatch(run)
         now = timezone.now()
         run.status = SyncStatus.RUNNING
         run.regions = sorted(regions)
@@ -247,6 +252,42 @@ def sync_run_start(*, run_id: int) -> list[int]:
         for partition_id in pending:
             _enqueue(tasks.aws_sync_partition, partition_id)
     return pending
+
+
+def _partitions_to_dispatch(run: SyncRun) -> list[int]:
+    """The queued partitions to send now: all of them, or with a per-account limit
+    (AWS_SYNC_ACCOUNT_CONCURRENCY = N) the first queued one of each of N chains (the
+    run's partitions in id order, dealt round-robin): each finished partition sends the
+    next of its chain (`_dispatch_next`), so at most N collect at once for the account."""
+    rows = list(run.partitions.order_by("pk").values_list("pk", "status"))
+    limit = settings.AWS_SYNC_ACCOUNT_CONCURRENCY
+    if not limit:
+        return [pk for pk, status in rows if status == PartitionStatus.QUEUED]
+    heads = []
+    for chain in range(limit):
+        head = next(
+            (pk for pk, status in rows[chain::limit] if status == PartitionStatus.QUEUED), None
+        )
+        if head is not None:
+            heads.append(head)
+    return heads
+
+
+def _dispatch_next(run: SyncRun, partition: SyncPartition) -> None:
+    """With a per-account limit, send the next queued partition of `partition`'s chain
+    (after this transaction commits). A partition sent twice (after a restart) is
+    collected once: its task re-checks its status."""
+    limit = settings.AWS_SYNC_ACCOUNT_CONCURRENCY
+    if not limit:
+        return
+    rows = list(run.partitions.order_by("pk").values_list("pk", "status"))
+    at = next(i for i, (pk, _) in enumerate(rows) if pk == partition.pk)
+    following = (pk for pk, status in rows[at + limit :: limit] if status == PartitionStatus.QUEUED)
+    next_pk = next(following, None)
+    if next_pk is not None:
+        from assets import tasks
+
+        _enqueue(tasks.aws_sync_partition, next_pk)
 
 
 def sync_run_fail(*, run_id: int, code: str, message: str, hint: str = "") -> None:
@@ -499,6 +540,7 @@ def _partition_done(run: SyncRun, partition: SyncPartition, now) -> None:
     run.partitions_done = run.partitions.exclude(status=PartitionStatus.QUEUED).count()
     run.progress_at = now
     fields = ["counts", "partitions_done", "progress_at"]
+    _dispatch_next(run, partition)
     if run.partitions_done >= run.partitions_total:
         failed = run.partitions.filter(status=PartitionStatus.FAILED).count()
         if failed == 0:

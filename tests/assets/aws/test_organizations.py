@@ -316,3 +316,25 @@ def test_the_beat_syncs_an_organisation_when_it_is_due(
     later = timezone.now() + timedelta(minutes=organization.sync_interval_minutes + 1)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.aws_organizations_sync_due(now=later) == [organization.pk]
+
+
+def test_a_per_account_limit_sends_partitions_in_chains(
+    fake_aws, aws_account, settings, django_capture_on_commit_callbacks
+):
+    from assets.models import SyncRun
+
+    settings.AWS_SYNC_ACCOUNT_CONCURRENCY = 2
+    run = SyncRun.objects.create(account=aws_account, trigger="manual")
+
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        queued = services.sync_run_start(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert run.partitions_total > 2
+    assert len(queued) == 2 and len(sent) == 2  # two at once, not every partition
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in sent:
+            callback()  # each finished partition sends the next of its chain
+    run.refresh_from_db()
+    assert run.status == "succeeded"
+    assert run.partitions_done == run.partitions_total
