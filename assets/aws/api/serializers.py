@@ -11,6 +11,12 @@ class AwsAccountSerializer(serializers.ModelSerializer):
     """An account; `external_id` is generated and read-only. Creating or changing one
     needs the caller's `password` (re-authentication); it is checked, never stored."""
 
+    membership_status = serializers.CharField(
+        read_only=True,
+        help_text="In its organisation, as the last discovery saw it: active, suspended or "
+        "removed; empty for an account outside any organisation.",
+    )
+
     regions = serializers.ListField(
         child=serializers.CharField(max_length=30, validators=[validate_region]), required=False
     )
