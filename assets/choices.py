@@ -168,3 +168,11 @@ class ScopeDecision(models.TextChoices):
     UNDECIDED = "", "Not triaged"
     IN_SCOPE = "in_scope", "In scope"
     OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+
+
+class MembershipStatus(models.TextChoices):
+    """An account's standing in its organisation, as the last discovery saw it."""
+
+    ACTIVE = "active", "Active member"
+    SUSPENDED = "suspended", "Suspended or closed"
+    REMOVED = "removed", "Left the organisation"

@@ -34,3 +34,27 @@ def aws_sync_due_accounts() -> None:
 def aws_sync_reap_stale_runs() -> None:
     """Beat: fail the runs whose progress stopped (their worker died)."""
     services.sync_runs_reap_stale()
+
+
+@shared_task(name="assets.tasks.aws_organization_sync")
+def aws_organization_sync(organization_id: int, requested_by_id: int | None = None) -> None:
+    """Discover an organisation's members again and queue each enabled member's sync."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    from assets.models import AwsOrganization
+
+    organization = AwsOrganization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return
+    user = get_user_model().objects.filter(pk=requested_by_id).first() if requested_by_id else None
+    try:
+        services.aws_organization_sync(organization=organization, requested_by=user)
+    except ValidationError:
+        return  # recorded on the organisation (its discovery message) and audited
+
+
+@shared_task(name="assets.tasks.aws_sync_due_organizations")
+def aws_sync_due_organizations() -> None:
+    """Beat: rediscover and sync each enabled organisation that is due."""
+    services.aws_organizations_sync_due()

@@ -180,6 +180,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "isms.tasks.heartbeat", "schedule": 300.0},
     "aws-sync-due-accounts": {"task": "assets.tasks.aws_sync_due_accounts", "schedule": 60.0},
+    "aws-sync-due-organizations": {
+        "task": "assets.tasks.aws_sync_due_organizations",
+        "schedule": 300.0,
+    },
     "aws-sync-reap-stale-runs": {
         "task": "assets.tasks.aws_sync_reap_stale_runs",
         "schedule": 300.0,
@@ -210,6 +214,9 @@ AWS_CONNECT_TIMEOUT = envint("AWS_CONNECT_TIMEOUT", 10)
 AWS_READ_TIMEOUT = envint("AWS_READ_TIMEOUT", 60)
 AWS_PAGE_SIZE = envint("AWS_PAGE_SIZE", 0) or None
 AWS_SYNC_STALE_AFTER = envint("AWS_SYNC_STALE_AFTER", 30 * 60)
+# At most this many partitions of one account collected at once (against throttling);
+# 0: no limit (every partition queued at once).
+AWS_SYNC_ACCOUNT_CONCURRENCY = envint("AWS_SYNC_ACCOUNT_CONCURRENCY", 0)
 # The AWS principal the workers run as, written into the role template's trust policy.
 AWS_TRUSTED_PRINCIPAL = env("AWS_TRUSTED_PRINCIPAL", "")
 

@@ -10,6 +10,7 @@ from assets.aws import services
 from assets.models import (
     AwsAccount,
     AwsLinkRule,
+    AwsOrganization,
     AwsResource,
     AwsResourceLink,
     SyncPartition,
@@ -46,6 +47,10 @@ class AwsAccountAdmin(AuditedAdmin):
         "connection_message",
         "connection_checked_at",
         "last_sync_started_at",
+        "organization",
+        "membership_status",
+        "ou_id",
+        "ou_path",
     )
 
     def save_model(self, request, obj, form, change):
@@ -61,6 +66,16 @@ class AwsAccountAdmin(AuditedAdmin):
 
     def delete_model(self, request, obj):
         services.aws_account_delete(account=obj)
+
+
+@admin.register(AwsOrganization)
+class AwsOrganizationAdmin(_ReadOnly):
+    """Read-only here: organisations are connected and changed on their pages (with
+    re-authentication), and their members are written by discovery."""
+
+    list_display = ("name", "organization_id", "management_account", "enabled")
+    search_fields = ("name", "organization_id")
+    list_select_related = ("management_account",)
 
 
 class SyncPartitionInline(admin.TabularInline):

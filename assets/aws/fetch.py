@@ -135,3 +135,103 @@ def fetch_partition(
     # keep one per ARN so the upsert stays one row per resource.
     unique = {resource.arn: resource for resource in resources}
     return PartitionFetch(resources=list(unique.values()), api_calls=ctx.api_calls)
+
+
+# --- Organizations ----------------------------------------------------------------------
+
+ORGANIZATIONS_DENIED = {
+    "AccessDenied",
+    "AccessDeniedException",
+    "AWSOrganizationsNotInUseException",
+}
+
+
+def _organizations_hint(action: str, code: str) -> str:
+    if code == "AWSOrganizationsNotInUseException":
+        return (
+            "This account is not in an organisation: connect the organisation's "
+            "management account (or a delegated administrator) instead."
+        )
+    return (
+        f"The management account's role may not call organizations:{action}: allow it "
+        "organizations:DescribeOrganization, ListAccounts, ListParents and "
+        "DescribeOrganizationalUnit (the managed policy SecurityAudit has them), or connect "
+        "the organisation through an account registered as its delegated administrator."
+    )
+
+
+@dataclass
+class MemberAccount:
+    """One account of an organisation, as `ListAccounts` and `ListParents` show it."""
+
+    account_id: str
+    name: str
+    status: str  # ACTIVE, SUSPENDED, PENDING_CLOSURE
+    ou_id: str
+    ou_path: str
+
+
+def list_organization_accounts(
+    *, role_arn: str, external_id: str
+) -> tuple[str, list[MemberAccount]]:
+    """(organization id, every account of the organisation with its OU path), read
+    through the management (or delegated administrator) account's role; AwsError naming
+    the refused `organizations:` permission when the role may not read them."""
+    session = open_session(role_arn=role_arn, external_id=external_id)
+    client = aws_session.make_client(session, "organizations", aws_session.HOME_REGION)
+    action = "DescribeOrganization"
+    try:
+        organization_id = client.describe_organization()["Organization"]["Id"]
+        action = "ListAccounts"
+        accounts = [
+            account
+            for page in client.get_paginator("list_accounts").paginate()
+            for account in page["Accounts"]
+        ]
+        paths: dict[str, str] = {}  # parent id -> path of names
+        parents: dict[str, str] = {}  # child id -> parent id
+
+        def parent_of(child_id: str) -> str:
+            nonlocal action
+            if child_id not in parents:
+                action = "ListParents"
+                found = client.list_parents(ChildId=child_id)["Parents"]
+                parents[child_id] = found[0]["Id"] if found else ""
+            return parents[child_id]
+
+        def path_of(parent_id: str) -> str:
+            nonlocal action
+            if parent_id in paths:
+                return paths[parent_id]
+            if not parent_id.startswith("ou-"):  # the root
+                paths[parent_id] = "Root"
+                return "Root"
+            action = "DescribeOrganizationalUnit"
+            name = client.describe_organizational_unit(OrganizationalUnitId=parent_id)[
+                "OrganizationalUnit"
+            ]["Name"]
+            paths[parent_id] = f"{path_of(parent_of(parent_id))} / {name}"
+            return paths[parent_id]
+
+        members = []
+        for account in accounts:
+            parent_id = parent_of(account["Id"])
+            members.append(
+                MemberAccount(
+                    account_id=account["Id"],
+                    name=account.get("Name") or account["Id"],
+                    status=account.get("State") or account.get("Status", ""),
+                    ou_id=parent_id,
+                    ou_path=path_of(parent_id) if parent_id else "",
+                )
+            )
+    except (ClientError, BotoCoreError) as exc:
+        error = _as_aws_error(exc)
+        if error.code in ORGANIZATIONS_DENIED:
+            raise AwsError(
+                error.code,
+                f"organizations:{action} refused: {error.message}",
+                _organizations_hint(action, error.code),
+            ) from exc
+        raise error from exc
+    return organization_id, members

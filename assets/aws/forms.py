@@ -4,7 +4,7 @@ from django import forms
 
 from assets import permissions as asset_perms
 from assets.aws.session import known_regions
-from assets.models import Asset, AwsAccount, AwsLinkRule, AwsResource
+from assets.models import Asset, AwsAccount, AwsLinkRule, AwsOrganization, AwsResource
 from isms.relations import limit_choices
 
 
@@ -78,3 +78,33 @@ class AssetLinkForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         limit_choices(self, user, resource=asset_perms.visible_resources)
+
+
+class AwsOrganizationForm(forms.ModelForm):
+    """Connect or edit an organisation. The ExternalId is generated, never typed."""
+
+    regions = forms.MultipleChoiceField(
+        required=False,
+        help_text="Regions new members pull; none selected: every region enabled for each.",
+    )
+
+    class Meta:
+        model = AwsOrganization
+        fields = [
+            "name",
+            "management_account",
+            "member_role_name",
+            "regions",
+            "sync_interval_minutes",
+            "enabled",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = set(known_regions()) | set(self.instance.regions or [])
+        self.fields["regions"].choices = [(r, r) for r in sorted(regions)]
+        self.fields["regions"].widget.attrs["size"] = 8
+        # One organisation per management account.
+        self.fields["management_account"].queryset = AwsAccount.objects.exclude(
+            managed_organization__in=AwsOrganization.objects.exclude(pk=self.instance.pk)
+        )

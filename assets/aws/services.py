@@ -11,6 +11,13 @@ service), each collected by its own Celery task and applied in its own transacti
 4. the partition that completes the count finishes the run (the join), in the same
    transaction as its own result.
 
+With AWS_SYNC_ACCOUNT_CONCURRENCY = N, step 2 sends only the first partition of each of
+N chains and each finished partition sends the next of its own chain, so that at most N
+partitions of one account are collected at once (AWS throttles per account).
+
+An organisation (`aws_organization_*`) is discovered through its management account
+and each member account then syncs as above, in its own run.
+
 Idempotency: a partition is applied at most once (its row is locked and re-checked
 before writing), so a task delivered twice, or re-run after its worker died, changes
 nothing twice. Resources are upserted by (account, ARN), so nothing is duplicated, and
@@ -35,6 +42,7 @@ from assets.catalogue import sync_catalogue
 from assets.findings.tasks import evaluate_after_sync
 from assets.models import (
     AwsAccount,
+    AwsOrganization,
     AwsResource,
     AwsService,
     SyncPartition,
@@ -43,6 +51,7 @@ from assets.models import (
 from assets.models.aws import (
     ACTIVE_SYNC_STATUSES,
     ConnectionStatus,
+    MembershipStatus,
     PartitionStatus,
     SyncStatus,
     SyncTrigger,
@@ -123,6 +132,8 @@ def aws_account_test_connection(*, account: AwsAccount) -> AwsAccount:
     except fetch.AwsError as error:
         status = ConnectionStatus.FAILED
         message = f"{error.code}: {error.message}" + (f" — {error.hint}" if error.hint else "")
+        if account.organization_id and account.external_id == account.organization.external_id:
+            message += f" — {member_connection_hint(account.organization)}"
     else:
         if identity["account"] != account.account_id:
             status = ConnectionStatus.FAILED
@@ -228,9 +239,7 @@ def sync_run_start(*, run_id: int) -> list[int]:
             return []
         for region, service in partitions_for(regions):
             SyncPartition.objects.get_or_create(run=run, region=region, service=service)
-        pending = list(
-            run.partitions.filter(status=PartitionStatus.QUEUED).values_list("pk", flat=True)
-        )
+        pending = _partitions_to_dispatch(run)
         now = timezone.now()
         run.status = SyncStatus.RUNNING
         run.regions = sorted(regions)
@@ -243,6 +252,42 @@ def sync_run_start(*, run_id: int) -> list[int]:
         for partition_id in pending:
             _enqueue(tasks.aws_sync_partition, partition_id)
     return pending
+
+
+def _partitions_to_dispatch(run: SyncRun) -> list[int]:
+    """The queued partitions to send now: all of them, or with a per-account limit
+    (AWS_SYNC_ACCOUNT_CONCURRENCY = N) the first queued one of each of N chains (the
+    run's partitions in id order, dealt round-robin): each finished partition sends the
+    next of its chain (`_dispatch_next`), so at most N collect at once for the account."""
+    rows = list(run.partitions.order_by("pk").values_list("pk", "status"))
+    limit = settings.AWS_SYNC_ACCOUNT_CONCURRENCY
+    if not limit:
+        return [pk for pk, status in rows if status == PartitionStatus.QUEUED]
+    heads = []
+    for chain in range(limit):
+        head = next(
+            (pk for pk, status in rows[chain::limit] if status == PartitionStatus.QUEUED), None
+        )
+        if head is not None:
+            heads.append(head)
+    return heads
+
+
+def _dispatch_next(run: SyncRun, partition: SyncPartition) -> None:
+    """With a per-account limit, send the next queued partition of `partition`'s chain
+    (after this transaction commits). A partition sent twice (after a restart) is
+    collected once: its task re-checks its status."""
+    limit = settings.AWS_SYNC_ACCOUNT_CONCURRENCY
+    if not limit:
+        return
+    rows = list(run.partitions.order_by("pk").values_list("pk", "status"))
+    at = next(i for i, (pk, _) in enumerate(rows) if pk == partition.pk)
+    following = (pk for pk, status in rows[at + limit :: limit] if status == PartitionStatus.QUEUED)
+    next_pk = next(following, None)
+    if next_pk is not None:
+        from assets import tasks
+
+        _enqueue(tasks.aws_sync_partition, next_pk)
 
 
 def sync_run_fail(*, run_id: int, code: str, message: str, hint: str = "") -> None:
@@ -495,6 +540,7 @@ def _partition_done(run: SyncRun, partition: SyncPartition, now) -> None:
     run.partitions_done = run.partitions.exclude(status=PartitionStatus.QUEUED).count()
     run.progress_at = now
     fields = ["counts", "partitions_done", "progress_at"]
+    _dispatch_next(run, partition)
     if run.partitions_done >= run.partitions_total:
         failed = run.partitions.filter(status=PartitionStatus.FAILED).count()
         if failed == 0:
@@ -557,3 +603,253 @@ def aws_accounts_sync_due(*, now=None) -> list[int]:
         if created:
             queued.append(run.pk)
     return queued
+
+
+# --- Organizations ------------------------------------------------------------------------
+
+ORGANIZATION_FIELDS = (
+    "name",
+    "management_account",
+    "member_role_name",
+    "regions",
+    "sync_interval_minutes",
+    "enabled",
+)
+# What an organisation's account status means to its connection here.
+_MEMBERSHIP = {"ACTIVE": MembershipStatus.ACTIVE}
+
+
+def member_connection_hint(organization: AwsOrganization) -> str:
+    """What to do when a member's role cannot be assumed."""
+    return (
+        f"The role {organization.member_role_name} is missing in this member account, or its "
+        f"trust policy does not require the ExternalId of organisation {organization.name}: "
+        "deploy the organisation's StackSet template to this account (or its OU), or "
+        "correct the role's trust policy."
+    )
+
+
+def aws_organization_create(**fields) -> AwsOrganization:
+    """Connect an organisation through its (already connected) management or delegated
+    administrator account. Its ExternalId is generated here and never chosen by a user."""
+    unknown = set(fields) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        organization = AwsOrganization(**fields)
+        organization.regions = sorted(set(organization.regions or []))
+        organization.full_clean()
+        organization.save()
+        audit.record_created(organization)
+    return organization
+
+
+def aws_organization_update(*, organization: AwsOrganization, **fields) -> AwsOrganization:
+    """Change an organisation's settings (never its ExternalId). A new member role name
+    applies to the members at the next discovery."""
+    unknown = set(fields) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        before = audit.snapshot(organization)
+        for name, value in fields.items():
+            setattr(organization, name, value)
+        organization.regions = sorted(set(organization.regions or []))
+        organization.full_clean()
+        organization.save()
+        audit.record_change(organization, before)
+    return organization
+
+
+def _member_name(member: fetch.MemberAccount, taken: set[str]) -> str:
+    name = (member.name or member.account_id)[:100]
+    if name in taken:
+        name = f"{name[:85]} ({member.account_id})"
+    return name
+
+
+def aws_organization_discover(*, organization: AwsOrganization) -> dict[str, list[str]]:
+    """List the organisation's accounts and bring its member connections up to date, in
+    one transaction: a new ACTIVE member gets an account that assumes the member role
+    with the organisation's ExternalId; a member that moved gets its new OU; a member
+    that was suspended, closed or left is disabled (never deleted: its history is
+    evidence); one that is active again is enabled again. An account connected on its
+    own before (e.g. the management account) keeps its own role and ExternalId.
+
+    Returns the account ids per outcome (created, moved, disabled, enabled). Raises
+    ValidationError naming the refused `organizations:` permission, changing nothing.
+    """
+    management = organization.management_account
+    try:
+        organization_id, members = fetch.list_organization_accounts(
+            role_arn=management.role_arn, external_id=management.external_id
+        )
+    except fetch.AwsError as error:
+        message = f"{error.code}: {error.message}" + (f" {error.hint}" if error.hint else "")
+        with transaction.atomic():
+            before = audit.snapshot(organization)
+            organization.discovery_message = message
+            organization.save(update_fields=["discovery_message", "updated_at"])
+            audit.record_change(organization, before, message="Discovery failed.")
+        raise ValidationError(message) from error
+
+    outcome: dict[str, list[str]] = {"created": [], "moved": [], "disabled": [], "enabled": []}
+    with transaction.atomic():
+        organization = AwsOrganization.objects.select_for_update().get(pk=organization.pk)
+        seen = {member.account_id: member for member in members}
+        existing = {a.account_id: a for a in AwsAccount.objects.filter(account_id__in=seen)}
+        taken = set(AwsAccount.objects.values_list("name", flat=True))
+        for member in members:
+            membership = _MEMBERSHIP.get(member.status, MembershipStatus.SUSPENDED)
+            account = existing.get(member.account_id)
+            if account is None:
+                if membership != MembershipStatus.ACTIVE:
+                    continue  # never connected, and nothing to read
+                account = AwsAccount(
+                    name=_member_name(member, taken),
+                    account_id=member.account_id,
+                    role_arn=organization.member_role_arn(member.account_id),
+                    external_id=organization.external_id,
+                    regions=list(organization.regions),
+                    sync_interval_minutes=organization.sync_interval_minutes,
+                    strategy=management.strategy,
+                    organization=organization,
+                    membership_status=membership,
+                    ou_id=member.ou_id,
+                    ou_path=member.ou_path,
+                )
+                account.full_clean()
+                account.save()
+                taken.add(account.name)
+                audit.record_created(
+                    account, message=f"Discovered in organisation {organization.name}."
+                )
+                outcome["created"].append(account.account_id)
+                continue
+            before = audit.snapshot(account)
+            notes = []
+            if account.organization_id is None:
+                account.organization = organization  # keeps its own role and ExternalId
+            if account.organization_id == organization.pk:
+                if account.external_id == organization.external_id:
+                    account.role_arn = organization.member_role_arn(account.account_id)
+                if (account.ou_id, account.ou_path) != (member.ou_id, member.ou_path):
+                    if account.ou_id:
+                        outcome["moved"].append(account.account_id)
+                        notes.append(f"moved to {member.ou_path}")
+                    account.ou_id, account.ou_path = member.ou_id, member.ou_path
+                if membership != account.membership_status:
+                    was_out = account.membership_status in (
+                        MembershipStatus.SUSPENDED,
+                        MembershipStatus.REMOVED,
+                    )
+                    if membership == MembershipStatus.ACTIVE and was_out and not account.enabled:
+                        account.enabled = True
+                        outcome["enabled"].append(account.account_id)
+                        notes.append("active again: enabled")
+                    elif membership != MembershipStatus.ACTIVE and account.enabled:
+                        account.enabled = False
+                        outcome["disabled"].append(account.account_id)
+                        notes.append(f"{member.status.lower()}: disabled")
+                    account.membership_status = membership
+            account.save()
+            audit.record_change(
+                account,
+                before,
+                message=f"Organisation {organization.name}: " + ("; ".join(notes) or "seen"),
+            )
+        gone = organization.accounts.exclude(account_id__in=seen).exclude(
+            membership_status=MembershipStatus.REMOVED
+        )
+        for account in gone:
+            before = audit.snapshot(account)
+            account.membership_status = MembershipStatus.REMOVED
+            if account.enabled and account.external_id == organization.external_id:
+                account.enabled = False
+                outcome["disabled"].append(account.account_id)
+            account.save(update_fields=["membership_status", "enabled", "updated_at"])
+            audit.record_change(account, before, message=f"Left organisation {organization.name}.")
+        before = audit.snapshot(organization)
+        organization.organization_id = organization_id
+        organization.last_discovered_at = timezone.now()
+        organization.discovery_message = (
+            f"{sum(1 for m in members if m.status == 'ACTIVE')} active accounts; "
+            + ", ".join(f"{len(ids)} {key}" for key, ids in outcome.items())
+            + "."
+        )
+        organization.save()
+        audit.record_change(organization, before, message="Members discovered.")
+    return outcome
+
+
+def aws_organization_sync(
+    *, organization: AwsOrganization, trigger: str = SyncTrigger.MANUAL, requested_by=None
+) -> dict[str, list]:
+    """Discover the organisation's members again, test each enabled member's connection
+    and queue a sync of each one that answers (its own run, fanned out per region and
+    service). A member whose role cannot be assumed gets a failed connection with the
+    reason and a fix, and the others go on.
+
+    Returns {"runs": [SyncRun, ...], "failed": [AwsAccount, ...]}; raises ValidationError
+    when the organisation API refuses (nothing is synced then).
+    """
+    if not organization.enabled:
+        raise ValidationError("This organisation is disabled: enable it to sync.")
+    aws_organization_discover(organization=organization)
+    runs, failed = [], []
+    members = organization.accounts.filter(enabled=True).exclude(
+        pk=organization.management_account_id
+    )
+    for account in [organization.management_account, *members]:
+        if not account.enabled:
+            continue
+        aws_account_test_connection(account=account)
+        if account.connection_status != ConnectionStatus.OK:
+            failed.append(account)
+            continue
+        run, _ = aws_account_sync(account=account, trigger=trigger, requested_by=requested_by)
+        runs.append(run)
+    with transaction.atomic():
+        before = audit.snapshot(organization)
+        organization.last_synced_at = timezone.now()
+        organization.save(update_fields=["last_synced_at", "updated_at"])
+        audit.record_change(
+            organization,
+            before,
+            action=AuditAction.SYNC,
+            message=f"{len(runs)} member syncs queued, {len(failed)} connections failed.",
+        )
+    return {"runs": runs, "failed": failed}
+
+
+def aws_organization_sync_queue(*, organization: AwsOrganization, requested_by=None) -> None:
+    """Queue `aws_organization_sync` in the background (a page or API request does not
+    wait for the discovery and every member's connection test)."""
+    from assets import tasks
+
+    with transaction.atomic():
+        audit.record(organization, AuditAction.SYNC, message="Organisation sync queued.")
+        _enqueue(
+            tasks.aws_organization_sync,
+            organization.pk,
+            requested_by.pk if requested_by is not None else None,
+        )
+
+
+def aws_organizations_sync_due(*, now=None) -> list[int]:
+    """Beat: sync every enabled organisation whose interval has elapsed (discovery, then
+    its members); returns the ids of the organisations synced. One organisation whose
+    API refuses does not stop the others."""
+    now = now or timezone.now()
+    synced = []
+    for organization in AwsOrganization.objects.filter(enabled=True):
+        last = organization.last_synced_at
+        if last is not None and last + timedelta(minutes=organization.sync_interval_minutes) > now:
+            continue
+        try:
+            aws_organization_sync(organization=organization, trigger=SyncTrigger.SCHEDULED)
+        except ValidationError:
+            logger.warning("Organisation %s: discovery refused", organization.name)
+            continue
+        synced.append(organization.pk)
+    return synced

@@ -19,11 +19,18 @@ from assets.aws.filters import (
     AwsResourceFilterSet,
     SyncRunFilterSet,
 )
-from assets.aws.forms import AssetLinkForm, AwsAccountForm, AwsLinkRuleForm, ResourceLinkForm
+from assets.aws.forms import (
+    AssetLinkForm,
+    AwsAccountForm,
+    AwsLinkRuleForm,
+    AwsOrganizationForm,
+    ResourceLinkForm,
+)
 from assets.models import (
     Asset,
     AwsAccount,
     AwsLinkRule,
+    AwsOrganization,
     AwsResource,
     SyncRun,
 )
@@ -160,6 +167,120 @@ def account_template(request, pk):
     security_log.log_download(request, what="aws-role-template", fmt="json", obj=account)
     response = HttpResponse(cloudformation.role_template(account), content_type="application/json")
     return uploads.download_headers(response, f"isms-reader-role-{account.account_id}.json")
+
+
+# --- Organizations and the account strategy ---------------------------------------------
+
+
+@permission_required("assets.view_awsaccount", raise_exception=True)
+def account_strategy(request):
+    """The account strategy: every connected account grouped by organisation and OU,
+    then by environment, with the organisations' state."""
+    accounts = AwsAccount.objects.select_related("organization").order_by(
+        "organization__name", "ou_path", "environment", "name"
+    )
+    groups: dict[tuple, dict[str, list]] = {}
+    for account in accounts:
+        key = (
+            account.organization.name if account.organization else "",
+            account.ou_path if account.organization else "",
+        )
+        groups.setdefault(key, {}).setdefault(account.get_environment_display(), []).append(account)
+    return render(
+        request,
+        "assets/aws/account_strategy.html",
+        {
+            "organizations": AwsOrganization.objects.select_related("management_account"),
+            "groups": [
+                {"organization": org, "ou_path": ou, "environments": sorted(envs.items())}
+                for (org, ou), envs in groups.items()
+            ],
+        },
+    )
+
+
+@permission_required("assets.add_awsorganization", raise_exception=True)
+@reauth.reauth_required
+def organization_create(request):
+    form = AwsOrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.aws_organization_create(**form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _form_errors(exc))
+        else:
+            messages.success(
+                request,
+                "Organisation connected. Deploy the StackSet template to its members, "
+                "then sync the organisation.",
+            )
+            return redirect(organization)
+    return render(
+        request, "assets/aws/organization_form.html", {"form": form, "organization": None}
+    )
+
+
+@permission_required("assets.change_awsorganization", raise_exception=True)
+@reauth.reauth_required
+def organization_edit(request, pk):
+    organization = get_object_or_404(AwsOrganization, pk=pk)
+    form = AwsOrganizationForm(request.POST or None, instance=AwsOrganization.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.aws_organization_update(organization=organization, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _form_errors(exc))
+        else:
+            messages.success(request, "Organisation saved.")
+            return redirect(organization)
+    return render(
+        request, "assets/aws/organization_form.html", {"form": form, "organization": organization}
+    )
+
+
+@permission_required("assets.view_awsorganization", raise_exception=True)
+def organization_detail(request, pk):
+    organization = get_object_or_404(
+        AwsOrganization.objects.select_related("management_account"), pk=pk
+    )
+    return render(
+        request,
+        "assets/aws/organization_detail.html",
+        {
+            "organization": organization,
+            "members": organization.accounts.order_by("ou_path", "name"),
+            "content_type": ContentType.objects.get_for_model(AwsOrganization),
+        },
+    )
+
+
+@permission_required("assets.add_syncrun", raise_exception=True)
+@require_POST
+def organization_sync(request, pk):
+    """Discover the members again, then sync each enabled one (in the background)."""
+    organization = get_object_or_404(AwsOrganization, pk=pk)
+    if not organization.enabled:
+        messages.error(request, "This organisation is disabled: enable it to sync.")
+        return redirect(organization)
+    services.aws_organization_sync_queue(organization=organization, requested_by=request.user)
+    messages.success(
+        request,
+        "Discovery and the member syncs are queued: the members and their syncs appear here.",
+    )
+    return redirect(organization)
+
+
+@permission_required("assets.view_awsorganization", raise_exception=True)
+@uploads.download_rate_limit
+def organization_template(request, pk):
+    """The CloudFormation StackSet template creating the member accounts' role."""
+    organization = get_object_or_404(AwsOrganization, pk=pk)
+    audit.record(organization, AuditAction.DOWNLOAD, message="StackSet template downloaded.")
+    security_log.log_download(request, what="aws-stackset-template", fmt="json", obj=organization)
+    response = HttpResponse(
+        cloudformation.stackset_template(organization), content_type="application/json"
+    )
+    return uploads.download_headers(response, f"isms-reader-stackset-{organization.pk}.json")
 
 
 # --- Sync runs -------------------------------------------------------------------------------

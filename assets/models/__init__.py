@@ -7,6 +7,7 @@ __all__ = ["Asset", "AssetDependency", "AwsService"]
 from assets.models.aws import (  # noqa: E402 - the AWS connector's models
     AwsAccount,
     AwsLinkRule,
+    AwsOrganization,
     AwsResource,
     AwsResourceLink,
     SyncPartition,
@@ -16,6 +17,7 @@ from assets.models.aws import (  # noqa: E402 - the AWS connector's models
 __all__ += [
     "AwsAccount",
     "AwsLinkRule",
+    "AwsOrganization",
     "AwsResource",
     "AwsResourceLink",
     "SyncPartition",

@@ -21,6 +21,7 @@ from assets.choices import (
     ConnectionStatus,
     LinkRuleKind,
     LinkSource,
+    MembershipStatus,
     PartitionStatus,
     SyncStatus,
     SyncTrigger,
@@ -49,9 +50,84 @@ def new_external_id() -> str:
     return "isms-" + secrets.token_hex(20)
 
 
+ROLE_NAME_VALIDATOR = RegexValidator(
+    r"^[\w+=,.@-]{1,64}$", "An IAM role name: up to 64 letters, digits and +=,.@_-."
+)
+
+
+class AwsOrganization(models.Model):
+    """An AWS Organization connected once, through its management (or a delegated
+    administrator) account: discovery lists its member accounts and organisational units
+    and keeps one `AwsAccount` per member, each reached by assuming `member_role_name`
+    in that member with this organisation's ExternalId (the StackSet template deploys
+    that role to every member)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    management_account = models.OneToOneField(
+        "AwsAccount",
+        on_delete=models.PROTECT,
+        related_name="managed_organization",
+        help_text="The connected management or delegated administrator account whose "
+        "role may call organizations:ListAccounts and ListParents.",
+    )
+    member_role_name = models.CharField(
+        "member role name",
+        max_length=64,
+        default="isms-manager-reader",
+        validators=[ROLE_NAME_VALIDATOR],
+        help_text="The read-only role the StackSet creates in every member account.",
+    )
+    external_id = models.CharField(
+        "ExternalId",
+        max_length=64,
+        unique=True,
+        default=new_external_id,
+        editable=False,
+        help_text="Generated; every member role's trust policy must require this value.",
+    )
+    organization_id = models.CharField("organization id", max_length=40, blank=True)
+    regions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Regions to pull in new members; empty means every enabled region.",
+    )
+    sync_interval_minutes = models.PositiveIntegerField(
+        "sync interval (minutes)",
+        default=360,
+        validators=[MinValueValidator(15), MaxValueValidator(7 * 24 * 60)],
+        help_text="How often the members are discovered again and synced.",
+    )
+    enabled = models.BooleanField(default=True, help_text="Disabled organisations never sync.")
+    last_discovered_at = models.DateTimeField(null=True, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    discovery_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "AWS organization"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("assets:aws_organization_detail", args=[self.pk])
+
+    def member_role_arn(self, account_id: str) -> str:
+        return f"arn:aws:iam::{account_id}:role/{self.member_role_name}"
+
+    def clean(self):
+        super().clean()
+        bad = [r for r in self.regions or [] if not isinstance(r, str) or not REGION_RE.match(r)]
+        if bad:
+            raise ValidationError({"regions": f"Not an AWS region: {', '.join(map(str, bad))}."})
+
+
 class AwsAccount(models.Model):
     """An AWS account connected to the ISMS: which role to assume (with which ExternalId)
-    to read it, which regions to pull, and how often."""
+    to read it, which regions to pull, and how often. A member of a connected
+    organisation shares the organisation's ExternalId and records its OU."""
 
     name = models.CharField(max_length=100, unique=True)
     account_id = models.CharField(
@@ -66,7 +142,6 @@ class AwsAccount(models.Model):
     external_id = models.CharField(
         "ExternalId",
         max_length=64,
-        unique=True,
         default=new_external_id,
         editable=False,
         help_text="Generated; the role's trust policy must require exactly this value.",
@@ -75,6 +150,21 @@ class AwsAccount(models.Model):
         default=list,
         blank=True,
         help_text="Regions to pull; empty means every region enabled for the account.",
+    )
+    organization = models.ForeignKey(
+        AwsOrganization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        help_text="The organisation whose discovery found this account.",
+    )
+    membership_status = models.CharField(
+        max_length=20, choices=MembershipStatus.choices, blank=True
+    )
+    ou_id = models.CharField("OU id", max_length=80, blank=True)
+    ou_path = models.CharField(
+        "OU path", max_length=1024, blank=True, help_text="Root / OU / sub-OU, by name."
     )
     environment = models.CharField(
         max_length=20, choices=AwsEnvironment.choices, default=AwsEnvironment.PRODUCTION
@@ -103,6 +193,15 @@ class AwsAccount(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = "AWS account"
+        constraints = [
+            # Members of an organisation share its ExternalId; any other account has
+            # its own.
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=models.Q(organization__isnull=True),
+                name="awsaccount_own_external_id",
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.account_id})"

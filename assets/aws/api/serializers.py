@@ -3,13 +3,19 @@ assets.aws.services."""
 
 from rest_framework import serializers
 
-from assets.models import AwsAccount, AwsResource, SyncPartition, SyncRun
+from assets.models import AwsAccount, AwsOrganization, AwsResource, SyncPartition, SyncRun
 from assets.models.aws import validate_region
 
 
 class AwsAccountSerializer(serializers.ModelSerializer):
     """An account; `external_id` is generated and read-only. Creating or changing one
     needs the caller's `password` (re-authentication); it is checked, never stored."""
+
+    membership_status = serializers.CharField(
+        read_only=True,
+        help_text="In its organisation, as the last discovery saw it: active, suspended or "
+        "removed; empty for an account outside any organisation.",
+    )
 
     regions = serializers.ListField(
         child=serializers.CharField(max_length=30, validators=[validate_region]), required=False
@@ -39,6 +45,10 @@ class AwsAccountSerializer(serializers.ModelSerializer):
             "connection_message",
             "connection_checked_at",
             "last_sync_started_at",
+            "organization",
+            "membership_status",
+            "ou_id",
+            "ou_path",
             "created_at",
             "updated_at",
             "password",
@@ -49,9 +59,65 @@ class AwsAccountSerializer(serializers.ModelSerializer):
             "connection_message",
             "connection_checked_at",
             "last_sync_started_at",
+            "organization",
+            "membership_status",
+            "ou_id",
+            "ou_path",
             "created_at",
             "updated_at",
         ]
+
+
+class AwsOrganizationSerializer(serializers.ModelSerializer):
+    """An organisation connected through its management (or delegated administrator)
+    account; `external_id` is generated and read-only, shared by every member role.
+    Creating or changing one needs the caller's `password` (re-authentication)."""
+
+    regions = serializers.ListField(
+        child=serializers.CharField(max_length=30, validators=[validate_region]), required=False
+    )
+    password = serializers.CharField(
+        write_only=True,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="Your password: connecting or changing an organisation needs it.",
+        error_messages={"required": "Confirm this action with your password."},
+    )
+    accounts = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = AwsOrganization
+        fields = [
+            "id",
+            "name",
+            "management_account",
+            "member_role_name",
+            "external_id",
+            "organization_id",
+            "regions",
+            "sync_interval_minutes",
+            "enabled",
+            "last_discovered_at",
+            "last_synced_at",
+            "discovery_message",
+            "accounts",
+            "created_at",
+            "updated_at",
+            "password",
+        ]
+        read_only_fields = [
+            "external_id",
+            "organization_id",
+            "last_discovered_at",
+            "last_synced_at",
+            "discovery_message",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class OrganizationSyncQueuedSerializer(serializers.Serializer):
+    queued = serializers.BooleanField()
 
 
 class SyncPartitionSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from assets.aws.api import views
 
 router = SimpleRouter()
 router.register("aws/accounts", views.AwsAccountViewSet, basename="awsaccount")
+router.register("aws/organizations", views.AwsOrganizationViewSet, basename="awsorganization")
 router.register("aws/sync-runs", views.SyncRunViewSet, basename="syncrun")
 router.register("aws/resources", views.AwsResourceViewSet, basename="awsresource")
 

@@ -3,18 +3,27 @@ and /api/aws/resources/, filtered as their list pages are."""
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from assets.aws import services
 from assets.aws.api.serializers import (
     AwsAccountSerializer,
+    AwsOrganizationSerializer,
     AwsResourceSerializer,
+    OrganizationSyncQueuedSerializer,
     SyncRunSerializer,
 )
 from assets.aws.filters import AwsAccountFilterSet, AwsResourceFilterSet, SyncRunFilterSet
-from assets.models import Asset, AwsAccount, AwsResource, SyncPartition, SyncRun
+from assets.models import (
+    Asset,
+    AwsAccount,
+    AwsOrganization,
+    AwsResource,
+    SyncPartition,
+    SyncRun,
+)
 from isms import reauth
 from isms.api.permissions import RolePermissions
 
@@ -70,6 +79,48 @@ class AwsAccountViewSet(
             SyncRunSerializer(run).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class AwsOrganizationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Connected AWS organisations. POST creates one (its ExternalId is generated);
+    POST .../{id}/sync/ queues the discovery of its members and a sync of each enabled
+    one (202). Creating or changing one takes the caller's `password`."""
+
+    queryset = AwsOrganization.objects.prefetch_related(
+        Prefetch("accounts", queryset=AwsAccount.objects.only("pk", "organization"))
+    )
+    serializer_class = AwsOrganizationSerializer
+    ordering_fields = ["name", "last_discovered_at"]
+    search_fields = ["name", "organization_id"]
+
+    def _confirmed_fields(self, serializer) -> dict:
+        reauth.require_password(self.request)
+        return {k: v for k, v in serializer.validated_data.items() if k != "password"}
+
+    def perform_create(self, serializer):
+        fields = self._confirmed_fields(serializer)
+        serializer.instance = services.aws_organization_create(**fields)
+
+    def perform_update(self, serializer):
+        fields = self._confirmed_fields(serializer)
+        services.aws_organization_update(organization=serializer.instance, **fields)
+
+    @extend_schema(request=None, responses={202: OrganizationSyncQueuedSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[SyncPermission])
+    def sync(self, request, pk=None):
+        organization = self.get_object()
+        if not organization.enabled:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["This organisation is disabled: enable it to sync."]}
+            )
+        services.aws_organization_sync_queue(organization=organization, requested_by=request.user)
+        return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
 
 
 class SyncRunViewSet(viewsets.ReadOnlyModelViewSet):

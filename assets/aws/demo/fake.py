@@ -136,22 +136,26 @@ class FakeAws:
         )
         return reader_role_arn(account_id)
 
-    def create_worker_identity(self, *, may_assume_roles: bool = True) -> dict:
+    def create_worker_identity(
+        self, *, may_assume_roles: bool = True, missing_roles: list[str] | None = None
+    ) -> dict:
         """An IAM user of the worker's account, allowed to assume roles and nothing else
         (or not even that); returns its access key as boto3 keyword arguments (use them
-        as the worker's environment)."""
+        as the worker's environment). Assuming a role of `missing_roles` (ARNs) is
+        refused, as AWS refuses a role that does not exist or whose trust policy does
+        not match (moto checks neither)."""
         iam = self.client(self.session(), "iam")
         iam.create_user(UserName="isms-worker")
         action = "sts:AssumeRole" if may_assume_roles else "sts:GetCallerIdentity"
+        statements = [{"Effect": "Allow", "Action": action, "Resource": "*"}]
+        if missing_roles:
+            statements.append(
+                {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": missing_roles}
+            )
         iam.put_user_policy(
             UserName="isms-worker",
             PolicyName="assume-reader-roles",
-            PolicyDocument=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}],
-                }
-            ),
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
         )
         key = iam.create_access_key(UserName="isms-worker")["AccessKey"]
         return {

@@ -96,6 +96,15 @@ class World:
         return {"pk": self._account.pk}
 
     @cached_property
+    def organization(self):
+        from assets.aws import services as aws_services
+
+        organization = aws_services.aws_organization_create(
+            name="Acme", management_account=AwsAccountFactory(name="Management")
+        )
+        return {"pk": organization.pk}
+
+    @cached_property
     def sync_run(self):
         run = SyncRun.objects.create(account=self._account, trigger="manual", status="running")
         return {"pk": run.pk}

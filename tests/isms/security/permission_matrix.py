@@ -170,6 +170,14 @@ assets:aws_account_edit               | account              | POST   | login | 
 assets:aws_account_test               | account              | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 assets:aws_account_sync               | account              | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 assets:aws_account_template           | account              | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+assets:aws_account_strategy           | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+assets:aws_organization_create        | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+assets:aws_organization_create        | -                    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+assets:aws_organization_detail        | organization         | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+assets:aws_organization_edit          | organization         | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+assets:aws_organization_edit          | organization         | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+assets:aws_organization_sync          | organization         | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+assets:aws_organization_template      | organization         | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 assets:aws_sync_run_list              | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 assets:aws_sync_run_detail            | sync_run             | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 assets:aws_sync_run_progress          | sync_run             | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
@@ -293,6 +301,12 @@ awsaccount-detail                     | account              | GET    | 401   | 
 awsaccount-detail                     | account              | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
 awsaccount-detail                     | account              | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
 awsaccount-sync                       | account              | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+awsorganization-list                  | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+awsorganization-list                  | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+awsorganization-detail                | organization         | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+awsorganization-detail                | organization         | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
+awsorganization-detail                | organization         | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+awsorganization-sync                  | organization         | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 syncrun-list                          | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
 syncrun-detail                        | sync_run             | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
 awsresource-list                      | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
