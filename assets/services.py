@@ -279,8 +279,9 @@ def asset_update(
     return asset
 
 
+@audit.acts_as_user
 @transaction.atomic
-def asset_dependency_add(*, dependent: Asset, dependency: Asset) -> AssetDependency:
+def asset_dependency_add(*, dependent: Asset, dependency: Asset, user) -> AssetDependency:
     """Record that `dependent` needs `dependency`; a loop is refused with the loop named."""
     _lock_graph()
     before = _snapshot(dependent)
@@ -296,8 +297,9 @@ def asset_dependency_add(*, dependent: Asset, dependency: Asset) -> AssetDepende
     return AssetDependency.objects.get(dependent=dependent, dependency=dependency)
 
 
+@audit.acts_as_user
 @transaction.atomic
-def asset_dependency_remove(*, dependent: Asset, dependency: Asset) -> None:
+def asset_dependency_remove(*, dependent: Asset, dependency: Asset, user) -> None:
     """Remove the edge `dependent` -> `dependency` (nothing happens when there is none)."""
     _lock_graph()
     before = _snapshot(dependent)
@@ -327,8 +329,9 @@ def asset_delete_blockers(*, asset: Asset) -> dict:
     return {"dependents": dependents, "others": others}
 
 
+@audit.acts_as_user
 @transaction.atomic
-def asset_delete(*, asset: Asset, force: bool = False) -> None:
+def asset_delete(*, asset: Asset, user, force: bool = False) -> None:
     """Delete an asset. Refused while other assets or records depend on it unless
     `force`: then the dependency links are removed explicitly (and recorded), and the
     value at stake of what the asset depended on drops by its value."""
@@ -398,8 +401,9 @@ def asset_bulk_update(*, assets: Iterable[Asset], user, data: dict) -> int:
     return len(rows)
 
 
+@audit.acts_as_user
 @transaction.atomic
-def asset_mark_reviewed(*, asset: Asset) -> Asset:
+def asset_mark_reviewed(*, asset: Asset, user) -> Asset:
     """The owner or security manager reviewed the asset: the next review is one interval
     from today."""
     asset = Asset.objects.select_for_update().get(pk=asset.pk)
@@ -432,8 +436,9 @@ class ImportFailed(ValidationError):
         super().__init__([f"Row {n}: {m}" for n, m in self.errors], code="import_failed")
 
 
+@audit.acts_as_user
 @transaction.atomic
-def asset_import(*, records: list[tuple[int, dict[str, str]]]) -> dict:
+def asset_import(*, records: list[tuple[int, dict[str, str]]], user) -> dict:
     """Create or update (by ref) one asset per row, and set each row's dependencies (by
     ref) and AWS services, in bulk: a few queries per thousand rows, not a service call
     per row.

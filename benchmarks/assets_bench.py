@@ -250,7 +250,7 @@ def measure_import(rows: int) -> None:
     started = time.perf_counter()
     try:
         with transaction.atomic():
-            result = services.asset_import(records=records)
+            result = services.asset_import(records=records, user=None)
             elapsed = time.perf_counter() - started
             imported = Asset.objects.filter(ref__startswith="IMP-")
             correct = check_correct(set(imported.values_list("pk", flat=True)))
@@ -361,7 +361,7 @@ def main():
         )
     lower = Asset.objects.filter(name__contains="level 5").order_by("-pk").first()
     started = time.perf_counter()
-    services.asset_dependency_add(dependent=top, dependency=lower)
+    services.asset_dependency_add(dependent=top, dependency=lower, user=None)
     add_ms = (time.perf_counter() - started) * 1000
     affected = graph.down_closure([lower.pk])
     print(
@@ -370,8 +370,8 @@ def main():
     )
     started = time.perf_counter()
     if not AssetDependency.objects.filter(dependent=top, dependency=hub).exists():
-        services.asset_dependency_add(dependent=top, dependency=hub)
-    services.asset_dependency_remove(dependent=top, dependency=lower)
+        services.asset_dependency_add(dependent=top, dependency=hub, user=None)
+    services.asset_dependency_remove(dependent=top, dependency=lower, user=None)
     remove_ms = (time.perf_counter() - started) * 1000
     print(
         f"{'link to a hub + remove the first link':<45}{len(affected):>8}{remove_ms:>7.0f}"

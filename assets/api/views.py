@@ -88,7 +88,7 @@ class AssetViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         force = self.request.query_params.get("force") in ("1", "true", "yes")
-        services.asset_delete(asset=instance, force=force)
+        services.asset_delete(asset=instance, user=self.request.user, force=force)
 
 
 class AwsServiceViewSet(viewsets.ReadOnlyModelViewSet):

@@ -60,9 +60,11 @@ class AwsAccountAdmin(AuditedAdmin):
             if name in form.cleaned_data
         }
         if change:
-            services.aws_account_update(account=AwsAccount.objects.get(pk=obj.pk), **fields)
+            services.aws_account_update(
+                account=AwsAccount.objects.get(pk=obj.pk), user=request.user, data=fields
+            )
         else:
-            obj.pk = services.aws_account_create(**fields).pk
+            obj.pk = services.aws_account_create(user=request.user, data=fields).pk
 
     def delete_model(self, request, obj):
         services.aws_account_delete(account=obj)

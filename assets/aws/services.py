@@ -83,8 +83,11 @@ def _enqueue(task, *args) -> None:
 # --- Accounts ----------------------------------------------------------------------------
 
 
-def aws_account_create(**fields) -> AwsAccount:
-    """Connect an account. Its ExternalId is generated here and never chosen by a user."""
+@audit.acts_as_user
+def aws_account_create(*, user, data: dict) -> AwsAccount:
+    """Connect an account (`data`: fields of ACCOUNT_FIELDS). Its ExternalId is generated
+    here and never chosen by a user."""
+    fields = dict(data)
     unknown = set(fields) - set(ACCOUNT_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -97,8 +100,11 @@ def aws_account_create(**fields) -> AwsAccount:
     return account
 
 
-def aws_account_update(*, account: AwsAccount, **fields) -> AwsAccount:
-    """Change an account's connection or schedule (never its ExternalId)."""
+@audit.acts_as_user
+def aws_account_update(*, account: AwsAccount, user, data: dict) -> AwsAccount:
+    """Change an account's connection or schedule (`data`: fields of ACCOUNT_FIELDS;
+    never its ExternalId)."""
+    fields = dict(data)
     unknown = set(fields) - set(ACCOUNT_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -156,7 +162,7 @@ def aws_account_test_connection(*, account: AwsAccount) -> AwsAccount:
     return account
 
 
-def aws_account_discover_regions(*, account: AwsAccount) -> list[str]:
+def aws_account_discover_regions(*, account: AwsAccount, user) -> list[str]:
     """Set the account's regions to those enabled for it (ec2:DescribeRegions).
 
     Raises ValidationError with AWS's error code when the call fails.
@@ -165,7 +171,7 @@ def aws_account_discover_regions(*, account: AwsAccount) -> list[str]:
         regions = fetch.discover_regions(role_arn=account.role_arn, external_id=account.external_id)
     except fetch.AwsError as error:
         raise ValidationError(f"{error.code}: {error.message} {error.hint}".strip()) from error
-    aws_account_update(account=account, regions=regions)
+    aws_account_update(account=account, user=user, data={"regions": regions})
     return regions
 
 
@@ -629,9 +635,12 @@ def member_connection_hint(organization: AwsOrganization) -> str:
     )
 
 
-def aws_organization_create(**fields) -> AwsOrganization:
+@audit.acts_as_user
+def aws_organization_create(*, user, data: dict) -> AwsOrganization:
     """Connect an organisation through its (already connected) management or delegated
-    administrator account. Its ExternalId is generated here and never chosen by a user."""
+    administrator account (`data`: fields of ORGANIZATION_FIELDS). Its ExternalId is
+    generated here and never chosen by a user."""
+    fields = dict(data)
     unknown = set(fields) - set(ORGANIZATION_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -644,9 +653,11 @@ def aws_organization_create(**fields) -> AwsOrganization:
     return organization
 
 
-def aws_organization_update(*, organization: AwsOrganization, **fields) -> AwsOrganization:
-    """Change an organisation's settings (never its ExternalId). A new member role name
-    applies to the members at the next discovery."""
+@audit.acts_as_user
+def aws_organization_update(*, organization: AwsOrganization, user, data: dict) -> AwsOrganization:
+    """Change an organisation's settings (`data`: fields of ORGANIZATION_FIELDS; never its
+    ExternalId). A new member role name applies to the members at the next discovery."""
+    fields = dict(data)
     unknown = set(fields) - set(ORGANIZATION_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")

@@ -78,7 +78,7 @@ def account_create(request):
     form = AwsAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            account = services.aws_account_create(**form.cleaned_data)
+            account = services.aws_account_create(user=request.user, data=form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, _form_errors(exc))
         else:
@@ -99,7 +99,7 @@ def account_edit(request, pk):
     form = AwsAccountForm(request.POST or None, instance=AwsAccount.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.aws_account_update(account=account, **form.cleaned_data)
+            services.aws_account_update(account=account, user=request.user, data=form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, _form_errors(exc))
         else:
@@ -205,7 +205,9 @@ def organization_create(request):
     form = AwsOrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            organization = services.aws_organization_create(**form.cleaned_data)
+            organization = services.aws_organization_create(
+                user=request.user, data=form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, _form_errors(exc))
         else:
@@ -227,7 +229,9 @@ def organization_edit(request, pk):
     form = AwsOrganizationForm(request.POST or None, instance=AwsOrganization.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.aws_organization_update(organization=organization, **form.cleaned_data)
+            services.aws_organization_update(
+                organization=organization, user=request.user, data=form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, _form_errors(exc))
         else:

@@ -477,7 +477,7 @@ def load(stdout) -> None:
     for dependent, dependency in DEPENDENCIES:
         if (dependent, dependency) not in existing:
             services.asset_dependency_add(
-                dependent=by_ref[dependent], dependency=by_ref[dependency]
+                dependent=by_ref[dependent], dependency=by_ref[dependency], user=None
             )
             linked += 1
     stdout.write(f"Assets: {created} created, {linked} dependencies linked.")

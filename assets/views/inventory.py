@@ -201,7 +201,7 @@ def asset_delete(request, pk: int):
     if request.method == "POST":
         confirmed = request.POST.get("confirm_in_use") == "on"
         try:
-            services.asset_delete(asset=asset, force=confirmed)
+            services.asset_delete(asset=asset, user=request.user, force=confirmed)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -240,7 +240,9 @@ def asset_dependency_add(request, pk: int):
     form = DependencyAddForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            services.asset_dependency_add(dependent=asset, dependency=form.cleaned_data["ref"])
+            services.asset_dependency_add(
+                dependent=asset, dependency=form.cleaned_data["ref"], user=request.user
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -254,7 +256,7 @@ def asset_dependency_add(request, pk: int):
 def asset_dependency_remove(request, pk: int, dependency_pk: int):
     asset = _editable_or_403(request, pk)
     dependency = get_object_or_404(perms.visible_assets(request.user), pk=dependency_pk)
-    services.asset_dependency_remove(dependent=asset, dependency=dependency)
+    services.asset_dependency_remove(dependent=asset, dependency=dependency, user=request.user)
     messages.success(request, f"{asset.ref} no longer depends on {dependency.ref}.")
     return redirect(asset)
 
@@ -262,6 +264,6 @@ def asset_dependency_remove(request, pk: int, dependency_pk: int):
 @require_POST
 def asset_review(request, pk: int):
     asset = _editable_or_403(request, pk)
-    asset = services.asset_mark_reviewed(asset=asset)
+    asset = services.asset_mark_reviewed(asset=asset, user=request.user)
     messages.success(request, f"Review recorded; next review due {asset.next_review_date}.")
     return redirect(asset)

@@ -61,7 +61,7 @@ def asset_import(request):
         upload = form.cleaned_data["file"]
         try:
             records = importing.read_table(upload.read(), upload.name)
-            result = services.asset_import(records=records)
+            result = services.asset_import(records=records, user=request.user)
         except importing.UnreadableFile as exc:
             errors = [str(exc)]
         except services.ImportFailed as exc:

@@ -32,5 +32,5 @@ def chain(*values):
     """Assets a0 -> a1 -> ... (each depends on the next), with the given own values."""
     assets = [AssetFactory(value_usd=v) for v in values]
     for upper, lower in zip(assets, assets[1:], strict=False):
-        services.asset_dependency_add(dependent=upper, dependency=lower)
+        services.asset_dependency_add(dependent=upper, dependency=lower, user=None)
     return [Asset.objects.get(pk=a.pk) for a in assets]

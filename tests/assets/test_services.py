@@ -77,10 +77,10 @@ def test_value_at_stake_sums_every_dependent_once():
     app = AssetFactory(value_usd=100)
     db = AssetFactory(value_usd=10)
     team = AssetFactory(value_usd=1)
-    services.asset_dependency_add(dependent=billing, dependency=db)
-    services.asset_dependency_add(dependent=billing, dependency=app)
-    services.asset_dependency_add(dependent=app, dependency=db)
-    services.asset_dependency_add(dependent=db, dependency=team)
+    services.asset_dependency_add(dependent=billing, dependency=db, user=None)
+    services.asset_dependency_add(dependent=billing, dependency=app, user=None)
+    services.asset_dependency_add(dependent=app, dependency=db, user=None)
+    services.asset_dependency_add(dependent=db, dependency=team, user=None)
     assert stakes(billing, app, db, team) == [
         Decimal("1000"),
         Decimal("1100"),
@@ -103,7 +103,7 @@ def test_changing_a_value_moves_everything_below(announced):
 def test_removing_a_dependency_lowers_values_below(announced):
     top, middle, bottom = chain(1000, 100, 10)
     announced.clear()
-    services.asset_dependency_remove(dependent=top, dependency=middle)
+    services.asset_dependency_remove(dependent=top, dependency=middle, user=None)
     assert stakes(top, middle, bottom) == [1000, 100, 110]
     assert announced == [{middle.pk, bottom.pk}]
     assert_all_correct()
@@ -123,7 +123,7 @@ def test_update_replaces_dependencies_and_services():
 def test_a_loop_is_refused_and_named():
     a, b, c = chain(1, 2, 3)
     with pytest.raises(ValidationError) as error:
-        services.asset_dependency_add(dependent=c, dependency=a)
+        services.asset_dependency_add(dependent=c, dependency=a, user=None)
     message = error.value.message_dict["depends_on"][0]
     assert message == (
         f"This dependency would create a loop: {c.ref} {c.name} → {a.ref} {a.name} → "
@@ -144,20 +144,20 @@ def test_a_loop_through_update_is_refused_and_nothing_changes():
 def test_self_dependency_is_refused():
     a = AssetFactory()
     with pytest.raises(ValidationError, match="cannot depend on itself"):
-        services.asset_dependency_add(dependent=a, dependency=a)
+        services.asset_dependency_add(dependent=a, dependency=a, user=None)
 
 
 def test_delete_refuses_while_others_depend_on_it():
     top, bottom = chain(100, 10)
     with pytest.raises(services.AssetInUse, match=top.ref):
-        services.asset_delete(asset=bottom)
+        services.asset_delete(asset=bottom, user=None)
     assert Asset.objects.filter(pk=bottom.pk).exists()
 
 
 def test_forced_delete_unlinks_explicitly_and_fixes_values(announced):
     top, middle, bottom = chain(100, 10, 1)
     announced.clear()
-    services.asset_delete(asset=middle, force=True)
+    services.asset_delete(asset=middle, force=True, user=None)
     assert not Asset.objects.filter(pk=middle.pk).exists()
     assert stakes(top, bottom) == [100, 1]
     assert announced == [{bottom.pk}]
@@ -173,7 +173,7 @@ def test_every_change_is_in_the_audit_trail():
         services.asset_update(
             asset=a, user=None, data={"name": "Renamed", "value_usd": Decimal("3")}
         )
-        services.asset_dependency_add(dependent=a, dependency=b)
+        services.asset_dependency_add(dependent=a, dependency=b, user=None)
         services.asset_update(
             asset=a, user=None, data={"name": "Renamed", "value_usd": Decimal("3")}
         )  # no-op
@@ -203,7 +203,7 @@ def test_overdue_reviews():
     fine = AssetFactory()
     assert late.overdue and not fine.overdue
     assert list(Asset.objects.overdue()) == [late]
-    services.asset_mark_reviewed(asset=late)
+    services.asset_mark_reviewed(asset=late, user=None)
     assert not Asset.objects.get(pk=late.pk).overdue
 
 

@@ -175,7 +175,7 @@ def test_export_and_import_need_their_permissions(owner, manager, client_as):
 
 
 def import_csv(rows):
-    return services.asset_import(records=importing.read_table(csv_rows(rows), "a.csv"))
+    return services.asset_import(records=importing.read_table(csv_rows(rows), "a.csv"), user=None)
 
 
 def csv_rows(rows) -> bytes:

@@ -64,11 +64,13 @@ class AwsAccountViewSet(
 
     def perform_create(self, serializer):
         fields = self._confirmed_fields(serializer)
-        serializer.instance = services.aws_account_create(**fields)
+        serializer.instance = services.aws_account_create(user=self.request.user, data=fields)
 
     def perform_update(self, serializer):
         fields = self._confirmed_fields(serializer)
-        services.aws_account_update(account=serializer.instance, **fields)
+        services.aws_account_update(
+            account=serializer.instance, user=self.request.user, data=fields
+        )
 
     @extend_schema(request=None, responses=SyncRunSerializer)
     @action(detail=True, methods=["post"], permission_classes=[SyncPermission])
@@ -105,11 +107,13 @@ class AwsOrganizationViewSet(
 
     def perform_create(self, serializer):
         fields = self._confirmed_fields(serializer)
-        serializer.instance = services.aws_organization_create(**fields)
+        serializer.instance = services.aws_organization_create(user=self.request.user, data=fields)
 
     def perform_update(self, serializer):
         fields = self._confirmed_fields(serializer)
-        services.aws_organization_update(organization=serializer.instance, **fields)
+        services.aws_organization_update(
+            organization=serializer.instance, user=self.request.user, data=fields
+        )
 
     @extend_schema(request=None, responses={202: OrganizationSyncQueuedSerializer})
     @action(detail=True, methods=["post"], permission_classes=[SyncPermission])

@@ -34,14 +34,17 @@ def load(stdout) -> None:
     account = demo_account()
     if account is None:
         account = services.aws_account_create(
-            name=DEMO_ACCOUNT_NAME,
-            account_id=DEMO_ACCOUNT_ID,
-            role_arn=reader_role_arn(DEMO_ACCOUNT_ID),
-            regions=DEMO_REGIONS,
-            environment="production",
-            strategy="per_environment",
-            enabled=True,
-            sync_interval_minutes=60,
+            user=None,
+            data={
+                "name": DEMO_ACCOUNT_NAME,
+                "account_id": DEMO_ACCOUNT_ID,
+                "role_arn": reader_role_arn(DEMO_ACCOUNT_ID),
+                "regions": DEMO_REGIONS,
+                "environment": "production",
+                "strategy": "per_environment",
+                "enabled": True,
+                "sync_interval_minutes": 60,
+            },
         )
     backups = Asset.objects.filter(ref=BACKUP_ASSET).first()
     if (

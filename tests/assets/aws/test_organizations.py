@@ -49,7 +49,8 @@ def org(fake_aws):
 @pytest.fixture
 def organization(aws_account):
     return services.aws_organization_create(
-        name="Acme", management_account=aws_account, member_role_name="isms-reader"
+        user=None,
+        data={"name": "Acme", "management_account": aws_account, "member_role_name": "isms-reader"},
     )
 
 
@@ -118,7 +119,7 @@ def test_a_member_disabled_by_hand_stays_disabled(org, organization):
     member = org.account("quiet")
     services.aws_organization_discover(organization=organization)
     account = _members(organization)[member]
-    services.aws_account_update(account=account, enabled=False)
+    services.aws_account_update(user=None, account=account, data={"enabled": False})
 
     services.aws_organization_discover(organization=organization)
 
@@ -164,7 +165,7 @@ def test_sync_all_syncs_members_and_reports_one_without_the_role(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", worker["aws_access_key_id"])
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", worker["aws_secret_access_key"])
     organization = services.aws_organization_update(
-        organization=organization, regions=["eu-west-1"]
+        user=None, organization=organization, data={"regions": ["eu-west-1"]}
     )
     fake_aws.enforce_iam()
 
@@ -192,7 +193,9 @@ def test_command_discovers_and_syncs_inline(
     from django.core.management import call_command
 
     member = org.account("member")
-    services.aws_organization_update(organization=organization, regions=["eu-west-1"])
+    services.aws_organization_update(
+        user=None, organization=organization, data={"regions": ["eu-west-1"]}
+    )
     out = StringIO()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -285,7 +288,9 @@ def test_api_sync_queues_the_organisation(
     from rest_framework.test import APIClient
 
     member = org.account("api-member")
-    services.aws_organization_update(organization=organization, regions=["eu-west-1"])
+    services.aws_organization_update(
+        user=None, organization=organization, data={"regions": ["eu-west-1"]}
+    )
     client = APIClient()
     client.force_authenticate(security_manager)
 
@@ -307,7 +312,9 @@ def test_the_beat_syncs_an_organisation_when_it_is_due(
     from django.utils import timezone
 
     member = org.account("scheduled")
-    services.aws_organization_update(organization=organization, regions=["eu-west-1"])
+    services.aws_organization_update(
+        user=None, organization=organization, data={"regions": ["eu-west-1"]}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert services.aws_organizations_sync_due() == [organization.pk]
     assert AwsAccount.objects.get(account_id=member).sync_runs.get().trigger == "scheduled"

@@ -73,7 +73,7 @@ class World:
         return {"pk": self._other_asset.pk}
 
     def _dependency(self, upper, lower):
-        asset_services.asset_dependency_add(dependent=upper, dependency=lower)
+        asset_services.asset_dependency_add(dependent=upper, dependency=lower, user=None)
         return {"pk": upper.pk, "dependency_pk": lower.pk}
 
     @cached_property
@@ -100,7 +100,8 @@ class World:
         from assets.aws import services as aws_services
 
         organization = aws_services.aws_organization_create(
-            name="Acme", management_account=AwsAccountFactory(name="Management")
+            user=None,
+            data={"name": "Acme", "management_account": AwsAccountFactory(name="Management")},
         )
         return {"pk": organization.pk}
 

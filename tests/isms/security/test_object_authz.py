@@ -166,7 +166,7 @@ def test_an_owners_edit_keeps_the_dependencies_they_cannot_see(
 ):
     """An owner replaces the dependencies they see, and only those: the one a security
     manager set on another owner's asset stays, and its id is not shown to them."""
-    asset_services.asset_dependency_add(dependent=mine, dependency=theirs)
+    asset_services.asset_dependency_add(dependent=mine, dependency=theirs, user=None)
     client = client_as(owner)
     response = client.patch(
         f"/api/assets/{mine.pk}/", {"depends_on": [mine2.pk]}, content_type="application/json"
@@ -185,8 +185,8 @@ def test_an_owners_edit_keeps_the_dependencies_they_cannot_see(
 def test_a_loop_through_another_owners_asset_is_refused_without_naming_it(
     owner, mine, mine2, theirs, client_as
 ):
-    asset_services.asset_dependency_add(dependent=mine2, dependency=theirs)
-    asset_services.asset_dependency_add(dependent=theirs, dependency=mine)
+    asset_services.asset_dependency_add(dependent=mine2, dependency=theirs, user=None)
+    asset_services.asset_dependency_add(dependent=theirs, dependency=mine, user=None)
     status, error = _api_patch_depends_on(client_as(owner), mine, mine2.pk)
     assert status == 400
     assert "loop" in error
@@ -195,7 +195,7 @@ def test_a_loop_through_another_owners_asset_is_refused_without_naming_it(
 
 
 def test_an_owner_cannot_remove_a_dependency_they_cannot_see(owner, mine, theirs, client_as):
-    asset_services.asset_dependency_add(dependent=mine, dependency=theirs)
+    asset_services.asset_dependency_add(dependent=mine, dependency=theirs, user=None)
     url = reverse("assets:asset_dependency_remove", args=[mine.pk, theirs.pk])
     assert client_as(owner).post(url).status_code == 404
     assert _edges(mine) == {theirs.pk}
@@ -259,9 +259,9 @@ def test_the_asset_panel_offers_no_resource_the_owner_cannot_see(
 def test_the_asset_page_shows_no_other_owners_asset(
     owner, security_manager, mine, theirs, other, client_as
 ):
-    asset_services.asset_dependency_add(dependent=mine, dependency=theirs)
+    asset_services.asset_dependency_add(dependent=mine, dependency=theirs, user=None)
     above = AssetFactory(owner=other, name=SECRET_NAME + " (above)", value_usd=SECRET_VALUE)
-    asset_services.asset_dependency_add(dependent=above, dependency=mine)
+    asset_services.asset_dependency_add(dependent=above, dependency=mine, user=None)
     url = reverse("assets:asset_detail", args=[mine.pk])
     assert theirs.ref in client_as(security_manager).get(url).content.decode()
     page = client_as(owner).get(url).content.decode()
