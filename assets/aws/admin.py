@@ -77,6 +77,7 @@ class AwsOrganizationAdmin(_ReadOnly):
 
     list_display = ("name", "organization_id", "management_account", "enabled")
     search_fields = ("name", "organization_id")
+    list_filter = ("enabled",)
     list_select_related = ("management_account",)
 
 
