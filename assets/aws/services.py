@@ -83,37 +83,49 @@ def _enqueue(task, *args) -> None:
 # --- Accounts ----------------------------------------------------------------------------
 
 
+def _editable(data: dict, allowed) -> dict:
+    """`data` as the fields a user may set; any other key is a programming error."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    return dict(data)
+
+
+def _assign(obj, fields: dict) -> None:
+    """Set `fields` on an account or organisation, its regions as a sorted set, and
+    validate it (ValidationError)."""
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.regions = sorted(set(obj.regions or []))
+    obj.full_clean()
+
+
+def _create(model, fields: dict):
+    """Create an account or organisation from validated `fields` (its ExternalId is the
+    model's generated default) and record it."""
+    with transaction.atomic():
+        obj = model()
+        _assign(obj, fields)
+        obj.save()
+        audit.record_created(obj)
+    return obj
+
+
 @audit.acts_as_user
 def aws_account_create(*, user, data: dict) -> AwsAccount:
     """Connect an account (`data`: fields of ACCOUNT_FIELDS). Its ExternalId is generated
     here and never chosen by a user."""
-    fields = dict(data)
-    unknown = set(fields) - set(ACCOUNT_FIELDS)
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
-    with transaction.atomic():
-        account = AwsAccount(**fields)
-        account.regions = sorted(set(account.regions or []))
-        account.full_clean()
-        account.save()
-        audit.record_created(account)
-    return account
+    return _create(AwsAccount, _editable(data, ACCOUNT_FIELDS))
 
 
 @audit.acts_as_user
 def aws_account_update(*, account: AwsAccount, user, data: dict) -> AwsAccount:
     """Change an account's connection or schedule (`data`: fields of ACCOUNT_FIELDS;
     never its ExternalId)."""
-    fields = dict(data)
-    unknown = set(fields) - set(ACCOUNT_FIELDS)
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    fields = _editable(data, ACCOUNT_FIELDS)
     with transaction.atomic():
         before = audit.snapshot(account)
-        for name, value in fields.items():
-            setattr(account, name, value)
-        account.regions = sorted(set(account.regions or []))
-        account.full_clean()
+        _assign(account, fields)
         if {"role_arn", "account_id"} & set(fields) and (
             before["role_arn"] != account.role_arn or before["account_id"] != account.account_id
         ):
@@ -640,33 +652,17 @@ def aws_organization_create(*, user, data: dict) -> AwsOrganization:
     """Connect an organisation through its (already connected) management or delegated
     administrator account (`data`: fields of ORGANIZATION_FIELDS). Its ExternalId is
     generated here and never chosen by a user."""
-    fields = dict(data)
-    unknown = set(fields) - set(ORGANIZATION_FIELDS)
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
-    with transaction.atomic():
-        organization = AwsOrganization(**fields)
-        organization.regions = sorted(set(organization.regions or []))
-        organization.full_clean()
-        organization.save()
-        audit.record_created(organization)
-    return organization
+    return _create(AwsOrganization, _editable(data, ORGANIZATION_FIELDS))
 
 
 @audit.acts_as_user
 def aws_organization_update(*, organization: AwsOrganization, user, data: dict) -> AwsOrganization:
     """Change an organisation's settings (`data`: fields of ORGANIZATION_FIELDS; never its
     ExternalId). A new member role name applies to the members at the next discovery."""
-    fields = dict(data)
-    unknown = set(fields) - set(ORGANIZATION_FIELDS)
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    fields = _editable(data, ORGANIZATION_FIELDS)
     with transaction.atomic():
         before = audit.snapshot(organization)
-        for name, value in fields.items():
-            setattr(organization, name, value)
-        organization.regions = sorted(set(organization.regions or []))
-        organization.full_clean()
+        _assign(organization, fields)
         organization.save()
         audit.record_change(organization, before)
     return organization
