@@ -161,8 +161,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         Path(_folder).mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # A task whose worker died unacknowledged is delivered again after this many seconds.
+    # Kombu looks for such tasks every `unacked_restore_interval` seconds but scans only
+    # on every `unacked_restore_throttle`-th look (defaults 10 and 10: up to 100 s late).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)
+        "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
+        "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+        "unacked_restore_throttle": envint("CELERY_UNACKED_RESTORE_THROTTLE", 10),
     }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -23,7 +23,7 @@ from tests.assets.aws.conftest import REGIONS
 from tests.workers import celery_worker, wait_for
 
 pytestmark = [
-    pytest.mark.slow,  # about two minutes: deselect with -m "not slow" while developing
+    pytest.mark.slow,  # a real worker and a kill: deselect with -m "not slow" while developing
     pytest.mark.worker,
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
@@ -102,6 +102,9 @@ def test_a_worker_killed_mid_sync_leaves_exactly_the_true_estate(
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_TASK_DEFAULT_QUEUE": redis_broker.queue_name,
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        # Look for the dead worker's task every second, not every 100 s (kombu's default).
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "AWS_ENDPOINT_URL": settings.AWS_ENDPOINT_URL,
         "AWS_ACCESS_KEY_ID": "testing",
