@@ -6,8 +6,12 @@ import io
 import zipfile
 
 import pytest
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Sum
+from django.test import TestCase
 
+from assets.aws import services as aws_services
 from assets.aws.demo import account as aws_demo
 from assets.aws.demo.estate import seed_demo_estate
 from assets.demo import inventory as assets_demo
@@ -25,17 +29,30 @@ from risks import services
 from risks.choices import RiskStatus
 from risks.demo import register as demo
 from risks.models import Risk, RiskAcceptance
-from tests.assets.aws.conftest import (  # noqa: F401 - the connector's fake AWS fixtures
-    _fake_aws_server,
-    fake_aws,
-    run_sync,
-)
+from tests.assets.aws.conftest import _fake_aws_server, pointed_at  # noqa: F401
+from tests.transactions import owned_atomic
 
-pytestmark = pytest.mark.django_db
+# The whole demo, with a sync, is loaded once for the module (about 8 s) and rolled back
+# at its end; each test runs in a savepoint inside it, as in a Django TestCase. The group
+# keeps the module on one pytest-xdist worker, so it is loaded once per run.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_coherence")]
 
 
-@pytest.fixture
-def company(fake_aws, run_sync, auditor):  # noqa: F811
+@pytest.fixture(scope="module")
+def company(django_db_setup, django_db_blocker, _fake_aws_server):  # noqa: F811
+    """The demo company, synced against the fake AWS; the connected account."""
+    with django_db_blocker.unblock(), pointed_at(_fake_aws_server):
+        atomic = owned_atomic()
+        atomic.__enter__()
+        try:
+            yield _load_company(_fake_aws_server)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            cache.clear()
+
+
+def _load_company(fake_aws):
     out = io.StringIO()
     isms_demo.load(out)
     frameworks_demo.load(out)
@@ -49,7 +66,8 @@ def company(fake_aws, run_sync, auditor):  # noqa: F811
         regions=aws_demo.DEMO_REGIONS,
         assets=aws_demo.ESTATE_ASSETS,
     )
-    run_sync(account)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        aws_services.aws_account_sync(account=account)
     demo.load(out)
     demo_soa.load(out)
     return account

@@ -4,7 +4,10 @@ The connector reaches it only through settings.AWS_ENDPOINT_URL, as it reaches A
 the worker's own credentials are fake ones in the environment.
 """
 
+from contextlib import contextmanager
+
 import pytest
+from django.test import override_settings
 
 from assets.aws.demo.fake import FakeAws, reader_role_arn
 from tests.assets.aws.factories import AwsAccountFactory
@@ -20,25 +23,40 @@ def _fake_aws_server():
     server.stop()
 
 
-@pytest.fixture
-def fake_aws(_fake_aws_server, settings, monkeypatch):
-    """The fake AWS, empty; the connector points at it and Celery runs tasks inline."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    settings.AWS_ENDPOINT_URL = _fake_aws_server.endpoint_url
-    settings.AWS_MAX_ATTEMPTS = 2
-    settings.AWS_PAGE_SIZE = None
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+@contextmanager
+def pointed_at(server):
+    """The connector pointed at the fake AWS, empty, with Celery running tasks inline,
+    for the block (a test's or a module's)."""
     from isms.celery import app
 
-    app.conf.task_always_eager = True
-    _fake_aws_server.reset()
-    yield _fake_aws_server
-    _fake_aws_server.reset()
-    app.conf.task_always_eager = False
+    with (
+        pytest.MonkeyPatch.context() as monkeypatch,
+        override_settings(
+            AWS_ENDPOINT_URL=server.endpoint_url,
+            AWS_MAX_ATTEMPTS=2,
+            AWS_PAGE_SIZE=None,
+            CELERY_TASK_ALWAYS_EAGER=True,
+        ),
+    ):
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+        monkeypatch.delenv("AWS_PROFILE", raising=False)
+        monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        app.conf.task_always_eager = True
+        server.reset()
+        try:
+            yield server
+        finally:
+            server.reset()
+            app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def fake_aws(_fake_aws_server):
+    """The fake AWS, empty; the connector points at it and Celery runs tasks inline."""
+    with pointed_at(_fake_aws_server) as server:
+        yield server
 
 
 @pytest.fixture
