@@ -32,10 +32,10 @@ from risks.models import Risk, RiskAcceptance
 from tests.assets.aws.conftest import _fake_aws_server, pointed_at  # noqa: F401
 from tests.transactions import owned_atomic
 
-# The whole demo, with a sync, is loaded once for the module (about 8 s) and rolled back
-# at its end; each test runs in a savepoint inside it, as in a Django TestCase. The group
-# keeps the module on one pytest-xdist worker, so it is loaded once per run.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_coherence")]
+# The whole demo, with a sync, is loaded once for the module (about 8 s; once per
+# pytest-xdist worker that runs some of its tests) and rolled back at its end; each test
+# runs in a savepoint inside it, as in a Django TestCase.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
