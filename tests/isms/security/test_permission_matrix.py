@@ -39,9 +39,16 @@ for _row in matrix.ROWS:
 
 
 @pytest.fixture
-def world(persona, settings):
+def world(persona, settings, monkeypatch):
     # Per-test memory cache: download rate limits and throttles start from zero.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Routes that reach AWS (the connection test) meet a closed port at once, instead of
+    # botocore's credential search and retries against the real endpoint.
+    settings.AWS_ENDPOINT_URL = "http://127.0.0.1:9"
+    settings.AWS_MAX_ATTEMPTS = 1
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     users = {"anon": None, **{role: persona(name) for role, name in PERSONA_OF.items()}}
     world = World(users)
     world.own_asset  # noqa: B018 - the owner persona owns an asset from the start
