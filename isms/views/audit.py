@@ -3,14 +3,13 @@
 from django.contrib.auth.decorators import permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from isms.exports import AUDIT_TRAIL_HEADER, audit_trail_rows
 from isms.filters import AuditEventFilterSet
 from isms.models import AuditEvent
-from isms.views.generic import Export, ObjectListView
+from isms.views.generic import Export, ObjectListView, page_of
 
 # One layout for the audit trail's CSV, shared with the audit pack.
 EXPORT_HEADER = AUDIT_TRAIL_HEADER
@@ -50,7 +49,7 @@ def object_history(request, content_type_id: int, object_id: str):
         obj = None
     if obj is None and not events.exists():
         raise Http404
-    page = Paginator(events.select_related("actor"), 50).get_page(request.GET.get("page"))
+    page, _query = page_of(request, events.select_related("actor"), 50)
     return render(
         request,
         "isms/object_history.html",

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,7 @@ from isms.frameworks.forms import (
 from isms.models import Control, ControlImplementation, Evidence, Framework
 from isms.models.audit import AuditAction
 from isms.uploads import attachment_response, download_rate_limit
-from isms.views.generic import ObjectListView
+from isms.views.generic import ObjectListView, page_of
 
 
 @permission_required("isms.view_framework", raise_exception=True)
@@ -55,7 +54,7 @@ def framework_list(request):
             else:
                 messages.success(request, "Framework selection saved.")
                 return redirect("isms:framework_list")
-    page = Paginator(frameworks, 50).get_page(request.GET.get("page"))
+    page, _query = page_of(request, frameworks, 50)
     return render(
         request,
         "isms/frameworks/framework_list.html",

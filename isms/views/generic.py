@@ -47,6 +47,16 @@ PAGE_PARAMS = ("page", "cursor")
 LIST_PARAMS = (*PAGE_PARAMS, "per_page", "cols", "export")
 
 
+def page_of(request, queryset, per_page: int = 25):
+    """(page, query): page `?page=` of a short list inside a detail page (a record's
+    versions, files, history), and the request's other parameters for the page links.
+    Registers are `ObjectListView`s; this is for the lists beside a record."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
 @dataclass(frozen=True)
 class Column:
     """A column of a list whose columns the user chooses (`?cols=`): its key, header,

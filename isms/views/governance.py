@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,7 +33,7 @@ from isms.models import (
     PolicyVersion,
     ScopeVersion,
 )
-from isms.views.generic import ObjectListView
+from isms.views.generic import ObjectListView, page_of
 
 WORKFLOW_ERRORS = (approvals.ApprovalError, approvals.ApprovedVersionFrozen)
 
@@ -51,13 +50,6 @@ def _requests_of(obj):
     ).prefetch_related("decisions__decided_by")
 
 
-def _paginate(request, queryset, per_page=25):
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
-
-
 # --- Scope -----------------------------------------------------------------------------------
 
 
@@ -66,7 +58,7 @@ def scope(request):
     """The scope in force, the open version and the history of versions."""
     record = services.scope_get()
     versions = record.versions.select_related("created_by")
-    page, query = _paginate(request, versions)
+    page, query = page_of(request, versions)
     return render(
         request,
         "isms/governance/scope.html",
@@ -239,7 +231,7 @@ def policy_edit(request, pk: int):
 def policy_detail(request, pk: int):
     policy = get_object_or_404(Policy.objects.select_related("owner", "published_version"), pk=pk)
     versions = policy.versions.select_related("created_by")
-    page, query = _paginate(request, versions)
+    page, query = page_of(request, versions)
     published = policy.published_version
     return render(
         request,
@@ -446,7 +438,7 @@ def policy_acknowledgements(request, pk: int):
                 for person in people.iterator()
             ),
         )
-    page, query = _paginate(request, people, per_page=50)
+    page, query = page_of(request, people, per_page=50)
     rows = [(person, acks.get(person.pk)) for person in page]
     total = get_user_model().objects.filter(is_active=True).count()
     return render(
@@ -476,7 +468,7 @@ def reviews_due(request):
     """Everything whose review is overdue or due within the next 30 days."""
     today = timezone.localdate()
     items = reviews.due(today + datetime.timedelta(days=REVIEW_HORIZON_DAYS))
-    page, query = _paginate(request, items, per_page=50)
+    page, query = page_of(request, items, per_page=50)
     return render(
         request,
         "isms/governance/reviews_due.html",
@@ -532,7 +524,7 @@ def mail_outbox(request):
     files = []
     if folder and Path(folder).is_dir():
         files = sorted(Path(folder).glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True)
-    page, query = _paginate(request, files, per_page=20)
+    page, query = page_of(request, files, per_page=20)
     mails = []
     for path in page:
         try:

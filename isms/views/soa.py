@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from isms.frameworks.forms import BulkEditForm, SoADecisionForm, SoASubmitForm
 from isms.models import ApprovalRequest, ControlImplementation, SoA
 from isms.models.approvals import ApprovalState, Decision
 from isms.uploads import download_headers, download_rate_limit
+from isms.views.generic import page_of
 
 
 @permission_required("isms.view_soa", raise_exception=True)
@@ -23,9 +23,7 @@ def soa_workspace(request):
     """Progress of the SoA framework (applicable, implemented, missing justifications,
     inconsistencies), the themes, the frozen SoAs, and the Freeze button."""
     framework = services.soa_framework()
-    versions = Paginator(SoA.objects.select_related("frozen_by"), 20).get_page(
-        request.GET.get("page")
-    )
+    versions, _query = page_of(request, SoA.objects.select_related("frozen_by"), 20)
     return render(
         request,
         "isms/soa/workspace.html",
@@ -109,7 +107,7 @@ def soa_detail(request, number: int):
         if soa.approval_state == ApprovalState.IN_REVIEW
         else None
     )
-    rows = Paginator(soa.rows.all(), 100).get_page(request.GET.get("page"))
+    rows, _query = page_of(request, soa.rows.all(), 100)
     return render(
         request,
         "isms/soa/detail.html",
