@@ -41,7 +41,7 @@ class Risk(models.Model):
         "assets.Finding",
         blank=True,
         related_name="risks",
-        help_text="Security-check findings that evidence this risk (see risks.queries for "
+        help_text="Security-check findings that evidence this risk (see risks.selectors for "
         "the review flag raised when all of them are resolved).",
     )
     threat = models.ForeignKey(
