@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from isms.filters import BaseFilterSet
-from isms.models import ApprovalRequest, Policy, PolicyVersion, ScopeVersion
+from isms.models import ApprovalRequest, Policy, PolicyVersion, ScopeVersion, User
 from isms.models.approvals import ApprovalState
 from isms.models.governance import Classification, PolicyKind
 
@@ -60,3 +60,23 @@ class ApprovalRequestFilterSet(BaseFilterSet):
     class Meta:
         model = ApprovalRequest
         fields = ["state", "content_type", "submitted_by", "object_id"]
+
+
+class AcknowledgementFilterSet(BaseFilterSet):
+    """Who has (`done`) or has not (`missing`) acknowledged a policy's published version;
+    the users come annotated with `acknowledged_at` (see the acknowledgements page)."""
+
+    show = django_filters.ChoiceFilter(
+        choices=(("all", "Everyone"), ("missing", "Not yet"), ("done", "Done")),
+        method="by_acknowledgement",
+        label="Show",
+    )
+
+    class Meta:
+        model = User
+        fields = ["show"]
+
+    def by_acknowledgement(self, queryset, name, value):
+        if value == "all":
+            return queryset
+        return queryset.filter(acknowledged_at__isnull=value == "missing")

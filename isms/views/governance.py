@@ -12,17 +12,16 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from isms import approvals, security_log, uploads
-from isms.exports import csv_response
 from isms.governance import audit_pack, notifications, reviews, scope_estate, services
 from isms.governance.diff import changed, side_by_side
-from isms.governance.filters import PolicyFilterSet
+from isms.governance.filters import AcknowledgementFilterSet, PolicyFilterSet
 from isms.governance.forms import PolicyForm, PolicyVersionForm, ScopeVersionForm, SubmitForm
 from isms.governance.markdown import render_markdown
 from isms.models import (
@@ -33,7 +32,7 @@ from isms.models import (
     PolicyVersion,
     ScopeVersion,
 )
-from isms.views.generic import ObjectListView, page_of
+from isms.views.generic import Export, ObjectListView, page_of
 
 WORKFLOW_ERRORS = (approvals.ApprovalError, approvals.ApprovedVersionFrozen)
 
@@ -407,54 +406,59 @@ def policy_acknowledge(request, pk: int):
 ACK_HEADER = ["user", "name", "e-mail", "acknowledged", "acknowledged at (UTC)"]
 
 
-@permission_required("isms.view_policyacknowledgement", raise_exception=True)
-@uploads.download_rate_limit(when=uploads.exporting)
-def policy_acknowledgements(request, pk: int):
-    """Who has and has not acknowledged the published version (?export=csv)."""
-    policy = get_object_or_404(Policy.objects.select_related("published_version"), pk=pk)
-    version = policy.published_version
-    acks = {}
-    if version is not None:
-        acks = dict(version.acknowledgements.values_list("user_id", "acknowledged_at"))
-    people = get_user_model().objects.filter(is_active=True).order_by("username")
-    show = request.GET.get("show", "all")
-    if show == "missing":
-        people = people.exclude(pk__in=acks)
-    elif show == "done":
-        people = people.filter(pk__in=acks)
-    if request.GET.get("export") == "csv":
-        security_log.log_download(request, what="policy-acknowledgements", fmt="csv", obj=policy)
-        return csv_response(
-            f"{policy.reference}-acknowledgements.csv",
-            ACK_HEADER,
-            (
-                [
-                    person.get_username(),
-                    person.get_full_name(),
-                    person.email,
-                    person.pk in acks,
-                    acks.get(person.pk),
-                ]
-                for person in people.iterator()
-            ),
-        )
-    page, query = page_of(request, people, per_page=50)
-    rows = [(person, acks.get(person.pk)) for person in page]
-    total = get_user_model().objects.filter(is_active=True).count()
-    return render(
-        request,
-        "isms/governance/policy_acknowledgements.html",
-        {
-            "policy": policy,
-            "version": version,
-            "page": page,
-            "rows": rows,
-            "query": query,
-            "show": show,
-            "done": len(acks),
-            "total": total,
-        },
+class PolicyAcknowledgements(ObjectListView):
+    """Who has and has not acknowledged a policy's published version (?export=csv)."""
+
+    filterset_class = AcknowledgementFilterSet
+    template_name = "isms/governance/policy_acknowledgements.html"
+    permission_required = "isms.view_policyacknowledgement"
+    export = Export(
+        title="Policy acknowledgements",
+        filename="policy-acknowledgements",
+        what="policy-acknowledgements",
+        permission="isms.view_policyacknowledgement",
+        header=ACK_HEADER,
+        rows=lambda people: (
+            [
+                person.get_username(),
+                person.get_full_name(),
+                person.email,
+                person.acknowledged_at is not None,
+                person.acknowledged_at,
+            ]
+            for person in people.iterator()
+        ),
     )
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.policy = get_object_or_404(
+            Policy.objects.select_related("published_version"), pk=kwargs["pk"]
+        )
+
+    def get_queryset(self, request):
+        acknowledged = PolicyAcknowledgement.objects.filter(
+            version_id=self.policy.published_version_id, user=OuterRef("pk")
+        ).values("acknowledged_at")[:1]
+        return (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .annotate(acknowledged_at=Subquery(acknowledged))
+            .order_by("username")
+        )
+
+    def get_extra_context(self, request, filterset, page) -> dict:
+        everyone = self.get_queryset(request)
+        return {
+            "policy": self.policy,
+            "version": self.policy.published_version,
+            "show": request.GET.get("show") or "all",
+            "done": everyone.filter(acknowledged_at__isnull=False).count(),
+            "total": everyone.count(),
+        }
+
+
+policy_acknowledgements = PolicyAcknowledgements.as_view()
 
 
 # --- Reviews, notifications, mail, audit pack --------------------------------------------------

@@ -158,6 +158,10 @@ def test_acknowledgement_report_lists_who_has_and_has_not(client_as, published, 
     lines = {line.split(",")[0]: line for line in csv.splitlines()[1:]}
     assert ",yes," in lines["outsider"]
     assert ",no," in lines["auditor"]
+    # Like every list's export, it is in the audit trail.
+    assert AuditEvent.objects.filter(
+        action="export", message__startswith="Policy acknowledgements CSV"
+    ).exists()
 
 
 HOSTILE = """# Policy
