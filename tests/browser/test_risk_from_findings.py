@@ -11,6 +11,7 @@ from risks.models import Risk
 from tests.assets.aws.factories import AwsAccountFactory
 from tests.assets.checks.factories import sample_estate
 from tests.assets.factories import AssetFactory
+from tests.browser.helpers import chips
 from tests.risks.factories import approved_methodology
 
 
@@ -32,7 +33,7 @@ def test_security_manager_creates_a_risk_from_findings(browser, sign_in, persona
     page.get_by_role("button", name="Create risk from ticked findings").click()
 
     expect(page.get_by_role("heading", name="New risk from security findings")).to_be_visible()
-    expect(page.get_by_label("Assets")).to_have_value(asset.ref)
+    expect(chips(page, "assets")).to_contain_text([asset.ref])
     page.get_by_label("Title").fill("Customer database misconfigured")
     page.get_by_label("Inherent impact").select_option("4")
     page.get_by_role("button", name="Create risk").click()
