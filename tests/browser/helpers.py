@@ -50,7 +50,6 @@ def check_page(page, name: str) -> None:
     assert page.console_errors == [], page.console_errors
 
 
-
 def expect_no_clipping(locator) -> None:
     """The element's text is not cut off (its content is as wide as its box)."""
     expect(locator).to_be_visible()

@@ -70,8 +70,9 @@ def test_management_reads_and_decides_what_it_signs(browser, sign_in, persona):
     expect(content).to_contain_text("$50,000")
     expect(content).to_contain_text("Compensating controls until the migration")
     expect(page.locator(".approval-content .hash")).to_have_text(
-        ApprovalRequest.objects.get(object_id=risk.acceptances.get().pk, state="in_review")
-        .content_sha256
+        ApprovalRequest.objects.get(
+            object_id=risk.acceptances.get().pk, state="in_review"
+        ).content_sha256
     )
     expect(page.get_by_role("heading", name="Your decision")).to_be_visible()
     check_page(page, "approval-acceptance")

@@ -135,7 +135,8 @@ def test_inline_edit_with_a_stale_version_is_refused(register, security_manager,
     client.post(url, {"field": "status", "value": "analysed", "version": 1})
     response = client.post(url, {"field": "inherent_impact", "value": "1", "version": 1})
     assert response.status_code == 409
-    assert b"status identified" in response.content and b"not saved" in response.content
+    assert b"Status: Identified \xe2\x86\x92 Analysed" in response.content
+    assert b"Not saved" in response.content
     risk.refresh_from_db()
     assert (risk.inherent_impact, risk.status) == (4, "analysed")
 
