@@ -240,12 +240,10 @@ def change_in_words(name: str, values, scale=None) -> str | None:
     field's name and its old and new values in words ("Status: Identified → Analysed",
     "Annual loss expectancy: $11,120,000 → $8,000"), never raw model values; None
     when the two read the same (0.9000 and 0.9)."""
-    from decimal import Decimal, InvalidOperation
-
     from django.core.exceptions import FieldDoesNotExist
 
     from isms.models import User
-    from isms.templatetags.isms_ui import usd
+    from isms.templatetags.isms_ui import number, usd
 
     try:
         field = Risk._meta.get_field(name.removesuffix("_id"))
@@ -272,11 +270,7 @@ def change_in_words(name: str, values, scale=None) -> str | None:
             items = scale.likelihoods if name.endswith("_likelihood") else scale.impacts
             named = {item["value"]: item["name"] for item in items}
             return f"{value} · {named[int(value)]}" if int(value) in named else str(value)
-        try:
-            number = Decimal(str(value))
-        except (InvalidOperation, ValueError):
-            return str(value)
-        return f"{number.normalize():f}"
+        return number(value)
 
     old, new = word(values[0]), word(values[1])
     if old == new:

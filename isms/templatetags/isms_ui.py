@@ -62,6 +62,17 @@ def usd(value):
     return f"${amount:,.0f}"
 
 
+@register.filter
+def number(value):
+    """A decimal as a person writes it: 4.0000 -> 4, 0.1000 -> 0.1; "—" when empty."""
+    if value in (None, ""):
+        return "—"
+    try:
+        return f"{Decimal(str(value)).normalize():f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
 @register.simple_tag
 def url_or_none(name, *args):
     try:

@@ -69,3 +69,25 @@
   document.addEventListener("DOMContentLoaded", function () { startAll(document); });
   document.addEventListener("htmx:load", function (event) { startAll(event.detail.elt); });
 })();
+
+// <input type=checkbox data-check-all="NAME"> ticks or unticks every box named NAME;
+// <button data-needs-ticked="NAME"> is enabled only while at least one is ticked.
+(function () {
+  "use strict";
+  function refresh() {
+    document.querySelectorAll("[data-needs-ticked]").forEach(function (button) {
+      var name = button.getAttribute("data-needs-ticked");
+      button.disabled = !document.querySelector("input[name='" + name + "']:checked");
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var name = event.target.getAttribute("data-check-all");
+    if (name) {
+      document.querySelectorAll("input[type=checkbox][name='" + name + "']").forEach(function (box) {
+        box.checked = event.target.checked;
+      });
+    }
+    refresh();
+  });
+  document.addEventListener("DOMContentLoaded", refresh);
+})();
