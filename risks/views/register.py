@@ -118,7 +118,7 @@ class RiskList(ObjectListView):
         filename="risk-register",
         what="risk-register",
         permission="risks.export_risk",
-        header=importing.EXPORT_COLUMNS,
+        header=[importing.COLUMN_WORDS[c] for c in importing.EXPORT_COLUMNS],
         rows=lambda risks: importing.export_rows(risks, _scale()),
         formats=("csv", "xlsx"),
     )
@@ -284,4 +284,8 @@ def import_template(request):
     if not request.user.has_perm("risks.add_risk"):
         raise PermissionDenied
     security_log.log_download(request, what="risk-import-template", fmt="csv")
-    return csv_response("risk-import-template.csv", importing.IMPORT_COLUMNS, [])
+    return csv_response(
+        "risk-import-template.csv",
+        [importing.COLUMN_WORDS[c] for c in importing.IMPORT_COLUMNS],
+        [],
+    )
