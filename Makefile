@@ -46,14 +46,16 @@ ci:
 # Refresh the vendored front-end files from the npm registry (see static/vendor/README.md).
 vendor:
 	rm -rf var/vendor && mkdir -p var/vendor
-	cd var/vendor && npm pack --silent @tabler/core@1.6.1 htmx.org@2.0.11 bootstrap-icons@1.13.2 \
+	cd var/vendor && npm pack --silent @tabler/core@1.6.1 htmx.org@2.0.11 bootstrap-icons@1.13.2 tom-select@2.6.2 \
 	  && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
 	cp var/vendor/tabler-core-*/package/dist/css/tabler.min.css static/vendor/tabler/
 	cp var/vendor/tabler-core-*/package/dist/js/tabler.min.js static/vendor/tabler/
 	cp var/vendor/htmx.org-*/package/dist/htmx.min.js static/vendor/htmx/
 	cp var/vendor/bootstrap-icons-*/package/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
 	cp var/vendor/bootstrap-icons-*/package/font/fonts/* static/vendor/bootstrap-icons/fonts/
-	sed -i 's#/\*\# sourceMappingURL=[^*]*\*/##; s#//\# sourceMappingURL=.*##' static/vendor/tabler/*
+	cp var/vendor/tom-select-*/package/dist/js/tom-select.complete.min.js static/vendor/tom-select/
+	cp var/vendor/tom-select-*/package/dist/css/tom-select.bootstrap5.min.css static/vendor/tom-select/
+	sed -i 's#/\*\# sourceMappingURL=[^*]*\*/##; s#//\# sourceMappingURL=.*##' static/vendor/tabler/* static/vendor/tom-select/*
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache

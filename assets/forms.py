@@ -6,7 +6,8 @@ import json
 import re
 
 from django import forms
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils.text import format_lazy
 
 from assets import graph
 from assets.choices import AssetClass, categories_of
@@ -15,6 +16,18 @@ from assets.permissions import hidden_dependencies, visible_assets
 from isms import ownership
 from isms.models import User
 from isms.relations import limit_choices
+from isms.widgets import Picker
+
+
+def asset_picker() -> Picker:
+    """The searchable picker of assets by reference (isms.widgets.Picker), for fields
+    that take refs: typing searches the asset API by reference or name."""
+    return Picker(
+        search_url=format_lazy("{}?limit=20&q=", reverse_lazy("asset-list")),
+        value_field="ref",
+        label_fields=("ref", "name"),
+        as_text=True,
+    )
 
 
 def assets_by_ref(user, refs: list[str], *, iexact: bool = False) -> tuple[dict, list[str]]:
@@ -73,13 +86,14 @@ class AssetForm(forms.ModelForm):
     depends_on = forms.CharField(
         label="Depends on",
         required=False,
-        help_text="References of the assets this one needs, comma-separated (e.g. A-004, A-007).",
+        help_text="Type a reference or a name to find the assets this one needs.",
+        widget=asset_picker(),
     )
     aws_services = AwsServiceChoiceField(
         label="AWS services",
         queryset=AwsService.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Picker,
     )
 
     class Meta:
@@ -134,7 +148,7 @@ class AssetForm(forms.ModelForm):
             else reverse("assets:asset_validate")
         )
         for name, field in self.fields.items():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+            if isinstance(field.widget, forms.CheckboxSelectMultiple | Picker):
                 continue
             field.widget.attrs.update(
                 {

@@ -15,6 +15,7 @@ An app makes one of its models approvable in two steps:
            group_by="methodology",                 # approving one supersedes the others
            on_approved=activate_methodology,       # callback(version, request)
            quorum=1,
+           render=render_methodology,              # the content for humans (HTML)
        )
 
 Then the services below move it through draft -> in review -> approved / changes
@@ -165,6 +166,10 @@ class ApprovableType:
     # problems(obj) -> messages: anything listed refuses submission and approval (the
     # SoA's completeness rules); rejecting or sending back stays possible.
     problems: Callable[[ApprovableModel], Iterable[str]] | None = None
+    # render(content, previous_content) -> safe HTML: what the approver reads, drawn from
+    # the exact text that is hashed (and the approved text it replaces, or None). Types
+    # whose content is prose (scope, policy) leave it out and get a line diff.
+    render: Callable[[str, str | None], str] | None = None
 
     @property
     def key(self) -> str:
@@ -245,8 +250,9 @@ def register(
     Options: `editors(obj) -> users`, `permission` (default "isms.decide_approvalrequest"),
     `quorum` (default 1; settings.APPROVAL_QUORUM overrides it per type), `problems(obj)`
     (messages that refuse submission and approval), `group_by` (field whose value groups
-    versions of one document),
-    `submit_permission` (default "<app>.change_<model>"), `url(obj)`, `required`
+    versions of one document), `render(content, previous_content)` (safe HTML showing
+    the content to the approver: fields by name, tables of changes; see
+    `render_content`), `submit_permission` (default "<app>.change_<model>"), `url(obj)`, `required`
     (default True: the dashboard's step 8 waits for an approved one), and callbacks
     `on_submitted/on_approved/on_rejected/on_changes_requested(obj, request)`, which run
     inside the decision's transaction.
@@ -379,6 +385,15 @@ def previous_approved_request(request: ApprovalRequest) -> ApprovalRequest | Non
         .order_by("-decided_at")
         .first()
     )
+
+
+def render_content(request: ApprovalRequest, previous: ApprovalRequest | None) -> str | None:
+    """The submitted content as its type shows it to humans (safe HTML), from the exact
+    text that was hashed; None when the type has no renderer (its text is diffed)."""
+    kind = type_for_key(request.content_type.model_class()._meta.label_lower)
+    if kind.render is None:
+        return None
+    return kind.render(request.content, previous.content if previous else None)
 
 
 def refusal_reason(user, request: ApprovalRequest) -> str | None:

@@ -74,17 +74,34 @@ def _label_all(filter_) -> None:
     filter_.__dict__.pop("_field", None)  # the form field is built on first use, from extra
 
 
+class RecordTypeField(forms.ModelChoiceField):
+    """A choice of content type, shown as people name the record ("Policy version"),
+    not as Django does ("ISMS governance | policy version") (issue 20.9)."""
+
+    def label_from_instance(self, obj):
+        model = obj.model_class()
+        name = model._meta.verbose_name if model is not None else obj.model
+        return str(name)[:1].upper() + str(name)[1:]
+
+
+class RecordTypeFilter(django_filters.ModelChoiceFilter):
+    """A filter on the type of record (a content type), labelled in words."""
+
+    field_class = RecordTypeField
+
+
 class AuditEventFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     actor = django_filters.ModelChoiceFilter(queryset=User.objects.all())
     action = django_filters.ChoiceFilter(choices=AuditAction.choices)
-    content_type = django_filters.ModelChoiceFilter(
+    content_type = RecordTypeFilter(
         queryset=ContentType.objects.filter(app_label__in=("isms", "assets", "risks")).order_by(
             "app_label", "model"
         ),
         label="Record type",
     )
-    source = django_filters.CharFilter(lookup_expr="startswith")
+    # "Source starts with" said nothing to people: the source (web, api, a command...).
+    source = django_filters.CharFilter(lookup_expr="startswith", label="Source")
     since = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
     until = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lte")
     date_from = django_filters.DateFilter(

@@ -12,7 +12,7 @@ class RisksConfig(AppConfig):
         from isms import approvals, dashboard
         from isms.frameworks import treatments
         from isms.governance import audit_pack, reviews
-        from risks import providers, services, steps
+        from risks import approval_render, providers, services, steps
         from risks.models import MethodologyVersion, RiskAcceptance
 
         approvals.register(
@@ -23,6 +23,7 @@ class RisksConfig(AppConfig):
             group_by="methodology",
             on_approved=services.methodology_activate,
             url=lambda version: version.get_absolute_url(),
+            render=approval_render.methodology_render,
         )
         approvals.register(
             RiskAcceptance,
@@ -36,6 +37,7 @@ class RisksConfig(AppConfig):
                 user, acceptance.risk
             ),
             url=lambda acceptance: acceptance.risk.get_absolute_url(),
+            render=approval_render.acceptance_render,
             # Acceptances exist only for risks that need one: step 8 does not wait for one.
             required=False,
         )

@@ -6,9 +6,11 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from assets.forms import asset_picker
 from isms.frameworks.selectors import visible_controls
 from isms.models import User
 from isms.relations import limit_choices
+from isms.widgets import Picker
 from risks import scoring
 from risks.choices import LEVEL_COLOURS, RiskStatus, TreatmentOption
 from risks.models import Risk, Threat, TreatmentAction, Vulnerability
@@ -26,10 +28,12 @@ def score_choices(scale: scoring.Scale | None, axis: str) -> list[tuple]:
 
 
 class AssetRefsField(forms.CharField):
-    """Assets by reference ("A-001, A-007"): scales to any inventory, unlike a select."""
+    """Assets by reference ("A-001, A-007"), chosen in a picker that searches the
+    inventory as you type: scales to any inventory, unlike a select of every asset."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", "Asset references, separated by commas (e.g. A-001, A-004).")
+        kwargs.setdefault("help_text", "Type a reference or a name to find an asset.")
+        kwargs.setdefault("widget", asset_picker())
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -115,7 +119,7 @@ class RiskForm(forms.ModelForm):
                 "framework"
             )
             limit_choices(self, user, controls=visible_controls)
-            self.fields["controls"].widget.attrs["size"] = 8
+            self.fields["controls"].widget = Picker(choices=self.fields["controls"].choices)
         if risk is not None:
             self.fields["version"].initial = risk.version
 

@@ -14,7 +14,9 @@ from isms import audit
 from isms import importing as reader
 from isms.models import User
 from isms.models.audit import AuditAction
+from isms.templatetags.isms_ui import number as plain_number
 from risks import services
+from risks.choices import RiskStatus, TreatmentOption
 from risks.forms import RiskForm
 from risks.models import Risk, Threat, Vulnerability
 from risks.selectors import active_version
@@ -37,6 +39,43 @@ IMPORT_COLUMNS = [
 ]
 MAX_ROWS = 10_000
 
+# The header of the export and the import template in words (issue 20.9: the export
+# had snake_case headers). The importer reads these and the column keys alike, so an
+# export edited in a spreadsheet imports again.
+COLUMN_WORDS = {
+    "ref": "Reference",
+    "title": "Title",
+    "description": "Description",
+    "assets": "Assets",
+    "threat": "Threat",
+    "vulnerability": "Vulnerability",
+    "owner": "Owner",
+    "status": "Status",
+    "inherent_likelihood": "Likelihood",
+    "inherent_impact": "Impact",
+    "inherent_level": "Level",
+    "value_at_stake_usd": "Value at stake ($)",
+    "exposure_factor": "Exposure factor",
+    "sle_usd": "Single loss expectancy ($)",
+    "aro": "Annual rate of occurrence",
+    "ale_usd": "Annual loss expectancy ($)",
+    "treatment": "Treatment",
+    "treatment_justification": "Treatment justification",
+    "residual_likelihood": "Residual likelihood",
+    "residual_impact": "Residual impact",
+    "residual_level": "Residual level",
+    "residual_ale_usd": "Residual annual loss expectancy ($)",
+    "review_date": "Review date",
+    "accepted_until": "Accepted until",
+    "version": "Version",
+}
+KEY_OF_WORDS = {words.lower(): key for key, words in COLUMN_WORDS.items()}
+# Status and treatment are exported by name; the importer takes names or values.
+CHOICE_WORDS = {
+    "status": {str(label).lower(): value for value, label in RiskStatus.choices},
+    "treatment": {str(label).lower(): value for value, label in TreatmentOption.choices},
+}
+
 
 class ImportFailed(Exception):
     """The file was refused; `errors` lists "Row n: field: reason" lines."""
@@ -54,7 +93,9 @@ def read_rows(upload) -> list[dict | None]:
         table = reader.read_table(upload.read(), upload.name)
     except reader.UnreadableFile as exc:
         raise ImportFailed([str(exc)]) from None
-    header = [h.lower().replace(" ", "_") for h in table[0]]
+    header = [
+        KEY_OF_WORDS.get(h.strip().lower(), h.strip().lower().replace(" ", "_")) for h in table[0]
+    ]
     if "title" not in header or "assets" not in header:
         raise ImportFailed(["Row 1: the header must name at least the columns title and assets."])
     rows: list[dict | None] = []
@@ -77,6 +118,8 @@ def _form_data(row: dict, lookups: dict) -> tuple[dict, list[str]]:
             if found is None:
                 problems.append(f"{column}: unknown {column} {value!r}")
             value = found or ""
+        elif column in CHOICE_WORDS and value:
+            value = CHOICE_WORDS[column].get(value.strip().lower(), value)
         elif column == "owner" and value:
             found = lookups["owner"].get(value.lower())
             if found is None:
@@ -181,16 +224,16 @@ def export_rows(queryset, scale):
             risk.threat.name if risk.threat else "",
             risk.vulnerability.name if risk.vulnerability else "",
             risk.owner.username if risk.owner else "",
-            risk.status,
+            risk.get_status_display(),
             risk.inherent_likelihood,
             risk.inherent_impact,
             level(risk.inherent_level),
             risk.value_at_stake_usd,
-            risk.exposure_factor,
+            plain_number(risk.exposure_factor) if risk.exposure_factor is not None else "",
             risk.sle_usd,
-            risk.aro,
+            plain_number(risk.aro) if risk.aro is not None else "",
             risk.ale_usd,
-            risk.treatment,
+            risk.get_treatment_display(),
             risk.treatment_justification,
             risk.residual_likelihood,
             risk.residual_impact,

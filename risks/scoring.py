@@ -360,6 +360,20 @@ class Scale:
             return None
         return Decimal(str(self.impacts[impact - 1]["exposure_factor"]))
 
+    def matrix_rows(self) -> list:
+        """The matrix as drawn, highest likelihood first: (likelihood item, [(impact
+        item, level)])."""
+        return [
+            (
+                item,
+                [
+                    (impact, self.level(self.level_rank(item["value"], impact["value"])))
+                    for impact in self.impacts
+                ],
+            )
+            for item in reversed(self.likelihoods)
+        ]
+
     def needs_acceptance(self, rank: int | None) -> bool:
         level = self.level(rank)
         return bool(level and level["needs_acceptance"])

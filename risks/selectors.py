@@ -229,3 +229,50 @@ def level_usd_disagreements(risks, scale) -> list[int]:
         "pk", "inherent_impact", "value_at_stake_usd"
     )
     return [pk for pk, impact, value in rows if scale.impact_for_value(value) not in (None, impact)]
+
+
+# Model fields whose verbose name is an abbreviation.
+FIELD_WORDS = {"residual_aro": "residual annual rate of occurrence"}
+
+
+def change_in_words(name: str, values, scale=None) -> str | None:
+    """One field of a concurrent change as the register shows it (issue 20.5): the
+    field's name and its old and new values in words ("Status: Identified → Analysed",
+    "Annual loss expectancy: $11,120,000 → $8,000"), never raw model values; None
+    when the two read the same (0.9000 and 0.9)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from isms.models import User
+    from isms.templatetags.isms_ui import number, usd
+
+    try:
+        field = Risk._meta.get_field(name.removesuffix("_id"))
+        label = str(field.verbose_name).replace(" ($)", "")
+        choices = dict(field.flatchoices) if field.choices else None
+    except FieldDoesNotExist:
+        label, choices = name.replace("_", " "), None
+    label = FIELD_WORDS.get(name, label)
+
+    def word(value) -> str:
+        if value in (None, ""):
+            return "—"
+        if choices is not None:
+            return str(choices.get(value, value))
+        if name.endswith("_usd"):
+            return usd(value)
+        if name in ("owner", "owner_id"):
+            user = User.objects.filter(pk=value).first()
+            return str(user) if user else str(value)
+        if scale is not None and name.endswith("_level"):
+            level = scale.level(int(value))
+            return level["name"] if level else str(value)
+        if scale is not None and name.endswith(("_likelihood", "_impact")):
+            items = scale.likelihoods if name.endswith("_likelihood") else scale.impacts
+            named = {item["value"]: item["name"] for item in items}
+            return f"{value} · {named[int(value)]}" if int(value) in named else str(value)
+        return number(value)
+
+    old, new = word(values[0]), word(values[1])
+    if old == new:
+        return None
+    return f"{label[:1].upper()}{label[1:]}: {old} → {new}"

@@ -191,15 +191,19 @@ def aws_account_discover_regions(*, account: AwsAccount, user) -> list[str]:
 
 
 def aws_account_sync(
-    *, account: AwsAccount, trigger: str = SyncTrigger.MANUAL, requested_by=None
+    *, account: AwsAccount, trigger: str | None = None, requested_by=None
 ) -> tuple[SyncRun, bool]:
-    """Queue a sync of `account`; returns (run, created).
+    """Queue a sync of `account`; returns (run, created). Without `trigger`, a sync a
+    person asked for is manual and any other (commands, fan-out) is automatic
+    (issue 20.8: automatic syncs were labelled "Manual").
 
     One sync per account at a time: while a run is queued or running, asking again
     returns that run (created=False). Disabled accounts never sync.
     """
     if not account.enabled:
         raise ValidationError("This account is disabled: enable it to sync.")
+    if trigger is None:
+        trigger = SyncTrigger.MANUAL if requested_by is not None else SyncTrigger.SCHEDULED
     try:
         with transaction.atomic():
             # Serialise requests for this account (PostgreSQL row lock; SQLite's
@@ -790,7 +794,7 @@ def aws_organization_discover(*, organization: AwsOrganization) -> dict[str, lis
 
 
 def aws_organization_sync(
-    *, organization: AwsOrganization, trigger: str = SyncTrigger.MANUAL, requested_by=None
+    *, organization: AwsOrganization, trigger: str | None = None, requested_by=None
 ) -> dict[str, list]:
     """Discover the organisation's members again, test each enabled member's connection
     and queue a sync of each one that answers (its own run, fanned out per region and

@@ -8,6 +8,7 @@ from assets.aws.checks.engine import ordered
 from assets.models import Asset, AwsAccount, Finding
 from assets.models.findings import FindingStatus
 from isms.filters import BaseFilterSet
+from isms.widgets import Picker
 
 CHECK_CHOICES = [(c.id, f"{c.id} — {c.title}") for c in ordered()]
 SERVICE_CHOICES = sorted({(c.service, c.service) for c in ordered()})
@@ -18,8 +19,8 @@ class FindingFilterSet(BaseFilterSet):
     resource's name and ARN and the finding's detail."""
 
     q = django_filters.CharFilter(method="search", label="Search")
-    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
-    status = django_filters.MultipleChoiceFilter(choices=FindingStatus.choices)
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, widget=Picker)
+    status = django_filters.MultipleChoiceFilter(choices=FindingStatus.choices, widget=Picker)
     check = django_filters.ChoiceFilter(field_name="check_id", choices=CHECK_CHOICES)
     service = django_filters.ChoiceFilter(choices=SERVICE_CHOICES)
     account = django_filters.ModelChoiceFilter(queryset=AwsAccount.objects.all())

@@ -99,7 +99,8 @@ class FindingList(ObjectListView):
     )
 
     def rows(self, filterset):
-        return selectors.findings_for_list(filterset.qs)
+        # The risks already linked to each finding (the list's Risks column).
+        return selectors.findings_for_list(filterset.qs).prefetch_related("risks")
 
 
 finding_list = FindingList.as_view()

@@ -90,6 +90,9 @@ def asset_detail(request, pk: int):
     # Related assets are filtered like the list: an owner sees their own, not the names,
     # values and owners of the other assets around theirs.
     visible = perms.visible_assets(request.user)
+    graph, outline = diagram.dependency_graph(
+        asset, 1 if request.GET.get("graph") == "near" else 3, viewer=request.user
+    )
     return render(
         request,
         "assets/asset_detail.html",
@@ -102,7 +105,10 @@ def asset_detail(request, pk: int):
             .select_related("owner")
             .order_by("ref"),
             "aws_services": asset.aws_services.all(),
-            "graph": diagram.dependency_svg(asset, viewer=request.user),
+            # ?graph=near: the asset's direct neighbourhood only (issue 20.7).
+            "graph_near": request.GET.get("graph") == "near",
+            "graph": graph,
+            "outline": outline,
             "layers": responsibility.for_asset(asset),
             "content_type": ContentType.objects.get_for_model(Asset),
             "can_edit": perms.can_edit_asset(request.user, asset),

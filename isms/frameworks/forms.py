@@ -17,14 +17,14 @@ MAX_CATALOGUE_BYTES = 5 * 1024 * 1024
 class StackedCheckboxes(forms.CheckboxSelectMultiple):
     """Checkboxes as Bootstrap form-checks: one per line, the label beside its box."""
 
-    template_name = "isms/frameworks/widgets/choices.html"
+    template_name = "forms/widgets/choices.html"
     option_template_name = "django/forms/widgets/input.html"
 
 
 class StackedRadios(forms.RadioSelect):
     """Radio buttons as Bootstrap form-checks: one per line, the label beside its button."""
 
-    template_name = "isms/frameworks/widgets/choices.html"
+    template_name = "forms/widgets/choices.html"
     option_template_name = "django/forms/widgets/input.html"
 
 

@@ -8,6 +8,7 @@ def register_all() -> None:
 
     from isms import approvals, dashboard
     from isms.frameworks import evidence, services, steps
+    from isms.frameworks.approval_render import soa_render
     from isms.governance import audit_pack, reviews
     from isms.models import SoA
 
@@ -22,6 +23,7 @@ def register_all() -> None:
         permission="isms.approve_soa",
         submit_permission="isms.change_soa",
         url=lambda soa: reverse("isms:soa_detail", args=[soa.number]),
+        render=soa_render,
     )
     reviews.register(soa_reviews)
     dashboard.register_step(7, steps.framework_step, permission="isms.view_framework")

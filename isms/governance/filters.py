@@ -4,7 +4,7 @@ import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from isms.filters import BaseFilterSet
+from isms.filters import BaseFilterSet, RecordTypeFilter
 from isms.models import ApprovalRequest, Policy, PolicyVersion, ScopeVersion, User
 from isms.models.approvals import ApprovalState
 from isms.models.governance import Classification, PolicyKind
@@ -52,9 +52,7 @@ def _approvable_content_types(request=None):
 
 class ApprovalRequestFilterSet(BaseFilterSet):
     state = django_filters.ChoiceFilter(choices=ApprovalState.choices)
-    content_type = django_filters.ModelChoiceFilter(
-        queryset=_approvable_content_types, label="Type"
-    )
+    content_type = RecordTypeFilter(queryset=_approvable_content_types, label="Type")
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Search")
 
     class Meta:

@@ -1,5 +1,6 @@
 """Template helpers for the shared look: form widgets, navigation, badges, money."""
 
+import copy
 from decimal import Decimal, InvalidOperation
 
 from django import forms, template
@@ -15,7 +16,15 @@ register = template.Library()
 def field_widget(bound_field, **extra):
     """Render a field's widget with the framework's classes and accessibility attributes."""
     widget = bound_field.field.widget
-    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+    options_widget = None
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        # One form-check per option: the class goes on each box, never on the wrapper
+        # (issue 20.6: a wrapper styled as a check box spilled over the Save button).
+        options_widget = copy.copy(widget)
+        options_widget.template_name = "forms/widgets/choices.html"
+        options_widget.option_template_name = "django/forms/widgets/input.html"
+        css = "form-check-input"
+    elif isinstance(widget, forms.CheckboxInput):
         css = "form-check-input"
     elif isinstance(widget, forms.Select):
         css = "form-select"
@@ -33,7 +42,7 @@ def field_widget(bound_field, **extra):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     attrs.update(extra)
-    return bound_field.as_widget(attrs=attrs)
+    return bound_field.as_widget(widget=options_widget, attrs=attrs)
 
 
 @register.simple_tag(takes_context=True)
@@ -51,6 +60,17 @@ def usd(value):
     except (TypeError, ValueError, InvalidOperation):
         return "—"
     return f"${amount:,.0f}"
+
+
+@register.filter
+def number(value):
+    """A decimal as a person writes it: 4.0000 -> 4, 0.1000 -> 0.1; "—" when empty."""
+    if value in (None, ""):
+        return "—"
+    try:
+        return f"{Decimal(str(value)).normalize():f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
 
 
 @register.simple_tag

@@ -4,6 +4,7 @@ one request with its diff and the decision form."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from isms import approvals
 from isms.governance.diff import changed, side_by_side
@@ -99,6 +100,12 @@ def approval_detail(request, pk: int):
                 messages.success(
                     request, f"Decision recorded: {approval.get_state_display().lower()}."
                 )
+                back = request.POST.get("next", "")
+                if url_has_allowed_host_and_scheme(
+                    back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                ):
+                    # Decided on the document's own page (the same form): back there.
+                    return redirect(back)
                 return redirect("isms:approval_detail", pk=approval.pk)
         else:
             status = 400
@@ -117,6 +124,7 @@ def approval_detail(request, pk: int):
             "decisions": approval.decisions.select_related("decided_by"),
             "approvals_so_far": approval.decisions.filter(decision=Decision.APPROVE).count(),
             "previous": previous,
+            "rendered": approvals.render_content(approval, previous),
             "diff": rows,
             "changed": changed(rows),
             "form": form,

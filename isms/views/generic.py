@@ -61,13 +61,15 @@ def page_of(request, queryset, per_page: int = 25):
 class Column:
     """A column of a list whose columns the user chooses (`?cols=`): its key, header,
     the sort parameter value that orders by it (None: not sortable), whether it shows
-    by default, and whether it holds numbers (right-aligned)."""
+    by default, whether it holds numbers (right-aligned), and what an abbreviated
+    header stands for (`explain`: shown on the header and in the legend under the table)."""
 
     key: str
     label: str
     sort: str | None = None
     default: bool = True
     numeric: bool = False
+    explain: str = ""
 
 
 def chosen_columns(columns: Sequence[Column], request) -> list[Column]:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from isms import approvals, security_log
 from isms.frameworks import downloads, selectors, services
 from isms.frameworks.forms import BulkEditForm, SoADecisionForm, SoASubmitForm
+from isms.governance.forms import DecisionForm
 from isms.models import ApprovalRequest, ControlImplementation, SoA
 from isms.models.approvals import ApprovalState, Decision
 from isms.uploads import download_headers, download_rate_limit
@@ -128,7 +129,7 @@ def soa_detail(request, number: int):
             "refusal": approvals.refusal_reason(request.user, request_obj) if request_obj else None,
             "open_request": request_obj,
             "submit_form": SoASubmitForm(),
-            "decision_form": SoADecisionForm(),
+            "decision_form": DecisionForm(),
             "formats": downloads.FORMATS,
             "content_type": ContentType.objects.get_for_model(SoA),
         },

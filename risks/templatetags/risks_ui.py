@@ -105,10 +105,21 @@ def cell_select(context, risk, field, label, kind):
     cols = context.get("cols_query", "")
     if cols:
         url = f"{url}?{cols}"
+    error = context.get("error") if context.get("error_field") == field else None
+    described = ""
+    message = ""
+    if error:
+        # The refusal beside the cell that was changed, in words (issue 20.5).
+        error_id = f"risk-{risk.pk}-{field}-error"
+        described = f' aria-invalid="true" aria-describedby="{error_id}"'
+        message = (
+            f'<div class="alert alert-danger small inline-error mt-1 mb-0" role="alert" '
+            f'id="{error_id}">{escape(error)}</div>'
+        )
     return mark_safe(  # noqa: S308 - every part is escaped above or below
         f'<select class="form-select form-select-sm cell-edit" name="value" '
         f'aria-label="{escape(label)} of {escape(risk.ref)}" hx-post="{escape(url)}" '
         f'hx-trigger="change" hx-target="closest tr" hx-swap="outerHTML" '
-        f'hx-vals=\'{{"field": "{escape(field)}", "version": "{risk.version}"}}\'>'
-        f"{options.options_html(kind, current)}</select>"
+        f'hx-vals=\'{{"field": "{escape(field)}", "version": "{risk.version}"}}\'{described}>'
+        f"{options.options_html(kind, current)}</select>{message}"
     )

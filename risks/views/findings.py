@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from risks import services
@@ -21,6 +22,10 @@ def risk_from_findings(request):
     saving creates the risk with the findings linked."""
     ids = request.POST.getlist("findings") if request.method == "POST" else None
     ids = ids if ids is not None else request.GET.getlist("findings")
+    if not ids:
+        # Nothing ticked: back to the list with what to do, not an error page.
+        messages.info(request, _("Tick the findings the risk is about, then create the risk."))
+        return redirect("assets:finding_list")
     version = active_version()
     scale = version.scale if version else None
     try:
@@ -36,8 +41,13 @@ def risk_from_findings(request):
         request.POST if request.method == "POST" else None,
         user=request.user,
         scale=scale,
-        initial=draft.initial,
+        initial={"owner": request.user.pk, **draft.initial},
     )
+    # A risk from findings is scored and owned when it is saved (issue 20.8: it was
+    # saved without owner or impact, and then said no acceptance was needed).
+    for name in ("owner", "inherent_likelihood", "inherent_impact"):
+        if name in form.fields:
+            form.fields[name].required = True
     if request.method == "POST" and form.is_valid():
         try:
             risk = services.risk_create_from_findings(

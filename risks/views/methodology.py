@@ -17,15 +17,7 @@ from risks.selectors import active_version
 
 def _matrix(version):
     """Rows of the matrix, highest likelihood first: (likelihood item, [(impact, level)])."""
-    scale = version.scale
-    rows = []
-    for item in reversed(scale.likelihoods):
-        cells = []
-        for impact in scale.impacts:
-            rank = scale.level_rank(item["value"], impact["value"])
-            cells.append((impact, scale.level(rank)))
-        rows.append((item, cells))
-    return rows
+    return version.scale.matrix_rows()
 
 
 @permission_required("risks.view_methodologyversion", raise_exception=True)

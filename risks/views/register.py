@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from isms import security_log, uploads
@@ -12,7 +14,7 @@ from isms.exports import csv_response
 from isms.models import User
 from isms.redirects import safe_next_url
 from isms.views.generic import Column, Export, ObjectListView, chosen_columns, cols_query
-from risks import importing, services
+from risks import importing, selectors, services
 from risks.choices import RiskStatus, TreatmentOption
 from risks.filters import RiskFilterSet
 from risks.forms import (
@@ -42,21 +44,41 @@ COLUMNS = [
     Column("ref", "Ref", "ref"),
     Column("title", "Title", "title"),
     Column("assets", "Assets"),
-    Column("threat", "Threat", "threat"),
+    Column("threat", "Threat", "threat", default=False),
     Column("vulnerability", "Vulnerability", default=False),
     Column("owner", "Owner", "owner"),
     Column("status", "Status", "status"),
-    Column("inherent_likelihood", "L", "inherent_likelihood", numeric=True),
-    Column("inherent_impact", "I", "inherent_impact", numeric=True),
-    Column("inherent_level", "Level", "inherent_level"),
-    Column("value_at_stake", "At stake", "value_at_stake_usd", default=False, numeric=True),
-    Column("sle", "SLE", "sle_usd", default=False, numeric=True),
-    Column("ale", "ALE", "ale_usd", numeric=True),
-    Column("treatment", "Treatment", "treatment"),
-    Column("residual_likelihood", "Res. L", default=False, numeric=True),
-    Column("residual_impact", "Res. I", default=False, numeric=True),
-    Column("residual_level", "Residual", "residual_level"),
-    Column("residual_ale", "Residual ALE", "residual_ale_usd", default=False, numeric=True),
+    Column("inherent_likelihood", _l("Likelihood"), "inherent_likelihood", numeric=True),
+    Column("inherent_impact", _l("Impact"), "inherent_impact", numeric=True),
+    Column("inherent_level", _l("Level"), "inherent_level"),
+    Column("value_at_stake", _l("At stake"), "value_at_stake_usd", default=False, numeric=True),
+    Column(
+        "sle",
+        _l("SLE"),
+        "sle_usd",
+        default=False,
+        numeric=True,
+        explain=_l("single loss expectancy: what one incident costs, in $"),
+    ),
+    Column(
+        "ale",
+        _l("ALE"),
+        "ale_usd",
+        numeric=True,
+        explain=_l("annual loss expectancy: what the risk costs per year on average, in $"),
+    ),
+    Column("treatment", _l("Treatment"), "treatment"),
+    Column("residual_likelihood", _l("Residual likelihood"), default=False, numeric=True),
+    Column("residual_impact", _l("Residual impact"), default=False, numeric=True),
+    Column("residual_level", _l("Residual level"), "residual_level"),
+    Column(
+        "residual_ale",
+        _l("Residual ALE"),
+        "residual_ale_usd",
+        default=False,
+        numeric=True,
+        explain=_l("annual loss expectancy once the treatment is in place, in $"),
+    ),
     Column("review_date", "Review", "review_date", default=False),
     Column("findings", "Open findings", default=False, numeric=True),
 ]
@@ -96,7 +118,7 @@ class RiskList(ObjectListView):
         filename="risk-register",
         what="risk-register",
         permission="risks.export_risk",
-        header=importing.EXPORT_COLUMNS,
+        header=[importing.COLUMN_WORDS[c] for c in importing.EXPORT_COLUMNS],
         rows=lambda risks: importing.export_rows(risks, _scale()),
         formats=("csv", "xlsx"),
     )
@@ -166,7 +188,7 @@ def risk_inline(request, pk):
                 expected_version=form.cleaned_data["version"],
             )
         except services.RiskConflict as exc:
-            error, status = _conflict_text(exc), 409
+            error, status = _conflict_text(exc, scale), 409
         except ValidationError as exc:
             error, status = " ".join(exc.messages), 400
         except PermissionDenied as exc:
@@ -178,24 +200,34 @@ def risk_inline(request, pk):
         columns=columns,
         cols_query=cols_query(COLUMNS, request),
         error=error,
+        # The refusal is shown beside the cell that was changed (issue 20.5); in the
+        # reference cell only when that cell is not on screen.
+        error_field=request.POST.get("field", ""),
         column_keys={c.key for c in columns},
         selectable=request.user.has_perm("risks.change_risk"),
     )
     return render(request, "risks/partials/risk_row.html", context, status=status)
 
 
-def _conflict_text(exc: services.RiskConflict) -> str:
+def _conflict_text(exc: services.RiskConflict, scale) -> str:
+    """A concurrent change in words, with what to do (issue 20.5)."""
     parts = []
     for change in exc.changes:
-        fields = ", ".join(
-            f"{name} {values[0]!s} → {values[1]!s}" for name, values in change["fields"].items()
+        words = (
+            selectors.change_in_words(name, values, scale)
+            for name, values in change["fields"].items()
         )
-        parts.append(f"{change['actor']}: {fields}")
-    detail = "; ".join(parts)
-    return (
-        f"{exc.risk.ref} changed since you loaded it ({detail}). Your edit was not saved."
-        if detail
-        else str(exc)
+        fields = "; ".join(w for w in words if w)
+        parts.append(
+            _("%(actor)s changed %(fields)s.") % {"actor": change["actor"], "fields": fields}
+        )
+    return " ".join(
+        [
+            _("Not saved: someone else changed %(ref)s after you loaded the page.")
+            % {"ref": exc.risk.ref},
+            *parts,
+            _("The row now shows the current values; make your change again if it still applies."),
+        ]
     )
 
 
@@ -252,4 +284,8 @@ def import_template(request):
     if not request.user.has_perm("risks.add_risk"):
         raise PermissionDenied
     security_log.log_download(request, what="risk-import-template", fmt="csv")
-    return csv_response("risk-import-template.csv", importing.IMPORT_COLUMNS, [])
+    return csv_response(
+        "risk-import-template.csv",
+        [importing.COLUMN_WORDS[c] for c in importing.IMPORT_COLUMNS],
+        [],
+    )

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from risks.models import Risk
 from tests.assets.factories import AssetFactory
+from tests.browser.helpers import pick
 from tests.risks.factories import approved_methodology
 
 
@@ -24,7 +25,7 @@ def test_risk_journey(browser, sign_in, persona):
     # Identify and score a risk on the asset.
     page.goto("/risks/new/")
     page.get_by_label("Title").fill("Ransomware on the customer database")
-    page.get_by_label("Assets").fill("A-777")
+    pick(page, "Assets", "A-777")
     page.get_by_label("Inherent likelihood").select_option("3")
     page.get_by_label("Inherent impact").select_option("4")
     page.get_by_role("button", name="Save").click()

@@ -269,6 +269,10 @@ def test_create_from_the_findings_list(estate, methodology, security_manager, cl
     form = response.context["form"]
     assert form.initial["assets"] == [asset] and form.initial["inherent_likelihood"] == 4
     assert asset.ref in response.content.decode()
+    # Owned and scored when saved (issue 20.8): without them the form refuses.
+    refused = client.post(url, {"findings": chosen, "title": "T", "assets": asset.ref})
+    assert refused.status_code == 400
+    assert set(refused.context["form"].errors) >= {"owner", "inherent_impact"}
     response = client.post(
         url,
         {
@@ -278,6 +282,7 @@ def test_create_from_the_findings_list(estate, methodology, security_manager, cl
             "status": "identified",
             "inherent_likelihood": 4,
             "inherent_impact": 5,
+            "owner": security_manager.pk,
         },
     )
     risk = Risk.objects.get()
@@ -327,13 +332,13 @@ def test_risk_page_lists_open_findings_first_and_links_more(
 def test_bad_choices_on_the_page_get_a_clear_error(estate, security_manager, client_as):
     client = client_as(security_manager)
     url = reverse("risks:risk_from_findings")
-    for query, text in (
-        ({}, b"Choose at least one finding."),
-        ({"findings": [999_999]}, b"Unknown finding(s): 999999."),
-    ):
-        response = client.get(url, query)
-        assert response.status_code == 400
-        assert text in response.content
+    response = client.get(url, {"findings": [999_999]})
+    assert response.status_code == 400
+    assert b"Unknown finding(s): 999999." in response.content
+    # Nothing ticked (issue 20.8): back to the list with what to do, not a 400 page.
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("assets:finding_list")
+    assert b"Tick the findings the risk is about" in response.content
 
 
 def test_roles_on_the_findings_pages(estate, client_as, security_manager, manager, auditor, owner):

@@ -135,7 +135,8 @@ def test_inline_edit_with_a_stale_version_is_refused(register, security_manager,
     client.post(url, {"field": "status", "value": "analysed", "version": 1})
     response = client.post(url, {"field": "inherent_impact", "value": "1", "version": 1})
     assert response.status_code == 409
-    assert b"status identified" in response.content and b"not saved" in response.content
+    assert b"Status: Identified \xe2\x86\x92 Analysed" in response.content
+    assert b"Not saved" in response.content
     risk.refresh_from_db()
     assert (risk.inherent_impact, risk.status) == (4, "analysed")
 
@@ -173,7 +174,9 @@ def test_export_is_formula_safe(register, auditor, client_as):
     response = client_as(auditor).get(reverse("risks:risk_list"), {"export": "csv"})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["ref", "title", "description"]
+    # Headers in words (issue 20.9); the importer reads them back.
+    assert rows[0][:3] == ["Reference", "Title", "Description"]
+    assert "Annual loss expectancy ($)" in rows[0]
     titles = {row[0]: row[1] for row in rows[1:]}
     assert titles["R-002"].startswith("'=HYPERLINK")
     response = client_as(auditor).get(reverse("risks:risk_list"), {"export": "xlsx", "q": "R-001"})
@@ -224,6 +227,16 @@ def test_import_is_all_or_nothing_with_row_numbers(register, security_manager, c
     assert response.status_code == 302
     assert Risk.objects.count() == 5
     assert Risk.objects.get(title="Good row").inherent_level == 3
+
+
+def test_import_reads_the_export_vocabulary(register, security_manager, client_as):
+    """Issue 20.9: the export's headers and names (Likelihood, Status "Analysed") import."""
+    header = ["Title", "Assets", "Status", "Likelihood", "Impact", "Treatment"]
+    upload = _csv_file([header, ["In words", "A-900", "Analysed", "2", "3", "Mitigate"]])
+    response = client_as(security_manager).post(reverse("risks:risk_import"), {"file": upload})
+    assert response.status_code == 302, response.context and response.context["errors"]
+    risk = Risk.objects.get(title="In words")
+    assert (risk.status, risk.treatment, risk.inherent_likelihood) == ("analysed", "mitigate", 2)
 
 
 def test_import_xlsx(register, security_manager, client_as):

@@ -358,3 +358,12 @@ def test_a_collector_defect_fails_its_partition_at_once_and_the_checks_still_run
     # The other services were stored and the checks ran on them.
     assert aws_account.resources.filter(name="still-checked").exists()
     assert run.postures.exists()
+
+
+def test_a_sync_nobody_asked_for_is_not_labelled_manual(aws_account, security_manager):
+    """Issue 20.8: commands and fan-outs queued syncs labelled "Manual"."""
+    run, _ = services.aws_account_sync(account=aws_account)
+    assert run.get_trigger_display() == "Scheduled"
+    run.delete()
+    run, _ = services.aws_account_sync(account=aws_account, requested_by=security_manager)
+    assert run.get_trigger_display() == "Manual"

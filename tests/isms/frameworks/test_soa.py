@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from isms import approvals, audit
 from isms.frameworks import selectors, services
-from isms.models import ControlImplementation, SoA, SoARow
+from isms.models import ApprovalRequest, ControlImplementation, SoA, SoARow
 from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
 from isms.models.soa import SoAFrozen
@@ -135,13 +135,21 @@ def test_workflow_through_the_pages(iso, security_manager, manager, client_as):
     assert client.post(reverse("isms:soa_submit", args=[soa.number])).status_code == 302
     client = client_as(manager)
     page = client.get(reverse("isms:soa_detail", args=[soa.number]))
-    assert "Record decision" in page.content.decode()
+    # The one decision form (issue 20.2), posting to the request, back to the SoA.
+    assert "Sign the decision" in page.content.decode()
+    request = ApprovalRequest.objects.get(object_id=soa.pk, state="in_review")
     response = client.post(
-        reverse("isms:soa_decide", args=[soa.number]),
-        {"decision": "approve", "password": PASSWORD, "comment": "Good"},
+        reverse("isms:approval_detail", args=[request.pk]),
+        {
+            "decision": "approve",
+            "password": PASSWORD,
+            "comment": "Good",
+            "next": page.request["PATH_INFO"],
+        },
         follow=True,
     )
-    assert "SoA #1 approved." in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("isms:soa_detail", args=[soa.number])
+    assert "Decision recorded: approved." in response.content.decode()
     soa.refresh_from_db()
     assert soa.is_current
 

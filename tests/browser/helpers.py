@@ -1,0 +1,57 @@
+"""Steps shared by the browser tests of issue 20: choosing in the one picker
+(isms.widgets.Picker), and the checks every page of a journey must pass (no horizontal
+overflow, no raw JSON shown, no console error), with a screenshot per step."""
+
+import os
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+SHOTS = Path(os.environ.get("ISMS_SCREENSHOTS", "var/screenshots"))
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1440, "height": 900}
+
+
+def pick(page, label: str, text: str, *, option: str | None = None):
+    """Type `text` into the picker labelled `label` and choose the option showing
+    `option` (default: `text`); the choice becomes a chip."""
+    control = page.get_by_role("combobox", name=label)
+    control.click()
+    control.fill(text)
+    choice = page.locator(".ts-dropdown .option").filter(has_text=option or text).first
+    choice.click()
+    page.keyboard.press("Escape")
+    return control
+
+
+def chips(page, name: str):
+    """The chips of the picker whose <select> is named `name`."""
+    return page.locator(f"select[name='{name}'] + .ts-wrapper .item")
+
+
+# Looks like a serialised object or list: `{"key":` or `[{"`.
+RAW_JSON = re.compile(r'\{\s*"[a-z_]+"\s*:|\[\s*\{\s*"')
+
+
+def check_page(page, name: str) -> None:
+    """The page fits its viewport (no horizontal scroll), shows no raw JSON and logged
+    no console error; a screenshot is kept under var/screenshots/ for the step."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1, f"{name} at {width}px scrolls sideways by {overflow}px"
+    text = page.locator("main, #main, body").first.inner_text()
+    found = RAW_JSON.search(text)
+    assert found is None, f"{name} shows raw JSON: {text[found.start() : found.start() + 80]!r}"
+    assert page.console_errors == [], page.console_errors
+
+
+def expect_no_clipping(locator) -> None:
+    """The element's text is not cut off (its content is as wide as its box)."""
+    expect(locator).to_be_visible()
+    clipped = locator.evaluate("e => e.scrollWidth > e.clientWidth + 1")
+    assert not clipped, f"clipped: {locator}"
