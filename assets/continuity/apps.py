@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContinuityConfig(AppConfig):
+    """Business impact analysis and continuity (Annex A 5.29-5.30): recovery objectives
+    set on essential assets and inherited down the dependency graph, the gaps where a
+    supporting asset cannot meet them, continuity plans and their exercises."""
+
+    name = "assets.continuity"
+    label = "continuity"
+    verbose_name = _("Business continuity")
+
+    def ready(self):
+        from assets.continuity import selectors, services
+        from assets.hooks import dependency_listeners
+        from isms import dashboard, navigation
+        from isms.navigation import Item
+
+        dependency_listeners.register(services.objectives_refresh)
+        dashboard.register_figure(selectors.figures)
+        navigation.register(
+            Item(
+                _("Business continuity"),
+                "continuity:bia_list",
+                "bi-life-preserver",
+                section=navigation.ASSURANCE,
+                permission="continuity.view_recoveryobjective",
+            )
+        )

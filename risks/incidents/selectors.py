@@ -1,0 +1,84 @@
+"""Reads of the incident register: who sees which incidents, the impact of an incident
+through the dependency graph, deadlines and dashboard figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from assets import graph
+from assets.choices import AssetClass
+from assets.models import Asset
+from risks.incidents.choices import OPEN_STATUSES, NotificationStatus
+from risks.incidents.models import Incident, IncidentNotification
+
+
+def can_manage(user) -> bool:
+    """Triage, handle, collect evidence, notify and close: the security manager."""
+    return user.is_authenticated and user.has_perm("incidents.change_incident")
+
+
+def visible_incidents(user, queryset=None):
+    """The incidents `user` may read: all of them with a role, else those they reported
+    or handle."""
+    queryset = Incident.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.has_perm("incidents.view_incident"):
+        return queryset
+    return queryset.filter(Q(reported_by=user) | Q(handler=user))
+
+
+@dataclass(frozen=True)
+class Impact:
+    """What an incident touches through the graph: every asset that depends on an
+    affected asset (each once), the essential ones among them and their total value."""
+
+    affected: list[Asset]
+    processes: list[Asset]
+    asset_count: int
+    value_usd: Decimal
+
+
+def impact(incident: Incident) -> Impact:
+    direct = list(incident.assets.order_by("ref"))
+    above = graph.up_closure([a.pk for a in direct]) if direct else set()
+    assets = Asset.objects.filter(pk__in=above)
+    value = assets.aggregate(total=Sum("value_usd"))["total"] or Decimal("0")
+    processes = list(assets.filter(asset_class=AssetClass.ESSENTIAL).order_by("ref"))
+    return Impact(direct, processes, len(above), Decimal(value).quantize(Decimal("0.01")))
+
+
+def overdue_notifications(user):
+    return IncidentNotification.objects.filter(
+        incident__in=visible_incidents(user),
+        status=NotificationStatus.PENDING,
+        due_at__lt=timezone.now(),
+    )
+
+
+def figures(user) -> list[dict]:
+    """Dashboard figures: open incidents and overdue notifications."""
+    if not user.has_perm("incidents.view_incident"):
+        return []
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    url = reverse("incidents:incident_list")
+    return [
+        {
+            "label": _("Open incidents"),
+            "value": visible_incidents(user).filter(status__in=OPEN_STATUSES).count(),
+            "url": url + "?open=true",
+            "help": _("Reported events and incidents not closed yet."),
+        },
+        {
+            "label": _("Overdue notifications"),
+            "value": overdue_notifications(user).count(),
+            "url": url,
+            "help": _("Incident notifications past their deadline and not sent."),
+        },
+    ]
