@@ -30,6 +30,8 @@ class IncidentReportForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         limit_choices(self, user, assets=visible_assets)
+        self.fields["detected_at"].required = False  # default: now
+        self.fields["detected_at"].help_text = _("When you noticed it (default: now).")
 
     def _post_clean(self):  # the service validates the model
         pass

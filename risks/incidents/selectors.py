@@ -48,7 +48,9 @@ def impact(incident: Incident) -> Impact:
     above = graph.up_closure([a.pk for a in direct]) if direct else set()
     assets = Asset.objects.filter(pk__in=above)
     value = assets.aggregate(total=Sum("value_usd"))["total"] or Decimal("0")
-    processes = list(assets.filter(asset_class=AssetClass.ESSENTIAL).order_by("ref"))
+    processes = list(
+        assets.filter(asset_class=AssetClass.ESSENTIAL).order_by("-value_usd", "ref")
+    )
     return Impact(direct, processes, len(above), Decimal(value).quantize(Decimal("0.01")))
 
 
