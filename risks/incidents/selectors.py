@@ -21,6 +21,16 @@ def can_manage(user) -> bool:
     return user.is_authenticated and user.has_perm("incidents.change_incident")
 
 
+def can_write_entries(user, incident) -> bool:
+    """Notes on the timeline: the handlers, and the incident's reporter and handler."""
+    return can_manage(user) or user.pk in (incident.reported_by_id, incident.handler_id)
+
+
+def can_view_evidence(user) -> bool:
+    """Evidence files: the roles (handlers and auditors), not the reporter."""
+    return user.is_authenticated and user.has_perm("incidents.view_incidentevidence")
+
+
 def visible_incidents(user, queryset=None):
     """The incidents `user` may read: all of them with a role, else those they reported
     or handle."""
@@ -48,9 +58,7 @@ def impact(incident: Incident) -> Impact:
     above = graph.up_closure([a.pk for a in direct]) if direct else set()
     assets = Asset.objects.filter(pk__in=above)
     value = assets.aggregate(total=Sum("value_usd"))["total"] or Decimal("0")
-    processes = list(
-        assets.filter(asset_class=AssetClass.ESSENTIAL).order_by("-value_usd", "ref")
-    )
+    processes = list(assets.filter(asset_class=AssetClass.ESSENTIAL).order_by("-value_usd", "ref"))
     return Impact(direct, processes, len(above), Decimal(value).quantize(Decimal("0.01")))
 
 

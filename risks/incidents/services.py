@@ -28,7 +28,7 @@ from risks.incidents.models import (
     IncidentEvidence,
     IncidentNotification,
 )
-from risks.incidents.selectors import can_manage
+from risks.incidents.selectors import can_manage, can_write_entries
 
 REPORT_FIELDS = ("title", "description", "occurred_at", "detected_at")
 REPORT_M2M = ("assets",)
@@ -179,11 +179,10 @@ def _breach_notification(incident: Incident, user) -> None:
 @audit.acts_as_user
 @transaction.atomic
 def entry_add(*, incident: Incident, user, data: dict) -> IncidentEntry:
-    """Add a line to the timeline: the reporter (notes) or a handler (any kind)."""
-    from risks.incidents.selectors import visible_incidents
-
-    if not visible_incidents(user).filter(pk=incident.pk).exists():
-        raise PermissionDenied
+    """Add a line to the timeline: the reporter or handler (notes), a security manager
+    (notes and actions)."""
+    if not can_write_entries(user, incident):
+        raise PermissionDenied(_("Only the handlers, the reporter and the handler add notes."))
     _require_open(incident)
     kind = data.get("kind") or EntryKind.NOTE
     if kind not in (EntryKind.NOTE, EntryKind.ACTION):

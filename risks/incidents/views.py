@@ -95,10 +95,14 @@ def incident_detail(request, pk):
             "incident": incident,
             "impact": selectors.impact(incident),
             "entries": incident.entries.select_related("author"),
-            "evidence": incident.evidence.select_related("added_by"),
+            "evidence": incident.evidence.select_related("added_by")
+            if selectors.can_view_evidence(request.user)
+            else None,
             "notifications": incident.notifications.all(),
             "manager": manager,
-            "entry_form": EntryForm(),
+            "entry_form": EntryForm()
+            if selectors.can_write_entries(request.user, incident)
+            else None,
             "evidence_form": EvidenceForm() if manager else None,
             "notification_form": NotificationForm() if manager else None,
             "follow_up_form": FollowUpForm() if manager else None,
@@ -146,6 +150,8 @@ def _back(request, incident, call):
 @require_POST
 def entry_add(request, pk):
     incident = _incident(request, pk)
+    if not selectors.can_write_entries(request.user, incident):
+        raise PermissionDenied
     form = EntryForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write the entry."))
@@ -187,7 +193,8 @@ def evidence_download(request, pk):
         ).select_related("incident"),
         pk=pk,
     )
-    _manager(request)
+    if not selectors.can_view_evidence(request.user):
+        raise PermissionDenied
     services.evidence_accessed(evidence=evidence, user=request.user)
     return uploads.attachment_response(evidence.file.open("rb"), evidence.filename)
 

@@ -76,6 +76,7 @@ class ContinuityPlanViewSet(
 
     queryset = ContinuityPlan.objects.prefetch_related("processes")
     serializer_class = ContinuityPlanSerializer
+    lookup_value_regex = r"\d+"
     filterset_class = ContinuityPlanFilterSet
 
     def perform_create(self, serializer):

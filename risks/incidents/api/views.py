@@ -2,6 +2,7 @@
 with `entries/`, `evidence/`, `notifications/`, `impact/`, `close/` and `follow-up/`."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -41,6 +42,7 @@ class IncidentViewSet(
 
     permission_classes = [SignedIn]
     queryset = Incident.objects.all()
+    lookup_value_regex = r"\d+"
     filterset_class = IncidentFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -62,6 +64,10 @@ class IncidentViewSet(
             status=status.HTTP_201_CREATED,
         )
 
+    def update(self, request, *args, **kwargs):
+        self._handled(self.get_object())
+        return super().update(request, *args, **kwargs)
+
     def perform_update(self, serializer):
         serializer.instance = services.incident_update(
             incident=serializer.instance, user=self.request.user, data=serializer.validated_data
@@ -69,6 +75,12 @@ class IncidentViewSet(
 
     def _incident(self, pk):
         return get_object_or_404(selectors.visible_incidents(self.request.user), pk=pk)
+
+    def _handled(self, incident):
+        """Who may act is decided before the body is read (a 403, not a 400)."""
+        if not selectors.can_manage(self.request.user):
+            self.permission_denied(self.request, message=_("Only the incident handlers may."))
+        return incident
 
     @extend_schema(methods=["get"], request=None, responses=EntrySerializer(many=True))
     @extend_schema(methods=["post"], request=EntrySerializer, responses={201: EntrySerializer})
@@ -78,6 +90,8 @@ class IncidentViewSet(
         incident = self._incident(pk)
         if request.method == "GET":
             return Response(EntrySerializer(incident.entries.all(), many=True).data)
+        if not selectors.can_write_entries(request.user, incident):
+            self.permission_denied(request)
         data = EntrySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.entry_add(incident=incident, user=request.user, data=data.validated_data)
@@ -93,8 +107,11 @@ class IncidentViewSet(
     def evidence(self, request, pk=None):
         """Evidence files with their SHA-256; POST (multipart: file, description) adds one."""
         incident = self._incident(pk)
+        if not selectors.can_view_evidence(request.user):
+            self.permission_denied(request)
         if request.method == "GET":
             return Response(EvidenceSerializer(incident.evidence.all(), many=True).data)
+        self._handled(incident)
         data = EvidenceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         evidence = services.evidence_add(
@@ -115,6 +132,7 @@ class IncidentViewSet(
         incident = self._incident(pk)
         if request.method == "GET":
             return Response(NotificationSerializer(incident.notifications.all(), many=True).data)
+        self._handled(incident)
         data = NotificationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         notification = services.notification_save(
@@ -131,7 +149,7 @@ class IncidentViewSet(
     )
     def notification(self, request, pk=None, notification_id=None):
         """Record that a notification was sent (status "sent", reference) or is not required."""
-        incident = self._incident(pk)
+        incident = self._handled(self._incident(pk))
         notification = get_object_or_404(incident.notifications, pk=notification_id)
         data = NotificationSerializer(notification, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -154,7 +172,7 @@ class IncidentViewSet(
     @action(detail=True, methods=["post"], filterset_class=None)
     def close(self, request, pk=None):
         """Close after the post-incident review (required when severe)."""
-        incident = self._incident(pk)
+        incident = self._handled(self._incident(pk))
         data = CloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         incident = services.incident_close(
@@ -166,7 +184,7 @@ class IncidentViewSet(
     @action(detail=True, methods=["post"], url_path="follow-up", filterset_class=None)
     def follow_up(self, request, pk=None):
         """Raise a risk (or another registered follow-up) from the lessons learned."""
-        incident = self._incident(pk)
+        incident = self._handled(self._incident(pk))
         data = FollowUpSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
