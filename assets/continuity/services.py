@@ -25,6 +25,7 @@ from assets.continuity.models import (
 from assets.models import Asset
 from assets.services import _lock_graph
 from isms import audit, numbering
+from isms.models.audit import AuditAction
 
 OBJECTIVE_FIELDS = (
     *OWN,
@@ -91,13 +92,20 @@ def objective_save(*, asset: Asset, user, data: dict) -> RecoveryObjective:
     achieve), then re-derive the required objectives of everything below it."""
     _lock_graph()
     row, created = RecoveryObjective.objects.get_or_create(asset=asset)
-    before = audit.snapshot(row, exclude=REQUIRED)
+    before = audit.snapshot(row, exclude=(*REQUIRED, "updated_at"))
     for name in OBJECTIVE_FIELDS:
         if name in data:
             setattr(row, name, data[name])
     row.full_clean(exclude=["asset"])
     row.save()
-    audit.record_change(row, before, message=f"Recovery objectives of {asset.ref}")
+    changes = audit.diff(before, audit.snapshot(row, exclude=(*REQUIRED, "updated_at")))
+    if changes or created:
+        audit.record(
+            row,
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            changes=changes,
+            message=f"Recovery objectives of {asset.ref}",
+        )
     objectives_refresh(asset_ids=graph.down_closure([asset.pk]))
     # An objective cleared of everything, with nothing inherited, is deleted.
     return RecoveryObjective.objects.filter(asset=asset).first() or RecoveryObjective(asset=asset)
