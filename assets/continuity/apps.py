@@ -15,10 +15,12 @@ class ContinuityConfig(AppConfig):
         from assets.continuity import selectors, services
         from assets.hooks import dependency_listeners
         from isms import dashboard, navigation
+        from isms.governance import audit_pack
         from isms.navigation import Item
 
         dependency_listeners.register(services.objectives_refresh)
         dashboard.register_figure(selectors.figures)
+        audit_pack.register(selectors.audit_pack_files)
         navigation.register(
             Item(
                 _("Business continuity"),

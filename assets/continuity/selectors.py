@@ -175,3 +175,85 @@ def figures(user) -> list[dict]:
             "help": _("Supporting assets that cannot meet the RTO/RPO they inherit."),
         },
     ]
+
+
+BIA_HEADER = [
+    "asset",
+    "name",
+    "class",
+    "mtd_minutes",
+    "rto_minutes",
+    "rpo_minutes",
+    "required_mtd_minutes",
+    "required_rto_minutes",
+    "required_rpo_minutes",
+    "impact_over_time",
+    "gaps",
+]
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+def bia_rows(objectives):
+    """Rows of BIA_HEADER for a queryset of RecoveryObjective (list export, audit pack)."""
+    objectives = objectives.select_related("asset")
+    found: dict[int, list[str]] = {}
+    for gap in gaps(Asset.objects.filter(recovery_objective__in=objectives)):
+        found.setdefault(gap.asset.pk, []).append(gap.message)
+    for o in objectives.iterator():
+        yield [
+            o.asset.ref,
+            o.asset.name,
+            o.asset.asset_class,
+            _blank(o.mtd_minutes),
+            _blank(o.rto_minutes),
+            _blank(o.rpo_minutes),
+            _blank(o.required_mtd_minutes),
+            _blank(o.required_rto_minutes),
+            _blank(o.required_rpo_minutes),
+            "; ".join(f"{s['after_minutes']} min: {s['impact']}" for s in o.impact_over_time),
+            " ".join(found.get(o.asset_id, [])),
+        ]
+
+
+def audit_pack_files(user):
+    """The BIA with the gaps (XLSX) and the continuity plans with their last exercise."""
+    from assets.continuity.models import ContinuityPlan
+    from isms.exports import xlsx_bytes
+    from isms.governance.audit_pack import PackFile
+
+    yield PackFile(
+        "11-continuity/business-impact-analysis.xlsx",
+        xlsx_bytes(
+            "Business impact analysis",
+            BIA_HEADER,
+            bia_rows(RecoveryObjective.objects.order_by("asset__ref")),
+        ),
+        "Recovery objectives per asset, own and inherited, and the gaps (A.5.29, A.5.30)",
+    )
+    plans = []
+    for plan in ContinuityPlan.objects.prefetch_related("processes", "exercises"):
+        last = plan.exercises.all()[:1]
+        last = last[0] if last else None
+        plans.append(
+            [
+                plan.ref,
+                plan.title,
+                plan.status,
+                plan.version,
+                " ".join(a.ref for a in plan.processes.all()),
+                last.held_on.isoformat() if last else "",
+                last.result if last else "",
+            ]
+        )
+    yield PackFile(
+        "11-continuity/continuity-plans.xlsx",
+        xlsx_bytes(
+            "Continuity plans",
+            ["plan", "title", "status", "version", "processes", "last_exercise", "result"],
+            plans,
+        ),
+        "Continuity plans and their last exercise (A.5.29, A.5.30)",
+    )

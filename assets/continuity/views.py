@@ -21,10 +21,6 @@ from isms.forms import call_service
 from isms.views.generic import Export, ObjectListView
 
 
-def _minutes(value):
-    return "" if value is None else value
-
-
 class BiaList(ObjectListView):
     """Every asset with recovery objectives, own or inherited."""
 
@@ -36,31 +32,8 @@ class BiaList(ObjectListView):
         filename="bia",
         what="recovery objectives",
         permission="continuity.view_recoveryobjective",
-        header=[
-            "asset",
-            "name",
-            "class",
-            "mtd_minutes",
-            "rto_minutes",
-            "rpo_minutes",
-            "required_mtd_minutes",
-            "required_rto_minutes",
-            "required_rpo_minutes",
-        ],
-        rows=lambda rows: (
-            [
-                o.asset.ref,
-                o.asset.name,
-                o.asset.asset_class,
-                _minutes(o.mtd_minutes),
-                _minutes(o.rto_minutes),
-                _minutes(o.rpo_minutes),
-                _minutes(o.required_mtd_minutes),
-                _minutes(o.required_rto_minutes),
-                _minutes(o.required_rpo_minutes),
-            ]
-            for o in rows.iterator()
-        ),
+        header=selectors.BIA_HEADER,
+        rows=selectors.bia_rows,
     )
 
     def get_queryset(self, request):

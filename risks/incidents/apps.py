@@ -12,6 +12,7 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         from isms import dashboard, navigation
+        from isms.governance import audit_pack
         from isms.navigation import Item
         from risks.incidents import selectors, services
         from risks.incidents.hooks import FollowUp, follow_ups
@@ -20,6 +21,7 @@ class IncidentsConfig(AppConfig):
             FollowUp("risk", _("Risk"), permission="risks.add_risk", raise_=services.raise_risk)
         )
         dashboard.register_figure(selectors.figures)
+        audit_pack.register(selectors.audit_pack_files)
         navigation.register(
             Item(
                 _("Incidents"),

@@ -38,19 +38,8 @@ class IncidentList(ObjectListView):
         filename="incidents",
         what="incidents",
         permission="incidents.view_incident",
-        header=["ref", "title", "kind", "status", "category", "severity", "detected_at"],
-        rows=lambda rows: (
-            [
-                i.ref,
-                i.title,
-                i.kind,
-                i.status,
-                i.category,
-                i.get_severity_display(),
-                i.detected_at.isoformat(),
-            ]
-            for i in rows.iterator()
-        ),
+        header=selectors.REGISTER_HEADER,
+        rows=selectors.register_rows,
     )
 
     def get_queryset(self, request):

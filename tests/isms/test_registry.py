@@ -83,10 +83,12 @@ def test_every_app_registered_its_providers():
         "risks.methodologyversion",
         "risks.riskacceptance",
     }
-    assert len(dashboard.figure_providers) == 4  # governance, scope vs estate, assets, risks
+    # governance, scope vs estate, assets, risks, continuity, incidents
+    assert len(dashboard.figure_providers) == 6
     assert len(evidence.providers) == len(treatments.providers) == 1
     assert len(scope_estate.providers) == 1
-    assert len(audit_pack.providers) == 4  # governance, SoA, evidence index, risks
+    # governance, SoA, evidence index, risks, continuity, incidents
+    assert len(audit_pack.providers) == 6
     # governance (scope, policies), the SoA, the methodology, risks, assets
     assert len(reviews.providers) == 5
     assert len(value_at_stake_listeners) == 1

@@ -202,3 +202,17 @@ def test_pages(graph, security_manager, client_as):
     assert RecoveryObjective.objects.get(asset=server).impact_over_time == [
         {"after_minutes": 60, "impact": "Orders lost"}
     ]
+
+
+def test_audit_pack_and_export_hold_the_bia(graph, auditor, client_as):
+    import io
+    import zipfile
+
+    from isms.governance import audit_pack
+
+    _name, data = audit_pack.audit_pack_build(user=auditor)
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert "11-continuity/business-impact-analysis.xlsx" in names
+    assert "11-continuity/continuity-plans.xlsx" in names
+    answer = client_as(auditor).get("/continuity/bia/", {"export": "csv"})
+    assert answer.status_code == 200 and b"required_rto_minutes" in answer.content

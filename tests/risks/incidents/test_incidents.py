@@ -238,3 +238,17 @@ def test_pages(estate, security_manager, outsider, client_as, methodology):
         f"/incidents/{incident.pk}/follow-up/", {"kind": "risk", "title": "Phishing again"}
     )
     assert answer.status_code == 302 and "/risks/" in answer["Location"]
+
+
+def test_audit_pack_and_export_hold_the_register(estate, security_manager, auditor, client_as):
+    import io
+    import zipfile
+
+    from isms.governance import audit_pack
+
+    services.incident_report(user=security_manager, data={"title": "Phish"})
+    _name, data = audit_pack.audit_pack_build(user=auditor)
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert {"12-incidents/incident-register.xlsx", "12-incidents/notifications.csv"} <= set(names)
+    answer = client_as(auditor).get("/incidents/", {"export": "csv"})
+    assert answer.status_code == 200 and b"Phish" in answer.content
