@@ -51,8 +51,8 @@ def objectives_refresh(*, asset_ids: Iterable[int]) -> set[int]:
     asset and of everything above it); the ids whose figures changed. Rows are created
     for assets that inherit something and deleted when nothing is left on them."""
     targets = set(asset_ids)
-    if not targets:
-        return set()
+    if not targets or not RecoveryObjective.objects.exists():
+        return set()  # no BIA yet: nothing to walk for
     fresh = graph.minimum_above(
         targets, table=RecoveryObjective._meta.db_table, key="asset_id", columns=OWN
     )
