@@ -15,12 +15,13 @@ class ContinuityConfig(AppConfig):
         from assets.continuity import selectors, services
         from assets.hooks import dependency_listeners
         from isms import dashboard, navigation
-        from isms.governance import audit_pack
+        from isms.governance import audit_pack, reviews
         from isms.navigation import Item
 
         dependency_listeners.register(services.objectives_refresh)
         dashboard.register_figure(selectors.figures)
         audit_pack.register(selectors.audit_pack_files)
+        reviews.register(selectors.due_exercises)
         navigation.register(
             Item(
                 _("Business continuity"),

@@ -257,3 +257,34 @@ def audit_pack_files(user):
         ),
         "Continuity plans and their last exercise (A.5.29, A.5.30)",
     )
+
+
+def due_exercises(until):
+    """Review provider: plans (not retired) whose next exercise falls due by `until`:
+    the last exercise (or the plan's creation) plus its exercise interval."""
+    import datetime
+
+    from django.urls import reverse
+
+    from assets.continuity.choices import PlanStatus
+    from assets.continuity.models import ContinuityPlan
+    from isms.governance.reviews import ReviewItem, security_managers
+
+    managers = None
+    plans = ContinuityPlan.objects.exclude(status=PlanStatus.RETIRED).select_related("owner")
+    for plan in plans.prefetch_related("exercises"):
+        last = plan.exercises.all()[:1]
+        since = last[0].held_on if last else plan.created_at.date()
+        due = since + datetime.timedelta(days=plan.test_interval_days)
+        if due > until:
+            continue
+        if plan.owner is None and managers is None:
+            managers = list(security_managers())
+        yield ReviewItem(
+            obj=plan,
+            kind=_("Continuity exercise"),
+            title=str(plan),
+            due=due,
+            owners=[plan.owner] if plan.owner else managers,
+            url=reverse("continuity:plan_detail", args=[plan.pk]),
+        )

@@ -12,7 +12,7 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         from isms import dashboard, navigation
-        from isms.governance import audit_pack
+        from isms.governance import audit_pack, reviews
         from isms.navigation import Item
         from risks.incidents import selectors, services
         from risks.incidents.hooks import FollowUp, follow_ups
@@ -22,6 +22,7 @@ class IncidentsConfig(AppConfig):
         )
         dashboard.register_figure(selectors.figures)
         audit_pack.register(selectors.audit_pack_files)
+        reviews.register(selectors.due_notifications)
         navigation.register(
             Item(
                 _("Incidents"),

@@ -165,3 +165,29 @@ def audit_pack_files(user):
         ),
         "Notification obligations and when they were met (A.5.26, A.5.28)",
     )
+
+
+def due_notifications(until):
+    """Review provider: pending notifications whose deadline falls by `until`, so the
+    daily reminders reach the handler (or the security managers) before it passes."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from isms.governance.reviews import ReviewItem, security_managers
+
+    managers = None
+    pending = IncidentNotification.objects.filter(
+        status=NotificationStatus.PENDING, due_at__date__lte=until
+    ).select_related("incident__handler")
+    for notification in pending:
+        handler = notification.incident.handler
+        if handler is None and managers is None:
+            managers = list(security_managers())
+        yield ReviewItem(
+            obj=notification,
+            kind=_("Incident notification"),
+            title=f"{notification.incident.ref}: {notification.recipient}",
+            due=timezone.localtime(notification.due_at).date(),
+            owners=[handler] if handler else managers,
+            url=reverse("incidents:incident_detail", args=[notification.incident_id]),
+        )

@@ -89,7 +89,8 @@ def test_every_app_registered_its_providers():
     assert len(scope_estate.providers) == 1
     # governance, SoA, evidence index, risks, continuity, incidents
     assert len(audit_pack.providers) == 6
-    # governance (scope, policies), the SoA, the methodology, risks, assets
-    assert len(reviews.providers) == 5
+    # governance (scope, policies), the SoA, the methodology, risks, assets,
+    # continuity exercises, incident notifications
+    assert len(reviews.providers) == 7
     assert len(value_at_stake_listeners) == 1
     assert "assets:asset_list" in navigation.items and "risks:risk_list" in navigation.items

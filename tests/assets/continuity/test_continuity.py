@@ -216,3 +216,23 @@ def test_audit_pack_and_export_hold_the_bia(graph, auditor, client_as):
     assert "11-continuity/continuity-plans.xlsx" in names
     answer = client_as(auditor).get("/continuity/bia/", {"export": "csv"})
     assert answer.status_code == 200 and b"required_rto_minutes" in answer.content
+
+
+def test_a_plan_not_exercised_in_time_is_due(graph, security_manager):
+    from isms.governance import reviews
+
+    plan = services.plan_create(
+        user=security_manager, data={"title": "DR", "test_interval_days": 30}
+    )
+    services.exercise_record(
+        plan=plan,
+        user=security_manager,
+        data={
+            "held_on": datetime.date.today() - datetime.timedelta(days=40),
+            "kind": "tabletop",
+            "scenario": "Region lost",
+            "result": "met",
+        },
+    )
+    [item] = [i for i in reviews.due(datetime.date.today()) if i.obj == plan]
+    assert item.overdue and item.owners == [security_manager]

@@ -252,3 +252,17 @@ def test_audit_pack_and_export_hold_the_register(estate, security_manager, audit
     assert {"12-incidents/incident-register.xlsx", "12-incidents/notifications.csv"} <= set(names)
     answer = client_as(auditor).get("/incidents/", {"export": "csv"})
     assert answer.status_code == 200 and b"Phish" in answer.content
+
+
+def test_a_pending_notification_is_due_for_its_reminder(estate, security_manager):
+    from isms.governance import reviews
+
+    incident = services.incident_report(user=security_manager, data={"title": "Leak"})
+    services.incident_update(
+        incident=incident,
+        user=security_manager,
+        data={"kind": "incident", "personal_data_breach": True, "handler": security_manager},
+    )
+    soon = timezone.localdate() + datetime.timedelta(days=3)
+    [item] = [i for i in reviews.due(soon) if i.kind == "Incident notification"]
+    assert item.owners == [security_manager] and "INC-001" in item.title
