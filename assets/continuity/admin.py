@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from assets.continuity.models import ContinuityExercise, ContinuityPlan, RecoveryObjective
+from assets.continuity.models import (
+    ContinuityExercise,
+    ContinuityPlan,
+    ContinuityPlanVersion,
+    RecoveryObjective,
+)
 
 
 @admin.register(RecoveryObjective)
@@ -29,3 +34,10 @@ class ContinuityExerciseAdmin(admin.ModelAdmin):
     list_display = ("plan", "held_on", "kind", "result")
     search_fields = ("plan__ref", "scenario")
     list_filter = ("kind", "result")
+
+
+@admin.register(ContinuityPlanVersion)
+class ContinuityPlanVersionAdmin(admin.ModelAdmin):
+    list_display = ("plan", "number", "approval_state", "approved_at")
+    search_fields = ("plan__ref", "title")
+    list_filter = ("approval_state",)

@@ -13,12 +13,22 @@ class ContinuityConfig(AppConfig):
 
     def ready(self):
         from assets.continuity import selectors, services
+        from assets.continuity.models import ContinuityPlanVersion
         from assets.hooks import dependency_listeners
-        from isms import dashboard, navigation
+        from isms import approvals, dashboard, navigation
         from isms.governance import audit_pack, reviews
         from isms.navigation import Item
 
         dependency_listeners.register(services.objectives_refresh)
+        approvals.register(
+            ContinuityPlanVersion,
+            label="Continuity plan",
+            content=ContinuityPlanVersion.canonical_json,
+            editors=services.plan_version_editors,
+            group_by="plan",
+            url=lambda version: version.get_absolute_url(),
+            required=False,  # the nine steps do not wait for a continuity plan
+        )
         dashboard.register_figure(selectors.figures)
         audit_pack.register(selectors.audit_pack_files)
         reviews.register(selectors.due_exercises)

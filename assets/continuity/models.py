@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assets.continuity.choices import ExerciseKind, ExerciseResult, PlanStatus
 from assets.models import Asset
+from isms.models.approvals import ApprovableModel
 
 OWN = ("mtd_minutes", "rto_minutes", "rpo_minutes")
 REQUIRED = ("required_mtd_minutes", "required_rto_minutes", "required_rpo_minutes")
@@ -126,6 +127,53 @@ class ContinuityPlan(models.Model):
 
     def get_absolute_url(self):
         return reverse("continuity:plan_detail", args=[self.pk])
+
+
+class ContinuityPlanVersion(ApprovableModel):
+    """A plan's strategy and text as submitted to management: approved through the one
+    ISMS workflow (isms.approvals), frozen once approved. The plan is drafted on
+    `ContinuityPlan`; each submission snapshots it as the next version."""
+
+    plan = models.ForeignKey(ContinuityPlan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(editable=False)
+    title = models.CharField(max_length=200)
+    strategy = models.TextField(blank=True)
+    content = models.TextField(blank=True)
+    processes = models.JSONField(default=list, help_text=_("References of the processes."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        verbose_name = _("continuity plan version")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_plan_version_number")
+        ]
+
+    def __str__(self):
+        return f"{self.plan.ref} v{self.number}"
+
+    def get_absolute_url(self):
+        return self.plan.get_absolute_url()
+
+    def canonical_json(self) -> str:
+        """The text management approves (its SHA-256 is kept with the approval)."""
+        import json
+
+        return json.dumps(
+            {
+                "plan": self.plan.ref,
+                "version": self.number,
+                "title": self.title,
+                "processes": self.processes,
+                "strategy": self.strategy,
+                "content": self.content,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+        )
 
 
 class ContinuityExercise(models.Model):

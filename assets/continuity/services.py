@@ -20,11 +20,13 @@ from assets.continuity.models import (
     REQUIRED,
     ContinuityExercise,
     ContinuityPlan,
+    ContinuityPlanVersion,
     RecoveryObjective,
 )
 from assets.models import Asset
 from assets.services import _lock_graph
-from isms import audit, numbering
+from isms import approvals, audit, numbering
+from isms.models.approvals import EDITABLE_STATES, ApprovalState
 from isms.models.audit import AuditAction
 
 OBJECTIVE_FIELDS = (
@@ -175,3 +177,41 @@ def exercise_record(*, plan: ContinuityPlan, user, data: dict) -> ContinuityExer
     exercise.save()
     audit.record_created(exercise, message=f"Exercise of {plan.ref}")
     return exercise
+
+
+@audit.acts_as_user
+@transaction.atomic
+def plan_submit(*, plan: ContinuityPlan, user, comment: str = "") -> ContinuityPlanVersion:
+    """Submit the plan as it stands for management approval: a new version (or the
+    draft / sent-back version, refreshed), then the one approval workflow."""
+    plan = ContinuityPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.versions.filter(approval_state=ApprovalState.IN_REVIEW).exists():
+        raise ValidationError(_awaiting(plan))
+    if not (plan.strategy.strip() or plan.content.strip()):
+        raise ValidationError({"content": "Write the plan before submitting it."})
+    snapshot = {
+        "title": plan.title,
+        "strategy": plan.strategy,
+        "content": plan.content,
+        "processes": sorted(plan.processes.values_list("ref", flat=True)),
+    }
+    version = plan.versions.filter(approval_state__in=EDITABLE_STATES).first()
+    if version is None:
+        last = plan.versions.first()
+        version = ContinuityPlanVersion(
+            plan=plan, number=(last.number + 1) if last else 1, created_by=user
+        )
+    for name, value in snapshot.items():
+        setattr(version, name, value)
+    version.save()
+    audit.record_created(version, message=f"Submitted {version}")
+    return approvals.approval_request_submit(obj=version, user=user, comment=comment)
+
+
+def _awaiting(plan) -> str:
+    return f"A version of {plan.ref} is already awaiting approval."
+
+
+def plan_version_editors(version: ContinuityPlanVersion):
+    """Who may not approve a version: the person who submitted it."""
+    return [version.created_by]

@@ -15,4 +15,5 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/exercises/", views.exercise_create, name="exercise_create"),
+    path("plans/<int:pk>/submit/", views.plan_submit, name="plan_submit"),
 ]

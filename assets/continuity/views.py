@@ -3,6 +3,7 @@ inherited), the gaps, the continuity plans and their exercises."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -118,6 +119,7 @@ def plan_detail(request, pk):
             "plan": plan,
             "exercises": plan.exercises.select_related("recorded_by"),
             "exercise_form": ContinuityExerciseForm(),
+            "versions": plan.versions.select_related("created_by"),
             "objectives": RecoveryObjective.objects.filter(
                 asset__in=plan.processes.all()
             ).select_related("asset"),
@@ -170,3 +172,17 @@ def exercise_create(request, pk):
         {"plan": plan, "exercises": plan.exercises.all(), "exercise_form": form},
         status=400,
     )
+
+
+@permission_required("continuity.change_continuityplanversion", raise_exception=True)
+@require_POST
+def plan_submit(request, pk):
+    """Submit the plan as it stands for management approval (a new version)."""
+    plan = get_object_or_404(ContinuityPlan, pk=pk)
+    try:
+        services.plan_submit(plan=plan, user=request.user, comment=request.POST.get("comment", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Submitted for approval."))
+    return redirect(plan)

@@ -82,6 +82,7 @@ def test_every_app_registered_its_providers():
         "isms.soa",
         "risks.methodologyversion",
         "risks.riskacceptance",
+        "continuity.continuityplanversion",
     }
     # governance, scope vs estate, assets, risks, continuity, incidents
     assert len(dashboard.figure_providers) == 6

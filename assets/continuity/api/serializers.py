@@ -102,3 +102,12 @@ class ContinuityPlanSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["ref", "version", "owner", "created_at", "updated_at"]
+
+
+class SubmitSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+
+class SubmittedSerializer(serializers.Serializer):
+    approval_request = serializers.IntegerField()
+    version = serializers.IntegerField()

@@ -236,3 +236,31 @@ def test_a_plan_not_exercised_in_time_is_due(graph, security_manager):
     )
     [item] = [i for i in reviews.due(datetime.date.today()) if i.obj == plan]
     assert item.overdue and item.owners == [security_manager]
+
+
+def test_a_plan_is_approved_as_a_frozen_version(graph, security_manager, manager, client_as):
+    from isms import approvals
+    from isms.models.approvals import ApprovedVersionFrozen
+    from tests.factories import PASSWORD
+
+    orders, *_ = graph
+    plan = services.plan_create(
+        user=security_manager, data={"title": "Orders DR", "processes": [orders]}
+    )
+    with pytest.raises(ValidationError):
+        services.plan_submit(plan=plan, user=security_manager)  # nothing written yet
+    services.plan_update(plan=plan, user=security_manager, data={"content": "Fail over"})
+    request = services.plan_submit(plan=plan, user=security_manager)
+    with pytest.raises(ValidationError, match="awaiting approval"):
+        services.plan_submit(plan=plan, user=security_manager)
+    approvals.approval_request_approve(request=request, user=manager, password=PASSWORD)
+    version = plan.versions.get()
+    assert version.approval_state == "approved" and '"content": "Fail over"' in (
+        version.canonical_json()
+    )
+    version.content = "changed"
+    with pytest.raises(ApprovedVersionFrozen):
+        version.save()
+    services.plan_update(plan=plan, user=security_manager, data={"content": "Fail over v2"})
+    answer = client_as(security_manager).post(f"/api/continuity-plans/{plan.pk}/submit/")
+    assert answer.status_code == 201 and answer.json()["version"] == 2

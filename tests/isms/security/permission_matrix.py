@@ -357,6 +357,7 @@ continuity:plan_detail                | continuity_plan      | GET    | login | 
 continuity:plan_edit                  | continuity_plan      | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
 continuity:plan_edit                  | continuity_plan      | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 continuity:exercise_create            | continuity_plan      | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+continuity:plan_submit                | continuity_plan      | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 incidents:incident_list               | -                    | GET    | login | ok  | ok  | ok  | ok  | ok  | ok
 incidents:incident_report             | -                    | GET    | login | ok  | ok  | ok  | ok  | ok  | ok
 incidents:incident_report             | -                    | POST   | login | ok  | ok  | ok  | ok  | ok  | ok
@@ -386,6 +387,7 @@ continuityplan-detail                 | continuity_plan      | PUT    | 401   | 
 continuityplan-detail                 | continuity_plan      | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
 continuityplan-exercises              | continuity_plan      | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
 continuityplan-exercises              | continuity_plan      | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+continuityplan-submit                 | continuity_plan      | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 incident-list                         | -                    | GET    | 401   | ok  | ok  | ok  | ok  | ok  | ok
 incident-list                         | -                    | POST   | 401   | ok  | ok  | ok  | ok  | ok  | ok
 incident-detail                       | own_incident         | GET    | 401   | ok  | ok  | ok  | ok  | 404 | ok
