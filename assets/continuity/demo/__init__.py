@@ -14,6 +14,8 @@ from django.utils import timezone
 from assets.continuity import selectors, services
 from assets.continuity.models import ContinuityPlan
 from assets.models import Asset
+from isms import approvals
+from isms.demo.users import DEMO_USERS
 from isms.models import User
 
 H = 60  # minutes
@@ -82,6 +84,7 @@ def load(stdout) -> None:
                 "4. Check payments end to end; tell customer support.\n",
             },
         )
+        _approve(plan, security, stdout)
         services.exercise_record(
             plan=plan,
             user=security,
@@ -100,3 +103,16 @@ def load(stdout) -> None:
         f"Continuity: {len(assets)} processes with objectives, "
         f"{len(selectors.gaps())} gaps, plan {plan.ref if plan else '-'}."
     )
+
+
+def _approve(plan, security, stdout) -> None:
+    """Submit the plan and have the demo manager approve it (version 1)."""
+    manager = User.objects.filter(username="manager").first()
+    request = services.plan_submit(plan=plan, user=security)
+    if manager is None:
+        return
+    password = next(row[4] for row in DEMO_USERS if row[0] == "manager")
+    try:
+        approvals.approval_request_approve(request=request, user=manager, password=password)
+    except approvals.ApprovalError as exc:
+        stdout.write(f"Continuity: {plan.ref} v1 waits for approval ({exc}).")

@@ -47,4 +47,6 @@ def test_demo_flags_the_database_replica_against_the_fake_aws(fake_aws, run_sync
         ContinuityPlan.objects.count(),
         len(selectors.gaps()),
     )
-    assert ContinuityPlan.objects.get().exercises.count() == 1
+    plan = ContinuityPlan.objects.get()
+    assert plan.exercises.count() == 1
+    assert plan.versions.get().approval_state == "approved"
