@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from assets import graph
 from assets.continuity.models import (
@@ -142,7 +143,7 @@ def _set_processes(plan: ContinuityPlan, processes) -> None:
     wrong = [a.ref for a in processes if a.asset_class != "essential"]
     if wrong:
         raise ValidationError(
-            {"processes": f"Only essential assets are covered by a plan: {', '.join(wrong)}."}
+            {"processes": _("Only essential assets are covered by a plan: %s.") % ", ".join(wrong)}
         )
     plan.processes.set(processes)
 
@@ -188,7 +189,7 @@ def plan_submit(*, plan: ContinuityPlan, user, comment: str = "") -> ContinuityP
     if plan.versions.filter(approval_state=ApprovalState.IN_REVIEW).exists():
         raise ValidationError(_awaiting(plan))
     if not (plan.strategy.strip() or plan.content.strip()):
-        raise ValidationError({"content": "Write the plan before submitting it."})
+        raise ValidationError({"content": _("Write the plan before submitting it.")})
     snapshot = {
         "title": plan.title,
         "strategy": plan.strategy,
@@ -209,7 +210,7 @@ def plan_submit(*, plan: ContinuityPlan, user, comment: str = "") -> ContinuityP
 
 
 def _awaiting(plan) -> str:
-    return f"A version of {plan.ref} is already awaiting approval."
+    return _("A version of %s is already awaiting approval.") % plan.ref
 
 
 def plan_version_editors(version: ContinuityPlanVersion):
