@@ -8,7 +8,7 @@ upward walk counts each dependent asset once however many paths lead to it.
 These helpers read only; the services in services.py decide when to call them.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from django.db import connection
@@ -38,13 +38,13 @@ WITH RECURSIVE up(id) AS (
 SELECT id FROM up
 """  # noqa: S608
 
-_AT_STAKE = f"""
+_ABOVE = f"""
 WITH RECURSIVE up(target, ancestor) AS (
     SELECT id, id FROM {_ASSET} WHERE id IN ({{ids}})
     UNION
     SELECT up.target, e.dependent_id FROM up JOIN {_EDGE} e ON e.dependency_id = up.ancestor
 )
-SELECT up.target, SUM(a.value_usd) FROM up JOIN {_ASSET} a ON a.id = up.ancestor
+SELECT up.target, {{aggregates}} FROM up JOIN {{table}} t ON t.{{key}} = up.ancestor
 GROUP BY up.target
 """  # noqa: S608
 
@@ -74,17 +74,35 @@ def up_closure(ids: Iterable[int]) -> set[int]:
     return _walk(_UP, ids)
 
 
-def values_at_stake(ids: Iterable[int]) -> dict[int, Decimal]:
-    """{asset id: own value + the value of every asset above it, each counted once}."""
-    result = {}
-    cent = Decimal("0.01")
+def _above(ids: Iterable[int], *, table: str, key: str, aggregates: str):
+    """Rows (target, aggregate, ...) folding `aggregates` (SQL over the alias `t`) over
+    the rows of `table` whose `key` is the target or an asset above it (each once)."""
+    sql = _ABOVE.replace("{table}", table).replace("{key}", key).replace("{aggregates}", aggregates)
     with connection.cursor() as cursor:
         for chunk in _chunks(ids):
-            cursor.execute(_AT_STAKE.format(ids=", ".join(["%s"] * len(chunk))), chunk)
-            for target, total in cursor.fetchall():
-                # SQLite sums decimals as floats; str() then quantize gives back the cents.
-                result[target] = Decimal(str(total or 0)).quantize(cent)
-    return result
+            cursor.execute(sql.format(ids=", ".join(["%s"] * len(chunk))), chunk)
+            yield from cursor.fetchall()
+
+
+def values_at_stake(ids: Iterable[int]) -> dict[int, Decimal]:
+    """{asset id: own value + the value of every asset above it, each counted once}."""
+    cent = Decimal("0.01")
+    # SQLite sums decimals as floats; str() then quantize gives back the cents.
+    return {
+        target: Decimal(str(total or 0)).quantize(cent)
+        for target, total in _above(ids, table=_ASSET, key="id", aggregates="SUM(t.value_usd)")
+    }
+
+
+def minimum_above(ids: Iterable[int], *, table: str, key: str, columns: Sequence[str]):
+    """{asset id: (MIN(column) ...)} over the rows of `table` (joined on its asset column
+    `key`) that belong to the asset or to any asset above it: the strictest requirement
+    that what depends on an asset puts on it (NULLs ignored; no row: not in the result).
+    `table`, `key` and `columns` are trusted identifiers, never user input."""
+    aggregates = ", ".join(f"MIN(t.{column})" for column in columns)
+    return {
+        row[0]: tuple(row[1:]) for row in _above(ids, table=table, key=key, aggregates=aggregates)
+    }
 
 
 def shortest_path(

@@ -17,3 +17,10 @@ from isms.registry import Registry
 value_at_stake_listeners: Registry[Callable, Callable[..., object]] = Registry(
     "value at stake listeners"
 )
+
+# `dependency_listeners`: called as `listener(asset_ids=...)` inside the transaction of
+# every service that recomputes values at stake after a change of dependencies or values
+# (the same points, the same transaction), with every asset below the change, whether
+# or not its $ figure moved: a figure that flows down the graph by another rule than a
+# sum (the strictest recovery objective, assets.continuity) is recomputed for them.
+dependency_listeners: Registry[Callable, Callable[..., object]] = Registry("dependency listeners")

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from assets import graph, importing
 from assets.choices import EDITABLE_FIELDS
-from assets.hooks import value_at_stake_listeners
+from assets.hooks import dependency_listeners, value_at_stake_listeners
 from assets.importing import ImportRow
 from assets.models import Asset, AssetDependency, AwsService
 from isms import audit, numbering
@@ -100,6 +100,8 @@ def _refresh_values(asset_ids: Iterable[int]) -> set[int]:
     current = dict(Asset.objects.filter(pk__in=targets).values_list("pk", "value_at_stake_usd"))
     stale = {pk: value for pk, value in fresh.items() if current.get(pk) != value}
     _write_values(stale)
+    for listener in dependency_listeners:
+        listener(asset_ids=targets)
     return set(stale)
 
 

@@ -51,3 +51,19 @@ class ApiTokenForm(forms.ModelForm):
             return services.api_token_expiry(self.cleaned_data.get("expires_at"))
         except forms.ValidationError as exc:
             raise forms.ValidationError(exc.message_dict["expires_at"]) from exc
+
+
+def call_service(form, call):
+    """Run `call()` (a service) for a valid `form`; its result, or None after putting the
+    service's ValidationError on the form's fields (or the form) for the page to show."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return call()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "isms",
     "assets",
     "risks",
+    "assets.continuity",  # issue 15: BIA, recovery objectives, continuity plans
+    "risks.incidents",  # issue 15: incident register
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

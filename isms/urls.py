@@ -48,9 +48,13 @@ urlpatterns = [
     path("", include("isms.app_urls")),
     path("assets/", include("assets.urls")),
     path("risks/", include("risks.urls")),
+    path("continuity/", include("assets.continuity.urls")),
+    path("incidents/", include("risks.incidents.urls")),
     path("api/", include("isms.api.urls")),
     path("api/", include("assets.api.urls")),
     path("api/", include("risks.api.urls")),
+    path("api/", include("assets.continuity.api.urls")),
+    path("api/", include("risks.incidents.api.urls")),
     path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

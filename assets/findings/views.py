@@ -14,6 +14,7 @@ from assets.findings import selectors, services
 from assets.findings.filters import FindingFilterSet
 from assets.findings.forms import MuteForm, ScopeTriageForm
 from assets.models import AwsAccount, Finding
+from isms.forms import call_service
 from isms.governance import scope_estate
 from isms.models import Control
 from isms.views.generic import Export, ObjectListView
@@ -160,20 +161,16 @@ def finding_mute(request, pk):
     )
     form = MuteForm(request.POST)
     if form.is_valid():
-        try:
-            services.finding_mute(
+        muted = call_service(
+            form,
+            lambda: services.finding_mute(
                 finding=finding,
                 reason=form.cleaned_data["reason"],
                 until=form.cleaned_data["until"],
                 user=request.user,
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
-        else:
+            ),
+        )
+        if muted is not None:
             messages.success(request, "Finding muted.")
             return redirect(finding)
     return render(

@@ -19,6 +19,7 @@ from assets.forms import AssetForm, BulkEditForm, DependencyAddForm
 from assets.models import Asset, AwsService
 from assets.views import transfer
 from isms.filters import ALL
+from isms.forms import call_service
 from isms.models import User
 from isms.redirects import safe_next_url
 from isms.views.generic import ObjectListView
@@ -120,28 +121,23 @@ def asset_detail(request, pk: int):
 
 def _save(request, form, asset=None):
     """Run the service for a valid form; put service-level errors back on the form."""
-    try:
-        if asset is None:
-            return services.asset_create(
-                user=request.user,
-                data=form.service_fields(),
-                depends_on=form.cleaned_data["depends_on"],
-                aws_services=form.cleaned_data["aws_services"],
-            )
-        return services.asset_update(
-            asset=asset,
-            user=request.user,
-            data=form.service_fields(),
-            depends_on=form.cleaned_data["depends_on"],
-            aws_services=form.cleaned_data["aws_services"],
+    relations = {
+        "depends_on": form.cleaned_data["depends_on"],
+        "aws_services": form.cleaned_data["aws_services"],
+    }
+    if asset is None:
+        return call_service(
+            form,
+            lambda: services.asset_create(
+                user=request.user, data=form.service_fields(), **relations
+            ),
         )
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
-        return None
+    return call_service(
+        form,
+        lambda: services.asset_update(
+            asset=asset, user=request.user, data=form.service_fields(), **relations
+        ),
+    )
 
 
 def asset_create(request):

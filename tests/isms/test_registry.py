@@ -82,12 +82,16 @@ def test_every_app_registered_its_providers():
         "isms.soa",
         "risks.methodologyversion",
         "risks.riskacceptance",
+        "continuity.continuityplanversion",
     }
-    assert len(dashboard.figure_providers) == 4  # governance, scope vs estate, assets, risks
+    # governance, scope vs estate, assets, risks, continuity, incidents
+    assert len(dashboard.figure_providers) == 6
     assert len(evidence.providers) == len(treatments.providers) == 1
     assert len(scope_estate.providers) == 1
-    assert len(audit_pack.providers) == 4  # governance, SoA, evidence index, risks
-    # governance (scope, policies), the SoA, the methodology, risks, assets
-    assert len(reviews.providers) == 5
+    # governance, SoA, evidence index, risks, continuity, incidents
+    assert len(audit_pack.providers) == 6
+    # governance (scope, policies), the SoA, the methodology, risks, assets,
+    # continuity exercises, incident notifications
+    assert len(reviews.providers) == 7
     assert len(value_at_stake_listeners) == 1
     assert "assets:asset_list" in navigation.items and "risks:risk_list" in navigation.items

@@ -19,6 +19,8 @@ DEMO_MODULES = (
     "assets.demo.inventory",  # the demo company's assets
     "assets.aws.demo.account",  # the fake AWS estate, the demo account and its first sync
     "risks.demo.register",  # methodology, risk register
+    "assets.continuity.demo",  # BIA of the business processes, a plan and its exercise
+    "risks.incidents.demo",  # two incidents, one closed with lessons learned
     "isms.demo.soa",  # control implementations and the approved SoA
 )
 

@@ -365,6 +365,73 @@ class World:
     def vulnerability_api(self):
         return {"pk": Vulnerability.objects.create(name="Matrix API weakness").pk}
 
+    # --- incidents and business continuity (issue 15) -------------------------------
+
+    def _incident(self, reporter):
+        from risks.incidents import services as incident_services
+
+        return incident_services.incident_report(user=reporter, data={"title": "Matrix event"})
+
+    @cached_property
+    def _own_incident(self):
+        return self._incident(self.owner)
+
+    @property
+    def own_incident(self):
+        """Reported by the owner persona."""
+        return {"pk": self._own_incident.pk}
+
+    @cached_property
+    def other_incident(self):
+        return {"pk": self._incident(self.other_owner).pk}
+
+    @cached_property
+    def own_notification(self):
+        from risks.incidents import services as incident_services
+
+        notification = incident_services.notification_save(
+            incident=self._own_incident,
+            user=self.security_manager,
+            data={"recipient": "Insurer", "due_at": self._own_incident.detected_at},
+        )
+        return {"pk": self._own_incident.pk, "notification_id": notification.pk}
+
+    @cached_property
+    def incident_evidence(self):
+        from risks.incidents import services as incident_services
+
+        evidence = incident_services.evidence_add(
+            incident=self._own_incident,
+            user=self.security_manager,
+            upload=SimpleUploadedFile("log.pdf", b"%PDF-1.4\n%%EOF\n"),
+        )
+        return {"pk": evidence.pk}
+
+    @cached_property
+    def _bia_asset(self):
+        from assets.continuity import services as continuity_services
+
+        asset = self._own_asset
+        continuity_services.objective_save(asset=asset, user=None, data={"rto_minutes": 60})
+        return asset
+
+    @property
+    def bia(self):
+        return {"asset_id": self._bia_asset.pk}
+
+    @property
+    def bia_api(self):
+        return {"asset": self._bia_asset.pk}
+
+    @cached_property
+    def continuity_plan(self):
+        from assets.continuity import services as continuity_services
+
+        plan = continuity_services.plan_create(
+            user=self.security_manager, data={"title": "Matrix plan"}
+        )
+        return {"pk": plan.pk}
+
     # --- lookup ---------------------------------------------------------------------
 
     def kwargs(self, target: str) -> dict:

@@ -344,6 +344,66 @@ methodologyversion-list               | -                    | POST   | 401   | 
 methodologyversion-detail             | methodology_draft    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
 methodologyversion-detail             | methodology_draft    | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
 methodologyversion-submit             | methodology_draft    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+# --- Incidents (risks.incidents) and business continuity (assets.continuity), issue 15 ---
+continuity:bia_list                   | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+continuity:gap_list                   | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+continuity:bia_detail                 | bia                  | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+continuity:bia_edit                   | bia                  | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+continuity:bia_edit                   | bia                  | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+continuity:plan_list                  | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+continuity:plan_create                | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+continuity:plan_create                | -                    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+continuity:plan_detail                | continuity_plan      | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+continuity:plan_edit                  | continuity_plan      | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+continuity:plan_edit                  | continuity_plan      | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+continuity:exercise_create            | continuity_plan      | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+continuity:plan_submit                | continuity_plan      | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+incidents:incident_list               | -                    | GET    | login | ok  | ok  | ok  | ok  | ok  | ok
+incidents:incident_report             | -                    | GET    | login | ok  | ok  | ok  | ok  | ok  | ok
+incidents:incident_report             | -                    | POST   | login | ok  | ok  | ok  | ok  | ok  | ok
+incidents:incident_detail             | own_incident         | GET    | login | ok  | ok  | ok  | ok  | 404 | ok
+incidents:incident_detail             | other_incident       | GET    | login | ok  | ok  | ok  | 404 | 404 | ok
+incidents:incident_edit               | own_incident         | GET    | login | ok  | 403 | 403 | 403 | 404 | ok
+incidents:incident_edit               | own_incident         | POST   | login | ok  | 403 | 403 | 403 | 404 | ok
+incidents:entry_add                   | own_incident         | POST   | login | ok  | 403 | 403 | ok  | 404 | ok
+incidents:entry_add                   | other_incident       | POST   | login | ok  | 403 | 403 | 404 | 404 | ok
+incidents:evidence_add                | own_incident         | POST   | login | ok  | 403 | 403 | 403 | 404 | ok
+incidents:notification_add            | own_incident         | POST   | login | ok  | 403 | 403 | 403 | 404 | ok
+incidents:notification_sent           | own_notification     | POST   | login | ok  | 403 | 403 | 403 | 404 | ok
+incidents:incident_close              | own_incident         | GET    | login | ok  | 403 | 403 | 403 | 404 | ok
+incidents:incident_close              | own_incident         | POST   | login | ok  | 403 | 403 | 403 | 404 | ok
+incidents:incident_follow_up          | own_incident         | POST   | login | ok  | 403 | 403 | 403 | 404 | ok
+incidents:evidence_download           | incident_evidence    | GET    | login | ok  | ok  | ok  | 403 | 404 | ok
+bia-list                              | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+bia-list                              | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+bia-gaps                              | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+bia-detail                            | bia_api              | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+bia-detail                            | bia_api              | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
+bia-detail                            | bia_api              | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+continuityplan-list                   | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+continuityplan-list                   | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+continuityplan-detail                 | continuity_plan      | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+continuityplan-detail                 | continuity_plan      | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
+continuityplan-detail                 | continuity_plan      | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+continuityplan-exercises              | continuity_plan      | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+continuityplan-exercises              | continuity_plan      | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+continuityplan-submit                 | continuity_plan      | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+incident-list                         | -                    | GET    | 401   | ok  | ok  | ok  | ok  | ok  | ok
+incident-list                         | -                    | POST   | 401   | ok  | ok  | ok  | ok  | ok  | ok
+incident-detail                       | own_incident         | GET    | 401   | ok  | ok  | ok  | ok  | 404 | ok
+incident-detail                       | other_incident       | GET    | 401   | ok  | ok  | ok  | 404 | 404 | ok
+incident-detail                       | own_incident         | PUT    | 401   | ok  | 403 | 403 | 403 | 404 | ok
+incident-detail                       | own_incident         | PATCH  | 401   | ok  | 403 | 403 | 403 | 404 | ok
+incident-entries                      | own_incident         | GET    | 401   | ok  | ok  | ok  | ok  | 404 | ok
+incident-entries                      | own_incident         | POST   | 401   | ok  | 403 | 403 | ok  | 404 | ok
+incident-evidence                     | own_incident         | GET    | 401   | ok  | ok  | ok  | 403 | 404 | ok
+incident-evidence                     | own_incident         | POST   | 401   | ok  | 403 | 403 | 403 | 404 | ok
+incident-notifications                | own_incident         | GET    | 401   | ok  | ok  | ok  | ok  | 404 | ok
+incident-notifications                | own_incident         | POST   | 401   | ok  | 403 | 403 | 403 | 404 | ok
+incident-notification                 | own_notification     | PATCH  | 401   | ok  | 403 | 403 | 403 | 404 | ok
+incident-impact                       | own_incident         | GET    | 401   | ok  | ok  | ok  | ok  | 404 | ok
+incident-close                        | own_incident         | POST   | 401   | ok  | 403 | 403 | 403 | 404 | ok
+incident-follow-up                    | own_incident         | POST   | 401   | ok  | 403 | 403 | 403 | 404 | ok
 """
 
 # Bodies for the rows whose view validates input before deciding who may act (see
@@ -430,6 +490,8 @@ CODES = {"ok", "login", "302", "401", "403", "404", "405"}
 def parse(table: str = TABLE) -> list[Row]:
     rows = []
     for number, raw in enumerate(table.strip().splitlines(), start=1):
+        if raw.lstrip().startswith("#"):  # a comment naming a block of rows
+            continue
         cells = [cell.strip() for cell in raw.split("|")]
         if len(cells) != 3 + len(ROLES):
             raise ValueError(f"line {number}: {len(cells)} cells, expected {3 + len(ROLES)}")

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IncidentsConfig(AppConfig):
+    """The incident register (Annex A 5.24-5.28, 6.8): report, triage, handle, notify,
+    collect evidence, close after review, raise risks from the lessons learned."""
+
+    name = "risks.incidents"
+    label = "incidents"
+    verbose_name = _("Incidents")
+
+    def ready(self):
+        from isms import dashboard, navigation
+        from isms.governance import audit_pack, reviews
+        from isms.navigation import Item
+        from risks.incidents import selectors, services
+        from risks.incidents.hooks import FollowUp, follow_ups
+
+        follow_ups.register(
+            FollowUp("risk", _("Risk"), permission="risks.add_risk", raise_=services.raise_risk)
+        )
+        dashboard.register_figure(selectors.figures)
+        audit_pack.register(selectors.audit_pack_files)
+        reviews.register(selectors.due_notifications)
+        navigation.register(
+            Item(
+                _("Incidents"),
+                "incidents:incident_list",
+                "bi-exclamation-octagon",
+                section=navigation.ASSURANCE,
+            )
+        )
