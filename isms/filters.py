@@ -10,7 +10,7 @@ from django_filters.conf import settings as filter_settings
 
 from isms.models import AuditEvent, User
 from isms.models.audit import AuditAction
-from isms.roles import ISMS_APPS
+from isms.roles import isms_app_labels
 
 ALL = "All"  # the label of a filter's empty choice: no filter
 
@@ -96,7 +96,9 @@ class AuditEventFilterSet(BaseFilterSet):
     actor = django_filters.ModelChoiceFilter(queryset=User.objects.all())
     action = django_filters.ChoiceFilter(choices=AuditAction.choices)
     content_type = RecordTypeFilter(
-        queryset=ContentType.objects.filter(app_label__in=ISMS_APPS).order_by("app_label", "model"),
+        queryset=lambda request: ContentType.objects.filter(
+            app_label__in=isms_app_labels()
+        ).order_by("app_label", "model"),
         label="Record type",
     )
     # "Source starts with" said nothing to people: the source (web, api, a command...).

@@ -20,7 +20,22 @@ MANAGEMENT = "Management"
 AUDITOR = "Auditor"
 ROLES = (SECURITY_MANAGER, MANAGEMENT, AUDITOR)
 
-ISMS_APPS = ("isms", "assets", "risks", "continuity", "incidents")
+PACKAGES = ("isms", "assets", "risks")
+
+
+def isms_app_labels() -> tuple[str, ...]:
+    """The labels of the product's apps: the three packages and every app inside them
+    (`isms.audits`, `assets.suppliers`, `risks.incidents`...), found among the installed
+    apps so that a new register needs no list to be edited."""
+    from django.apps import apps
+
+    return tuple(
+        config.label
+        for config in apps.get_app_configs()
+        if config.name in PACKAGES or config.name.startswith(tuple(f"{p}." for p in PACKAGES))
+    )
+
+
 # Models that no role edits through model permissions.
 PROTECTED_MODELS = {
     ("isms", "user"),
@@ -34,7 +49,7 @@ READ_PREFIXES = ("view_", "export_", "download_")
 
 def wants(role: str, app_label: str, model: str, codename: str) -> bool:
     """Whether `role` holds the permission `app_label.codename` on `model`."""
-    if app_label not in ISMS_APPS:
+    if app_label not in isms_app_labels():
         return False
     if codename.startswith(READ_PREFIXES):
         # Every role reads and downloads everything, but nobody lists others' tokens.
@@ -51,7 +66,7 @@ def wants(role: str, app_label: str, model: str, codename: str) -> bool:
 def sync_role_permissions(group_model, permission_model) -> None:
     """Create the role groups and set each one's permissions to exactly what `wants` says."""
     perms = list(
-        permission_model.objects.filter(content_type__app_label__in=ISMS_APPS)
+        permission_model.objects.filter(content_type__app_label__in=isms_app_labels())
         .filter(~Q(codename=""))
         .select_related("content_type")
     )

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from isms.exports import AUDIT_TRAIL_HEADER, audit_trail_rows
 from isms.filters import AuditEventFilterSet
 from isms.models import AuditEvent
-from isms.roles import ISMS_APPS
+from isms.roles import isms_app_labels
 from isms.views.generic import Export, ObjectListView, page_of
 
 # One layout for the audit trail's CSV, shared with the audit pack.
@@ -40,7 +40,9 @@ audit_log = AuditLog.as_view()
 @permission_required("isms.view_auditevent", raise_exception=True)
 def object_history(request, content_type_id: int, object_id: str):
     """Every audit event about one record, newest first."""
-    content_type = get_object_or_404(ContentType, pk=content_type_id, app_label__in=ISMS_APPS)
+    content_type = get_object_or_404(
+        ContentType, pk=content_type_id, app_label__in=isms_app_labels()
+    )
     events = AuditEvent.objects.filter(content_type=content_type, object_id=object_id)
     try:
         obj = content_type.model_class()._default_manager.filter(pk=object_id).first()
