@@ -175,3 +175,98 @@ def dynamodb_kms(resource, estate):
     if sse.get("SSEType") == "KMS" and sse.get("Status") in ("ENABLED", "UPDATING"):
         return passed()
     return failed(f"Table {resource.name} uses the AWS-owned key, not a KMS key.")
+
+
+# Master user names every attacker tries first (Prowler's rds_instance_default_admin).
+DEFAULT_MASTER_USERS = {"admin", "administrator", "postgres", "root", "sa", "master", "mysql"}
+
+
+@check(
+    id="rds-default-master-user",
+    title="RDS instance with a default master user name",
+    service="rds",
+    resource_types=RDS,
+    severity=Severity.MEDIUM,
+    threat=Threat.CREDENTIALS,
+    rationale="A password-guessing attack needs a user name and a password; with the "
+    "engine's default master user name (postgres, admin, root) it only needs the password.",
+    console="The master user name cannot be changed: restore a snapshot as a new instance "
+    "with a non-default master user name, or create a named administrator and stop "
+    "using the default one.",
+    cli="aws rds restore-db-instance-from-db-snapshot --db-instance-identifier <new-id> "
+    "--db-snapshot-identifier <snap>  (then create a named administrator)",
+    iso27001=("8.5", "5.17"),
+    csf=("PR.AA-01",),
+    needs=(),
+)
+def rds_default_master_user(resource, estate):
+    user = str(resource.configuration.get("MasterUsername") or "")
+    if user.lower() in DEFAULT_MASTER_USERS:
+        return failed(f"DB instance {resource.name} uses the default master user name {user!r}.")
+    return passed()
+
+
+@check(
+    id="rds-minor-upgrades-off",
+    title="RDS instance without automatic minor version upgrades",
+    service="rds",
+    resource_types=RDS,
+    severity=Severity.LOW,
+    threat=Threat.INTEGRITY,
+    rationale="Minor engine versions carry the security fixes; without automatic upgrades "
+    "the instance keeps known vulnerabilities until someone remembers to patch it.",
+    console="RDS > Databases > the instance > Modify > Maintenance: Enable auto minor "
+    "version upgrade.",
+    cli="aws rds modify-db-instance --db-instance-identifier <id> "
+    "--auto-minor-version-upgrade --apply-immediately",
+    iso27001=("8.8",),
+    csf=("ID.RA-01", "PR.PS-02"),
+    needs=(),
+)
+def rds_minor_upgrades(resource, estate):
+    if resource.configuration.get("AutoMinorVersionUpgrade") is False:
+        return failed(f"DB instance {resource.name} does not take minor version upgrades.")
+    return passed()
+
+
+@check(
+    id="rds-copy-tags-to-snapshots-off",
+    title="RDS instance does not copy its tags to snapshots",
+    service="rds",
+    resource_types=RDS,
+    severity=Severity.LOW,
+    threat=Threat.DISCLOSURE,
+    rationale="Snapshots without the instance's tags lose their owner and classification: "
+    "nobody knows whose customer data an old snapshot holds, so nobody deletes or guards it.",
+    console="RDS > Databases > the instance > Modify > Backup: Copy tags to snapshots.",
+    cli="aws rds modify-db-instance --db-instance-identifier <id> --copy-tags-to-snapshot "
+    "--apply-immediately",
+    iso27001=("5.9", "5.12"),
+    csf=("ID.AM-07",),
+    needs=(),
+)
+def rds_copy_tags(resource, estate):
+    if resource.configuration.get("CopyTagsToSnapshot") is False:
+        return failed(f"DB instance {resource.name}'s snapshots will carry no tags.")
+    return passed()
+
+
+@check(
+    id="dynamodb-deletion-protection-off",
+    title="DynamoDB table without deletion protection",
+    service="dynamodb",
+    resource_types=DYNAMODB,
+    severity=Severity.MEDIUM,
+    threat=Threat.DELETION,
+    rationale="Without deletion protection one DeleteTable call (a script, a stack update) "
+    "destroys the table and, unless backups exist, its data.",
+    console="DynamoDB > Tables > the table > Additional settings > Deletion protection: Turn on.",
+    cli="aws dynamodb update-table --table-name <table> --deletion-protection-enabled",
+    iso27001=("8.13", "8.9"),
+    csf=("PR.DS-11", "PR.PS-01"),
+    needs=("describeTable",),
+)
+def dynamodb_deletion_protection(resource, estate):
+    if resource.configuration.get("DeletionProtectionEnabled") is True:
+        return passed()
+    return failed(f"Table {resource.name} can be deleted by a single call.")

@@ -323,3 +323,30 @@ def password_policy(resource, estate):
     if reuse < MIN_PASSWORD_REUSE_PREVENTION:
         causes.append(f"reuse prevention {reuse or 'off'} (< {MIN_PASSWORD_REUSE_PREVENTION})")
     return failed("Password policy: " + ", ".join(causes) + ".") if causes else passed()
+
+
+@check(
+    id="iam-user-two-active-keys",
+    title="IAM user with two active access keys",
+    service="iam",
+    resource_types=(("iam", "user"),),
+    severity=Severity.MEDIUM,
+    threat=Threat.CREDENTIALS,
+    rationale="Two active keys usually mean a rotation that was never finished: the old "
+    "key still works, wherever it was copied.",
+    console="IAM > Users > the user > Security credentials: deactivate, then delete, the "
+    "key that is no longer used.",
+    cli="aws iam update-access-key --user-name <user> --access-key-id <old-key> --status Inactive",
+    iso27001=("5.17", "8.5"),
+    csf=("PR.AA-01",),
+    needs=(),
+)
+def user_two_keys(resource, estate):
+    active = [
+        k.get("AccessKeyId", "")
+        for k in as_list(resource.configuration.get("AccessKeys"))
+        if isinstance(k, dict) and k.get("Status") == "Active"
+    ]
+    if len(active) > 1:
+        return failed(f"User {resource.name} has {len(active)} active keys: {', '.join(active)}.")
+    return passed()

@@ -156,8 +156,14 @@ def _instance_exposure(resource, estate, ports: dict[int, str]):
     if dig(config, "State", "Name") in ("terminated", "shutting-down") or not public_ip:
         return public_ip, []
     causes = []
-    for group in as_list(config.get("SecurityGroups")):
-        group_id = group.get("GroupId")
+    # The instance's groups and those of each of its network interfaces (an instance
+    # launched with explicit interfaces may list its groups only there).
+    groups = as_list(config.get("SecurityGroups")) + [
+        group
+        for interface in as_list(config.get("NetworkInterfaces"))
+        for group in as_list(dig(interface, "Groups"))
+    ]
+    for group_id in dict.fromkeys(g.get("GroupId") for g in groups if isinstance(g, dict)):
         sg = estate.security_groups.get((resource.region, group_id))
         if sg is None:
             return public_ip, not_evaluated(f"Its security group {group_id} was not collected.")
@@ -441,3 +447,54 @@ def subnet_public_ip(resource, estate):
             "to every instance launched in it."
         )
     return passed()
+
+
+@check(
+    id="ec2-instance-no-iam-profile",
+    title="Instance without an IAM instance profile",
+    service="ec2",
+    resource_types=(("ec2", "instance"),),
+    severity=Severity.LOW,
+    threat=Threat.CREDENTIALS,
+    rationale="An instance without a role gets its AWS access from long-lived access keys "
+    "stored on its disk, or is managed without Systems Manager; a role gives it "
+    "short-lived credentials scoped to its job.",
+    console="EC2 > Instances > the instance > Actions > Security > Modify IAM role: "
+    "choose a least-privilege role.",
+    cli="aws ec2 associate-iam-instance-profile --instance-id <id> "
+    "--iam-instance-profile Name=<profile>",
+    iso27001=("5.17", "8.2"),
+    csf=("PR.AA-05",),
+    needs=(),
+)
+def instance_profile(resource, estate):
+    config = resource.configuration
+    if not _running(config) or config.get("IamInstanceProfile"):
+        return passed()
+    return failed(f"Instance {resource.name} has no IAM role.")
+
+
+@check(
+    id="ec2-instance-detailed-monitoring-off",
+    title="Instance without detailed monitoring",
+    service="ec2",
+    resource_types=(("ec2", "instance"),),
+    severity=Severity.LOW,
+    threat=Threat.AVAILABILITY,
+    rationale="Basic monitoring samples every five minutes: a saturated or failing "
+    "instance is noticed late; detailed monitoring samples every minute.",
+    console="EC2 > Instances > the instance > Actions > Monitor and troubleshoot > "
+    "Manage detailed monitoring: Enable.",
+    cli="aws ec2 monitor-instances --instance-ids <id>",
+    iso27001=("8.16",),
+    csf=("DE.CM-01",),
+    needs=(),
+)
+def instance_monitoring(resource, estate):
+    config = resource.configuration
+    if not _running(config):
+        return passed()
+    state = dig(config, "Monitoring", "State")
+    if state in ("enabled", "pending"):
+        return passed()
+    return failed(f"Instance {resource.name} has only basic (5-minute) monitoring.")

@@ -275,3 +275,29 @@ def bucket_https(resource, estate):
         if str(secure).lower() == "false":
             return passed()
     return failed(f"No statement of {resource.name}'s policy denies aws:SecureTransport false.")
+
+
+@check(
+    id="s3-bucket-access-logging-off",
+    title="S3 bucket without server access logging",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.MEDIUM,
+    threat=Threat.DISCLOSURE,
+    rationale="Without access logs nobody can tell, after a leak, which objects were read "
+    "or deleted, by whom and from where.",
+    console="S3 > the bucket > Properties > Server access logging > Edit: Enable, with a "
+    "separate log bucket.",
+    cli="aws s3api put-bucket-logging --bucket <bucket> --bucket-logging-status "
+    '\'{"LoggingEnabled":{"TargetBucket":"<log-bucket>","TargetPrefix":"<bucket>/"}}\'',
+    iso27001=("8.15",),
+    csf=("DE.CM-01", "PR.PS-04"),
+    needs=("Logging",),
+)
+def bucket_access_logging(resource, estate):
+    config = resource.configuration
+    if "Logging" not in config:
+        return not_evaluated("Its logging configuration was not collected.")
+    if isinstance(config["Logging"], dict) and config["Logging"].get("TargetBucket"):
+        return passed()
+    return failed(f"Bucket {resource.name} keeps no access log.")

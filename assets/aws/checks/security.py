@@ -119,6 +119,14 @@ def trail_kms(resource, estate):
     return failed(f"Trail {resource.name} is not encrypted with a KMS key.")
 
 
+def _aws_managed(config: dict) -> bool:
+    """AWS's own keys: KeyManager AWS, or an alias under alias/aws/, which AWS reserves
+    for the keys it manages (some fakes report those keys as customer managed)."""
+    return config.get("KeyManager") != "CUSTOMER" or any(
+        str(alias).startswith("alias/aws/") for alias in as_list(config.get("Aliases"))
+    )
+
+
 @check(
     id="kms-key-rotation-off",
     title="Customer managed KMS key without automatic rotation",
@@ -137,7 +145,7 @@ def trail_kms(resource, estate):
 )
 def key_rotation(resource, estate):
     config = resource.configuration
-    if config.get("KeyManager") != "CUSTOMER" or config.get("KeyState") != "Enabled":
+    if _aws_managed(config) or config.get("KeyState") != "Enabled":
         return passed()  # AWS rotates its own keys; a disabled key protects nothing new
     if config.get("KeySpec", "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT":
         return passed()  # asymmetric and HMAC keys cannot rotate automatically
@@ -148,3 +156,28 @@ def key_rotation(resource, estate):
     if config["KeyRotationEnabled"]:
         return passed()
     return failed(f"Key {resource.name} ({config.get('KeyId')}) never rotates.")
+
+
+@check(
+    id="kms-key-disabled",
+    title="Customer managed KMS key disabled",
+    service="kms",
+    resource_types=(("kms", "key"),),
+    severity=Severity.LOW,
+    threat=Threat.AVAILABILITY,
+    rationale="A disabled key still costs money and, more to the point, whatever it "
+    "encrypted can no longer be read: either the data is kept for nothing or the key "
+    "was disabled by mistake.",
+    console="KMS > Customer managed keys > the key: Enable it if data depends on it, "
+    "otherwise Schedule key deletion.",
+    cli="aws kms enable-key --key-id <key-id>  (or: aws kms schedule-key-deletion "
+    "--key-id <key-id> --pending-window-in-days 30)",
+    iso27001=("8.24", "5.9"),
+    csf=("PR.DS-01", "ID.AM-08"),
+    needs=("describe",),
+)
+def key_disabled(resource, estate):
+    config = resource.configuration
+    if not _aws_managed(config) and config.get("KeyState") == "Disabled":
+        return failed(f"Key {resource.name} ({config.get('KeyId')}) is disabled.")
+    return passed()

@@ -81,6 +81,11 @@ def collect_s3(ctx: PartitionContext) -> list[Collected]:
             missing=("ReplicationConfigurationNotFoundError",),
             pick=lambda a: plain(a.get("ReplicationConfiguration")),
         )
+        read(
+            "Logging",
+            lambda: client.get_bucket_logging(Bucket=name),
+            pick=lambda a: plain(a.get("LoggingEnabled")),
+        )
         tagging = ctx.detail(
             configuration,
             "tags",

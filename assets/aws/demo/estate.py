@@ -51,6 +51,29 @@ def _bucket_policy(bucket: str, *statements) -> str:
     return _policy(*(json.loads(json.dumps(s).replace("{bucket}", bucket)) for s in statements))
 
 
+def _location(region: str) -> dict:
+    return (
+        {}
+        if region == "us-east-1"
+        else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    )
+
+
+def _name_defaults(ec2, region: str) -> None:
+    """Name what AWS creates in every region (the default VPC, its subnets and the
+    default security groups) so that their findings can be marked below."""
+    for vpc in ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]:
+        ec2.create_tags(
+            Resources=[vpc["VpcId"]], Tags=[{"Key": "Name", "Value": f"default-{region}"}]
+        )
+        subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])
+        for subnet in subnets["Subnets"]:
+            ec2.create_tags(
+                Resources=[subnet["SubnetId"]],
+                Tags=[{"Key": "Name", "Value": f"default-{subnet['AvailabilityZone']}"}],
+            )
+
+
 def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], assets: dict) -> None:
     """Create the demo company's estate in `account_id`.
 
@@ -73,6 +96,7 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
 
     for region in (primary, secondary):
         ec2 = fake.client(session, "ec2", region)
+        _name_defaults(ec2, region)
         vpc = ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"]
         ec2.create_tags(Resources=[vpc], Tags=_tags(f"shop-{region}", web))
         zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
@@ -146,6 +170,8 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
                 ],
             )
 
+        if region == primary:
+            ec2.create_key_pair(KeyName="old-contractor")  # used by nothing: a finding
         ec2.create_key_pair(
             KeyName=f"shop-deploy-{region}",
             TagSpecifications=[{"ResourceType": "key-pair", "Tags": _tags("shop-deploy", web)}],
@@ -158,7 +184,13 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
             SubnetId=subnets[0],
             SecurityGroupIds=[web_sg],
             KeyName=f"shop-deploy-{region}",
-            TagSpecifications=[{"ResourceType": "instance", "Tags": _tags("shop-web", web)}],
+            # The web servers are half hardened: IMDSv2 and detailed monitoring, no role.
+            MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
+            Monitoring={"Enabled": True},
+            TagSpecifications=[
+                {"ResourceType": "instance", "Tags": _tags("shop-web", web)},
+                {"ResourceType": "volume", "Tags": _tags("shop-web-root", web)},
+            ],
         )
         if region == primary:
             ec2.run_instances(
@@ -166,9 +198,20 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
                 MinCount=1,
                 MaxCount=1,
                 InstanceType="t3.small",
-                SubnetId=subnets[0],
-                SecurityGroupIds=[web_sg],
-                TagSpecifications=[{"ResourceType": "instance", "Tags": _tags("bastion")}],
+                # A public address behind the legacy group: admin and database ports open.
+                NetworkInterfaces=[
+                    {
+                        "DeviceIndex": 0,
+                        "SubnetId": subnets[0],
+                        "Groups": [legacy],
+                        "AssociatePublicIpAddress": True,
+                    }
+                ],
+                # Nobody's, IMDSv1, no role, basic monitoring, unencrypted root volume.
+                TagSpecifications=[
+                    {"ResourceType": "instance", "Tags": _tags("bastion")},
+                    {"ResourceType": "volume", "Tags": _tags("bastion-root")},
+                ],
             )
 
         # EBS: one encrypted, one not; default encryption on only in the primary region.
@@ -184,7 +227,13 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
             )
         if region == primary:
             ec2.enable_ebs_encryption_by_default()
-            volume = ec2.create_volume(Size=20, AvailabilityZone=zones[0])["VolumeId"]
+            volume = ec2.create_volume(
+                Size=20,
+                AvailabilityZone=zones[0],
+                TagSpecifications=[
+                    {"ResourceType": "volume", "Tags": _tags("export-source", customers)}
+                ],
+            )["VolumeId"]
             snapshot = ec2.create_snapshot(
                 VolumeId=volume,
                 Description="old customer export",
@@ -218,7 +267,11 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
             DBInstanceIdentifier=f"customer-db-{region}",
             DBInstanceClass="db.t3.medium",
             Engine="postgres",
-            MasterUsername="shop",
+            # The DR copy keeps the engine's default user and skips minor upgrades.
+            MasterUsername="shop" if region == primary else "postgres",
+            AutoMinorVersionUpgrade=region == primary,
+            CopyTagsToSnapshot=region == primary,
+            DeletionProtection=region == primary,
             MasterUserPassword="not-a-real-pass",
             AllocatedStorage=100,
             StorageEncrypted=region == primary,
@@ -236,6 +289,7 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
                 AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
                 BillingMode="PAY_PER_REQUEST",
                 Tags=[{"Key": ASSET_TAG, "Value": asset}] if asset else [],
+                DeletionProtectionEnabled=pitr,
                 **({"SSESpecification": {"Enabled": True, "SSEType": "KMS"}} if pitr else {}),
             )
             if pitr:
@@ -250,6 +304,8 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
             Attributes={"KmsMasterKeyId": "alias/aws/sqs"},
             tags={ASSET_TAG: queue} if queue else {},
         )
+        if region == primary:  # encryption switched off by hand: a finding
+            sqs.create_queue(QueueName="legacy-jobs", Attributes={"SqsManagedSseEnabled": "false"})
         open_queue = sqs.create_queue(QueueName=f"webhooks-{region}")["QueueUrl"]
         sqs.set_queue_attributes(
             QueueUrl=open_queue,
@@ -360,6 +416,37 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
         if posture == "hardened":
             client.put_bucket_policy(Bucket=bucket, Policy=_bucket_policy(bucket, DENY_INSECURE))
 
+    # Access logs of the hardened bucket go to their own bucket.
+    s3 = fake.client(session, "s3", primary)
+    logs = f"shop-access-logs-{account_id}"
+    s3.create_bucket(Bucket=logs, ACL="log-delivery-write", **_location(primary))
+    s3.put_bucket_logging(
+        Bucket=f"customer-exports-{account_id}",
+        BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": logs, "TargetPrefix": "exports/"}},
+    )
+
+    # CloudTrail: one trail in the primary region only, unvalidated and unencrypted.
+    trail_bucket = f"shop-trail-{account_id}"
+    s3.create_bucket(Bucket=trail_bucket, **_location(primary))
+    fake.client(session, "cloudtrail", primary).create_trail(
+        Name="shop-trail", S3BucketName=trail_bucket
+    )
+    fake.client(session, "cloudtrail", primary).start_logging(Name="shop-trail")
+
+    # KMS: a rotated key, one that never rotates, one disabled and forgotten.
+    kms = fake.client(session, "kms", primary)
+    for alias, rotate, enabled in (
+        ("shop-data", True, True),
+        ("legacy-exports", False, True),
+        ("old-migration", False, False),
+    ):
+        key = kms.create_key(Description=alias)["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName=f"alias/{alias}", TargetKeyId=key)
+        if rotate:
+            kms.enable_key_rotation(KeyId=key)
+        if not enabled:
+            kms.disable_key(KeyId=key)
+
     # IAM: people and machines, some of them careless.
     iam = fake.client(session, "iam")
     iam.create_group(GroupName="developers")
@@ -398,6 +485,7 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
         if direct:
             iam.attach_user_policy(UserName=user, PolicyArn=admin_policy)
             iam.create_access_key(UserName=user)
+            iam.create_access_key(UserName=user)  # a rotation never finished: a finding
     iam.create_role(
         RoleName="partner-support",
         AssumeRolePolicyDocument=_policy(
@@ -515,3 +603,131 @@ def _seed_bulk_region(fake: FakeAws, session, region: str, count: int) -> list[t
         ("bucket", detail),
         ("user", detail),
     ]
+
+
+_BUCKETS = (
+    "analytics-lake",
+    "backup-replica",
+    "shop-access-logs",
+    "shop-assets-public",
+    "shop-trail",
+)
+_UNVERSIONED = tuple(f"{b}-{{account}}" for b in _BUCKETS)
+_ALL_BUCKETS = (*_UNVERSIONED, "customer-exports-{account}", "payment-records-{account}")
+
+# Every misconfiguration the demo estate carries, marked: check id -> the names of the
+# resources it is seeded on ({account} is the account id; regions as in the demo,
+# eu-west-1 primary, eu-central-1 the DR region). The sync of this estate must find
+# exactly these: every check fires, and nothing unmarked fails (tests/assets/checks/
+# test_demo.py). Everything not listed here (alice, customer-exports' hardening, the
+# orders tables, the shop-web instances' metadata options...) is the clean side.
+MISCONFIGURATIONS: dict[str, tuple[str, ...]] = {
+    "autoscaling-single-az": ("shop-web-eu-central-1",),
+    "cloudtrail-log-validation-off": ("shop-trail",),
+    "cloudtrail-no-multi-region-trail": (
+        "CloudTrail coverage (eu-central-1)",
+        "CloudTrail coverage (eu-west-1)",
+    ),
+    "cloudtrail-not-kms-encrypted": ("shop-trail",),
+    "cloudtrail-region-not-logged": ("CloudTrail coverage (eu-central-1)",),
+    "dynamodb-deletion-protection-off": ("sessions-eu-central-1", "sessions-eu-west-1"),
+    "dynamodb-not-kms": ("sessions-eu-central-1", "sessions-eu-west-1"),
+    "dynamodb-pitr-off": ("sessions-eu-central-1", "sessions-eu-west-1"),
+    "ebs-default-encryption-off": ("EBS default encryption (eu-central-1)",),
+    "ebs-snapshot-public": ("customer-export",),
+    "ebs-snapshot-unencrypted": ("customer-export",),
+    # The fake AWS ignores the primary region's default encryption, so these are
+    # unencrypted in both regions.
+    "ebs-volume-unencrypted": ("bastion-root", "export-source", "scratch", "shop-web-root"),
+    "ec2-instance-detailed-monitoring-off": ("bastion",),
+    "ec2-instance-imdsv2-not-required": ("bastion",),
+    "ec2-instance-no-iam-profile": ("bastion", "shop-web"),
+    "ec2-instance-public-admin": ("bastion",),
+    "ec2-instance-public-database": ("bastion",),
+    "ec2-instance-public-ip": ("bastion",),
+    "ec2-key-pair-unused": ("old-contractor",),
+    "ec2-sg-default-allows-traffic": ("default",),
+    "ec2-sg-open-admin-ports": ("legacy-admin", "shop-web"),
+    "ec2-sg-open-all-ports": ("legacy-admin",),
+    "ec2-sg-open-database-ports": ("legacy-admin",),
+    "emr-block-public-access-off": (
+        "EMR block public access (eu-central-1)",
+        "EMR block public access (eu-west-1)",
+    ),
+    "governance-resource-unowned": (
+        "bastion",
+        "bastion-root",
+        "hr-portal-prod",
+        "legacy-admin",
+        "legacy-jobs",
+        "scratch",
+        "shop-access-logs-{account}",
+        "shop-trail-{account}",
+        "webhooks-eu-central-1",
+        "webhooks-eu-west-1",
+    ),
+    "iam-password-policy-weak": ("Account password policy",),
+    "iam-policy-admin": ("break-glass-admin",),
+    "iam-role-cross-account-no-condition": ("partner-support",),
+    "iam-root-mfa": ("Account summary",),
+    "iam-user-console-no-mfa": ("bob",),
+    "iam-user-direct-policies": ("ci-deployer",),
+    "iam-user-two-active-keys": ("ci-deployer",),
+    "kms-key-disabled": ("alias/old-migration",),
+    "kms-key-rotation-off": ("alias/legacy-exports",),
+    "rds-backups-off": ("customer-db-eu-central-1",),
+    "rds-copy-tags-to-snapshots-off": ("customer-db-eu-central-1",),
+    "rds-default-master-user": ("customer-db-eu-central-1",),
+    "rds-deletion-protection-off": ("customer-db-eu-central-1",),
+    "rds-minor-upgrades-off": ("customer-db-eu-central-1",),
+    "rds-publicly-accessible": ("customer-db-eu-central-1",),
+    "rds-single-az": ("customer-db-eu-central-1",),
+    "rds-storage-unencrypted": ("customer-db-eu-central-1",),
+    "s3-account-public-access-block-off": ("S3 account public access block",),
+    "s3-bucket-access-logging-off": (
+        *_UNVERSIONED,
+        "payment-records-{account}",
+    ),
+    "s3-bucket-encryption-not-kms": _UNVERSIONED,
+    "s3-bucket-https-not-enforced": (*_UNVERSIONED, "payment-records-{account}"),
+    "s3-bucket-mfa-delete-off": _ALL_BUCKETS,
+    "s3-bucket-no-replication": _ALL_BUCKETS,
+    "s3-bucket-policy-public": ("shop-assets-public-{account}",),
+    "s3-bucket-public-access-block-off": _UNVERSIONED,
+    "s3-bucket-public-acl": ("shop-assets-public-{account}",),
+    "s3-bucket-versioning-off": _UNVERSIONED,
+    "ses-identity-policy-public": ("shop.example.com",),
+    "sqs-not-encrypted": ("legacy-jobs",),
+    "sqs-policy-public": ("webhooks-eu-central-1", "webhooks-eu-west-1"),
+    "vpc-flow-logs-off": (
+        "default-eu-central-1",
+        "default-eu-west-1",
+        "shop-eu-central-1",
+        "shop-eu-west-1",
+    ),
+    "vpc-single-az": ("shop-eu-central-1",),
+    "vpc-subnet-public-ip-on-launch": tuple(
+        f"default-{region}{zone}" for region in ("eu-central-1", "eu-west-1") for zone in "abc"
+    ),
+}
+
+# The checks the fake AWS cannot make fire, and why; each is tested on stored
+# configurations instead (tests/assets/checks/test_checks_stored.py).
+NOT_SEEDABLE: dict[str, str] = {
+    "elasticbeanstalk-enhanced-health-off": "moto has no DescribeConfigurationSettings",
+    "elasticbeanstalk-logs-not-streamed": "moto has no DescribeConfigurationSettings",
+    "elasticbeanstalk-managed-updates-off": "moto has no DescribeConfigurationSettings",
+    "glacier-vault-policy-public": "moto's server does not serve vault access policies",
+    "iam-access-key-old": "a fake key cannot be 90 days old",
+    "iam-access-key-unused": "a fake key cannot have gone unused for 90 days",
+    "iam-root-access-keys": "the fake AWS has no root user keys",
+}
+
+
+def expected_findings(account_id: str) -> set[tuple[str, str]]:
+    """{(check id, resource name)}: the marked misconfigurations of `account_id`."""
+    return {
+        (check_id, name.format(account=account_id))
+        for check_id, names in MISCONFIGURATIONS.items()
+        for name in names
+    }

@@ -256,3 +256,89 @@ def test_every_mapped_control_exists_in_its_framework():
     for check in CATALOGUE.values():
         assert set(check.iso27001) <= iso, (check.id, set(check.iso27001) - iso)
         assert set(check.csf) <= csf, (check.id, set(check.csf) - csf)
+
+
+def test_the_checks_added_for_prowler_parity():
+    """Issue 18's later checks, on both sides and on missing data; their failing side
+    against the fake AWS is in test_demo.py (the marked demo estate)."""
+    db = {"MasterUsername": "shop", "AutoMinorVersionUpgrade": True, "CopyTagsToSnapshot": True}
+    default_db = {"MasterUsername": "Postgres", "AutoMinorVersionUpgrade": False}
+    for check_id in ("rds-default-master-user", "rds-minor-upgrades-off"):
+        assert run(check_id, resource("rds", "db-instance", db)).result == Result.PASS
+        assert run(check_id, resource("rds", "db-instance", default_db)).result == Result.FAIL
+    assert run("rds-copy-tags-to-snapshots-off", resource("rds", "db-instance", db)).result == (
+        Result.PASS
+    )
+    table = resource("dynamodb", "table", {"DeletionProtectionEnabled": True})
+    assert run("dynamodb-deletion-protection-off", table).result == Result.PASS
+    unread = resource("dynamodb", "table", {"_errors": {"describeTable": "AccessDenied"}})
+    assert run("dynamodb-deletion-protection-off", unread).result == Result.NOT_EVALUATED
+
+    keys = [key(days_ago(10)), key(days_ago(200)), key(days_ago(300), status="Inactive")]
+    assert run(
+        "iam-user-two-active-keys", resource("iam", "user", {"AccessKeys": keys[:2]})
+    ).result == (Result.FAIL)
+    assert run(
+        "iam-user-two-active-keys", resource("iam", "user", {"AccessKeys": keys[1:]})
+    ).result == (Result.PASS)
+
+    logged = resource("s3", "bucket", {"Logging": {"TargetBucket": "logs"}})
+    assert run("s3-bucket-access-logging-off", logged).result == Result.PASS
+    assert run(
+        "s3-bucket-access-logging-off", resource("s3", "bucket", {"Logging": None})
+    ).result == (Result.FAIL)
+    denied = resource("s3", "bucket", {"_errors": {"Logging": "AccessDenied"}})
+    assert run("s3-bucket-access-logging-off", denied).result == Result.NOT_EVALUATED
+
+    # Keys behind an alias/aws/ alias are AWS's, whatever KeyManager a fake says.
+    aws_key = {"KeyManager": "CUSTOMER", "KeyState": "Disabled", "Aliases": ["alias/aws/s3"]}
+    own_key = {**aws_key, "Aliases": ["alias/old"], "KeyId": "k1"}
+    assert run("kms-key-disabled", resource("kms", "key", aws_key)).result == Result.PASS
+    assert run("kms-key-disabled", resource("kms", "key", own_key)).result == Result.FAIL
+
+
+def test_instance_exposure_reads_the_groups_of_its_network_interfaces():
+    group = resource(
+        "ec2",
+        "security-group",
+        {
+            "GroupId": "sg-1",
+            "IpPermissions": [
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 22,
+                    "ToPort": 22,
+                    "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                }
+            ],
+        },
+        name="open",
+        pk=2,
+    )
+    instance = resource(
+        "ec2",
+        "instance",
+        {
+            "State": {"Name": "running"},
+            "PublicIpAddress": "203.0.113.9",
+            "SecurityGroups": [],
+            "NetworkInterfaces": [{"Groups": [{"GroupId": "sg-1"}]}],
+            "Monitoring": {"State": "disabled"},
+        },
+    )
+    found = run("ec2-instance-public-admin", instance, group)
+    assert found.result == Result.FAIL and "sg-1" in found.detail
+    assert run("ec2-instance-no-iam-profile", instance).result == Result.FAIL
+    assert run("ec2-instance-detailed-monitoring-off", instance).result == Result.FAIL
+    hardened = {
+        **instance.configuration,
+        "IamInstanceProfile": {"Arn": "arn:aws:iam::1:instance-profile/web"},
+        "Monitoring": {"State": "enabled"},
+    }
+    assert run("ec2-instance-no-iam-profile", resource("ec2", "instance", hardened)).result == (
+        Result.PASS
+    )
+    assert (
+        run("ec2-instance-detailed-monitoring-off", resource("ec2", "instance", hardened)).result
+        == Result.PASS
+    )
