@@ -1,0 +1,195 @@
+"""Control tests, results, scheduling, automated tests, the evidence lifecycle, the
+summary for the dashboard and management review, and the API."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from isms.assurance import selectors, services
+from isms.assurance.choices import Conclusion, ControlTestMethod, ResultStatus
+from isms.assurance.models import ControlTest, ControlTestResult
+from isms.frameworks import services as framework_services
+from isms.frameworks.soa import soa_rows_build
+from isms.models import Evidence, Notification
+
+TODAY = timezone.localdate()
+
+
+def _test(user, implementation, **data):
+    return services.control_test_save(
+        user=user,
+        implementation=implementation,
+        data={"title": "Access reviews done", "method": ControlTestMethod.INSPECTION, **data},
+    )
+
+
+def _evidence(user, implementation, **kwargs):
+    return framework_services.evidence_add(
+        implementation=implementation,
+        user=user,
+        title="Review record",
+        upload=SimpleUploadedFile("r.txt", b"reviewed\n"),
+        **kwargs,
+    )
+
+
+def test_due_tests_open_once_remind_and_conclude(implementations, security_manager, auditor):
+    test = _test(security_manager, implementations[0], tester=auditor, frequency=3)
+    assert services.tests_open_due() == 1
+    assert services.tests_open_due() == 0  # idempotent: one open instance per test
+    open_result = test.results.get()
+    assert open_result.status == ResultStatus.OPEN
+    assert Notification.objects.filter(user=auditor, subject__contains="due").count() == 1
+
+    item = _evidence(security_manager, implementations[0])
+    result = services.result_record(
+        user=auditor,
+        test=test,
+        data={"conclusion": Conclusion.EFFECTIVE, "sample": "25 of 300", "evidence": [item]},
+    )
+    assert result.pk == open_result.pk and result.status == ResultStatus.DONE
+    test.refresh_from_db()
+    assert test.next_due == services.add_months(TODAY, 3)
+    assert services.tests_open_due() == 0
+    summary = selectors.assurance_summary()
+    assert "A.1" not in summary.never_tested and "A.2" in summary.never_tested
+
+
+def test_bad_input_is_refused_with_nothing_saved(implementations, security_manager, owner, auditor):
+    with pytest.raises(ValidationError) as error:
+        _test(security_manager, implementations[0], tester=owner)
+    assert "tester" in error.value.message_dict
+    assert not ControlTest.objects.exists()
+
+    test = _test(security_manager, implementations[0], tester=auditor)
+    with pytest.raises(ValidationError) as error:
+        services.result_record(user=auditor, test=test, data={"conclusion": "effective"})
+    assert "evidence" in error.value.message_dict
+    other = _evidence(security_manager, implementations[1])
+    with pytest.raises(ValidationError):
+        services.result_record(
+            user=auditor, test=test, data={"conclusion": "effective", "evidence": [other]}
+        )
+    with pytest.raises(ValidationError):
+        services.result_record(
+            user=security_manager,
+            test=test,
+            data={"conclusion": "effective", "tester": owner, "evidence": []},
+        )
+    with pytest.raises(ValidationError) as error:
+        _evidence(
+            security_manager,
+            implementations[0],
+            valid_from=TODAY,
+            valid_until=TODAY - datetime.timedelta(days=1),
+        )
+    assert "valid_until" in error.value.message_dict
+    assert not ControlTestResult.objects.exists()
+    assert Evidence.objects.count() == 1
+
+
+def test_not_effective_notifies_owner_and_counts(implementations, security_manager, owner):
+    test = _test(security_manager, implementations[0], method=ControlTestMethod.OBSERVATION)
+    services.result_record(
+        user=security_manager, test=test, data={"conclusion": Conclusion.NOT_EFFECTIVE}
+    )
+    assert Notification.objects.filter(user=owner, subject__contains="not effective").exists()
+    assert selectors.assurance_summary().not_effective == ["A.1"]
+
+
+def test_automated_tests_from_checks_keep_history(
+    implementations, security_manager, check_provider, django_assert_max_num_queries
+):
+    first, second = implementations[0], implementations[1]
+    a = _test(security_manager, first, method=ControlTestMethod.AUTOMATED, threshold=90)
+    b = _test(security_manager, second, method=ControlTestMethod.AUTOMATED, threshold=90)
+    check_provider({first.control_id: (95, 5), second.control_id: (10, 90)})
+    assert services.tests_open_due() == 0  # automated tests are not opened by hand
+    assert services.automated_evaluate(today=TODAY - datetime.timedelta(days=1)) == 2
+    assert services.automated_evaluate() == 2
+    assert services.automated_evaluate() == 2  # same day: updated, not duplicated
+    assert a.results.count() == 2 and b.results.count() == 2
+    latest = selectors.latest_results([first.control_id, second.control_id])
+    assert latest[first.control_id].conclusion == Conclusion.EFFECTIVE
+    assert latest[first.control_id].pass_rate == 95.0
+    assert latest[second.control_id].conclusion == Conclusion.NOT_EFFECTIVE
+
+
+def test_evidence_lifecycle_validity_state_soa_and_reminders(
+    implementations, security_manager, owner
+):
+    impl = implementations[0]
+    impl.evidence_validity_days = 10
+    impl.save()
+    soon = _evidence(security_manager, impl)  # per control: 10 days
+    assert soon.valid_until == TODAY + datetime.timedelta(days=10)
+    assert soon.state == "expiring"
+    old = _evidence(
+        security_manager,
+        impl,
+        valid_from=TODAY - datetime.timedelta(days=400),
+        valid_until=TODAY - datetime.timedelta(days=35),
+    )
+    assert old.state == "expired"
+    report = _evidence(security_manager, implementations[1], kind="report")  # per kind
+    assert report.valid_until == TODAY + datetime.timedelta(days=365)
+    assert report.state == "current"
+    rows = {row["identifier"]: row for row in soa_rows_build(impl.control.framework)}
+    assert rows["A.1"]["evidence"] == "Attached: Review record"  # one, the expired one gone
+    assert services.evidence_remind_expiring() == 1
+    assert services.evidence_remind_expiring() == 0
+    assert Notification.objects.filter(user=owner, subject__contains="expiring").exists()
+    assert selectors.assurance_summary().expired_evidence == ["A.1"]
+    freshness = selectors.evidence_freshness([impl.control_id])
+    assert freshness[impl.control_id] == {"current": 0, "expiring": 1, "expired": 1}
+
+
+def test_api_tests_results_and_evidence(implementations, security_manager, auditor, client_as):
+    client = client_as(security_manager)
+    response = client.post(
+        "/api/control-tests/",
+        {
+            "implementation": implementations[1].pk,
+            "title": "Backups restored",
+            "method": "reperformance",
+            "sample_size": 2,
+            "frequency": 6,
+            "tester": auditor.pk,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    test_id = response.json()["id"]
+    bad = client.post(
+        "/api/control-tests/",
+        {
+            "implementation": implementations[0].pk,
+            "title": "x",
+            "method": "inspection",
+            "tester": implementations[0].owner_id,
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "tester" in bad.json()["errors"]
+    no_evidence = client_as(auditor).post(
+        "/api/control-test-results/",
+        {"test": test_id, "conclusion": "effective"},
+        content_type="application/json",
+    )
+    assert no_evidence.status_code == 403  # the auditor reads; security managers record
+    item = _evidence(security_manager, implementations[1])
+    client = client_as(security_manager)  # one client: signing in again switches the user
+    done = client.post(
+        "/api/control-test-results/",
+        {"test": test_id, "conclusion": "partial", "evidence": [item.pk], "sample": "2 restores"},
+        content_type="application/json",
+    )
+    assert done.status_code == 201, done.json()
+    assert done.json()["conclusion"] == "partial"
+    body = client_as(auditor).get("/api/evidence/", {"state": "current"}).json()
+    assert [e["id"] for e in body["results"]] == [item.pk]
+    assert body["results"][0]["state"] == "current"
+    assert client_as(auditor).get("/api/control-test-results/").json()["results"][0]["id"]
