@@ -121,7 +121,14 @@ class ControlList(ObjectListView):
             .values_list("theme", flat=True)
             .distinct()
         )
-        return {"framework": self.framework, "themes": themes}
+        # Effectiveness per control (issue 22): last test result and evidence freshness.
+        from isms.assurance.selectors import evidence_freshness, latest_results
+
+        controls = list(page)
+        ids = [c.pk for c in controls]
+        latest, freshness = latest_results(ids), evidence_freshness(ids)
+        effectiveness = [(c, latest.get(c.pk), freshness.get(c.pk)) for c in controls]
+        return {"framework": self.framework, "themes": themes, "effectiveness": effectiveness}
 
 
 framework_detail = ControlList.as_view()
@@ -151,6 +158,9 @@ def control_detail(request, pk: int):
         "control": control,
         "implementation": implementation,
         "evidence_items": implementation.evidence.select_related("added_by")
+        if implementation
+        else [],
+        "control_tests": implementation.tests.prefetch_related("results__tester")
         if implementation
         else [],
         "mappings_out": mappings_out,

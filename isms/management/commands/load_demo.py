@@ -20,6 +20,7 @@ DEMO_MODULES = (
     "assets.aws.demo.account",  # the fake AWS estate, the demo account and its first sync
     "risks.demo.register",  # methodology, risk register
     "isms.demo.soa",  # control implementations and the approved SoA
+    "isms.assurance.demo.assurance",  # control tests, a year of results, evidence expiry
 )
 
 

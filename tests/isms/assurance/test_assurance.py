@@ -193,3 +193,16 @@ def test_api_tests_results_and_evidence(implementations, security_manager, audit
     assert [e["id"] for e in body["results"]] == [item.pk]
     assert body["results"][0]["state"] == "current"
     assert client_as(auditor).get("/api/control-test-results/").json()["results"][0]["id"]
+
+
+def test_pages_show_last_test_and_evidence_state(implementations, security_manager, client_as):
+    impl = implementations[2]
+    test = _test(security_manager, impl, method=ControlTestMethod.OBSERVATION)
+    services.result_record(user=security_manager, test=test, data={"conclusion": "partial"})
+    _evidence(security_manager, impl, valid_until=TODAY + datetime.timedelta(days=5))
+    client = client_as(security_manager)
+    browser = client.get(f"/frameworks/{impl.control.framework.code}/").content.decode()
+    assert "Partially effective" in browser and "Never tested" in browser
+    assert "1 expiring" in browser
+    detail = client.get(f"/controls/{impl.control_id}/").content.decode()
+    assert "Access reviews done" in detail and "Expiring" in detail
