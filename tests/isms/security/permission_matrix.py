@@ -344,6 +344,17 @@ methodologyversion-list               | -                    | POST   | 401   | 
 methodologyversion-detail             | methodology_draft    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
 methodologyversion-detail             | methodology_draft    | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
 methodologyversion-submit             | methodology_draft    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+# control assurance (isms.assurance, issue 22)
+controltest-list                      | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+controltest-list                      | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+controltest-detail                    | control_test         | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+controltest-detail                    | control_test         | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
+controltest-detail                    | control_test         | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+controltestresult-list                | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+controltestresult-list                | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+controltestresult-detail              | control_test_result  | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+evidence-list                         | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+evidence-detail                       | own_evidence         | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
 """
 
 # Bodies for the rows whose view validates input before deciding who may act (see
@@ -430,6 +441,8 @@ CODES = {"ok", "login", "302", "401", "403", "404", "405"}
 def parse(table: str = TABLE) -> list[Row]:
     rows = []
     for number, raw in enumerate(table.strip().splitlines(), start=1):
+        if raw.startswith("#"):
+            continue  # a comment naming the block's app
         cells = [cell.strip() for cell in raw.split("|")]
         if len(cells) != 3 + len(ROLES):
             raise ValueError(f"line {number}: {len(cells)} cells, expected {3 + len(ROLES)}")
