@@ -206,3 +206,33 @@ def test_pages_show_last_test_and_evidence_state(implementations, security_manag
     assert "1 expiring" in browser
     detail = client.get(f"/controls/{impl.control_id}/").content.decode()
     assert "Access reviews done" in detail and "Expiring" in detail
+
+
+def test_benchmark_1000_due_tests_and_10000_resources_within_5_seconds(db, check_provider):
+    import time
+
+    from isms.models import Control, ControlImplementation, Framework
+
+    framework = Framework.objects.create(code="bench", name="Bench")
+    controls = Control.objects.bulk_create(
+        Control(framework=framework, identifier=f"B.{i}", title="b", sort_order=i)
+        for i in range(1000)
+    )
+    impls = ControlImplementation.objects.bulk_create(
+        ControlImplementation(control=c, applicable=True) for c in controls
+    )
+    ControlTest.objects.bulk_create(
+        ControlTest(
+            implementation=impl,
+            title="t",
+            method=ControlTestMethod.AUTOMATED if i % 2 else ControlTestMethod.INSPECTION,
+            next_due=TODAY,
+        )
+        for i, impl in enumerate(impls)
+    )
+    # 500 automated controls x 20 resources = 10,000 resources evaluated.
+    check_provider({c.pk: (18, 2) for i, c in enumerate(controls) if i % 2})
+    started = time.monotonic()
+    assert services.tests_open_due() == 500
+    assert services.automated_evaluate() == 500
+    assert time.monotonic() - started < 5
