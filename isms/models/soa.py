@@ -115,6 +115,7 @@ class Evidence(models.Model):
                 | models.Q(valid_from__isnull=True)
                 | models.Q(valid_until__gte=models.F("valid_from")),
                 name="evidence_validity_ends_after_start",
+                violation_error_message="The validity period ends before it starts.",
             )
         ]
 

@@ -221,6 +221,9 @@ def evidence_add(request, pk: int):
                 title=form.cleaned_data["title"],
                 url=form.cleaned_data["url"],
                 upload=form.cleaned_data["file"] or None,
+                kind=form.cleaned_data["kind"] or "other",
+                valid_from=form.cleaned_data["valid_from"],
+                valid_until=form.cleaned_data["valid_until"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -236,3 +236,24 @@ def test_benchmark_1000_due_tests_and_10000_resources_within_5_seconds(db, check
     assert services.tests_open_due() == 500
     assert services.automated_evaluate() == 500
     assert time.monotonic() - started < 5
+
+
+def test_evidence_form_sets_validity_and_refuses_an_end_before_the_start(
+    implementations, security_manager, client_as
+):
+    impl = implementations[1]
+    client = client_as(security_manager)
+    url = f"/controls/{impl.control_id}/evidence/"
+    bad = client.post(
+        url,
+        {
+            "title": "Pen test report",
+            "url": "https://example.com/r",
+            "valid_from": "2026-06-01",
+            "valid_until": "2026-05-01",
+        },
+    )
+    assert bad.status_code == 400 and not Evidence.objects.exists()
+    assert "ends before it starts" in bad.content.decode()
+    client.post(url, {"title": "Pen test report", "url": "https://example.com/r", "kind": "report"})
+    assert Evidence.objects.get().valid_until == TODAY + datetime.timedelta(days=365)
