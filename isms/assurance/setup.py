@@ -40,7 +40,59 @@ def dashboard_figures(user) -> list[dict]:
     ]
 
 
+RESULTS_HEADER = [
+    "framework",
+    "control",
+    "test",
+    "method",
+    "frequency (months)",
+    "due",
+    "tested on",
+    "tester",
+    "sample",
+    "conclusion",
+    "evidence",
+    "remarks",
+]
+
+
+def results_pack_files(user):
+    """The control tests and every result (effectiveness) for the audit pack."""
+    from isms.assurance.models import ControlTestResult
+    from isms.exports import csv_bytes
+    from isms.governance.audit_pack import PackFile
+
+    rows = (
+        [
+            r.test.implementation.control.framework.code,
+            r.test.implementation.control.identifier,
+            r.test.title,
+            r.test.get_method_display(),
+            r.test.frequency,
+            r.due_date.isoformat(),
+            r.performed_on.isoformat() if r.performed_on else "",
+            r.tester.get_username() if r.tester else "",
+            r.sample,
+            r.get_conclusion_display() if r.conclusion else r.get_status_display(),
+            "; ".join(e.title for e in r.evidence.all()),
+            r.remarks,
+        ]
+        for r in ControlTestResult.objects.select_related(
+            "test__implementation__control__framework", "tester"
+        )
+        .prefetch_related("evidence")
+        .order_by("test__implementation__control__sort_order", "test_id", "due_date")
+    )
+    yield PackFile(
+        "10-evidence/control-test-results.csv",
+        csv_bytes(RESULTS_HEADER, rows),
+        "Control tests and their results: date, tester, sample, conclusion, evidence",
+    )
+
+
 def register_all() -> None:
     from isms import dashboard
+    from isms.governance import audit_pack
 
     dashboard.register_figure(dashboard_figures)
+    audit_pack.register(results_pack_files)

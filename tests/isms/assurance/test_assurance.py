@@ -257,3 +257,23 @@ def test_evidence_form_sets_validity_and_refuses_an_end_before_the_start(
     assert "ends before it starts" in bad.content.decode()
     client.post(url, {"title": "Pen test report", "url": "https://example.com/r", "kind": "report"})
     assert Evidence.objects.get().valid_until == TODAY + datetime.timedelta(days=365)
+
+
+def test_audit_pack_has_test_results_and_evidence_validity(implementations, security_manager):
+    import io
+    import zipfile
+
+    from isms.governance.audit_pack import audit_pack_build
+
+    impl = implementations[1]
+    item = _evidence(security_manager, impl, valid_until=TODAY + datetime.timedelta(days=3))
+    test = _test(security_manager, impl)
+    services.result_record(
+        user=security_manager, test=test, data={"conclusion": "effective", "evidence": [item]}
+    )
+    _, data = audit_pack_build(user=security_manager)
+    pack = zipfile.ZipFile(io.BytesIO(data))
+    results = pack.read("10-evidence/control-test-results.csv").decode()
+    assert "Access reviews done" in results and "Effective" in results
+    index = pack.read("10-evidence/evidence-index.csv").decode()
+    assert "expires on" in index and "Expiring" in index
