@@ -66,3 +66,33 @@ class InclusionReason(models.TextChoices):
     LEGAL = "legal", "Legal or regulatory requirement"
     CONTRACTUAL = "contractual", "Contractual obligation"
     BUSINESS = "business", "Business requirement or best practice"
+
+
+class EvidenceKind(models.TextChoices):
+    """What a piece of evidence is; each kind has a default validity (EVIDENCE_VALIDITY_DAYS)."""
+
+    RECORD = "record", "Record or log extract"
+    REPORT = "report", "Report"
+    SCREENSHOT = "screenshot", "Screenshot or configuration export"
+    CERTIFICATE = "certificate", "Certificate or attestation"
+    DOCUMENT = "document", "Policy or procedure document"
+    OTHER = "other", "Other"
+
+
+# Default validity of evidence by kind, in days; a control's own validity overrides it.
+EVIDENCE_VALIDITY_DAYS = {
+    EvidenceKind.RECORD: 90,
+    EvidenceKind.REPORT: 365,
+    EvidenceKind.SCREENSHOT: 90,
+    EvidenceKind.CERTIFICATE: 365,
+    EvidenceKind.DOCUMENT: 365,
+    EvidenceKind.OTHER: 365,
+}
+# Evidence expiring within this many days is "expiring" (and its owner is reminded).
+EVIDENCE_EXPIRING_DAYS = 30
+
+
+class EvidenceState(models.TextChoices):
+    CURRENT = "current", "Current"
+    EXPIRING = "expiring", "Expiring"
+    EXPIRED = "expired", "Expired"

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "risks",
     "assets.continuity",  # issue 15: BIA, recovery objectives, continuity plans
     "risks.incidents",  # issue 15: incident register
+    "isms.assurance",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -184,6 +185,7 @@ CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "assurance-daily": {"task": "isms.assurance.tasks.assurance_daily", "schedule": 24 * 60 * 60.0},
     "heartbeat": {"task": "isms.tasks.heartbeat", "schedule": 300.0},
     "aws-sync-due-accounts": {"task": "assets.tasks.aws_sync_due_accounts", "schedule": 60.0},
     "aws-sync-due-organizations": {

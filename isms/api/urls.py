@@ -27,4 +27,9 @@ router.register("scopes", governance.ScopeVersionViewSet, basename="scopeversion
 router.register("policies", governance.PolicyViewSet, basename="policy")
 router.register("policy-versions", governance.PolicyVersionViewSet, basename="policyversion")
 router.register("approval-requests", governance.ApprovalRequestViewSet, basename="approvalrequest")
+# Control assurance (issue 22)
+from isms.assurance.api.urls import ROUTES as ASSURANCE_ROUTES  # noqa: E402
+
+for prefix, viewset, basename in ASSURANCE_ROUTES:
+    router.register(prefix, viewset, basename=basename)
 urlpatterns += router.urls

@@ -84,6 +84,9 @@ EVIDENCE_INDEX_HEADER = [
     "added at (UTC)",
     "checks passing",
     "checks failing",
+    "valid from",
+    "expires on",
+    "state",
 ]
 
 
@@ -128,9 +131,12 @@ def evidence_index_rows():
                 item.added_at.strftime("%Y-%m-%d %H:%M:%S"),
                 "",
                 "",
+                item.valid_from.isoformat() if item.valid_from else "",
+                item.valid_until.isoformat() if item.valid_until else "",
+                item.get_state_display(),
             ]
         if impl.evidence_text.strip():
-            yield [*base, "notes", impl.evidence_text.strip(), "", "", "", "", "", ""]
+            yield [*base, "notes", impl.evidence_text.strip(), "", "", "", "", "", "", "", "", ""]
         for check in automated.get(impl.control_id, []):
             yield [
                 *base,
@@ -142,6 +148,9 @@ def evidence_index_rows():
                 "",
                 check.passed,
                 check.failed,
+                "",
+                "",
+                "",
             ]
 
 

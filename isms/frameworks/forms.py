@@ -147,7 +147,18 @@ class EvidenceForm(forms.ModelForm):
 
     class Meta:
         model = Evidence
-        fields = ["title", "url", "file"]
+        fields = ["title", "url", "file", "kind", "valid_from", "valid_until"]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "valid_until": "Empty: by the control's evidence validity, else by the kind.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False  # default: other
 
 
 UNCHANGED = "__unchanged__"

@@ -435,18 +435,57 @@ def control_implementation_bulk_update(
     return len(rows)
 
 
+def evidence_validity(
+    *, implementation: ControlImplementation, kind: str, valid_from=None, valid_until=None
+):
+    """(valid_from, valid_until) of new evidence: the expiry given, else the start plus the
+    control's validity, else plus the kind's default. An end before the start is refused."""
+    import datetime
+
+    from isms.choices import EVIDENCE_VALIDITY_DAYS
+
+    start = valid_from or timezone.localdate()
+    if valid_until is None:
+        days = implementation.evidence_validity_days or EVIDENCE_VALIDITY_DAYS.get(kind, 365)
+        valid_until = start + datetime.timedelta(days=days)
+    if valid_until < start:
+        raise ValidationError({"valid_until": "The validity period ends before it starts."})
+    return start, valid_until
+
+
 @audit.acts_as_user
 @transaction.atomic
 def evidence_add(
-    *, implementation: ControlImplementation, user, title: str, url: str = "", upload=None
+    *,
+    implementation: ControlImplementation,
+    user,
+    title: str,
+    url: str = "",
+    upload=None,
+    kind: str = "other",
+    valid_from=None,
+    valid_until=None,
 ) -> Evidence:
     """Attach a link or an uploaded file to a control; files go through the shared
-    upload checks (`isms.uploads`: type by extension and content, size limit)."""
+    upload checks (`isms.uploads`: type by extension and content, size limit). The
+    evidence is valid from `valid_from` (today) until `valid_until` (by default the
+    control's evidence validity, else the kind's: `evidence_validity`)."""
     if not implementation_can_edit(user, implementation):
         raise PermissionDenied("You may not add evidence to this control.")
     if bool(url) == bool(upload):
         raise ValidationError({"url": "Give either a link or a file (one of the two)."})
-    item = Evidence(implementation=implementation, title=title, url=url or "", added_by=user)
+    start, end = evidence_validity(
+        implementation=implementation, kind=kind, valid_from=valid_from, valid_until=valid_until
+    )
+    item = Evidence(
+        implementation=implementation,
+        title=title,
+        url=url or "",
+        added_by=user,
+        kind=kind,
+        valid_from=start,
+        valid_until=end,
+    )
     if upload is not None:
         item.file.save(uploads.validate_upload(upload), upload, save=False)
     item.save()

@@ -47,9 +47,12 @@ def soa_rows_build(framework: Framework) -> list[dict]:
     risks = treatments.for_controls(ids)
     checks = automated.for_controls(ids)
     evidence: dict[int, list[str]] = {}
-    for control_id, title in Evidence.objects.filter(
-        implementation__control_id__in=ids
-    ).values_list("implementation__control_id", "title"):
+    # Expired evidence no longer counts (issue 22: evidence lifecycle).
+    for control_id, title in (
+        Evidence.objects.filter(implementation__control_id__in=ids)
+        .exclude(valid_until__lt=timezone.localdate())
+        .values_list("implementation__control_id", "title")
+    ):
         evidence.setdefault(control_id, []).append(title)
     rows = []
     for position, control in enumerate(controls, start=1):

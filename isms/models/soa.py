@@ -13,7 +13,13 @@ from django.conf import settings
 from django.db import models
 
 from isms import uploads
-from isms.choices import ImplementationStatus, InclusionReason
+from isms.choices import (
+    EVIDENCE_EXPIRING_DAYS,
+    EvidenceKind,
+    EvidenceState,
+    ImplementationStatus,
+    InclusionReason,
+)
 from isms.models.approvals import ApprovableModel, ApprovalState, ApprovedVersionFrozen
 from isms.models.frameworks import Control, Framework
 from isms.validators import validate_single_line
@@ -52,6 +58,12 @@ class ControlImplementation(models.Model):
         blank=True,
         help_text="Required to mark the control implemented while mapped automated checks fail.",
     )
+    evidence_validity_days = models.PositiveIntegerField(
+        "evidence validity (days)",
+        null=True,
+        blank=True,
+        help_text="How long evidence of this control stays valid; empty: by evidence kind.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -87,13 +99,47 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=20, choices=EvidenceKind.choices, default=EvidenceKind.OTHER)
+    valid_from = models.DateField(null=True, blank=True, help_text="Empty: the day it was added.")
+    valid_until = models.DateField(
+        "expires on", null=True, blank=True, help_text="Expired evidence no longer counts."
+    )
+    expiry_reminded_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-added_at"]
         verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="evidence_validity_ends_after_start",
+                violation_error_message="The validity period ends before it starts.",
+            )
+        ]
 
     def __str__(self):
         return self.title
+
+    def state_on(self, today) -> str:
+        """current, expiring (within EVIDENCE_EXPIRING_DAYS) or expired on `today`."""
+        if self.valid_until is None:
+            return EvidenceState.CURRENT
+        if self.valid_until < today:
+            return EvidenceState.EXPIRED
+        if (self.valid_until - today).days <= EVIDENCE_EXPIRING_DAYS:
+            return EvidenceState.EXPIRING
+        return EvidenceState.CURRENT
+
+    @property
+    def state(self) -> str:
+        from django.utils import timezone
+
+        return self.state_on(timezone.localdate())
+
+    def get_state_display(self) -> str:
+        return EvidenceState(self.state).label
 
 
 class SoAFrozen(ApprovedVersionFrozen):

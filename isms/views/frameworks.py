@@ -120,7 +120,14 @@ class ControlList(ObjectListView):
             .values_list("theme", flat=True)
             .distinct()
         )
-        return {"framework": self.framework, "themes": themes}
+        # Effectiveness per control (issue 22): last test result and evidence freshness.
+        from isms.assurance.selectors import evidence_freshness, latest_results
+
+        controls = list(page)
+        ids = [c.pk for c in controls]
+        latest, freshness = latest_results(ids), evidence_freshness(ids)
+        effectiveness = [(c, latest.get(c.pk), freshness.get(c.pk)) for c in controls]
+        return {"framework": self.framework, "themes": themes, "effectiveness": effectiveness}
 
 
 framework_detail = ControlList.as_view()
@@ -150,6 +157,9 @@ def control_detail(request, pk: int):
         "control": control,
         "implementation": implementation,
         "evidence_items": implementation.evidence.select_related("added_by")
+        if implementation
+        else [],
+        "control_tests": implementation.tests.prefetch_related("results__tester")
         if implementation
         else [],
         "mappings_out": mappings_out,
@@ -210,6 +220,9 @@ def evidence_add(request, pk: int):
                 title=form.cleaned_data["title"],
                 url=form.cleaned_data["url"],
                 upload=form.cleaned_data["file"] or None,
+                kind=form.cleaned_data["kind"] or "other",
+                valid_from=form.cleaned_data["valid_from"],
+                valid_until=form.cleaned_data["valid_until"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

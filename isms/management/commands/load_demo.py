@@ -22,6 +22,7 @@ DEMO_MODULES = (
     "assets.continuity.demo",  # BIA of the business processes, a plan and its exercise
     "risks.incidents.demo",  # two incidents, one closed with lessons learned
     "isms.demo.soa",  # control implementations and the approved SoA
+    "isms.assurance.demo.assurance",  # control tests, a year of results, evidence expiry
 )
 
 

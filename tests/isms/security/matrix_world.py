@@ -437,6 +437,32 @@ class World:
     def kwargs(self, target: str) -> dict:
         return {} if target == "-" else getattr(self, target)
 
+    # Control assurance (issue 22): a test of the other owner's control and its result.
+    @cached_property
+    def _control_test(self):
+        from isms.assurance import services as assurance_services
+
+        return assurance_services.control_test_save(
+            user=self.security_manager,
+            implementation=self._other_implementation,
+            data={"title": "Matrix test", "method": "observation"},
+        )
+
+    @property
+    def control_test(self):
+        return {"pk": self._control_test.pk}
+
+    @cached_property
+    def control_test_result(self):
+        from isms.assurance import services as assurance_services
+
+        result = assurance_services.result_record(
+            user=self.security_manager,
+            test=self._control_test,
+            data={"conclusion": "effective"},
+        )
+        return {"pk": result.pk}
+
 
 def token_for(user) -> str:
     """A fresh API token of `user` (the API is called as a script would)."""

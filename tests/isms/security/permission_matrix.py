@@ -404,6 +404,17 @@ incident-notification                 | own_notification     | PATCH  | 401   | 
 incident-impact                       | own_incident         | GET    | 401   | ok  | ok  | ok  | ok  | 404 | ok
 incident-close                        | own_incident         | POST   | 401   | ok  | 403 | 403 | 403 | 404 | ok
 incident-follow-up                    | own_incident         | POST   | 401   | ok  | 403 | 403 | 403 | 404 | ok
+# control assurance (isms.assurance, issue 22)
+controltest-list                      | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+controltest-list                      | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+controltest-detail                    | control_test         | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+controltest-detail                    | control_test         | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
+controltest-detail                    | control_test         | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+controltestresult-list                | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+controltestresult-list                | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+controltestresult-detail              | control_test_result  | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+evidence-list                         | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+evidence-detail                       | own_evidence         | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
 """
 
 # Bodies for the rows whose view validates input before deciding who may act (see
