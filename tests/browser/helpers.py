@@ -20,7 +20,8 @@ def pick(page, label: str, text: str, *, option: str | None = None):
     control.click()
     control.fill(text)
     choice = page.locator(".ts-dropdown .option").filter(has_text=option or text).first
-    choice.click()
+    # A search asks the API: give a busy machine time (2 cores shared in CI).
+    choice.click(timeout=45_000)
     page.keyboard.press("Escape")
     return control
 
