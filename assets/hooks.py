@@ -17,3 +17,7 @@ from isms.registry import Registry
 value_at_stake_listeners: Registry[Callable, Callable[..., object]] = Registry(
     "value at stake listeners"
 )
+
+# `listener(account=...)`, called inside the transaction that connects an AWS account
+# (the supplier register makes AWS a supplier of the organisation).
+aws_account_listeners: Registry[Callable, Callable[..., object]] = Registry("AWS account listeners")

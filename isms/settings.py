@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "isms",
     "assets",
     "risks",
+    "assets.suppliers",  # issue 15: supplier register and supplier assessments
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -196,6 +197,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "risks.tasks.acceptances_expire",
         "schedule": 24 * 60 * 60.0,
     },
+    "suppliers-certifications-remind-daily": {
+        "task": "assets.suppliers.tasks.certifications_remind",
+        "schedule": 24 * 60 * 60.0,
+    },
     "findings-unmute-expired-daily": {
         "task": "assets.findings.tasks.findings_unmute_expired",
         "schedule": 24 * 60 * 60.0,
@@ -327,6 +332,9 @@ IMPORT_MAX_DEPTH = envint("IMPORT_MAX_DEPTH", 32)
 IMPORT_MAX_NODES = envint("IMPORT_MAX_NODES", 1_000_000)
 IMPORT_MAX_SECONDS = envint("IMPORT_MAX_SECONDS", 20)
 DOWNLOAD_RATE_WINDOW = envint("DOWNLOAD_RATE_WINDOW", 60)
+# Requests per IP to the public supplier assessment link pages (docs/suppliers.md).
+SUPPLIER_LINK_RATE_LIMIT = envint("SUPPLIER_LINK_RATE_LIMIT", 30)
+SUPPLIER_LINK_RATE_WINDOW = envint("SUPPLIER_LINK_RATE_WINDOW", 10 * 60)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

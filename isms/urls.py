@@ -48,9 +48,13 @@ urlpatterns = [
     path("", include("isms.app_urls")),
     path("assets/", include("assets.urls")),
     path("risks/", include("risks.urls")),
+    path("suppliers/", include("assets.suppliers.urls")),
+    # The public page of a supplier assessment link (no account; docs/suppliers.md).
+    path("supplier-answer/", include("assets.suppliers.public_urls")),
     path("api/", include("isms.api.urls")),
     path("api/", include("assets.api.urls")),
     path("api/", include("risks.api.urls")),
+    path("api/", include("assets.suppliers.api.urls")),
     path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]
