@@ -163,4 +163,4 @@ class ConclusionSerializer(serializers.Serializer):
 
 class RaiseSerializer(serializers.Serializer):
     finding = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=FollowUpKind.choices)
+    follow_up = serializers.ChoiceField(choices=FollowUpKind.choices)

@@ -133,7 +133,7 @@ class QuestionnaireViewSet(viewsets.ModelViewSet):
         request=serializers.QuestionnaireDocumentSerializer,
         responses={201: serializers.QuestionnaireSerializer},
     )
-    @action(detail=False, methods=["post"], url_path="import")
+    @action(detail=False, methods=["post"], url_path="import", url_name="import")
     def import_(self, request):
         """Create a template from an exported JSON document (all or nothing)."""
         _require(request, "suppliers.add_questionnaire")
@@ -210,7 +210,7 @@ class AssessmentViewSet(viewsets.ModelViewSet):
         request=serializers.RaiseSerializer,
         responses={201: serializers.AssessmentFindingSerializer},
     )
-    @action(detail=True, methods=["post"], url_path="raise")
+    @action(detail=True, methods=["post"], url_path="raise", url_name="raise")
     def raise_(self, request, pk=None):
         """Raise a finding as a risk (or, once the audits app is installed, a
         nonconformity)."""
@@ -220,7 +220,7 @@ class AssessmentViewSet(viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         finding = get_object_or_404(assessment.findings, pk=body.validated_data["finding"])
         services.assessment_finding_raise(
-            finding=finding, user=request.user, kind=body.validated_data["kind"]
+            finding=finding, user=request.user, kind=body.validated_data["follow_up"]
         )
         return Response(
             serializers.AssessmentFindingSerializer(finding).data,

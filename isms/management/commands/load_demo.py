@@ -19,6 +19,7 @@ DEMO_MODULES = (
     "assets.demo.inventory",  # the demo company's assets
     "assets.aws.demo.account",  # the fake AWS estate, the demo account and its first sync
     "risks.demo.register",  # methodology, risk register
+    "assets.suppliers.demo.register",  # supplier register, one assessment answered
     "isms.demo.soa",  # control implementations and the approved SoA
 )
 

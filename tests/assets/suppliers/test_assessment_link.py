@@ -135,7 +135,9 @@ def test_conclusion_and_a_finding_raised_as_a_risk(
         base + "findings/", {"title": "No access reviews"}, content_type="application/json"
     ).json()
     raised = api.post(
-        base + "raise/", {"finding": finding["id"], "kind": "risk"}, content_type="application/json"
+        base + "raise/",
+        {"finding": finding["id"], "follow_up": "risk"},
+        content_type="application/json",
     )
     assert raised.status_code == 201, raised.json()
     from risks.models import Risk
@@ -144,7 +146,7 @@ def test_conclusion_and_a_finding_raised_as_a_risk(
     assert list(risk.assets.all()) == [assessment.supplier.asset]
     nc = api.post(
         base + "raise/",
-        {"finding": finding["id"], "kind": "nonconformity"},
+        {"finding": finding["id"], "follow_up": "nonconformity"},
         content_type="application/json",
     )
     assert nc.status_code == 400
