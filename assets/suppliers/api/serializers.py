@@ -118,6 +118,8 @@ class QuestionnaireDocumentSerializer(serializers.Serializer):
 
 
 class AssessmentFindingSerializer(serializers.ModelSerializer):
+    raised_kind = serializers.CharField(read_only=True)  # "risk", "nonconformity" or ""
+
     class Meta:
         model = AssessmentFinding
         fields = ["id", "title", "description", "raised_kind", "raised_id"]
