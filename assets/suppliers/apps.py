@@ -15,12 +15,13 @@ class SuppliersConfig(AppConfig):
         from assets.hooks import aws_account_listeners
         from assets.suppliers import selectors, services
         from isms import dashboard, navigation
-        from isms.governance import reviews
+        from isms.governance import audit_pack, reviews
         from isms.navigation import Item
 
         aws_account_listeners.register(services.supplier_ensure_aws)
         dashboard.register_figure(selectors.figures)
         reviews.register(selectors.due_reviews)
+        audit_pack.register(selectors.audit_pack_files)
         navigation.register(
             Item(
                 _("Suppliers"),

@@ -82,3 +82,65 @@ def due_reviews(until: datetime.date):
             owners=[supplier.asset.owner] if supplier.asset.owner else [],
             url=supplier.get_absolute_url(),
         )
+
+
+REGISTER_HEADER = [
+    "ref",
+    "supplier",
+    "services provided",
+    "data shared",
+    "data classification",
+    "criticality",
+    "criticality override reason",
+    "value at stake ($)",
+    "contracts",
+    "right to audit",
+    "certifications",
+    "next certification expiry",
+    "last assessment",
+    "score",
+    "conclusion",
+    "next review",
+]
+
+
+def register_rows(queryset=None):
+    """One row per supplier: the register as the audit pack and exports give it."""
+    queryset = (queryset if queryset is not None else suppliers()).prefetch_related(
+        "contracts", "certifications", "assessments"
+    )
+    for supplier in queryset:
+        contracts = list(supplier.contracts.all())
+        certifications = list(supplier.certifications.all())
+        assessment = max(supplier.assessments.all(), key=lambda a: a.number, default=None)
+        yield [
+            supplier.asset.ref,
+            supplier.asset.name,
+            supplier.services_provided,
+            supplier.data_shared,
+            supplier.get_data_classification_display(),
+            supplier.get_criticality_display(),
+            supplier.criticality_reason,
+            value_at_stake(supplier),
+            "; ".join(c.title for c in contracts),
+            "yes" if any(c.right_to_audit for c in contracts) else "no",
+            "; ".join(f"{c.get_kind_display()} (expires {c.expires_on})" for c in certifications),
+            min((c.expires_on for c in certifications), default=""),
+            assessment.ref if assessment else "",
+            assessment.score if assessment and assessment.score is not None else "",
+            assessment.get_conclusion_display() if assessment else "",
+            supplier.next_review_date or "",
+        ]
+
+
+def audit_pack_files(user):
+    """The supplier register (XLSX) for the audit pack (Annex A 5.19-5.22)."""
+    from isms.exports import xlsx_bytes
+    from isms.governance.audit_pack import PackFile
+
+    yield PackFile(
+        "12-suppliers/supplier-register.xlsx",
+        xlsx_bytes("Supplier register", REGISTER_HEADER, register_rows()),
+        "Supplier register: criticality, contracts, certifications, assessments "
+        "(Annex A 5.19-5.22)",
+    )

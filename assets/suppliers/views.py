@@ -22,17 +22,6 @@ ANSWER_LIMIT = RateLimit(
 )
 
 
-def _rows(suppliers):
-    for s in suppliers:
-        yield [
-            s.asset.ref,
-            s.asset.name,
-            s.get_criticality_display(),
-            s.get_data_classification_display(),
-            s.next_review_date,
-        ]
-
-
 class SupplierList(ObjectListView):
     """The supplier register."""
 
@@ -45,8 +34,8 @@ class SupplierList(ObjectListView):
         filename="suppliers-{date}",
         what="suppliers",
         permission="suppliers.export_supplier",
-        header=["ref", "name", "criticality", "data classification", "next review"],
-        rows=_rows,
+        header=selectors.REGISTER_HEADER,
+        rows=selectors.register_rows,
     )
 
 

@@ -142,3 +142,13 @@ def test_the_register_page_and_the_supplier_page(client_as, security_manager):
     page = client.get(reverse("suppliers:supplier_detail", args=[supplier.pk]))
     assert "cannot expire before" in page.text
     assert timezone.localdate()  # the page renders with today's dates
+
+
+def test_the_audit_pack_and_the_export_carry_the_register(client_as, auditor):
+    supplier = make_supplier(services_provided="Hosting")
+    [pack] = list(selectors.audit_pack_files(None))
+    assert pack.path.endswith("supplier-register.xlsx") and pack.content[:2] == b"PK"
+    [row] = list(selectors.register_rows())
+    assert row[:3] == [supplier.asset.ref, "Acme Hosting", "Hosting"]
+    export = client_as(auditor).get(reverse("suppliers:supplier_list") + "?export=csv")
+    assert export.status_code == 200 and b"Acme Hosting" in export.content
