@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assets.suppliers.models import Certification, Contract, Supplier
+from assets.suppliers.models import Certification, Contract, Questionnaire, Supplier
 
 
 class SupplierForm(forms.ModelForm):
@@ -48,3 +48,10 @@ class CertificationForm(forms.ModelForm):
             "issued_on": forms.DateInput(attrs={"type": "date"}),
             "expires_on": forms.DateInput(attrs={"type": "date"}),
         }
+
+
+class AssessmentSendForm(forms.Form):
+    questionnaire = forms.ModelChoiceField(
+        label=_("Questionnaire"), queryset=Questionnaire.objects.all()
+    )
+    contact_email = forms.EmailField(label=_("Send to (e-mail)"))

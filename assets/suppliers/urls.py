@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.supplier_detail, name="supplier_detail"),
     path("<int:pk>/contracts/", views.contract_add, name="contract_add"),
     path("<int:pk>/certifications/", views.certification_add, name="certification_add"),
+    path("<int:pk>/assessments/", views.assessment_send, name="assessment_send"),
 ]

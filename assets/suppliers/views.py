@@ -12,7 +12,12 @@ from django.views.decorators.http import require_POST
 
 from assets.suppliers import selectors, services
 from assets.suppliers.filters import SupplierFilterSet
-from assets.suppliers.forms import CertificationForm, ContractForm, SupplierForm
+from assets.suppliers.forms import (
+    AssessmentSendForm,
+    CertificationForm,
+    ContractForm,
+    SupplierForm,
+)
 from assets.suppliers.models import Assessment, Supplier
 from isms.ratelimit import RateLimit
 from isms.views.generic import Export, ObjectListView
@@ -57,6 +62,7 @@ def supplier_detail(request, pk):
             "layers": selectors.aws_layers() if supplier.is_aws else [],
             "contract_form": ContractForm(),
             "certification_form": CertificationForm(),
+            "send_form": AssessmentSendForm(initial={"contact_email": supplier.contact_email}),
         },
     )
 
@@ -119,6 +125,33 @@ def certification_add(request, pk):
         ),
     ):
         messages.success(request, _("Certification added."))
+    else:
+        messages.error(request, "; ".join(" ".join(e) for e in form.errors.values()))
+    return redirect(supplier)
+
+
+@require_POST
+@permission_required("suppliers.add_assessment", raise_exception=True)
+def assessment_send(request, pk):
+    """Send a questionnaire: the link is shown once, in the confirmation message."""
+    supplier = get_object_or_404(Supplier, pk=pk)
+    form = AssessmentSendForm(request.POST)
+    if form.is_valid():
+        assessment, token = services.assessment_send(
+            supplier=supplier,
+            questionnaire=form.cleaned_data["questionnaire"],
+            contact_email=form.cleaned_data["contact_email"],
+            user=request.user,
+        )
+        messages.success(
+            request,
+            _("%(ref)s sent. Give this link to %(email)s; it is shown only now: %(link)s")
+            % {
+                "ref": assessment.ref,
+                "email": assessment.contact_email,
+                "link": services.link_url(token),
+            },
+        )
     else:
         messages.error(request, "; ".join(" ".join(e) for e in form.errors.values()))
     return redirect(supplier)

@@ -169,3 +169,16 @@ def test_sending_through_the_api_shows_the_link_once(client_as, security_manager
     assert "/supplier-answer/" in link
     again = api.get(f"/api/supplier-assessments/{sent.json()['id']}/").json()
     assert again["link"] is None
+
+
+def test_sending_from_the_supplier_page_shows_the_link_once(client_as, security_manager):
+    supplier = services.supplier_create(user=None, data={}, name="Gamma")
+    client = client_as(security_manager)
+    page = client.post(
+        reverse("suppliers:assessment_send", args=[supplier.pk]),
+        {"questionnaire": Questionnaire.objects.get().pk, "contact_email": "c@gamma.test"},
+        follow=True,
+    )
+    assert "/supplier-answer/" in page.text
+    again = client.get(reverse("suppliers:supplier_detail", args=[supplier.pk]))
+    assert "/supplier-answer/" not in again.text and "SA-001" in again.text

@@ -351,6 +351,7 @@ suppliers:supplier_create             | -                    | POST   | login | 
 suppliers:supplier_detail             | supplier             | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 suppliers:contract_add                | supplier             | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 suppliers:certification_add           | supplier             | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:assessment_send             | supplier             | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 supplier_answer                       | supplier_link        | GET    | ok    | ok  | ok  | ok  | ok  | ok  | ok
 supplier_answer                       | supplier_link        | POST   | ok    | ok  | ok  | ok  | ok  | ok  | ok
 supplier-list                         | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
