@@ -83,11 +83,13 @@ def test_every_app_registered_its_providers():
         "risks.methodologyversion",
         "risks.riskacceptance",
     }
-    assert len(dashboard.figure_providers) == 4  # governance, scope vs estate, assets, risks
+    # governance, scope vs estate, assets, risks, suppliers
+    assert len(dashboard.figure_providers) == 5
     assert len(evidence.providers) == len(treatments.providers) == 1
     assert len(scope_estate.providers) == 1
-    assert len(audit_pack.providers) == 4  # governance, SoA, evidence index, risks
-    # governance (scope, policies), the SoA, the methodology, risks, assets
-    assert len(reviews.providers) == 5
+    assert len(audit_pack.providers) == 5  # governance, SoA, evidence index, risks, suppliers
+    # governance (scope, policies), the SoA, the methodology, risks, assets, suppliers
+    assert len(reviews.providers) == 6
     assert len(value_at_stake_listeners) == 1
     assert "assets:asset_list" in navigation.items and "risks:risk_list" in navigation.items
+    assert "suppliers:supplier_list" in navigation.items
