@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from isms import backup, services
+from isms import backup, roles, services
 from isms.models import ApiToken, AuditEvent, User
 from isms.models.approvals import ApprovalState
 from isms.models.audit import AuditAction
@@ -139,7 +139,7 @@ def test_credentials_are_left_out(demo_export):
 def test_every_project_model_is_exported_except_credentials_and_transient_state():
     project = {
         m._meta.label_lower
-        for label in ("isms", "assets", "risks")
+        for label in roles.ISMS_APPS
         for m in apps.get_app_config(label).get_models()
     }
     exported = {m._meta.label_lower for m in backup.exported_models()}
