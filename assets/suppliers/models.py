@@ -233,6 +233,11 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # A backup never carries a live link: restored assessments' links are closed.
+    backup_cleared_fields = {"token_hash": None}
+    # The trail says whether a link is live, never its hash.
+    audit_redacted_fields = ("token_hash",)
+
     class Meta:
         ordering = ["-number"]
 

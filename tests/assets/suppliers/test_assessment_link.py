@@ -182,3 +182,12 @@ def test_sending_from_the_supplier_page_shows_the_link_once(client_as, security_
     assert "/supplier-answer/" in page.text
     again = client.get(reverse("suppliers:supplier_detail", args=[supplier.pk]))
     assert "/supplier-answer/" not in again.text and "SA-001" in again.text
+
+
+def test_a_backup_never_carries_a_live_link(sent, tmp_path):
+    from isms import backup
+
+    _, token, _ = sent
+    path = tmp_path / "backup.json"
+    backup.isms_export(path=path)
+    assert hash_token(token) not in path.read_text()
