@@ -24,3 +24,6 @@ value_at_stake_listeners: Registry[Callable, Callable[..., object]] = Registry(
 # or not its $ figure moved: a figure that flows down the graph by another rule than a
 # sum (the strictest recovery objective, assets.continuity) is recomputed for them.
 dependency_listeners: Registry[Callable, Callable[..., object]] = Registry("dependency listeners")
+# `listener(account=...)`, called inside the transaction that connects an AWS account
+# (the supplier register makes AWS a supplier of the organisation).
+aws_account_listeners: Registry[Callable, Callable[..., object]] = Registry("AWS account listeners")

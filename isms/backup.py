@@ -200,8 +200,11 @@ def _serialize_model(model, using: str) -> list[dict]:
     )
     m2m = _m2m_names(model)
     is_user_model = model is get_user_model()
+    # Secrets a model declares (e.g. a link token's hash): exported cleared, like passwords.
+    cleared = getattr(model, "backup_cleared_fields", {})
     for obj in objects:
         fields = obj["fields"]
+        fields.update(cleared)
         for name in m2m:
             # A set: the database returns it in no particular order.
             fields[name] = sorted(fields[name])

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "assets.continuity",  # issue 15: BIA, recovery objectives, continuity plans
     "risks.incidents",  # issue 15: incident register
     "isms.assurance",
+    "assets.suppliers",  # issue 15: supplier register and supplier assessments
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -204,6 +205,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "risks.tasks.acceptances_expire",
         "schedule": 24 * 60 * 60.0,
     },
+    "suppliers-certifications-remind-daily": {
+        "task": "assets.suppliers.tasks.certifications_remind",
+        "schedule": 24 * 60 * 60.0,
+    },
     "findings-unmute-expired-daily": {
         "task": "assets.findings.tasks.findings_unmute_expired",
         "schedule": 24 * 60 * 60.0,
@@ -335,6 +340,9 @@ IMPORT_MAX_DEPTH = envint("IMPORT_MAX_DEPTH", 32)
 IMPORT_MAX_NODES = envint("IMPORT_MAX_NODES", 1_000_000)
 IMPORT_MAX_SECONDS = envint("IMPORT_MAX_SECONDS", 20)
 DOWNLOAD_RATE_WINDOW = envint("DOWNLOAD_RATE_WINDOW", 60)
+# Requests per IP to the public supplier assessment link pages (docs/suppliers.md).
+SUPPLIER_LINK_RATE_LIMIT = envint("SUPPLIER_LINK_RATE_LIMIT", 30)
+SUPPLIER_LINK_RATE_WINDOW = envint("SUPPLIER_LINK_RATE_WINDOW", 10 * 60)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

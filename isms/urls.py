@@ -50,11 +50,15 @@ urlpatterns = [
     path("risks/", include("risks.urls")),
     path("continuity/", include("assets.continuity.urls")),
     path("incidents/", include("risks.incidents.urls")),
+    path("suppliers/", include("assets.suppliers.urls")),
+    # The public page of a supplier assessment link (no account; docs/suppliers.md).
+    path("supplier-answer/", include("assets.suppliers.public_urls")),
     path("api/", include("isms.api.urls")),
     path("api/", include("assets.api.urls")),
     path("api/", include("risks.api.urls")),
     path("api/", include("assets.continuity.api.urls")),
     path("api/", include("risks.incidents.api.urls")),
+    path("api/", include("assets.suppliers.api.urls")),
     path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,11 @@ class RisksConfig(AppConfig):
     verbose_name = "Risks"
 
     def ready(self):
+        # Supplier assessment findings can become risks (assets.suppliers.hooks).
+        from assets.suppliers.hooks import follow_ups
+        from risks.supplier_follow_ups import RISK
+
+        follow_ups.register(RISK)
         from assets.hooks import value_at_stake_listeners
         from isms import approvals, dashboard
         from isms.frameworks import treatments

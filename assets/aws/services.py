@@ -40,6 +40,7 @@ from assets.aws.collectors import COLLECTORS, partitions_for
 from assets.aws.links import apply_links
 from assets.catalogue import sync_catalogue
 from assets.findings.tasks import evaluate_after_sync
+from assets.hooks import aws_account_listeners
 from assets.models import (
     AwsAccount,
     AwsOrganization,
@@ -115,7 +116,11 @@ def _create(model, fields: dict):
 def aws_account_create(*, user, data: dict) -> AwsAccount:
     """Connect an account (`data`: fields of ACCOUNT_FIELDS). Its ExternalId is generated
     here and never chosen by a user."""
-    return _create(AwsAccount, _editable(data, ACCOUNT_FIELDS))
+    with transaction.atomic():
+        account = _create(AwsAccount, _editable(data, ACCOUNT_FIELDS))
+        for listener in aws_account_listeners:
+            listener(account=account)
+    return account
 
 
 @audit.acts_as_user

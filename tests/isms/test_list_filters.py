@@ -9,6 +9,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
+from assets.suppliers import services as supplier_services
 from isms.models import AuditEvent
 from risks.filters import RiskFilterSet
 from risks.models import Risk, Threat
@@ -93,6 +94,8 @@ def estate(security_manager):
     make_risk(security_manager, title="Site defaced")
     Threat.objects.create(name="Cursed USB stick", category="malware")
     Threat.objects.create(name="Haunted room", category="environmental")
+    supplier_services.supplier_create(user=None, data={}, name="Payroll Cloud Ltd")
+    supplier_services.supplier_create(user=None, data={}, name="Mailer Inc")
     return {"asset": asset, "risk": risk}
 
 
@@ -102,6 +105,7 @@ CASES = [
     ("risks:treatment_list", lambda e: {"q": e["risk"].ref}, "Payroll leak", "Site defaced"),
     ("assets:asset_list", lambda e: {"q": "Payroll"}, "Payroll database", "Marketing site"),
     ("audit_log", lambda e: {"q": "Payroll leak"}, "Payroll leak", "Marketing site"),
+    ("suppliers:supplier_list", lambda e: {"q": "Payroll"}, "Payroll Cloud Ltd", "Mailer Inc"),
     (
         "risks:catalogue:threats",
         lambda e: {"q": "Cursed"},

@@ -95,3 +95,4 @@ def test_every_app_registered_its_providers():
     assert len(reviews.providers) == 7
     assert len(value_at_stake_listeners) == 1
     assert "assets:asset_list" in navigation.items and "risks:risk_list" in navigation.items
+    assert "suppliers:supplier_list" in navigation.items

@@ -9,7 +9,9 @@ import pytest
 from tests.urlwalk import all_routes
 
 # Routes that anonymous visitors may reach, by name (or pattern when unnamed).
-PUBLIC = {"login", "healthz", "readyz", "favicon", "admin:login", "logout"}
+PUBLIC = {"login", "healthz", "readyz", "favicon", "admin:login", "logout", "supplier_answer"}
+# supplier_answer: the single-use supplier assessment link, gated by its token
+# (tests/assets/suppliers/test_assessment_link.py).
 # Prefixes served by other mechanisms (static files in DEBUG only).
 IGNORED_PREFIXES = ("/static/", "/media/")
 

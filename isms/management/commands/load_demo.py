@@ -21,6 +21,7 @@ DEMO_MODULES = (
     "risks.demo.register",  # methodology, risk register
     "assets.continuity.demo",  # BIA of the business processes, a plan and its exercise
     "risks.incidents.demo",  # two incidents, one closed with lessons learned
+    "assets.suppliers.demo.register",  # supplier register, one assessment answered
     "isms.demo.soa",  # control implementations and the approved SoA
     "isms.assurance.demo.assurance",  # control tests, a year of results, evidence expiry
 )

@@ -11,6 +11,7 @@ Reach: `owner` owns `own_asset`, `own_risk` and the implementation `own_control`
 targets.
 """
 
+import datetime
 from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
@@ -433,6 +434,70 @@ class World:
         return {"pk": plan.pk}
 
     # --- lookup ---------------------------------------------------------------------
+
+    # --- suppliers (assets.suppliers) -----------------------------------------------
+
+    @cached_property
+    def _supplier(self):
+        from assets.suppliers import services as supplier_services
+
+        return supplier_services.supplier_create(user=None, data={}, name="Matrix supplier")
+
+    @property
+    def supplier(self):
+        return {"pk": self._supplier.pk}
+
+    @cached_property
+    def supplier_contract(self):
+        from assets.suppliers import services as supplier_services
+
+        contract = supplier_services.contract_save(
+            supplier=self._supplier,
+            user=None,
+            data={"title": "Hosting", "start_date": datetime.date(2026, 1, 1)},
+        )
+        return {"pk": contract.pk}
+
+    @cached_property
+    def supplier_certification(self):
+        from assets.suppliers import services as supplier_services
+
+        certification = supplier_services.certification_save(
+            supplier=self._supplier,
+            user=None,
+            data={
+                "kind": "iso27001",
+                "issued_on": datetime.date(2026, 1, 1),
+                "expires_on": datetime.date(2029, 1, 1),
+            },
+        )
+        return {"pk": certification.pk}
+
+    @property
+    def questionnaire(self):
+        from assets.suppliers.models import Questionnaire
+
+        return {"pk": Questionnaire.objects.get().pk}
+
+    @cached_property
+    def _supplier_assessment(self):
+        from assets.suppliers import services as supplier_services
+        from assets.suppliers.models import Questionnaire
+
+        return supplier_services.assessment_send(
+            supplier=self._supplier,
+            questionnaire=Questionnaire.objects.get(),
+            user=None,
+            contact_email="matrix@example.com",
+        )
+
+    @property
+    def supplier_assessment(self):
+        return {"pk": self._supplier_assessment[0].pk}
+
+    @property
+    def supplier_link(self):
+        return {"token": self._supplier_assessment[1]}
 
     def kwargs(self, target: str) -> dict:
         return {} if target == "-" else getattr(self, target)

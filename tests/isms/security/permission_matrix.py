@@ -415,6 +415,44 @@ controltestresult-list                | -                    | POST   | 401   | 
 controltestresult-detail              | control_test_result  | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
 evidence-list                         | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
 evidence-detail                       | own_evidence         | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+# --- Suppliers (assets.suppliers), issue 15 ---
+suppliers:supplier_list               | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+suppliers:supplier_create             | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:supplier_create             | -                    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:supplier_detail             | supplier             | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+suppliers:contract_add                | supplier             | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:certification_add           | supplier             | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:assessment_send             | supplier             | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+supplier_answer                       | supplier_link        | GET    | ok    | ok  | ok  | ok  | ok  | ok  | ok
+supplier_answer                       | supplier_link        | POST   | ok    | ok  | ok  | ok  | ok  | ok  | ok
+supplier-list                         | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+supplier-list                         | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+supplier-detail                       | supplier             | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+supplier-detail                       | supplier             | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
+supplier-detail                       | supplier             | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+suppliercontract-list                 | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+suppliercontract-list                 | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+suppliercontract-detail               | supplier_contract    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+suppliercontract-detail               | supplier_contract    | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
+suppliercontract-detail               | supplier_contract    | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+suppliercertification-list            | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+suppliercertification-list            | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+suppliercertification-detail          | supplier_certification | GET  | 401   | ok  | ok  | ok  | 403 | 403 | ok
+suppliercertification-detail          | supplier_certification | PUT  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+suppliercertification-detail          | supplier_certification | PATCH | 401  | ok  | 403 | 403 | 403 | 403 | ok
+questionnaire-list                    | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+questionnaire-list                    | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+questionnaire-import                  | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+questionnaire-detail                  | questionnaire        | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+questionnaire-detail                  | questionnaire        | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
+questionnaire-detail                  | questionnaire        | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+questionnaire-export                  | questionnaire        | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+supplierassessment-list               | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+supplierassessment-list               | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+supplierassessment-detail             | supplier_assessment  | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+supplierassessment-conclude           | supplier_assessment  | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+supplierassessment-findings           | supplier_assessment  | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+supplierassessment-raise              | supplier_assessment  | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 """
 
 # Bodies for the rows whose view validates input before deciding who may act (see

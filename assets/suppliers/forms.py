@@ -1,0 +1,57 @@
+"""Forms of the supplier register: validation only."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assets.suppliers.models import Certification, Contract, Questionnaire, Supplier
+
+
+class SupplierForm(forms.ModelForm):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+
+    class Meta:
+        model = Supplier
+        fields = [
+            "services_provided",
+            "data_shared",
+            "data_classification",
+            "criticality_override",
+            "criticality_reason",
+            "contact_name",
+            "contact_email",
+            "review_interval_days",
+        ]
+
+
+class ContractForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = [
+            "title",
+            "start_date",
+            "end_date",
+            "security_clauses",
+            "right_to_audit",
+            "exit_plan",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class CertificationForm(forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = ["kind", "title", "issued_on", "expires_on", "reference"]
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}),
+            "expires_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class AssessmentSendForm(forms.Form):
+    questionnaire = forms.ModelChoiceField(
+        label=_("Questionnaire"), queryset=Questionnaire.objects.all()
+    )
+    contact_email = forms.EmailField(label=_("Send to (e-mail)"))
