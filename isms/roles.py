@@ -20,7 +20,7 @@ MANAGEMENT = "Management"
 AUDITOR = "Auditor"
 ROLES = (SECURITY_MANAGER, MANAGEMENT, AUDITOR)
 
-ISMS_APPS = ("isms", "assets", "risks")
+ISMS_APPS = ("isms", "assets", "risks", "context", "people")
 # Models that no role edits through model permissions.
 PROTECTED_MODELS = {
     ("isms", "user"),

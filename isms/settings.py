@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "isms",
     "assets",
     "risks",
+    "isms.context",  # issue 14: context, parties, objectives, measures
+    "isms.people",  # issue 14: people, competence, awareness
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -187,6 +189,14 @@ CELERY_BEAT_SCHEDULE = {
     "aws-sync-reap-stale-runs": {
         "task": "assets.tasks.aws_sync_reap_stale_runs",
         "schedule": 300.0,
+    },
+    "context-measures-daily": {
+        "task": "isms.context.tasks.measures_compute_daily",
+        "schedule": 3600.0 * 24,
+    },
+    "people-certification-reminders-daily": {
+        "task": "isms.people.tasks.certification_reminders_daily",
+        "schedule": 3600.0 * 24,
     },
     "governance-reviews-daily": {
         "task": "isms.governance.tasks.reviews_daily",

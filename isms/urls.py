@@ -51,6 +51,8 @@ urlpatterns = [
     path("api/", include("isms.api.urls")),
     path("api/", include("assets.api.urls")),
     path("api/", include("risks.api.urls")),
+    path("api/", include("isms.context.api.urls")),
+    path("api/", include("isms.people.api.urls")),
     path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

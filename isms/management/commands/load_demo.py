@@ -20,6 +20,8 @@ DEMO_MODULES = (
     "assets.aws.demo.account",  # the fake AWS estate, the demo account and its first sync
     "risks.demo.register",  # methodology, risk register
     "isms.demo.soa",  # control implementations and the approved SoA
+    "isms.context.demo.context",  # issue 14: context, parties, objectives, measures
+    "isms.people.demo.team",  # issue 14: people, competences, awareness
 )
 
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    """People, ISMS roles and competences (7.2), awareness campaigns (7.3, A.6.3)."""
+
+    name = "isms.people"
+    label = "people"
+    verbose_name = _("People, competence and awareness")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from isms.people import tasks  # noqa: F401  (the worker and beat find them)
