@@ -53,10 +53,13 @@ def objectives_figures(user) -> list[dict]:
 def register_all() -> None:
     from isms import dashboard
     from isms.context import measures, tasks  # noqa: F401  (the worker finds the tasks)
-    from isms.governance import reviews
+    from isms.context.audit_pack import context_files
+    from isms.governance import audit_pack, reviews
 
     measures.register_isms_measures()
     if context_reviews not in reviews.providers:
         reviews.register(context_reviews)
+    if context_files not in audit_pack.providers:
+        audit_pack.register(context_files)
     if objectives_figures not in dashboard.figure_providers:
         dashboard.register_figure(objectives_figures)

@@ -11,4 +11,9 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from isms.governance import audit_pack
         from isms.people import tasks  # noqa: F401  (the worker and beat find them)
+        from isms.people.audit_pack import people_files
+
+        if people_files not in audit_pack.providers:
+            audit_pack.register(people_files)

@@ -258,3 +258,15 @@ def test_the_scope_text_is_migrated_to_parties_and_requirements():
     approved.refresh_from_db(), draft.refresh_from_db()
     assert approved.interested_parties == text  # its approval hash covers the text
     assert draft.interested_parties == ""
+
+
+def test_the_audit_pack_holds_the_context_and_people_files(security_manager):
+    from isms.governance.audit_pack import providers
+
+    measure = make_measure(name="Click rate")
+    services.measurement_record(user=security_manager, measure=measure, value=Decimal(3))
+    make_objective(owner=security_manager, title="Fewer clicks", measure=measure)
+    files = {f.path: f.content for provider in providers for f in provider(security_manager)}
+    assert "Fewer clicks" in files["13-objectives/objectives.csv"].decode()
+    assert "Click rate" in files["13-objectives/measurements.csv"].decode()
+    assert {"12-context/climate-determinations.csv", "14-people/competence-gaps.csv"} <= set(files)
