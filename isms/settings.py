@@ -401,6 +401,13 @@ SPECTACULAR_SETTINGS = {
         "PartitionStatusEnum": "assets.models.aws.PartitionStatus",
         "RiskStatusEnum": "risks.choices.RiskStatus",
         "ActionStatusEnum": "risks.choices.ActionStatus",
+        # issue 14: context and people
+        "ContextTreatmentEnum": "isms.context.choices.Treatment",
+        "TreatmentOptionEnum": "risks.choices.TreatmentOption",
+        "PartyKindEnum": "isms.context.choices.PartyKind",
+        "RequirementKindEnum": "isms.context.choices.RequirementKind",
+        "MeasureKindEnum": "isms.context.choices.MeasureKind",
+        "EvidenceKindEnum": "isms.people.choices.EvidenceKind",
     },
     # Swagger UI and ReDoc from the vendored sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("isms.app_urls")),
     path("assets/", include("assets.urls")),
     path("risks/", include("risks.urls")),
+    path("context/", include("isms.context.urls")),  # issue 14
     path("api/", include("isms.api.urls")),
     path("api/", include("assets.api.urls")),
     path("api/", include("risks.api.urls")),

@@ -8,6 +8,9 @@ class RisksConfig(AppConfig):
     verbose_name = "Risks"
 
     def ready(self):
+        from risks import measures as risk_measures
+
+        risk_measures.register()  # computed ISMS measures (issue 14)
         from assets.hooks import value_at_stake_listeners
         from isms import approvals, dashboard
         from isms.frameworks import treatments

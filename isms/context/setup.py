@@ -4,7 +4,9 @@ data, the reviews of context issues, parties and objectives, and a dashboard fig
 import datetime
 from collections.abc import Iterable
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 def context_reviews(until: datetime.date) -> Iterable:
@@ -44,19 +46,31 @@ def objectives_figures(user) -> list[dict]:
         {
             "label": _("Objectives on target"),
             "value": f"{on_target} / {len(rows)}",
-            "url": "/api/objectives/",
+            "url": reverse("context:objective_list"),
             "help": _("Objectives whose measure's latest value meets its target."),
         }
     ]
 
 
 def register_all() -> None:
-    from isms import dashboard
+    from isms import dashboard, navigation
     from isms.context import measures, tasks  # noqa: F401  (the worker finds the tasks)
     from isms.context.audit_pack import context_files
     from isms.governance import audit_pack, reviews
 
     measures.register_isms_measures()
+    for item in (
+        navigation.Item(
+            gettext_lazy("Objectives"), "context:objective_list", "bi-bullseye",
+            section=navigation.ASSURANCE, permission="context.view_objective",
+        ),
+        navigation.Item(
+            gettext_lazy("Measures"), "context:measure_list", "bi-graph-up",
+            section=navigation.ASSURANCE, permission="context.view_measure",
+        ),
+    ):  # fmt: skip
+        if item.url_name not in navigation.items:
+            navigation.register(item)
     if context_reviews not in reviews.providers:
         reviews.register(context_reviews)
     if context_files not in audit_pack.providers:

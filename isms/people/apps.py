@@ -11,9 +11,13 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from isms import dashboard
         from isms.governance import audit_pack
         from isms.people import tasks  # noqa: F401  (the worker and beat find them)
         from isms.people.audit_pack import people_files
+        from isms.people.selectors import people_figures
 
         if people_files not in audit_pack.providers:
             audit_pack.register(people_files)
+        if people_figures not in dashboard.figure_providers:
+            dashboard.register_figure(people_figures)

@@ -54,3 +54,29 @@ def campaign_completion(campaign: AwarenessCampaign) -> dict:
         "acknowledged": done,
         "rate": round(100 * done / total, 1) if total else None,
     }
+
+
+def people_figures(user) -> list[dict]:
+    """Dashboard: competence gaps and evidence expiring within 30 days."""
+    if not user.has_perm("people.view_person"):
+        return []
+    from django.utils.translation import gettext as _
+
+    gaps = len(competence_gaps())
+    expiring = expiring_records().count()
+    if not gaps and not expiring:
+        return []
+    return [
+        {
+            "label": _("Competence gaps"),
+            "value": gaps,
+            "url": "/api/people/",
+            "help": _("Competences a role requires and its holder has no valid evidence of."),
+        },
+        {
+            "label": _("Certifications expiring"),
+            "value": expiring,
+            "url": "/api/competence-records/",
+            "help": _("Evidence of competence that expires within 30 days or has expired."),
+        },
+    ]

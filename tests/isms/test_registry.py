@@ -83,11 +83,19 @@ def test_every_app_registered_its_providers():
         "risks.methodologyversion",
         "risks.riskacceptance",
     }
-    assert len(dashboard.figure_providers) == 4  # governance, scope vs estate, assets, risks
+    # governance, scope vs estate, assets, risks, objectives, people
+    assert len(dashboard.figure_providers) == 6
     assert len(evidence.providers) == len(treatments.providers) == 1
     assert len(scope_estate.providers) == 1
-    assert len(audit_pack.providers) == 4  # governance, SoA, evidence index, risks
-    # governance (scope, policies), the SoA, the methodology, risks, assets
-    assert len(reviews.providers) == 5
+    # governance, SoA, evidence index, risks, context, people
+    assert len(audit_pack.providers) == 6
+    # governance (scope, policies), the SoA, the methodology, risks, assets, context
+    assert len(reviews.providers) == 6
+    from isms.context import measures
+
+    # isms's own computed measures, and those assets and risks register (issue 14)
+    assert {"annex_a_implemented", "open_critical_findings", "risks_above_acceptance"} <= set(
+        measures.providers.keys()
+    )
     assert len(value_at_stake_listeners) == 1
     assert "assets:asset_list" in navigation.items and "risks:risk_list" in navigation.items

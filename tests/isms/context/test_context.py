@@ -270,3 +270,18 @@ def test_the_audit_pack_holds_the_context_and_people_files(security_manager):
     assert "Fewer clicks" in files["13-objectives/objectives.csv"].decode()
     assert "Click rate" in files["13-objectives/measurements.csv"].decode()
     assert {"12-context/climate-determinations.csv", "14-people/competence-gaps.csv"} <= set(files)
+
+
+def test_the_measures_page_draws_each_trend_against_its_target(client_as, auditor, manager):
+    measure = make_measure(name="Click rate", target=5, direction="at_most", unit="%")
+    for month, value in ((1, 9), (2, 6), (3, 4)):
+        services.measurement_record(
+            user=None, measure=measure, value=Decimal(value), day=datetime.date(2026, month, 2)
+        )
+    make_objective(owner=manager, title="Fewer clicks", measure=measure)
+    page = client_as(auditor).get("/context/measures/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<polyline" in html and "2026-03: 4.00" in html
+    objectives = client_as(auditor).get("/context/objectives/").content.decode()
+    assert "Fewer clicks" in objectives and "On target" in objectives

@@ -120,3 +120,13 @@ def test_campaign_completion_comes_from_acknowledgements():
         "acknowledged": 1,
         "rate": 50.0,
     }
+
+
+def test_the_dashboard_shows_gaps_and_expiring_evidence(client_as, security_manager):
+    competence = make_competence()
+    role = make_role()
+    role.required_competences.set([competence])
+    make_person().roles.set([role])
+    make_record(expires_on=TODAY + datetime.timedelta(days=5))
+    html = client_as(security_manager).get("/").content.decode()
+    assert "Competence gaps" in html and "Certifications expiring" in html

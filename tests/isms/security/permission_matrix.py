@@ -345,6 +345,8 @@ methodologyversion-detail             | methodology_draft    | GET    | 401   | 
 methodologyversion-detail             | methodology_draft    | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
 methodologyversion-submit             | methodology_draft    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 # --- issue 14: context, interested parties, objectives, measures (isms.context) and people, competence, awareness (isms.people) ---
+context:measure_list                  | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+context:objective_list                | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 contextissue-list                     | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
 contextissue-list                     | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 contextissue-detail                   | context_issue        | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
