@@ -49,6 +49,7 @@ urlpatterns = [
     path("assets/", include("assets.urls")),
     path("risks/", include("risks.urls")),
     path("context/", include("isms.context.urls")),  # issue 14
+    path("people/", include("isms.people.urls")),  # issue 14
     path("api/", include("isms.api.urls")),
     path("api/", include("assets.api.urls")),
     path("api/", include("risks.api.urls")),

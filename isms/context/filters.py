@@ -11,6 +11,7 @@ from isms.context.models import (
     Measure,
     Measurement,
     Objective,
+    Requirement,
 )
 from isms.filters import BaseFilterSet
 
@@ -59,3 +60,12 @@ class MeasurementFilterSet(BaseFilterSet):
     class Meta:
         model = Measurement
         fields = ["measure"]
+
+
+class RequirementFilterSet(BaseFilterSet):
+    kind = django_filters.ChoiceFilter(choices=choices.RequirementKind.choices)
+    addressed = django_filters.BooleanFilter(label=_("Addressed"))
+
+    class Meta:
+        model = Requirement
+        fields = ["party", "kind", "addressed"]

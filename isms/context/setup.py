@@ -61,6 +61,14 @@ def register_all() -> None:
     measures.register_isms_measures()
     for item in (
         navigation.Item(
+            gettext_lazy("Context issues"), "context:context_issue_list", "bi-globe2",
+            section=navigation.ASSURANCE, permission="context.view_contextissue",
+        ),
+        navigation.Item(
+            gettext_lazy("Interested parties"), "context:requirement_list", "bi-people",
+            section=navigation.ASSURANCE, permission="context.view_requirement",
+        ),
+        navigation.Item(
             gettext_lazy("Objectives"), "context:objective_list", "bi-bullseye",
             section=navigation.ASSURANCE, permission="context.view_objective",
         ),

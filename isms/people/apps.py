@@ -21,3 +21,14 @@ class PeopleConfig(AppConfig):
             audit_pack.register(people_files)
         if people_figures not in dashboard.figure_providers:
             dashboard.register_figure(people_figures)
+        from isms import navigation
+
+        item = navigation.Item(
+            _("Competence"),
+            "people:competence_record_list",
+            "bi-mortarboard",
+            section=navigation.ASSURANCE,
+            permission="people.view_competencerecord",
+        )
+        if item.url_name not in navigation.items:
+            navigation.register(item)

@@ -285,3 +285,19 @@ def test_the_measures_page_draws_each_trend_against_its_target(client_as, audito
     assert "<polyline" in html and "2026-03: 4.00" in html
     objectives = client_as(auditor).get("/context/objectives/").content.decode()
     assert "Fewer clicks" in objectives and "On target" in objectives
+
+
+def test_the_registers_show_and_export_the_same_cells(client_as, auditor, security_manager):
+    from tests.isms.context.factories import make_climate, make_issue, make_person, make_record
+
+    make_issue(title="Heat waves", treatment="risk", risk_reference="R-007")
+    make_climate(relevant=True, reasoning="Flood-prone region.")
+    make_record(person=make_person(name="Sam"), expires_on=datetime.date(2020, 1, 1))
+    client = client_as(auditor)
+    page = client.get("/context/issues/").content.decode()
+    assert "Heat waves" in page and "R-007" in page and "Flood-prone region." in page
+    export = client.get("/context/issues/?export=csv")
+    assert export.status_code == 200 and "Heat waves" in export.content.decode("utf-8-sig")
+    assert client.get("/context/parties/?export=xlsx").status_code == 200
+    people = client.get("/people/competence/").content.decode()
+    assert "Sam" in people and "Expired" in people

@@ -345,6 +345,9 @@ methodologyversion-detail             | methodology_draft    | GET    | 401   | 
 methodologyversion-detail             | methodology_draft    | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
 methodologyversion-submit             | methodology_draft    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 # --- issue 14: context, interested parties, objectives, measures (isms.context) and people, competence, awareness (isms.people) ---
+context:context_issue_list            | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+context:requirement_list              | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+people:competence_record_list         | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 context:measure_list                  | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 context:objective_list                | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 contextissue-list                     | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
