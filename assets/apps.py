@@ -38,6 +38,10 @@ class AssetsConfig(AppConfig):
 
         scope_estate.register(estate_rows)
         _register_navigation()
+        # Computed ISMS measures (issue 14): findings figures for monitoring (9.1).
+        from assets.findings import measures
+
+        measures.register()
 
 
 def _register_navigation():

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "risks.incidents",  # issue 15: incident register
     "isms.assurance",
     "assets.suppliers",  # issue 15: supplier register and supplier assessments
+    "isms.context",  # issue 14: context, parties, objectives, measures
+    "isms.people",  # issue 14: people, competence, awareness
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -196,6 +198,14 @@ CELERY_BEAT_SCHEDULE = {
     "aws-sync-reap-stale-runs": {
         "task": "assets.tasks.aws_sync_reap_stale_runs",
         "schedule": 300.0,
+    },
+    "context-measures-daily": {
+        "task": "isms.context.tasks.measures_compute_daily",
+        "schedule": 3600.0 * 24,
+    },
+    "people-certification-reminders-daily": {
+        "task": "isms.people.tasks.certification_reminders_daily",
+        "schedule": 3600.0 * 24,
     },
     "governance-reviews-daily": {
         "task": "isms.governance.tasks.reviews_daily",
@@ -407,6 +417,13 @@ SPECTACULAR_SETTINGS = {
         "PartitionStatusEnum": "assets.models.aws.PartitionStatus",
         "RiskStatusEnum": "risks.choices.RiskStatus",
         "ActionStatusEnum": "risks.choices.ActionStatus",
+        # issue 14: context and people
+        "ContextTreatmentEnum": "isms.context.choices.Treatment",
+        "TreatmentOptionEnum": "risks.choices.TreatmentOption",
+        "PartyKindEnum": "isms.context.choices.PartyKind",
+        "RequirementKindEnum": "isms.context.choices.RequirementKind",
+        "MeasureKindEnum": "isms.context.choices.MeasureKind",
+        "EvidenceKindEnum": "isms.people.choices.EvidenceKind",
     },
     # Swagger UI and ReDoc from the vendored sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

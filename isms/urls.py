@@ -48,6 +48,8 @@ urlpatterns = [
     path("", include("isms.app_urls")),
     path("assets/", include("assets.urls")),
     path("risks/", include("risks.urls")),
+    path("context/", include("isms.context.urls")),  # issue 14
+    path("people/", include("isms.people.urls")),  # issue 14
     path("continuity/", include("assets.continuity.urls")),
     path("incidents/", include("risks.incidents.urls")),
     path("suppliers/", include("assets.suppliers.urls")),
@@ -56,6 +58,8 @@ urlpatterns = [
     path("api/", include("isms.api.urls")),
     path("api/", include("assets.api.urls")),
     path("api/", include("risks.api.urls")),
+    path("api/", include("isms.context.api.urls")),
+    path("api/", include("isms.people.api.urls")),
     path("api/", include("assets.continuity.api.urls")),
     path("api/", include("risks.incidents.api.urls")),
     path("api/", include("assets.suppliers.api.urls")),

@@ -13,6 +13,9 @@ class RisksConfig(AppConfig):
         from risks.supplier_follow_ups import RISK
 
         follow_ups.register(RISK)
+        from risks import measures as risk_measures
+
+        risk_measures.register()  # computed ISMS measures (issue 14)
         from assets.hooks import value_at_stake_listeners
         from isms import approvals, dashboard
         from isms.frameworks import treatments

@@ -56,9 +56,6 @@ SCOPE = {
             "remote-working and off-premises controls; AWS runs the data centres.",
         },
     ],
-    "interested_parties": "Customers: protection of personal data (UK GDPR)\n"
-    "Card schemes: PCI DSS for the payment flow\nStaff: clear rules and training\n"
-    "Investors: availability of the platform",
     "dependencies": "AWS (infrastructure, shared-responsibility model)\n"
     "Payment service provider (tokenised card data)\nE-mail delivery provider",
     "change_summary": "First version of the ISMS scope",

@@ -29,7 +29,6 @@ class ScopeVersionForm(forms.ModelForm):
             "aws_accounts",
             "aws_regions",
             "exclusions",
-            "interested_parties",
             "dependencies",
             "change_summary",
         ]

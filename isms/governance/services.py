@@ -27,7 +27,6 @@ SCOPE_FIELDS = (
     "aws_accounts",
     "aws_regions",
     "exclusions",
-    "interested_parties",
     "dependencies",
     "change_summary",
 )
@@ -74,6 +73,10 @@ def scope_version_create(*, user, data: dict | None = None) -> ScopeVersion:
         scope.versions.all(), sequence=f"isms.scopeversion:{scope.pk}"
     )
     version.save()
+    if latest is not None:
+        # Interested parties are records of the context register (issue 14), linked to
+        # each version; a new version starts with the links of the one it copies.
+        version.interested_party_links.set(latest.interested_party_links.all())
     audit.record_created(version)
     return version
 

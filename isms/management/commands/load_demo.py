@@ -24,6 +24,8 @@ DEMO_MODULES = (
     "assets.suppliers.demo.register",  # supplier register, one assessment answered
     "isms.demo.soa",  # control implementations and the approved SoA
     "isms.assurance.demo.assurance",  # control tests, a year of results, evidence expiry
+    "isms.context.demo.context",  # issue 14: context, parties, objectives, measures
+    "isms.people.demo.team",  # issue 14: people, competences, awareness
 )
 
 

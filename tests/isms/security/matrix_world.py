@@ -32,6 +32,7 @@ from tests.assets.aws.factories import AwsAccountFactory
 from tests.assets.checks.factories import sample_estate
 from tests.assets.factories import AssetFactory
 from tests.factories import PASSWORD, UserFactory, soa_decide_all
+from tests.isms.context import factories as ctx
 from tests.isms.frameworks.conftest import load
 from tests.isms.governance.factories import force_state, make_policy
 from tests.risks.factories import approved_methodology, make_risk
@@ -432,6 +433,55 @@ class World:
             user=self.security_manager, data={"title": "Matrix plan"}
         )
         return {"pk": plan.pk}
+    # --- issue 14: context (isms.context) and people (isms.people) -------------------
+
+    @cached_property
+    def context_issue(self):
+        return {"pk": ctx.make_issue().pk}
+
+    @cached_property
+    def climate_determination(self):
+        return {"pk": ctx.make_climate().pk}
+
+    @cached_property
+    def interested_party(self):
+        return {"pk": ctx.make_party().pk}
+
+    @cached_property
+    def requirement(self):
+        return {"pk": ctx.make_requirement().pk}
+
+    @cached_property
+    def objective(self):
+        return {"pk": ctx.make_objective(owner=self.security_manager).pk}
+
+    @cached_property
+    def measure(self):
+        return {"pk": ctx.make_measure().pk}
+
+    @cached_property
+    def measurement(self):
+        return {"pk": ctx.make_measurement().pk}
+
+    @cached_property
+    def person(self):
+        return {"pk": ctx.make_person().pk}
+
+    @cached_property
+    def isms_role(self):
+        return {"pk": ctx.make_role().pk}
+
+    @cached_property
+    def competence(self):
+        return {"pk": ctx.make_competence().pk}
+
+    @cached_property
+    def competence_record(self):
+        return {"pk": ctx.make_record().pk}
+
+    @cached_property
+    def awareness_campaign(self):
+        return {"pk": ctx.make_campaign(policy=self._published_policy).pk}
 
     # --- lookup ---------------------------------------------------------------------
 

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    """People, ISMS roles and competences (7.2), awareness campaigns (7.3, A.6.3)."""
+
+    name = "isms.people"
+    label = "people"
+    verbose_name = _("People, competence and awareness")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from isms import dashboard
+        from isms.governance import audit_pack
+        from isms.people import tasks  # noqa: F401  (the worker and beat find them)
+        from isms.people.audit_pack import people_files
+        from isms.people.selectors import people_figures
+
+        if people_files not in audit_pack.providers:
+            audit_pack.register(people_files)
+        if people_figures not in dashboard.figure_providers:
+            dashboard.register_figure(people_figures)
+        from isms import navigation
+
+        item = navigation.Item(
+            _("Competence"),
+            "people:competence_record_list",
+            "bi-mortarboard",
+            section=navigation.ASSURANCE,
+            permission="people.view_competencerecord",
+        )
+        if item.url_name not in navigation.items:
+            navigation.register(item)
