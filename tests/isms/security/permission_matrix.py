@@ -614,7 +614,6 @@ CODES = {"ok", "login", "302", "401", "403", "404", "405"}
 def parse(table: str = TABLE) -> list[Row]:
     rows = []
     for number, raw in enumerate(table.strip().splitlines(), start=1):
-        if raw.lstrip().startswith("#"):  # a comment naming a block of rows
         if raw.lstrip().startswith("#"):  # a comment naming the block of one app
             continue
         cells = [cell.strip() for cell in raw.split("|")]
