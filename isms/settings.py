@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "isms",
     "assets",
     "risks",
+    "isms.sso",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "isms.context_processors.site",
+                "isms.sso.context_processors.sso",
             ],
         },
     },
@@ -274,6 +276,26 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", SITE_NAME)
 REAUTH_MAX_AGE = envint("REAUTH_MAX_AGE", 5 * 60)
 REAUTH_ADMIN_MAX_AGE = envint("REAUTH_ADMIN_MAX_AGE", 30 * 60)
 LOGIN_REDIRECT_URL = "dashboard"
+
+# Single sign-on with OpenID Connect (isms/sso/, docs/sso.md): off without OIDC_ISSUER.
+OIDC_ISSUER = env("OIDC_ISSUER", "")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = env("OIDC_SCOPES", "openid email profile groups")
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_EMAIL_CLAIM = env("OIDC_EMAIL_CLAIM", "email")
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", "groups")
+SSO_ROLE_SECURITY_MANAGER = envlist("SSO_ROLE_SECURITY_MANAGER")
+SSO_ROLE_MANAGEMENT = envlist("SSO_ROLE_MANAGEMENT")
+SSO_ROLE_AUDITOR = envlist("SSO_ROLE_AUDITOR")
+SSO_CREATE_USERS = envbool("SSO_CREATE_USERS", False)
+SSO_MFA_AMR = envlist("SSO_MFA_AMR", "mfa,otp,hwk,swk,fido")
+SSO_TIMEOUT = envint("SSO_TIMEOUT", 5)
+# "all": every user may still sign in with a password; "superusers": only break-glass
+# administrators may (everyone else signs in through the identity provider).
+SSO_LOCAL_LOGIN = env("SSO_LOCAL_LOGIN", "all")
+if SSO_LOCAL_LOGIN not in ("all", "superusers"):
+    raise ImproperlyConfigured("Environment variable SSO_LOCAL_LOGIN must be all or superusers.")
 LOGOUT_REDIRECT_URL = "login"
 
 # HTTPS is on unless DEBUG; behind a TLS-terminating proxy that sets X-Forwarded-Proto.

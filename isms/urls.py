@@ -38,6 +38,7 @@ urlpatterns = [
     path("account/", account.profile, name="account"),
     path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     path("", include("isms.twofactor.urls")),
+    path("", include("isms.sso.urls")),
     path("audit/", audit.audit_log, name="audit_log"),
     path(
         "audit/<int:content_type_id>/<str:object_id>/", audit.object_history, name="object_history"
