@@ -10,6 +10,8 @@ from tests.urlwalk import all_routes
 
 # Routes that anonymous visitors may reach, by name (or pattern when unnamed).
 PUBLIC = {"login", "healthz", "readyz", "favicon", "admin:login", "logout"}
+# Single sign-on: the round trip starts and ends signed out (isms/sso/).
+PUBLIC |= {"sso_oidc_login", "sso_oidc_callback"}
 # Prefixes served by other mechanisms (static files in DEBUG only).
 IGNORED_PREFIXES = ("/static/", "/media/")
 
