@@ -90,7 +90,6 @@ NOT_YET_TRANSLATED = {
     "templates/isms/approvals/detail.html",
     "templates/isms/approvals/inbox.html",
     "templates/isms/audit_log.html",
-    "templates/isms/dashboard.html",
     "templates/isms/frameworks/control_detail.html",
     "templates/isms/frameworks/control_edit.html",
     "templates/isms/frameworks/evidence_form.html",
