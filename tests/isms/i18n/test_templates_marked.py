@@ -51,9 +51,6 @@ def unmarked(source: str) -> list[str]:
 
 # Existing templates not yet converted (it may only shrink).
 NOT_YET_TRANSLATED = {
-    "templates/403.html",
-    "templates/404.html",
-    "templates/500.html",
     "templates/assets/asset_confirm_delete.html",
     "templates/assets/asset_detail.html",
     "templates/assets/asset_form.html",
@@ -128,7 +125,6 @@ NOT_YET_TRANSLATED = {
     "templates/isms/twofactor/setup.html",
     "templates/isms/twofactor/verify.html",
     "templates/registration/lockout.html",
-    "templates/registration/password_change_done.html",
     "templates/registration/password_change_form.html",
     "templates/risks/catalogue_form.html",
     "templates/risks/catalogue_list.html",
