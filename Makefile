@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint format migrations-check deploy-check ci vendor clean
+.PHONY: demo test install lint format messages migrations-check deploy-check ci vendor clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -42,6 +42,16 @@ format: install
 
 ci:
 	bash .ci/run
+
+# Translations (docs/languages.md): extract the marked strings into locale/<lang>/*.po,
+# then compile them. The compiled .mo files are committed, so `make demo` needs no
+# gettext tools on the machine; tests/isms/i18n/ fails when a .po and its .mo differ
+# or a shipped language has an untranslated string.
+LANGS := fr de
+messages: install
+	DEBUG=true $(PY) manage.py makemessages $(addprefix -l ,$(LANGS)) \
+	  --no-obsolete --ignore=".venv/*" --ignore="tests/*" --ignore="var/*"
+	DEBUG=true $(PY) manage.py compilemessages --ignore=".venv/*"
 
 # Refresh the vendored front-end files from the npm registry (see static/vendor/README.md).
 vendor:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from isms.models import AuditEvent
 from isms.registry import Registry
@@ -49,48 +50,51 @@ class StepState:
 STEPS = [
     Step(
         1,
-        "Define the scope",
-        "Boundaries, business units, AWS accounts and exclusions.",
+        _("Define the scope"),
+        _("Boundaries, business units, AWS accounts and exclusions."),
         "bi-bullseye",
     ),
-    Step(2, "ISMS policy", "Write, approve and publish the policies.", "bi-journal-text"),
+    Step(2, _("ISMS policy"), _("Write, approve and publish the policies."), "bi-journal-text"),
     Step(
         3,
-        "Risk methodology",
-        "Likelihood and impact scales, matrix, acceptance criteria.",
+        _("Risk methodology"),
+        _("Likelihood and impact scales, matrix, acceptance criteria."),
         "bi-rulers",
     ),
     Step(
         4,
-        "Identify risks",
-        "Assets, threats and vulnerabilities; AWS findings suggest risks.",
+        _("Identify risks"),
+        _("Assets, threats and vulnerabilities; AWS findings suggest risks."),
         "bi-search",
     ),
     Step(
         5,
-        "Analyse risks",
-        "Likelihood x impact gives the level; asset values give the $.",
+        _("Analyse risks"),
+        _("Likelihood x impact gives the level; asset values give the $."),
         "bi-graph-up",
     ),
     Step(
-        6, "Address risks", "Mitigate, accept, transfer or avoid; residual risk.", "bi-shield-check"
+        6,
+        _("Address risks"),
+        _("Mitigate, accept, transfer or avoid; residual risk."),
+        "bi-shield-check",
     ),
     Step(
         7,
-        "Choose a framework",
-        "ISO/IEC 27001:2022 Annex A, NIST CSF 2.0 or your own.",
+        _("Choose a framework"),
+        _("ISO/IEC 27001:2022 Annex A, NIST CSF 2.0 or your own."),
         "bi-diagram-3",
     ),
     Step(
         8,
-        "Management approval",
-        "Scope, policies, methodology, acceptances and SoA approved.",
+        _("Management approval"),
+        _("Scope, policies, methodology, acceptances and SoA approved."),
         "bi-patch-check",
     ),
     Step(
         9,
-        "Statement of applicability",
-        "Per control: applicable, why, status, evidence.",
+        _("Statement of applicability"),
+        _("Per control: applicable, why, status, evidence."),
         "bi-file-earmark-check",
     ),
 ]

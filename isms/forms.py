@@ -1,9 +1,13 @@
 """Forms of the governance core."""
 
-from django import forms
-from django.contrib.auth import forms as auth_forms
+import logging
 
-from isms import reauth, services
+from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from isms import reauth, security_log, services
 from isms.models import ApiToken
 
 
@@ -14,6 +18,18 @@ class LoginForm(auth_forms.AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+    def confirm_login_allowed(self, user):
+        """With SSO_LOCAL_LOGIN=superusers only break-glass administrators may use a
+        password; everyone else signs in through the identity provider (docs/sso.md)."""
+        super().confirm_login_allowed(user)
+        if settings.SSO_LOCAL_LOGIN == "superusers" and not user.is_superuser:
+            security_log.event(
+                "login.local_disabled", self.request, level=logging.WARNING, username=user.username
+            )
+            raise forms.ValidationError(
+                _("Sign in with your organisation's single sign-on."), code="sso_only"
+            )
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

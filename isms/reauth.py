@@ -39,6 +39,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from isms import audit, security_log
@@ -116,7 +117,7 @@ def reauth_required(view=None, *, max_age: int | None = None, return_to: str | N
             if request.method == "POST":
                 messages.info(
                     request,
-                    "Confirm your password, then repeat the action: nothing was changed yet.",
+                    _("Confirm your password, then repeat the action: nothing was changed yet."),
                 )
                 if return_to:
                     back = reverse(return_to)
@@ -132,9 +133,11 @@ def require_password(request) -> None:
     Raises a DRF ValidationError (400, field message) otherwise."""
     password = request.data.get("password") if hasattr(request, "data") else None
     if not password:
-        raise serializers.ValidationError({"password": ["Confirm this action with your password."]})
+        raise serializers.ValidationError(
+            {"password": [_("Confirm this action with your password.")]}
+        )
     if not reauth_confirm(request, password):
-        raise serializers.ValidationError({"password": ["Wrong password."]})
+        raise serializers.ValidationError({"password": [_("Wrong password.")]})
 
 
 class AdminReauthMiddleware:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "assets.suppliers",  # issue 15: supplier register and supplier assessments
     "isms.context",  # issue 14: context, parties, objectives, measures
     "isms.people",  # issue 14: people, competence, awareness
+    "isms.sso",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -72,9 +73,11 @@ MIDDLEWARE = [
     "isms.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "isms.middleware.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -104,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "isms.context_processors.site",
+                "isms.sso.context_processors.sso",
             ],
         },
     },
@@ -297,6 +301,26 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", SITE_NAME)
 REAUTH_MAX_AGE = envint("REAUTH_MAX_AGE", 5 * 60)
 REAUTH_ADMIN_MAX_AGE = envint("REAUTH_ADMIN_MAX_AGE", 30 * 60)
 LOGIN_REDIRECT_URL = "dashboard"
+
+# Single sign-on with OpenID Connect (isms/sso/, docs/sso.md): off without OIDC_ISSUER.
+OIDC_ISSUER = env("OIDC_ISSUER", "")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = env("OIDC_SCOPES", "openid email profile groups")
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_EMAIL_CLAIM = env("OIDC_EMAIL_CLAIM", "email")
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", "groups")
+SSO_ROLE_SECURITY_MANAGER = envlist("SSO_ROLE_SECURITY_MANAGER")
+SSO_ROLE_MANAGEMENT = envlist("SSO_ROLE_MANAGEMENT")
+SSO_ROLE_AUDITOR = envlist("SSO_ROLE_AUDITOR")
+SSO_CREATE_USERS = envbool("SSO_CREATE_USERS", False)
+SSO_MFA_AMR = envlist("SSO_MFA_AMR", "mfa,otp,hwk,swk,fido")
+SSO_TIMEOUT = envint("SSO_TIMEOUT", 5)
+# "all": every user may still sign in with a password; "superusers": only break-glass
+# administrators may (everyone else signs in through the identity provider).
+SSO_LOCAL_LOGIN = env("SSO_LOCAL_LOGIN", "all")
+if SSO_LOCAL_LOGIN not in ("all", "superusers"):
+    raise ImproperlyConfigured("Environment variable SSO_LOCAL_LOGIN must be all or superusers.")
 LOGOUT_REDIRECT_URL = "login"
 
 # HTTPS is on unless DEBUG; behind a TLS-terminating proxy that sets X-Forwarded-Proto.
@@ -327,6 +351,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Internationalisation ----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# The shipped languages (docs/languages.md); catalogues in locale/<code>/LC_MESSAGES.
+LANGUAGES = [("en-gb", "English"), ("fr", "Français"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from isms.forms import LoginForm
-from isms.views import account, audit, core, system
+from isms.views import account, audit, core, language, system
 
 handler403 = "isms.views.core.error_403"
 handler404 = "isms.views.core.error_404"
@@ -38,6 +38,8 @@ urlpatterns = [
     path("account/", account.profile, name="account"),
     path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     path("", include("isms.twofactor.urls")),
+    path("", include("isms.sso.urls")),
+    path("language/", language.set_language, name="set_language"),
     path("audit/", audit.audit_log, name="audit_log"),
     path(
         "audit/<int:content_type_id>/<str:object_id>/", audit.object_history, name="object_history"

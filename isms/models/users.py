@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -9,6 +12,12 @@ class User(AbstractUser):
     """
 
     audit_redacted_fields = ("password",)
+
+    # The interface language this user chose (the language switcher); empty: the
+    # browser's preference, then LANGUAGE_CODE.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
 
     class Meta:
         db_table = "isms_user"

@@ -17,8 +17,8 @@ from isms.twofactor.state import ENROL, SESSION_KEY, VERIFY
 # one: a user who owes a code must not enrol a new authenticator instead), signing out.
 # Enrolment may ask for the password again (reauth), which is no way around it.
 EXEMPT_NAMES = {
-    VERIFY: ("twofactor_verify", "logout"),
-    ENROL: ("twofactor_setup", "reauth", "logout"),
+    VERIFY: ("twofactor_verify", "logout", "sso_logout"),
+    ENROL: ("twofactor_setup", "reauth", "logout", "sso_logout"),
 }
 EXEMPT_PREFIXES = ("/static/", "/healthz", "/readyz")
 

@@ -12,6 +12,8 @@ from tests.urlwalk import all_routes
 PUBLIC = {"login", "healthz", "readyz", "favicon", "admin:login", "logout", "supplier_answer"}
 # supplier_answer: the single-use supplier assessment link, gated by its token
 # (tests/assets/suppliers/test_assessment_link.py).
+# Single sign-on: the round trip starts and ends signed out (isms/sso/).
+PUBLIC |= {"sso_oidc_login", "sso_oidc_callback"}
 # Prefixes served by other mechanisms (static files in DEBUG only).
 IGNORED_PREFIXES = ("/static/", "/media/")
 

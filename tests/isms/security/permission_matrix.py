@@ -76,6 +76,10 @@ twofactor_recovery_codes              | -                    | POST   | login | 
 twofactor_disable                     | -                    | POST   | login | ok  | ok  | ok  | ok  | ok  | ok
 reauth                                | -                    | GET    | login | ok  | ok  | ok  | ok  | ok  | ok
 reauth                                | -                    | POST   | login | ok  | ok  | ok  | ok  | ok  | ok
+sso_oidc_login                        | -                    | GET    | 404   | 404 | 404 | 404 | 404 | 404 | 404
+sso_oidc_callback                     | -                    | GET    | 404   | 404 | 404 | 404 | 404 | 404 | 404
+sso_logout                            | -                    | POST   | login | ok  | ok  | ok  | ok  | ok  | ok
+set_language                          | -                    | POST   | ok    | ok  | ok  | ok  | ok  | ok  | ok
 audit_log                             | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 object_history                        | approval_content_type| GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 system_status                         | -                    | GET    | login | 403 | 403 | 403 | 403 | 403 | ok

@@ -1,0 +1,1 @@
+"""Single sign-on: OpenID Connect sign-in with group-to-role mapping (docs/sso.md)."""

@@ -1,0 +1,73 @@
+"""Who an identity provider's verified claims make a user, and with which role."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from isms import audit, roles
+from isms.sso.config import OIDCConfig
+from isms.sso.models import Identity
+
+
+class SSORefused(Exception):
+    """The provider vouched for someone this ISMS will not sign in; `reason` for the log."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def mapped_roles(groups, cfg: OIDCConfig) -> set[str]:
+    """The ISMS roles the provider's groups give (a group may give several roles)."""
+    wanted = {str(group) for group in (groups or [])}
+    return {role for role, names in cfg.role_groups.items() if names & wanted}
+
+
+@transaction.atomic
+def sign_in_user(*, issuer: str, claims: dict, cfg: OIDCConfig):
+    """Find (or, with SSO_CREATE_USERS, create) the user the claims name and set their
+    ISMS roles from the groups claim: roles are re-evaluated at every sign-in, so a user
+    removed from a group at the provider loses the role here. Other groups stay."""
+    User = get_user_model()
+    subject = str(claims["sub"])
+    username = str(claims.get(cfg.username_claim) or "").strip()[:150]
+    email = str(claims.get(cfg.email_claim) or "").strip()[:254]
+    identity = (
+        Identity.objects.select_related("user").filter(issuer=issuer, subject=subject).first()
+    )
+    user = identity.user if identity else None
+    if user is None and username:
+        user = User.objects.filter(username=username).first()
+    created = False
+    if user is None:
+        if not cfg.create_users:
+            raise SSORefused(
+                "unknown_user", f"no local user {username!r} and SSO_CREATE_USERS is off"
+            )
+        if not username:
+            raise SSORefused("no_username", f"claim {cfg.username_claim!r} missing")
+        user = User(username=username, email=email)
+        user.set_unusable_password()
+        user.save()
+        created = True
+    if not user.is_active:
+        raise SSORefused("inactive_user", f"user {user.get_username()!r} is disabled")
+    if identity is None:
+        identity = Identity.objects.create(user=user, issuer=issuer, subject=subject)
+    identity.last_login_at = timezone.now()
+    identity.save(update_fields=["last_login_at"])
+    with audit.acting_as(user):
+        if email and user.email != email:
+            user.email = email
+            user.save(update_fields=["email"])
+        wanted = mapped_roles(claims.get(cfg.groups_claim), cfg)
+        current = set(user.groups.filter(name__in=roles.ROLES).values_list("name", flat=True))
+        if wanted - current:
+            user.groups.add(*Group.objects.filter(name__in=wanted - current))
+        if current - wanted:
+            user.groups.remove(*Group.objects.filter(name__in=current - wanted))
+    return user, created, sorted(wanted)
