@@ -451,6 +451,9 @@ SPECTACULAR_SETTINGS = {
         "RequirementKindEnum": "isms.context.choices.RequirementKind",
         "MeasureKindEnum": "isms.context.choices.MeasureKind",
         "EvidenceKindEnum": "isms.people.choices.EvidenceKind",
+        # issue 22 and issue 15: two kinds of conclusion
+        "TestConclusionEnum": "isms.assurance.choices.Conclusion",
+        "AssessmentConclusionEnum": "assets.suppliers.choices.Conclusion",
     },
     # Swagger UI and ReDoc from the vendored sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

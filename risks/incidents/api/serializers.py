@@ -100,7 +100,7 @@ class EntrySerializer(serializers.ModelSerializer):
         return data
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class IncidentEvidenceSerializer(serializers.ModelSerializer):
     file = serializers.FileField(write_only=True)
     download_url = serializers.SerializerMethodField()
 

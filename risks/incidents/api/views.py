@@ -13,10 +13,10 @@ from risks.incidents import selectors, services
 from risks.incidents.api.serializers import (
     CloseSerializer,
     EntrySerializer,
-    EvidenceSerializer,
     FollowUpResultSerializer,
     FollowUpSerializer,
     ImpactSerializer,
+    IncidentEvidenceSerializer,
     IncidentReportSerializer,
     IncidentSerializer,
     NotificationSerializer,
@@ -97,11 +97,11 @@ class IncidentViewSet(
         entry = services.entry_add(incident=incident, user=request.user, data=data.validated_data)
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(methods=["get"], request=None, responses=EvidenceSerializer(many=True))
+    @extend_schema(methods=["get"], request=None, responses=IncidentEvidenceSerializer(many=True))
     @extend_schema(
         methods=["post"],
-        request={"multipart/form-data": EvidenceSerializer},
-        responses={201: EvidenceSerializer},
+        request={"multipart/form-data": IncidentEvidenceSerializer},
+        responses={201: IncidentEvidenceSerializer},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
     def evidence(self, request, pk=None):
@@ -110,9 +110,9 @@ class IncidentViewSet(
         if not selectors.can_view_evidence(request.user):
             self.permission_denied(request)
         if request.method == "GET":
-            return Response(EvidenceSerializer(incident.evidence.all(), many=True).data)
+            return Response(IncidentEvidenceSerializer(incident.evidence.all(), many=True).data)
         self._handled(incident)
-        data = EvidenceSerializer(data=request.data)
+        data = IncidentEvidenceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         evidence = services.evidence_add(
             incident=incident,
@@ -120,7 +120,7 @@ class IncidentViewSet(
             upload=data.validated_data["file"],
             description=data.validated_data.get("description", ""),
         )
-        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+        return Response(IncidentEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], request=None, responses=NotificationSerializer(many=True))
     @extend_schema(
