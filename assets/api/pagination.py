@@ -7,7 +7,7 @@ isms/pagination.py for why). Every page costs the same however deep.
 says so.
 """
 
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -51,7 +51,8 @@ class AssetCursorPagination(BasePagination):
                 self.get_limit(request),
             )
         except keyset.InvalidCursor as exc:
-            raise NotFound(str(exc)) from None
+            # Bad input, like any other parameter: 400 with the error under `cursor`.
+            raise ValidationError({self.cursor_query_param: [str(exc)]}) from None
         return list(self.page)
 
     def _link(self, cursor):

@@ -21,11 +21,20 @@ from assets.findings.filters import FindingFilterSet
 from assets.models import Finding
 from isms.api.permissions import RolePermissions
 
+# A check id: lower-case words joined by hyphens (`ec2-sg-open-admin-ports`).
+CHECK_ID_PATTERN = "[a-z0-9][a-z0-9-]*"
+
 
 @extend_schema_view(
     retrieve=extend_schema(
         parameters=[
-            OpenApiParameter("id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Check id")
+            OpenApiParameter(
+                "id",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="Check id",
+                pattern=f"^{CHECK_ID_PATTERN}$",
+            )
         ]
     )
 )
@@ -35,6 +44,7 @@ class CheckViewSet(viewsets.ViewSet):
     permission_classes = [RolePermissions]
     required_permissions = ["assets.view_finding"]
     serializer_class = CheckSerializer
+    lookup_value_regex = CHECK_ID_PATTERN
 
     def list(self, request):
         return Response(CheckSerializer(ordered(), many=True).data)

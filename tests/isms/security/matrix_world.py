@@ -433,6 +433,7 @@ class World:
             user=self.security_manager, data={"title": "Matrix plan"}
         )
         return {"pk": plan.pk}
+
     # --- issue 14: context (isms.context) and people (isms.people) -------------------
 
     @cached_property
