@@ -25,7 +25,7 @@ def pick(page, label: str, text: str, *, option: str | None = None):
     # Done with this picker: leave it as a user does, so its list (which stays open for
     # more choices) no longer covers the fields below it.
     page.keyboard.press("Escape")
-    control.blur()
+    page.locator(".page-title, h1").first.click()
     expect(page.locator(".ts-dropdown:visible")).to_have_count(0)
     return control
 
