@@ -19,6 +19,7 @@ from assets.suppliers.forms import (
     SupplierForm,
 )
 from assets.suppliers.models import Assessment, Supplier
+from isms.forms import call_service
 from isms.ratelimit import RateLimit
 from isms.views.generic import Export, ObjectListView
 
@@ -67,25 +68,13 @@ def supplier_detail(request, pk):
     )
 
 
-def _service_form(form, call):
-    try:
-        return call()
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
-    return None
-
-
 @permission_required("suppliers.add_supplier", raise_exception=True)
 def supplier_create(request):
     form = SupplierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         name = data.pop("name")
-        supplier = _service_form(
+        supplier = call_service(
             form,
             lambda: services.supplier_create(
                 user=request.user, data=data, name=name, owner=request.user
@@ -96,38 +85,32 @@ def supplier_create(request):
     return render(request, "suppliers/supplier_form.html", {"form": form})
 
 
-@require_POST
-@permission_required("suppliers.add_contract", raise_exception=True)
-def contract_add(request, pk):
+def _add_to_supplier(request, pk, form_class, save, done):
+    """A contract or certification posted from the supplier's page: saved through its
+    service, or its errors shown; back to the supplier either way."""
     supplier = get_object_or_404(Supplier, pk=pk)
-    form = ContractForm(request.POST)
-    if form.is_valid() and _service_form(
-        form,
-        lambda: services.contract_save(
-            supplier=supplier, user=request.user, data=form.cleaned_data
-        ),
+    form = form_class(request.POST)
+    if form.is_valid() and call_service(
+        form, lambda: save(supplier=supplier, user=request.user, data=form.cleaned_data)
     ):
-        messages.success(request, _("Contract added."))
+        messages.success(request, done)
     else:
         messages.error(request, "; ".join(" ".join(e) for e in form.errors.values()))
     return redirect(supplier)
+
+
+@require_POST
+@permission_required("suppliers.add_contract", raise_exception=True)
+def contract_add(request, pk):
+    return _add_to_supplier(request, pk, ContractForm, services.contract_save, _("Contract added."))
 
 
 @require_POST
 @permission_required("suppliers.add_certification", raise_exception=True)
 def certification_add(request, pk):
-    supplier = get_object_or_404(Supplier, pk=pk)
-    form = CertificationForm(request.POST)
-    if form.is_valid() and _service_form(
-        form,
-        lambda: services.certification_save(
-            supplier=supplier, user=request.user, data=form.cleaned_data
-        ),
-    ):
-        messages.success(request, _("Certification added."))
-    else:
-        messages.error(request, "; ".join(" ".join(e) for e in form.errors.values()))
-    return redirect(supplier)
+    return _add_to_supplier(
+        request, pk, CertificationForm, services.certification_save, _("Certification added.")
+    )
 
 
 @require_POST

@@ -49,7 +49,31 @@ class SupplierViewSet(viewsets.ModelViewSet):
         )
 
 
-class ContractViewSet(viewsets.ModelViewSet):
+class SupplierRecordSaves:
+    """Create and update of a record that belongs to a supplier (contract, certification)
+    through its service `save(supplier=, <record>=, user=, data=)`; the supplier of an
+    existing record does not change."""
+
+    record: str
+    save = None
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        supplier = data.pop("supplier")
+        serializer.instance = self.save(supplier=supplier, user=self.request.user, data=data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("supplier", None)
+        serializer.instance = self.save(
+            supplier=serializer.instance.supplier,
+            user=self.request.user,
+            data=data,
+            **{self.record: serializer.instance},
+        )
+
+
+class ContractViewSet(SupplierRecordSaves, viewsets.ModelViewSet):
     """Supplier contracts (`?supplier=`)."""
 
     queryset = Contract.objects.all()
@@ -58,25 +82,11 @@ class ContractViewSet(viewsets.ModelViewSet):
     filterset_fields = ["supplier"]
     http_method_names = WRITE_METHODS
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        supplier = data.pop("supplier")
-        serializer.instance = services.contract_save(
-            supplier=supplier, user=self.request.user, data=data
-        )
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        data.pop("supplier", None)
-        serializer.instance = services.contract_save(
-            supplier=serializer.instance.supplier,
-            contract=serializer.instance,
-            user=self.request.user,
-            data=data,
-        )
+    record = "contract"
+    save = staticmethod(services.contract_save)
 
 
-class CertificationViewSet(viewsets.ModelViewSet):
+class CertificationViewSet(SupplierRecordSaves, viewsets.ModelViewSet):
     """Supplier certifications (`?supplier=`); an expiry before the issue date is a 400."""
 
     queryset = Certification.objects.all()
@@ -85,22 +95,8 @@ class CertificationViewSet(viewsets.ModelViewSet):
     filterset_fields = ["supplier", "kind"]
     http_method_names = WRITE_METHODS
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        supplier = data.pop("supplier")
-        serializer.instance = services.certification_save(
-            supplier=supplier, user=self.request.user, data=data
-        )
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        data.pop("supplier", None)
-        serializer.instance = services.certification_save(
-            supplier=serializer.instance.supplier,
-            certification=serializer.instance,
-            user=self.request.user,
-            data=data,
-        )
+    record = "certification"
+    save = staticmethod(services.certification_save)
 
 
 class QuestionnaireViewSet(viewsets.ModelViewSet):
