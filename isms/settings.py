@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "isms.assurance",
     "assets.suppliers",  # issue 15: supplier register and supplier assessments
     "isms.context",  # issue 14: context, parties, objectives, measures
+    "isms.audits",  # issue 13: clauses 4-10, internal audit, NCs, management review
     "isms.people",  # issue 14: people, competence, awareness
     "isms.sso",
     "django.contrib.admin",

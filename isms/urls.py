@@ -51,6 +51,7 @@ urlpatterns = [
     path("assets/", include("assets.urls")),
     path("risks/", include("risks.urls")),
     path("context/", include("isms.context.urls")),  # issue 14
+    path("audits/", include("isms.audits.urls")),  # issue 13
     path("people/", include("isms.people.urls")),  # issue 14
     path("continuity/", include("assets.continuity.urls")),
     path("incidents/", include("risks.incidents.urls")),
@@ -61,6 +62,7 @@ urlpatterns = [
     path("api/", include("assets.api.urls")),
     path("api/", include("risks.api.urls")),
     path("api/", include("isms.context.api.urls")),
+    path("api/", include("isms.audits.api.urls")),
     path("api/", include("isms.people.api.urls")),
     path("api/", include("assets.continuity.api.urls")),
     path("api/", include("risks.incidents.api.urls")),

@@ -1,0 +1,3 @@
+"""(filled in by the audits work)"""
+
+__all__: list[str] = []
