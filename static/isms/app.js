@@ -58,7 +58,25 @@
         }).catch(function () { callback(); });
       };
     }
-    new window.TomSelect(select, options);
+    var picker = new window.TomSelect(select, options);
+    // A list the user closed (Escape) while staying in the picker stays closed until
+    // they use the picker again (click, type, arrow keys). Tom Select reopens it on any
+    // focus event otherwise: switching tabs and back, a resize, a print preview.
+    var dismissed = false;
+    var open = picker.open;
+    picker.open = function () {
+      if (!dismissed) {
+        open.apply(picker, arguments);
+      }
+    };
+    picker.on("dropdown_close", function () { dismissed = picker.isFocused; });
+    picker.on("blur", function () { dismissed = false; });
+    picker.control.addEventListener("mousedown", function () { dismissed = false; }, true);
+    picker.control_input.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") {
+        dismissed = false;
+      }
+    }, true);
   }
   function startAll(root) {
     if (root.matches && root.matches("select[data-picker]")) {

@@ -22,10 +22,9 @@ def pick(page, label: str, text: str, *, option: str | None = None):
     choice = page.locator(".ts-dropdown .option").filter(has_text=option or text).first
     # A search asks the API: give a busy machine time (2 cores shared in CI).
     choice.click(timeout=45_000)
-    # Done with this picker: leave it as a user does, so its list (which stays open for
-    # more choices) no longer covers the fields below it.
+    # Done with this picker: close its list (which stays open for more choices) with
+    # Escape, as a user does, so it no longer covers the fields below it.
     page.keyboard.press("Escape")
-    page.locator(".page-title, h1").first.click()
     expect(page.locator(".ts-dropdown:visible")).to_have_count(0)
     return control
 
