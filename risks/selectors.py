@@ -276,3 +276,18 @@ def change_in_words(name: str, values, scale=None) -> str | None:
     if old == new:
         return None
     return f"{label[:1].upper()}{label[1:]}: {old} → {new}"
+
+
+def conflict_in_words(changes: list[dict], scale=None) -> list[dict]:
+    """The concurrent changes of a `RiskConflict` as people read them: per change, who,
+    when, and each changed field in words (`change_in_words`); changes that read the same
+    before and after are left out. Shared by the register's inline edit and the edit form."""
+    described = []
+    for change in changes:
+        words = (change_in_words(name, values, scale) for name, values in change["fields"].items())
+        fields = [w for w in words if w]
+        if fields:
+            described.append(
+                {"actor": change["actor"], "timestamp": change.get("timestamp"), "fields": fields}
+            )
+    return described

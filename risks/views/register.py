@@ -211,16 +211,11 @@ def risk_inline(request, pk):
 
 def _conflict_text(exc: services.RiskConflict, scale) -> str:
     """A concurrent change in words, with what to do (issue 20.5)."""
-    parts = []
-    for change in exc.changes:
-        words = (
-            selectors.change_in_words(name, values, scale)
-            for name, values in change["fields"].items()
-        )
-        fields = "; ".join(w for w in words if w)
-        parts.append(
-            _("%(actor)s changed %(fields)s.") % {"actor": change["actor"], "fields": fields}
-        )
+    parts = [
+        _("%(actor)s changed %(fields)s.")
+        % {"actor": change["actor"], "fields": "; ".join(change["fields"])}
+        for change in selectors.conflict_in_words(exc.changes, scale)
+    ]
     return " ".join(
         [
             _("Not saved: someone else changed %(ref)s after you loaded the page.")

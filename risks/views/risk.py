@@ -21,6 +21,7 @@ from risks.permissions import can_plan_treatment, can_view, editable_fields
 from risks.selectors import (
     active_version,
     candidate_findings,
+    conflict_in_words,
     level_usd_disagreement,
     linked_findings,
     with_findings_summary,
@@ -131,8 +132,7 @@ def risk_edit(request, pk):
                 expected_version=form.cleaned_data.get("version") or 0,
             )
         except services.RiskConflict as exc:
-            conflict = exc
-            form.add_error(None, str(exc))
+            conflict = {"risk": exc.risk, "changes": conflict_in_words(exc.changes, scale)}
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

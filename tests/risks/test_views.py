@@ -290,12 +290,21 @@ def test_edit_conflict_shows_what_changed(register, security_manager, persona, c
     from risks import services
 
     services.risk_update(
-        risk=risk, user=persona("admin"), data={"title": "Renamed"}, expected_version=risk.version
+        risk=risk,
+        user=persona("admin"),
+        data={"title": "Renamed", "inherent_likelihood": 1, "status": "analysed"},
+        expected_version=risk.version,
     )
     data["inherent_impact"] = "1"
     response = client.post(reverse("risks:risk_edit", args=[risk.pk]), data)
     assert response.status_code == 409, response.context["form"].errors
-    assert "Renamed" in response.content.decode()
+    alert = response.content.decode().split('role="alert"')[1].split("</div>")[0]
+    # In words, as the register shows them (issue 20.5): labels, choice names, numbers as
+    # the page formats them; never field names or raw model values.
+    assert "Title: " in alert and "→ Renamed" in alert
+    assert "→ Analysed" in alert and "analysed" not in alert
+    assert "ikelihood: " in alert and "→ 1 · " in alert  # the scale's name of level 1
+    assert "inherent_likelihood" not in alert
     risk.refresh_from_db()
     assert (risk.title, risk.inherent_impact) == ("Renamed", 4)
 
