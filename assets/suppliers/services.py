@@ -4,8 +4,10 @@ audited)."""
 from __future__ import annotations
 
 import datetime
+import json
 import secrets
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -299,6 +301,18 @@ def questionnaire_import(*, user, document) -> Questionnaire:
             "content": {"sections": document.get("sections")},
         },
     )
+
+
+# The questionnaire template shipped with the product (migration suppliers 0002 loads it).
+SHIPPED_QUESTIONNAIRE = Path(__file__).resolve().parent / "data" / "supplier_security.json"
+
+
+def questionnaire_shipped(*, user=None) -> Questionnaire:
+    """The shipped questionnaire template: the one of that name, created from the data
+    file when it is missing (a database emptied since its migration, a deleted template)."""
+    document = json.loads(SHIPPED_QUESTIONNAIRE.read_text(encoding="utf-8"))
+    existing = Questionnaire.objects.filter(name=document["name"]).first()
+    return existing or questionnaire_import(user=user, document=document)
 
 
 # --- Assessments -------------------------------------------------------------------------

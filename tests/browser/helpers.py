@@ -38,6 +38,25 @@ def chips(page, name: str):
 RAW_JSON = re.compile(r'\{\s*"[a-z_]+"\s*:|\[\s*\{\s*"')
 
 
+# The outermost elements that stick out of the page on the right: what makes it scroll.
+WIDER_THAN_PAGE = """() => {
+  const limit = document.documentElement.clientWidth + 1;
+  const clipped = e => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  // An absolutely positioned element escapes a scroll box that is not its containing block.
+  const sticksOut = e => e.getBoundingClientRect().right > limit
+    && (!clipped(e) || getComputedStyle(e).position === 'absolute');
+  const out = [...document.querySelectorAll('body *')].filter(e =>
+    sticksOut(e) && !(e.parentElement && sticksOut(e.parentElement)));
+  const classes = e => (e.className ? '.' + String(e.className).split(' ').join('.') : '');
+  return out.slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + classes(e));
+}"""
+
+
 def check_page(page, name: str) -> None:
     """The page fits its viewport (no horizontal scroll), shows no raw JSON and logged
     no console error; a screenshot is kept under var/screenshots/ for the step."""
@@ -47,7 +66,9 @@ def check_page(page, name: str) -> None:
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    assert overflow <= 1, f"{name} at {width}px scrolls sideways by {overflow}px"
+    if overflow > 1:
+        culprits = page.evaluate(WIDER_THAN_PAGE)
+        raise AssertionError(f"{name} at {width}px scrolls sideways by {overflow}px: {culprits}")
     text = page.locator("main, #main, body").first.inner_text()
     found = RAW_JSON.search(text)
     assert found is None, f"{name} shows raw JSON: {text[found.start() : found.start() + 80]!r}"
@@ -57,5 +78,7 @@ def check_page(page, name: str) -> None:
 def expect_no_clipping(locator) -> None:
     """The element's text is not cut off (its content is as wide as its box)."""
     expect(locator).to_be_visible()
-    clipped = locator.evaluate("e => e.scrollWidth > e.clientWidth + 1")
-    assert not clipped, f"clipped: {locator}"
+    scroll, client, html = locator.evaluate(
+        "e => [e.scrollWidth, e.clientWidth, e.outerHTML.slice(0, 200)]"
+    )
+    assert scroll <= client + 1, f"clipped ({scroll}px of text in {client}px): {html}"

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assets.models import Asset
 from assets.suppliers import services
-from assets.suppliers.models import Assessment, Questionnaire, Supplier
+from assets.suppliers.models import Assessment, Supplier
 from isms.models import User
 
 TODAY = datetime.date.today
@@ -84,7 +84,7 @@ def load(stdout) -> None:
         )
     payfast = Supplier.objects.filter(asset__ref="A-019").first()
     if payfast and not Assessment.objects.filter(supplier=payfast).exists():
-        questionnaire = Questionnaire.objects.order_by("pk").first()
+        questionnaire = services.questionnaire_shipped(user=manager)
         assessment, token = services.assessment_send(
             supplier=payfast,
             questionnaire=questionnaire,
