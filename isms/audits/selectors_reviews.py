@@ -252,7 +252,12 @@ def audit_pack_files(user) -> Iterable:
         )
         html = render_to_string(
             "audits/review_record.html",
-            {"review": review, "sha256": hashlib.sha256(text.encode()).hexdigest()},
+            {
+                "review": review,
+                "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                "inputs": snapshot_tables(review),
+                "guests": [line for line in review.guests.splitlines() if line.strip()],
+            },
         )
         yield PackFile(
             f"12-management-review/{review.reference}.html",
@@ -279,3 +284,40 @@ def audit_pack_files(user) -> Iterable:
         csv_bytes(header, rows),
         "The decisions of the management reviews and their follow-up (clause 9.3.3)",
     )
+
+
+# --- The snapshot, readable -------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if isinstance(value, list | dict):
+        return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return str(value)
+
+
+def snapshot_tables(review: ManagementReview) -> list[dict]:
+    """The review's input snapshot as the pages and the pack show it: per input its
+    clause, title, summary, figures, and its rows as a table (header from the keys)."""
+    shown = []
+    for item in review.inputs:
+        data = item.get("data") or {}
+        rows = data.get("rows") or []
+        keys = list(rows[0].keys()) if rows else []
+        shown.append(
+            {
+                "key": item["key"],
+                "clause": item["clause"],
+                "title": item["title"],
+                "summary": data.get("summary", ""),
+                "figures": [(f["label"], _cell(f["value"])) for f in data.get("figures", [])],
+                "header": [key.replace("_", " ").capitalize() for key in keys],
+                "rows": [[_cell(row.get(key)) for key in keys] for row in rows],
+            }
+        )
+    return shown
