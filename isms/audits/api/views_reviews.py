@@ -20,7 +20,7 @@ from isms.audits.api.serializers_reviews import (
 from isms.audits.filters_reviews import ManagementReviewFilterSet, ReviewDecisionFilterSet
 from isms.audits.models.reviews import ManagementReview, ReviewDecision
 from isms.audits.services import reviews as services
-from isms.models.approvals import ApprovalState
+from isms.models.approvals import ApprovalState, ApprovedVersionFrozen
 
 
 def _data(validated: dict) -> dict:
@@ -140,6 +140,14 @@ class ReviewDecisionViewSet(
         return super().get_serializer(*args, **kwargs)
 
     def perform_update(self, serializer):
+        if self._tracking():
+            frozen = sorted(set(self.request.data) & set(services.DECISION_FIELDS))
+            if frozen:
+                raise ApprovedVersionFrozen(
+                    f"{serializer.instance.review} is approved: {', '.join(frozen)} of its "
+                    "decisions are frozen; only the follow-up (status, done_on, status_note) "
+                    "moves."
+                )
         service = services.decision_track if self._tracking() else services.decision_update
         serializer.instance = service(
             decision=serializer.instance, user=self.request.user, data=serializer.validated_data

@@ -40,8 +40,10 @@ class ReviewList(ObjectListView):
     permission_required = "audits.view_managementreview"
 
     def get_queryset(self, request):
-        return ManagementReview.objects.select_related("prepared_by").annotate(
-            decision_count=Count("decisions")
+        return (
+            ManagementReview.objects.select_related("prepared_by")
+            .annotate(decision_count=Count("decisions"))
+            .order_by("-held_on", "-year", "-number")
         )
 
 
