@@ -10,6 +10,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from isms.api.schema import CONFLICT
 from isms.audits.api.serializers_reviews import (
     DecisionTrackSerializer,
     ManagementReviewSerializer,
@@ -45,6 +46,8 @@ class ManagementReviewViewSet(
     serializer_class = ManagementReviewSerializer
     filterset_class = ManagementReviewFilterSet
     lookup_value_regex = r"\d+"
+    # Frozen (approved), in review, or a stale `version`.
+    write_error_responses = {"409": CONFLICT}
 
     def perform_create(self, serializer):
         serializer.instance = services.review_create(
@@ -120,6 +123,7 @@ class ReviewDecisionViewSet(
     queryset = ReviewDecision.objects.select_related("review").order_by("due_date", "pk")
     filterset_class = ReviewDecisionFilterSet
     lookup_value_regex = r"\d+"
+    write_error_responses = {"409": CONFLICT}  # the review is approved or in review
 
     def _tracking(self) -> bool:
         instance = getattr(self, "_instance", None)
