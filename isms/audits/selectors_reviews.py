@@ -301,11 +301,13 @@ def _cell(value) -> str:
     return str(value)
 
 
-def snapshot_tables(review: ManagementReview) -> list[dict]:
-    """The review's input snapshot as the pages and the pack show it: per input its
-    clause, title, summary, figures, and its rows as a table (header from the keys)."""
+def snapshot_tables(review_or_inputs) -> list[dict]:
+    """A review's input snapshot (or the snapshot's list itself) as the pages, the pack
+    and the approver show it: per input its clause, title, summary, figures, and its
+    rows as a table (header from the keys)."""
+    items = getattr(review_or_inputs, "inputs", review_or_inputs) or []
     shown = []
-    for item in review.inputs:
+    for item in items:
         data = item.get("data") or {}
         rows = data.get("rows") or []
         keys = list(rows[0].keys()) if rows else []
@@ -321,3 +323,17 @@ def snapshot_tables(review: ManagementReview) -> list[dict]:
             }
         )
     return shown
+
+
+def render_for_approval(content: str, previous: str | None) -> str:
+    """What the approver reads (isms.approvals `render`): the record exactly as hashed,
+    readable: meeting, attendees, minutes, decisions and every input of the snapshot."""
+    import json
+
+    from django.template.loader import render_to_string
+
+    data = json.loads(content)
+    return render_to_string(
+        "audits/review_approval.html",
+        {"data": data, "inputs": snapshot_tables(data.get("inputs"))},
+    )

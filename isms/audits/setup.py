@@ -31,6 +31,7 @@ def _reviews() -> None:
             content=ManagementReview.canonical_json,
             editors=services.review_editors,
             problems=services.review_problems,
+            render=selectors.render_for_approval,
             url=lambda review: review.get_absolute_url(),
             required=False,  # the nine steps do not wait for a management review
         )

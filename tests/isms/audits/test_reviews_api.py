@@ -158,3 +158,13 @@ def test_pages_prepare_decide_and_submit(client_as, security_manager, manager):
     assert review.approval_state == "in_review"
     edit = client.get(f"/audits/reviews/{review.pk}/edit/")
     assert edit.status_code == 302  # not editable any more: back to the review
+
+
+def test_the_approver_reads_the_review_not_json(client_as, security_manager, manager):
+    review = prepare(security_manager, attendees=[manager])
+    decide(review, security_manager, manager)
+    request = approvals.approval_request_submit(obj=review, user=security_manager)
+    page = client_as(manager).get(f"/approvals/{request.pk}/").content.decode()
+    assert "Automate the quarterly access review." in page
+    assert "Risk assessment results and risk treatment plan status" in page
+    assert '"inputs_taken_at"' not in page
