@@ -27,12 +27,11 @@ from isms.audits.models.reviews import (
 )
 from isms.models.approvals import ApprovalState
 
-# The interval between two management reviews, in months (a setting; a year by default).
-DEFAULT_INTERVAL_MONTHS = 12
-
 
 def interval_months() -> int:
-    return int(getattr(settings, "MANAGEMENT_REVIEW_INTERVAL_MONTHS", DEFAULT_INTERVAL_MONTHS))
+    """Months between two management reviews (the MANAGEMENT_REVIEW_INTERVAL_MONTHS
+    setting, a year by default)."""
+    return settings.MANAGEMENT_REVIEW_INTERVAL_MONTHS
 
 
 def last_approved() -> ManagementReview | None:
