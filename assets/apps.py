@@ -42,6 +42,10 @@ class AssetsConfig(AppConfig):
         from assets.findings import measures
 
         measures.register()
+        # Management-review input (issue 13): monitoring results, posture and findings.
+        from assets import review_inputs
+
+        review_inputs.register()
 
 
 def _register_navigation():

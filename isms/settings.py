@@ -31,6 +31,7 @@ APPROVAL_QUORUM = envintmap("APPROVAL_QUORUM", "soa=2")
 # Months between periodic reviews of the approved SoA and risk methodology.
 SOA_REVIEW_MONTHS = envint("SOA_REVIEW_MONTHS", 12)
 METHODOLOGY_REVIEW_MONTHS = envint("METHODOLOGY_REVIEW_MONTHS", 12)
+MANAGEMENT_REVIEW_INTERVAL_MONTHS = envint("MANAGEMENT_REVIEW_INTERVAL_MONTHS", 12)  # issue 13
 # The classification printed on every page of the SoA downloads.
 SOA_CLASSIFICATION = env("SOA_CLASSIFICATION", "Confidential")
 # The address people reach the site at, for links in e-mails.

@@ -63,6 +63,10 @@ class RisksConfig(AppConfig):
 
         reviews.register(methodology_reviews)
         _register_navigation()
+        # Management-review input (issue 13): risk assessment results, treatment status.
+        from risks import review_inputs
+
+        review_inputs.register()
 
 
 def _register_navigation():

@@ -11,7 +11,59 @@ def _nonconformities() -> None:
 
 
 def _reviews() -> None:
-    """Management reviews."""
+    """Management reviews: approvable, their isms inputs (assets and risks register
+    theirs from their own apps), dashboard figures, reviews due, audit pack, sidebar."""
+    from django.utils.translation import gettext_lazy as _
+
+    from isms import approvals, dashboard, navigation
+    from isms.audits import review_inputs
+    from isms.audits import selectors_reviews as selectors
+    from isms.audits.models.reviews import ManagementReview
+    from isms.audits.review_inputs import ReviewInput
+    from isms.audits.services import reviews as services
+    from isms.governance import audit_pack
+    from isms.governance import reviews as due_reviews
+
+    if ManagementReview._meta.label_lower not in approvals.approvable_types:
+        approvals.register(
+            ManagementReview,
+            label="Management review",
+            content=ManagementReview.canonical_json,
+            editors=services.review_editors,
+            problems=services.review_problems,
+            render=selectors.render_for_approval,
+            url=lambda review: review.get_absolute_url(),
+            required=False,  # the nine steps do not wait for a management review
+        )
+    for item in (
+        ReviewInput("previous_actions", "9.3.2 a)",
+                    _("Status of actions from previous management reviews"),
+                    selectors.previous_actions, order=10),
+        ReviewInput("measurement_results", "9.3.2 d) 2)", _("Monitoring and measurement results"),
+                    selectors.measurement_results, order=41),
+        ReviewInput("control_assurance", "9.3.2 d) 2)",
+                    _("Monitoring: control tests and evidence"),
+                    selectors.control_assurance, order=43),
+        ReviewInput("overdue_reviews", "9.3.2 d) 2)", _("Monitoring: periodic reviews overdue"),
+                    selectors.overdue_reviews, order=44),
+    ):  # fmt: skip
+        review_inputs.register(item)
+    if selectors.dashboard_figures not in dashboard.figure_providers:
+        dashboard.register_figure(selectors.dashboard_figures)
+    if selectors.due_reviews not in due_reviews.providers:
+        due_reviews.register(selectors.due_reviews)
+    if selectors.audit_pack_files not in audit_pack.providers:
+        audit_pack.register(selectors.audit_pack_files)
+    if "audits:review_list" not in navigation.items:
+        navigation.register(
+            navigation.Item(
+                _("Management reviews"),
+                "audits:review_list",
+                "bi-people-fill",
+                section=navigation.ASSURANCE,
+                permission="audits.view_managementreview",
+            )
+        )
 
 
 def register_all() -> None:

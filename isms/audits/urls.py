@@ -1,6 +1,8 @@
 """Pages of the audits app (namespace "audits")."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from isms.audits.views import reviews
 
 app_name = "audits"
 
@@ -11,6 +13,21 @@ audit_patterns: list = []
 nonconformity_patterns: list = []
 
 # Management reviews.
-review_patterns: list = []
+review_patterns: list = [
+    path("reviews/", reviews.review_list, name="review_list"),
+    path("reviews/new/", reviews.review_create, name="review_create"),
+    path("reviews/actions/", reviews.review_action_list, name="review_action_list"),
+    path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/edit/", reviews.review_edit, name="review_edit"),
+    path("reviews/<int:pk>/inputs/", reviews.review_retake, name="review_retake"),
+    path("reviews/<int:pk>/submit/", reviews.review_submit, name="review_submit"),
+    path("reviews/<int:pk>/decisions/", reviews.decision_add, name="review_decision_add"),
+    path("reviews/decisions/<int:pk>/", reviews.decision_edit, name="review_decision_edit"),
+    path(
+        "reviews/decisions/<int:pk>/delete/",
+        reviews.decision_delete,
+        name="review_decision_delete",
+    ),
+]
 
 urlpatterns = audit_patterns + nonconformity_patterns + review_patterns

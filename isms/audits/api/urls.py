@@ -2,11 +2,21 @@
 
 from rest_framework.routers import SimpleRouter
 
+from isms.audits.api import views_reviews
+
 router = SimpleRouter()
 # Audit programmes, audits (with items).
 
 # Nonconformities (with actions).
 
 # Management reviews (with a submit path into the workflow).
+router.register(
+    "management-reviews", views_reviews.ManagementReviewViewSet, basename="managementreview"
+)
+router.register(
+    "management-review-decisions",
+    views_reviews.ReviewDecisionViewSet,
+    basename="reviewdecision",
+)
 
 urlpatterns = router.urls

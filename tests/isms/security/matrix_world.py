@@ -579,6 +579,34 @@ class World:
         )
         return {"pk": result.pk}
 
+    # --- mreview (issue 13): management reviews (isms.audits) ------------------------
+
+    @cached_property
+    def _management_review(self):
+        from isms.audits.services import reviews as review_services
+
+        return review_services.review_create(
+            user=self.security_manager,
+            data={"title": "Matrix review", "held_on": datetime.date(2026, 3, 1),
+                  "minutes": "Minutes.", "guests": "Adviser"},
+        )  # fmt: skip
+
+    @property
+    def management_review(self):
+        return {"pk": self._management_review.pk}
+
+    @cached_property
+    def review_decision(self):
+        from isms.audits.services import reviews as review_services
+
+        decision = review_services.decision_add(
+            review=self._management_review,
+            user=self.security_manager,
+            data={"kind": "improvement", "description": "Matrix decision.",
+                  "owner": self.security_manager, "due_date": datetime.date(2026, 9, 1)},
+        )  # fmt: skip
+        return {"pk": decision.pk}
+
 
 def token_for(user) -> str:
     """A fresh API token of `user` (the API is called as a script would)."""

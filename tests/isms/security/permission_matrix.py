@@ -532,6 +532,34 @@ awarenesscampaign-detail              | awareness_campaign   | GET    | 401   | 
 awarenesscampaign-detail              | awareness_campaign   | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
 awarenesscampaign-detail              | awareness_campaign   | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
 awarenesscampaign-detail              | awareness_campaign   | DELETE | 401   | ok  | 403 | 403 | 403 | 403 | ok
+# --- mreview (issue 13): management reviews (isms.audits) ---
+audits:review_list                    | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+audits:review_action_list             | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+audits:review_create                  | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:review_create                  | -                    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:review_detail                  | management_review    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+audits:review_edit                    | management_review    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:review_edit                    | management_review    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:review_retake                  | management_review    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:review_submit                  | management_review    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:review_decision_add            | management_review    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:review_decision_edit           | review_decision      | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:review_decision_edit           | review_decision      | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:review_decision_delete         | review_decision      | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+managementreview-list                 | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+managementreview-list                 | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+managementreview-detail               | management_review    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+managementreview-detail               | management_review    | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
+managementreview-detail               | management_review    | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+managementreview-inputs               | management_review    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+managementreview-submit               | management_review    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+managementreview-decisions            | management_review    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+managementreview-decisions            | management_review    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+reviewdecision-list                   | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+reviewdecision-detail                 | review_decision      | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+reviewdecision-detail                 | review_decision      | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
+reviewdecision-detail                 | review_decision      | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+reviewdecision-detail                 | review_decision      | DELETE | 401   | ok  | 403 | 403 | 403 | 403 | ok
 """
 
 # Bodies for the rows whose view validates input before deciding who may act (see

@@ -155,6 +155,14 @@ def _populate() -> dict:
     sample_estate(account, assets[0])
     findings_evaluate(account=account)
     aws_account_sync(account=account, requested_by=author)
+    # --- mreview (issue 13): a draft and an approved management review, with decisions.
+    from tests.isms.audits.reviews_helpers import approve as approve_review
+    from tests.isms.audits.reviews_helpers import decide, prepare
+
+    decide(prepare(author, attendees=[approver]), author, owner)
+    approved_review = prepare(author, attendees=[approver])
+    decide(approved_review, author, owner)
+    approve_review(approved_review, author, approver)
     return {"tokens": tokens}
 
 
