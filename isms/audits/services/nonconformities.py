@@ -60,7 +60,8 @@ class NonconformityConflict(StaleVersion):
     def __init__(self, nc: Nonconformity, expected_version: int):
         super().__init__(
             _(
-                "%(ref)s was changed by someone else since you opened it (version %(old)s → %(new)s)."
+                "%(ref)s was changed by someone else since you opened it "
+                "(version %(old)s → %(new)s)."
             )
             % {"ref": nc.ref, "old": expected_version, "new": nc.version},
             current_version=nc.version,

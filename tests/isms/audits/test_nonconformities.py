@@ -147,7 +147,7 @@ def test_a_stale_save_is_refused_and_changes_nothing(security_manager, clause):
     assert nc.title == "Access review not done"
 
 
-# --- Actions, effectiveness, closure ---------------------------------------------------------------
+# --- Actions, effectiveness, closure -----------------------------------------------------
 
 
 def test_status_follows_the_actions_and_the_check(security_manager, clause):
