@@ -175,8 +175,8 @@ def test_api_cycle_and_refusals(client_as, security_manager, manager, auditor, c
     assert stale.status_code == 409 and stale.json()["code"] == "stale"
     early = _json(api, "post", url + "verify-effectiveness/", {"result": "effective", "notes": "x"})
     assert early.status_code == 400
-    action = _json(api, "post", url + "actions/",
-                   {"title": "Assign an owner", "owner": security_manager.pk, "due_on": str(TODAY())})  # fmt: skip
+    planned = {"title": "Assign an owner", "owner": security_manager.pk, "due_on": str(TODAY())}
+    action = _json(api, "post", url + "actions/", planned)
     assert action.status_code == 201, action.json()
     done = _json(api, "patch", url + f"actions/{action.json()['id']}/", {"status": "done"})
     assert done.status_code == 200 and done.json()["done_on"] == str(timezone.localdate())
