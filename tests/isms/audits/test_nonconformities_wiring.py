@@ -331,3 +331,21 @@ def test_measure_nc_closure_on_time(security_manager, clause):
               "detected_on": TODAY() - datetime.timedelta(days=30)},
     )  # fmt: skip
     assert str(measure.compute(TODAY())) == "50.00"
+
+
+def test_the_demo_loads_once():
+    from io import StringIO
+
+    from isms.audits.demo import nonconformities as demo
+    from isms.demo import users
+
+    out = StringIO()
+    users.load(out)
+    demo.load(out)
+    demo.load(out)
+    by_ref = {nc.ref: nc for nc in Nonconformity.objects.all()}
+    assert set(by_ref) == {"NC-001", "NC-002", "OFI-001"}
+    assert by_ref["NC-001"].status == "closed"
+    assert by_ref["NC-001"].effectiveness_checks.get().result == "effective"
+    assert by_ref["NC-002"].severity == "major" and by_ref["NC-002"].is_open
+    assert any(a.overdue for a in by_ref["NC-002"].actions.all())
