@@ -128,7 +128,9 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(FindingSerializer(finding).data)
 
-    @extend_schema(request=None, responses={201: NonconformitySerializer})
+    @extend_schema(
+        request=None, responses={200: NonconformitySerializer, 201: NonconformitySerializer}
+    )
     @action(
         detail=True,
         methods=["post"],

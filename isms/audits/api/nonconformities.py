@@ -72,7 +72,7 @@ class EffectivenessCheckSerializer(serializers.ModelSerializer):
         extra_kwargs = {"checked_on": {"required": False}}
 
 
-class CloseSerializer(serializers.Serializer):
+class NonconformityCloseSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False)
 
@@ -268,13 +268,13 @@ class NonconformityViewSet(
         )
         return Response(EffectivenessCheckSerializer(check).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CloseSerializer, responses=NonconformitySerializer)
+    @extend_schema(request=NonconformityCloseSerializer, responses=NonconformitySerializer)
     @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
     def close(self, request, pk=None):
         """Close: every action finished; for a nonconformity the root cause and an
         effective effectiveness check; a major one is closed by Management."""
         nc = get_object_or_404(Nonconformity, pk=pk)
-        data = CloseSerializer(data=request.data)
+        data = NonconformityCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         nc = services.nonconformity_close(
             nc=nc,

@@ -155,6 +155,13 @@ def _populate() -> dict:
     sample_estate(account, assets[0])
     findings_evaluate(account=account)
     aws_account_sync(account=account, requested_by=author)
+    # --- ncs: a nonconformity raised from a finding, with an action (issue 13) ---
+    from assets.findings.nonconformities import finding_raise_nonconformity
+    from assets.models import Finding
+    from isms.audits.services.nonconformities import action_add
+
+    nc = finding_raise_nonconformity(finding=Finding.objects.order_by("pk").first(), user=author)
+    action_add(nc=nc, user=author, data={"title": "Fix", "owner": owner, "due_on": nc.detected_on})
     return {"tokens": tokens}
 
 
