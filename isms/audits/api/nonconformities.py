@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from isms.api.permissions import RolePermissions
+from isms.api.schema import STALE
 from isms.audits.filters_nonconformities import NonconformityFilterSet
 from isms.audits.models.nonconformities import (
     MAX_WHYS,
@@ -60,7 +61,7 @@ class CorrectiveActionUpdateSerializer(CorrectiveActionSerializer):
 class EffectivenessCheckSerializer(serializers.ModelSerializer):
     """An effectiveness check: who, when, the result and what was checked."""
 
-    checked_by = serializers.StringRelatedField()
+    checked_by = serializers.PrimaryKeyRelatedField(read_only=True)
     version = serializers.IntegerField(
         required=False, write_only=True, help_text="The nonconformity's version (optional)."
     )
@@ -105,8 +106,8 @@ class NonconformitySerializer(serializers.ModelSerializer):
     )
     actions = CorrectiveActionSerializer(many=True, read_only=True)
     effectiveness_checks = EffectivenessCheckSerializer(many=True, read_only=True)
-    raised_by = serializers.StringRelatedField()
-    closed_by = serializers.StringRelatedField()
+    raised_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    closed_by = serializers.PrimaryKeyRelatedField(read_only=True)
     version = serializers.IntegerField(
         required=False, help_text="The version your change is based on (PATCH: required)."
     )
@@ -179,6 +180,8 @@ class NonconformityViewSet(
     queryset = Nonconformity.objects.all()
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # Writes carry the version they are based on: a stale one is a 409.
+    write_error_responses = {"409": STALE}
 
     def get_queryset(self):
         return Nonconformity.objects.select_related(
