@@ -61,7 +61,7 @@ class CorrectiveActionUpdateSerializer(CorrectiveActionSerializer):
 class EffectivenessCheckSerializer(serializers.ModelSerializer):
     """An effectiveness check: who, when, the result and what was checked."""
 
-    checked_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    checked_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     version = serializers.IntegerField(
         required=False, write_only=True, help_text="The nonconformity's version (optional)."
     )
@@ -106,8 +106,8 @@ class NonconformitySerializer(serializers.ModelSerializer):
     )
     actions = CorrectiveActionSerializer(many=True, read_only=True)
     effectiveness_checks = EffectivenessCheckSerializer(many=True, read_only=True)
-    raised_by = serializers.PrimaryKeyRelatedField(read_only=True)
-    closed_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    raised_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    closed_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     version = serializers.IntegerField(
         required=False, help_text="The version your change is based on (PATCH: required)."
     )
