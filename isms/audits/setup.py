@@ -13,6 +13,7 @@ def _nonconformities() -> None:
     from django.utils.translation import gettext_lazy
 
     from isms import dashboard, navigation
+    from isms.audits import admin_nonconformities  # noqa: F401  (registers the admin)
     from isms.audits import selectors_nonconformities as ncs
     from isms.audits.review_inputs import ReviewInput, inputs
     from isms.context import measures
