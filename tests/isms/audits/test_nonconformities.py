@@ -280,3 +280,39 @@ def test_an_action_cannot_be_done_in_the_future(security_manager, clause):
             data={"status": "done", "done_on": TODAY() + datetime.timedelta(days=3)},
         )  # fmt: skip
     assert "done_on" in exc.value.message_dict
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_raises_from_one_source_give_one_nonconformity():
+    """Two workers raise from the same record at the same moment, each in its own
+    connection: the register's lock serialises them and the second finds the first."""
+    import threading
+
+    from django.db import connection
+
+    from isms import roles
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="sm", role=roles.SECURITY_MANAGER)
+    source = Framework.objects.create(code="race", name="Raced source")
+    barrier = threading.Barrier(2)
+    results = []
+
+    def raise_one():
+        try:
+            barrier.wait(timeout=10)
+            nc = services.raise_nonconformity(
+                title="Raced", description="", severity="minor", raised_by=user,
+                source=source, requirement_ref="Policy 1",
+            )  # fmt: skip
+            results.append(nc.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=raise_one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(results) == 2 and results[0] == results[1]
+    assert Nonconformity.objects.count() == 1
