@@ -9,7 +9,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +27,6 @@ from isms.audits.models.nonconformities import (
 
 NC = NonconformityKind.NONCONFORMITY
 OFI = NonconformityKind.IMPROVEMENT
-# Ageing buckets of open nonconformities, in days since detection.
-AGE_BUCKETS = ((30, "0-30"), (90, "31-90"), (None, ">90"))
 
 
 def source_nonconformity(source) -> Nonconformity | None:
@@ -57,15 +55,6 @@ def similar_candidates(nc: Nonconformity, limit: int = 10):
         .exclude(pk=nc.pk)
         .exclude(pk__in=linked)
         .select_related("requirement")[:limit]
-    )
-
-
-def overdue_actions(today: datetime.date | None = None):
-    today = today or timezone.localdate()
-    return CorrectiveAction.objects.filter(
-        status__in=OPEN_ACTION_STATUSES,
-        due_on__lt=today,
-        nonconformity__status__in=OPEN_NC_STATUSES,
     )
 
 
@@ -99,7 +88,6 @@ def register_summary(today: datetime.date | None = None) -> dict:
         done_year=Count(
             "pk", filter=Q(status=ActionStatus.DONE, done_on__gte=today - datetime.timedelta(365))
         ),
-        latest_due=Max("due_on", filter=open_action),
     )
     oldest = ncs.pop("oldest_open")
     ncs["oldest_open_days"] = (today - oldest).days if oldest else None
@@ -123,8 +111,7 @@ def figures(user) -> list[dict]:
         },
         {
             "label": _("NC ageing (days open)"),
-            "value": _("%(a)s · %(b)s · %(c)s")
-            % {"a": ncs["age_0_30"], "b": ncs["age_31_90"], "c": ncs["age_over_90"]},
+            "value": f"{ncs['age_0_30']} · {ncs['age_31_90']} · {ncs['age_over_90']}",
             "url": url + "?kind=nonconformity&open=true&sort=detected_on",
             "help": _("Open nonconformities detected 0-30, 31-90 and over 90 days ago."),
         },
