@@ -11,6 +11,11 @@ urlpatterns = [
     path("findings/", views.finding_list, name="finding_list"),
     path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/mute/", views.finding_mute, name="finding_mute"),
+    path(
+        "findings/<int:pk>/nonconformity/",
+        views.finding_raise_nonconformity,
+        name="finding_raise_nonconformity",
+    ),
     path("findings/<int:pk>/unmute/", views.finding_unmute, name="finding_unmute"),
     path(
         "findings/<int:pk>/scope-triage/", views.finding_scope_triage, name="finding_scope_triage"

@@ -181,6 +181,21 @@ def finding_mute(request, pk):
     )
 
 
+@permission_required("audits.add_nonconformity", raise_exception=True)
+@require_POST
+def finding_raise_nonconformity(request, pk):
+    """Raise a nonconformity from the finding (or open the one raised before)."""
+    from assets.findings.nonconformities import finding_raise_nonconformity as raise_nc
+
+    finding = get_object_or_404(Finding.objects.select_related("resource", "account"), pk=pk)
+    try:
+        nc = raise_nc(finding=finding, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(finding)
+    return redirect(nc)
+
+
 @permission_required("assets.change_finding", raise_exception=True)
 @require_POST
 def finding_unmute(request, pk):

@@ -19,6 +19,10 @@ class SuppliersConfig(AppConfig):
         from isms.navigation import Item
 
         aws_account_listeners.register(services.supplier_ensure_aws)
+        from assets.suppliers.follow_up_nonconformity import NONCONFORMITY
+        from assets.suppliers.hooks import follow_ups
+
+        follow_ups.register(NONCONFORMITY)  # isms.audits (issue 13)
         dashboard.register_figure(selectors.figures)
         reviews.register(selectors.due_reviews)
         audit_pack.register(selectors.audit_pack_files)

@@ -10,7 +10,28 @@ app_name = "audits"
 audit_patterns: list = []
 
 # Nonconformities, corrective actions and opportunities for improvement.
-nonconformity_patterns: list = []
+from isms.audits.views import nonconformities as nc_views  # noqa: E402
+
+nonconformity_patterns: list = [
+    path("nonconformities/", nc_views.nonconformity_list, name="nonconformity_list"),
+    path("nonconformities/new/", nc_views.nonconformity_create, name="nonconformity_create"),
+    path("nonconformities/<int:pk>/", nc_views.nonconformity_detail, name="nonconformity_detail"),
+    path("nonconformities/<int:pk>/edit/", nc_views.nonconformity_edit, name="nonconformity_edit"),
+    path("nonconformities/<int:pk>/actions/", nc_views.action_add, name="nonconformity_action_add"),
+    path(
+        "nonconformities/<int:pk>/actions/<int:action_id>/",
+        nc_views.action_update,
+        name="nonconformity_action_update",
+    ),
+    path(
+        "nonconformities/<int:pk>/effectiveness/",
+        nc_views.effectiveness_add,
+        name="nonconformity_effectiveness",
+    ),
+    path(
+        "nonconformities/<int:pk>/close/", nc_views.nonconformity_close, name="nonconformity_close"
+    ),
+]
 
 # Management reviews.
 review_patterns: list = [

@@ -20,6 +20,9 @@ class IncidentsConfig(AppConfig):
         follow_ups.register(
             FollowUp("risk", _("Risk"), permission="risks.add_risk", raise_=services.raise_risk)
         )
+        from risks.incidents.follow_up_nonconformity import NONCONFORMITY
+
+        follow_ups.register(NONCONFORMITY)  # isms.audits (issue 13)
         dashboard.register_figure(selectors.figures)
         audit_pack.register(selectors.audit_pack_files)
         reviews.register(selectors.due_notifications)

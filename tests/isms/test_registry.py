@@ -94,20 +94,21 @@ def test_every_app_registered_its_providers():
     # adds itself here by name.
     assert apps_of(dashboard.figure_providers) == {
         "assets.continuity", "assets.figures", "assets.suppliers", "isms.assurance",
-        "isms.context", "isms.governance", "isms.people", "risks.incidents", "risks.steps",
-        "isms.audits",
+        "isms.audits", "isms.context", "isms.governance", "isms.people", "risks.incidents",
+        "risks.steps",
     }  # fmt: skip
     assert len(evidence.providers) == len(treatments.providers) == 1
     assert len(scope_estate.providers) == 1
     assert apps_of(audit_pack.providers) == {
-        "assets.continuity", "assets.suppliers", "isms.assurance", "isms.context",
-        "isms.frameworks", "isms.governance", "isms.people", "risks.incidents",
-        "risks.providers", "isms.audits",
+        "assets.continuity", "assets.suppliers", "isms.assurance", "isms.audits",
+        "isms.context", "isms.frameworks", "isms.governance", "isms.people", "risks.incidents",
+        "risks.providers",
     }  # fmt: skip
     assert apps_of(reviews.providers) == {
-        "assets.continuity", "assets.reviews", "assets.suppliers", "isms.context",
+        "assets.continuity", "assets.reviews", "assets.suppliers", "isms.audits",
+        "isms.context",
         "isms.frameworks", "isms.governance", "risks.incidents", "risks.providers",
-        "risks.reviews", "isms.audits",
+        "risks.reviews",
     }  # fmt: skip
     assert len(value_at_stake_listeners) == 1
     assert "assets:asset_list" in navigation.items and "risks:risk_list" in navigation.items
@@ -120,3 +121,4 @@ def test_every_app_registered_its_providers():
     assert apps_of(i.collect for i in review_inputs.inputs) >= {
         "isms.audits", "assets.review_inputs", "risks.review_inputs",
     }  # fmt: skip
+    assert "audits:nonconformity_list" in navigation.items

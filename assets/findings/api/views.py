@@ -20,6 +20,24 @@ from assets.findings.api.serializers import (
 from assets.findings.filters import FindingFilterSet
 from assets.models import Finding
 from isms.api.permissions import RolePermissions
+from isms.audits.api.nonconformities import NonconformitySerializer
+from isms.audits.selectors_nonconformities import source_nonconformity
+
+
+def finding_nonconformity_exists(finding) -> bool:
+    return source_nonconformity(finding) is not None
+
+
+class RaiseNonconformityPermission(RolePermissions):
+    """Security managers raise nonconformities; the other roles read."""
+
+    def has_permission(self, request, view):
+        return bool(
+            request.user
+            and request.user.is_authenticated
+            and request.user.has_perm("audits.add_nonconformity")
+        )
+
 
 # A check id: lower-case words joined by hyphens (`ec2-sg-open-admin-ports`).
 CHECK_ID_PATTERN = "[a-z0-9][a-z0-9-]*"
@@ -109,6 +127,28 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
             note=data.validated_data["note"],
         )
         return Response(FindingSerializer(finding).data)
+
+    @extend_schema(
+        request=None, responses={200: NonconformitySerializer, 201: NonconformitySerializer}
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="raise-nonconformity",
+        permission_classes=[RaiseNonconformityPermission],
+    )
+    def raise_nonconformity(self, request, pk=None):
+        """Raise a nonconformity from the finding (10.2); raising again returns the
+        nonconformity raised the first time (200)."""
+        from assets.findings.nonconformities import finding_raise_nonconformity
+
+        finding = self.get_object()
+        existed = finding_nonconformity_exists(finding)
+        nc = finding_raise_nonconformity(finding=finding, user=request.user)
+        return Response(
+            NonconformitySerializer(nc, context={"request": request}).data,
+            status=200 if existed else 201,
+        )
 
     @extend_schema(request=None, responses=FindingSerializer)
     @action(detail=True, methods=["post"], permission_classes=[MutePermission])

@@ -553,6 +553,33 @@ class World:
     def kwargs(self, target: str) -> dict:
         return {} if target == "-" else getattr(self, target)
 
+    # --- ncs: nonconformities (isms.audits, issue 13) ---------------------------------
+    @cached_property
+    def _nonconformity(self):
+        """A major nonconformity (closed by Management) with one action of the
+        security manager."""
+        from isms.audits.services import nonconformities as nc_services
+
+        nc = nc_services.nonconformity_create(
+            user=self.security_manager,
+            data={"title": "Matrix NC", "severity": "major", "requirement_ref": "Policy 4"},
+        )
+        action = nc_services.action_add(
+            nc=nc,
+            user=self.security_manager,
+            data={"title": "Fix", "owner": self.security_manager, "due_on": datetime.date.today()},
+        )
+        return nc, action
+
+    @property
+    def nonconformity(self):
+        return {"pk": self._nonconformity[0].pk}
+
+    @property
+    def nonconformity_action(self):
+        nc, action = self._nonconformity
+        return {"pk": nc.pk, "action_id": action.pk}
+
     # Control assurance (issue 22): a test of the other owner's control and its result.
     @cached_property
     def _control_test(self):

@@ -560,6 +560,28 @@ reviewdecision-detail                 | review_decision      | GET    | 401   | 
 reviewdecision-detail                 | review_decision      | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
 reviewdecision-detail                 | review_decision      | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
 reviewdecision-detail                 | review_decision      | DELETE | 401   | ok  | 403 | 403 | 403 | 403 | ok
+# --- ncs: nonconformities, corrective actions, opportunities for improvement (isms.audits), issue 13 ---
+audits:nonconformity_list             | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+audits:nonconformity_create           | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:nonconformity_create           | -                    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:nonconformity_detail           | nonconformity        | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+audits:nonconformity_edit             | nonconformity        | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:nonconformity_edit             | nonconformity        | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:nonconformity_action_add       | nonconformity        | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:nonconformity_action_update    | nonconformity_action | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:nonconformity_effectiveness    | nonconformity        | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:nonconformity_close            | nonconformity        | POST   | login | 403 | ok  | 403 | 403 | 403 | ok
+assets:finding_raise_nonconformity    | finding              | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+nonconformity-list                    | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+nonconformity-list                    | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+nonconformity-detail                  | nonconformity        | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+nonconformity-detail                  | nonconformity        | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+nonconformity-actions                 | nonconformity        | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+nonconformity-actions                 | nonconformity        | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+nonconformity-action                  | nonconformity_action | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+nonconformity-verify-effectiveness    | nonconformity        | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+nonconformity-close                   | nonconformity        | POST   | 401   | 403 | ok  | 403 | 403 | 403 | ok
+finding-raise-nonconformity           | finding              | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 """
 
 # Bodies for the rows whose view validates input before deciding who may act (see

@@ -163,6 +163,13 @@ def _populate() -> dict:
     approved_review = prepare(author, attendees=[approver])
     decide(approved_review, author, owner)
     approve_review(approved_review, author, approver)
+    # --- ncs: a nonconformity raised from a finding, with an action (issue 13) ---
+    from assets.findings.nonconformities import finding_raise_nonconformity
+    from assets.models import Finding
+    from isms.audits.services.nonconformities import action_add
+
+    nc = finding_raise_nonconformity(finding=Finding.objects.order_by("pk").first(), user=author)
+    action_add(nc=nc, user=author, data={"title": "Fix", "owner": owner, "due_on": nc.detected_on})
     return {"tokens": tokens}
 
 
