@@ -26,6 +26,7 @@ from isms.assurance.choices import (
 from isms.assurance.models import ControlTest, ControlTestResult
 from isms.choices import EVIDENCE_EXPIRING_DAYS
 from isms.frameworks import evidence as automated
+from isms.frameworks import services as framework_services
 from isms.models import ControlImplementation, Evidence
 from isms.models.audit import AuditAction
 
@@ -45,7 +46,13 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def can_manage(user) -> bool:
+    """Security managers plan tests and record any result."""
     return user.has_perm("assurance.change_controltest")
+
+
+def may_record(user, test: ControlTest) -> bool:
+    """A security manager, or the tester the test is assigned to, records its results."""
+    return can_manage(user) or (test.tester_id is not None and test.tester_id == user.pk)
 
 
 def _check_independent(implementation: ControlImplementation, tester) -> None:
@@ -94,14 +101,17 @@ def result_record(
 ) -> ControlTestResult:
     """Conclude the open instance of `test` (or `result`), or record an unscheduled one.
 
+    Who: a security manager, or the test's own tester (who records as themselves).
     `data`: performed_on (default today), tester (default `user`), sample, conclusion,
-    evidence (Evidence of the same control), remarks. Refused, with nothing saved: a
-    tester owning the control, no evidence when the method needs it, evidence of another
-    control, no conclusion. A not-effective conclusion notifies the owner and security
-    managers to raise a nonconformity and review the risks.
+    evidence (Evidence of the same control), new_evidence (a link or file to attach to
+    the control first, through `isms.frameworks.services.evidence_add`: {title, url,
+    upload, kind}), remarks. Refused, with nothing saved: a tester owning the control
+    (independence), no evidence when the method needs it, evidence of another control,
+    no conclusion, a date in the future. A not-effective conclusion runs the registered
+    follow-ups (`isms.assurance.hooks`) and notifies the owner and security managers.
     """
     tester = data.get("tester") or user
-    if not (can_manage(user) or (test.tester_id and test.tester_id == user.pk == tester.pk)):
+    if not may_record(user, test) or (not can_manage(user) and tester.pk != user.pk):
         raise PermissionDenied("You may not record results of this test.")
     implementation = test.implementation
     _check_independent(implementation, tester)
@@ -110,21 +120,46 @@ def result_record(
     if conclusion not in Conclusion.values:
         errors["conclusion"] = "Choose a conclusion."
     evidence = list(data.get("evidence") or [])
-    if test.method in METHODS_REQUIRING_EVIDENCE and not evidence:
-        errors["evidence"] = f"A {test.get_method_display().lower()} result needs evidence."
+    new_evidence = {k: v for k, v in (data.get("new_evidence") or {}).items() if v}
+    if new_evidence.get("url") or new_evidence.get("upload"):
+        if not new_evidence.get("title"):
+            errors["evidence_title"] = "Give the new evidence a title."
+    elif new_evidence.get("title"):
+        errors["evidence_title"] = "Give a link or a file for the new evidence."
+    else:
+        new_evidence = {}
+    if test.method in METHODS_REQUIRING_EVIDENCE and not (evidence or new_evidence):
+        errors["evidence"] = (
+            f"A {test.get_method_display().lower()} result needs evidence "
+            "(the method requires it): cite or attach some."
+        )
     if any(item.implementation_id != implementation.pk for item in evidence):
         errors["evidence"] = "Evidence must belong to the tested control."
     performed_on = data.get("performed_on") or timezone.localdate()
     if performed_on > timezone.localdate():
         errors["performed_on"] = "A test cannot be performed in the future."
+    if result is not None and (result.test_id != test.pk or result.status != ResultStatus.OPEN):
+        errors["result"] = "This result is already concluded."
     if errors:
         raise ValidationError(errors)
+    if new_evidence:
+        # Checked first, so a refused file leaves nothing behind; the upload is the last
+        # thing that can fail before the result is saved.
+        evidence.append(
+            framework_services.evidence_add(
+                implementation=implementation,
+                user=user,
+                title=new_evidence["title"],
+                url=new_evidence.get("url", ""),
+                upload=new_evidence.get("upload"),
+                kind=new_evidence.get("kind") or "other",
+                as_tester=True,
+            )
+        )
     if result is None:
-        result = test.results.filter(status=ResultStatus.OPEN).first()
+        result = test.results.select_for_update().filter(status=ResultStatus.OPEN).first()
     if result is None:
         result = ControlTestResult(test=test, due_date=performed_on)
-    elif result.test_id != test.pk or result.status != ResultStatus.OPEN:
-        raise ValidationError({"result": "This result is already concluded."})
     result.status = ResultStatus.DONE
     result.performed_on = performed_on
     result.tester = tester

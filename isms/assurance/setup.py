@@ -91,8 +91,17 @@ def results_pack_files(user):
 
 
 def register_all() -> None:
-    from isms import dashboard
+    from isms import dashboard, navigation
     from isms.governance import audit_pack
 
     dashboard.register_figure(dashboard_figures)
     audit_pack.register(results_pack_files)
+    # No permission: a tester without a role finds the tests assigned to them there.
+    navigation.register(
+        navigation.Item(
+            _("Control tests"),
+            "assurance:test_list",
+            "bi-clipboard-check",
+            section=navigation.ASSURANCE,
+        )
+    )
