@@ -2,9 +2,11 @@
 audit trail. Views, the API, the beat tasks and the demo call these.
 
 Rules: the tester of a test or a result may not be the control's owner (independence);
-inspection and re-performance results cite evidence of the same control; a result that
-is not effective tells the control owner and the security managers to raise a
-nonconformity and review the risks the control treats.
+inspection and re-performance results cite evidence of the same control; a security
+manager records any result, a tester without a role only those of the tests assigned to
+them; a result that is not effective runs the registered follow-ups
+(`isms.assurance.hooks`, in the same transaction) and tells the control owner and the
+security managers. Open tests past their due date are reminded again every few days.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import calendar
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from isms import audit
@@ -176,25 +178,39 @@ def result_record(
         message=f"Control test concluded: {test} — {result.get_conclusion_display()}",
     )
     if conclusion == Conclusion.NOT_EFFECTIVE:
-        _not_effective(result)
+        _not_effective(result, user=user)
     return result
 
 
-def _not_effective(result: ControlTestResult) -> None:
-    """Tell the owner and the security managers: raise a nonconformity, review the risks."""
+def _not_effective(result: ControlTestResult, *, user=None, notify_people: bool = True) -> None:
+    """Run the registered follow-ups (`isms.assurance.hooks`: risks up for review, a
+    nonconformity...) in the caller's transaction, record what they did, and tell the
+    owner and the security managers."""
+    from isms.assurance.hooks import run_follow_ups
     from isms.governance.notifications import notify
     from isms.governance.reviews import security_managers
 
+    done = run_follow_ups(result=result, user=user)
+    if done:
+        audit.record(
+            result,
+            AuditAction.OTHER,
+            changes={"follow_ups": done},
+            message="Not effective: follow-ups run",
+        )
+    if not notify_people:
+        return
     implementation = result.test.implementation
     users = {u.pk: u for u in security_managers()}
     if implementation.owner is not None:
         users[implementation.owner.pk] = implementation.owner
+    followed = ("\n" + "\n".join(f"- {line}" for line in done)) if done else ""
     notify(
         users=users.values(),
         subject=f"Control not effective: {implementation.control.identifier}",
         body=f"The test “{result.test.title}” concluded “not effective” on "
         f"{result.performed_on:%d %B %Y}. Raise a nonconformity and review the risks "
-        "this control treats.",
+        f"this control treats.{followed}",
     )
 
 
@@ -237,6 +253,64 @@ def tests_open_due(*, today: datetime.date | None = None) -> int:
             body=f"These control tests are due:\n{lines}",
         )
     return len(due)
+
+
+def overdue_reminder_days() -> int:
+    """Days between two reminders of an overdue test (settings.CONTROL_TEST_REMINDER_DAYS,
+    default 7)."""
+    from django.conf import settings
+
+    return max(1, int(getattr(settings, "CONTROL_TEST_REMINDER_DAYS", 7)))
+
+
+@audit.acts_as_user
+@transaction.atomic
+def tests_remind_overdue(*, today: datetime.date | None = None, every: int | None = None) -> int:
+    """Remind again, every `every` days (overdue_reminder_days()), the tester (or the
+    security managers) of each open test instance past its due date, until it is
+    concluded. The first reminder goes when the instance opens (`tests_open_due`); this
+    one repeats it. Idempotent per day: `reminded_on` records the last reminder, so a
+    second run the same day (or before `every` days have passed) sends nothing. Returns
+    the number of instances reminded."""
+    from isms.governance.notifications import notify
+    from isms.governance.reviews import security_managers
+
+    today = today or timezone.localdate()
+    every = every or overdue_reminder_days()
+    last = today - datetime.timedelta(days=every)
+    overdue = list(
+        ControlTestResult.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(status=ResultStatus.OPEN, due_date__lt=today, test__active=True)
+        .filter(models.Q(reminded_on__isnull=True) | models.Q(reminded_on__lte=last))
+        .select_related("test__implementation__control", "test__tester")
+        .order_by("due_date", "pk")
+    )
+    if not overdue:
+        return 0
+    by_tester: dict = {}
+    for result in overdue:
+        by_tester.setdefault(result.test.tester, []).append(result)
+    managers = None
+    for tester, results in by_tester.items():
+        if tester is None:
+            managers = managers if managers is not None else list(security_managers())
+        lines = "\n".join(
+            f"- {r.test} (due {r.due_date:%d %B %Y}, {(today - r.due_date).days} days late)"
+            for r in results[:50]
+        )
+        notify(
+            users=[tester] if tester is not None else managers,
+            subject=f"{len(results)} control test(s) overdue",
+            body=f"These control tests are overdue; record their results:\n{lines}",
+        )
+    ControlTestResult.objects.filter(pk__in=[r.pk for r in overdue]).update(reminded_on=today)
+    audit.record(
+        None,
+        AuditAction.OTHER,
+        changes={"reminded": len(overdue)},
+        message=f"Overdue control tests: {len(overdue)} reminder(s) sent",
+    )
+    return len(overdue)
 
 
 def _conclude_automated(rate: float, threshold: int) -> str:
@@ -292,8 +366,10 @@ def automated_evaluate(*, today: datetime.date | None = None) -> int:
         updated, ["passed", "failed", "conclusion", "sample", "remarks"]
     )
     ControlTest.objects.bulk_update(tests, ["next_due"])
-    for result in newly_failing[:100]:
-        _not_effective(result)
+    # Every newly failing test runs its follow-ups; people are told of the first 100 (a
+    # check that breaks everywhere at once should not send thousands of messages).
+    for index, result in enumerate(newly_failing):
+        _not_effective(result, notify_people=index < 100)
     return len(created) + len(updated)
 
 
