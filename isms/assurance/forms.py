@@ -100,7 +100,10 @@ class ResultForm(forms.Form):
     )
     evidence_file = forms.FileField(label=_("New evidence: file"), required=False)
     evidence_kind = forms.ChoiceField(
-        label=_("New evidence: kind"), choices=EvidenceKind.choices, initial=EvidenceKind.OTHER
+        label=_("New evidence: kind"),
+        choices=EvidenceKind.choices,
+        initial=EvidenceKind.OTHER,
+        required=False,
     )
     remarks = forms.CharField(
         label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 3})

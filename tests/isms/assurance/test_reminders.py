@@ -50,7 +50,7 @@ def test_overdue_reminders_repeat_every_n_days_until_concluded(
         "1 control test(s) overdue",
         "1 control test(s) overdue",
     ]
-    assert "14 days late" in Notification.objects.filter(user=auditor).last().body
+    assert "14 days late" in Notification.objects.filter(user=auditor).order_by("pk").last().body
 
     services.result_record(user=auditor, test=test, data={"conclusion": "effective"})
     assert remind(21) == 0  # concluded: no more reminders
