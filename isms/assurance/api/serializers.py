@@ -53,7 +53,9 @@ class ControlTestResultSerializer(serializers.ModelSerializer):
     tester = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), allow_null=True, required=False
     )
-    conclusion = serializers.ChoiceField(choices=Conclusion.choices)
+    # Blank on an open (due) result; required, and not blank, to record one (the service
+    # says "Choose a conclusion.").
+    conclusion = serializers.ChoiceField(choices=Conclusion.choices, allow_blank=True)
     evidence = serializers.PrimaryKeyRelatedField(
         queryset=Evidence.objects.all(), many=True, required=False
     )
