@@ -257,10 +257,10 @@ def tests_open_due(*, today: datetime.date | None = None) -> int:
 
 def overdue_reminder_days() -> int:
     """Days between two reminders of an overdue test (settings.CONTROL_TEST_REMINDER_DAYS,
-    default 7)."""
+    from the environment, default 7; at least 1)."""
     from django.conf import settings
 
-    return max(1, int(getattr(settings, "CONTROL_TEST_REMINDER_DAYS", 7)))
+    return max(1, settings.CONTROL_TEST_REMINDER_DAYS)
 
 
 @audit.acts_as_user

@@ -12,6 +12,7 @@ def dashboard_figures(user) -> list[dict]:
 
     counts = assurance_summary().as_dict()
     url = str(reverse_lazy("isms:soa"))
+    tests = str(reverse_lazy("assurance:test_list"))
     return [
         {
             "label": _("Controls never tested"),
@@ -22,13 +23,13 @@ def dashboard_figures(user) -> list[dict]:
         {
             "label": _("Control tests overdue"),
             "value": counts["overdue"],
-            "url": url,
+            "url": f"{tests}?overdue=true",
             "help": _("Controls with a test past its due date."),
         },
         {
             "label": _("Controls not effective"),
             "value": counts["not_effective"],
-            "url": url,
+            "url": f"{tests}?last_conclusion=not_effective",
             "help": _("Controls whose latest test concluded 'not effective'."),
         },
         {
