@@ -274,3 +274,12 @@ def test_api_a_tester_without_a_role_records_only_their_tests(
         content_type="application/json",
     )
     assert refused.status_code == 403
+
+
+def test_dashboard_figures_open_the_filtered_tests_list(
+    implementations, security_manager, client_as
+):
+    page = client_as(security_manager).get(reverse("dashboard")).content.decode()
+    tests = reverse("assurance:test_list")
+    assert f"{tests}?overdue=true" in page
+    assert f"{tests}?last_conclusion=not_effective" in page
