@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("isms.app_urls")),
     path("assets/", include("assets.urls")),
     path("risks/", include("risks.urls")),
+    path("assurance/", include("isms.assurance.urls")),  # issue 22
     path("context/", include("isms.context.urls")),  # issue 14
     path("audits/", include("isms.audits.urls")),  # issue 13
     path("people/", include("isms.people.urls")),  # issue 14

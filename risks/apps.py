@@ -13,6 +13,11 @@ class RisksConfig(AppConfig):
         from risks.supplier_follow_ups import RISK
 
         follow_ups.register(RISK)
+        # A not-effective control test puts the risks the control treats up for review.
+        from isms.assurance.hooks import follow_ups as assurance_follow_ups
+        from risks.assurance_follow_ups import RISK_REVIEW
+
+        assurance_follow_ups.register(RISK_REVIEW)
         from risks import measures as risk_measures
 
         risk_measures.register()  # computed ISMS measures (issue 14)

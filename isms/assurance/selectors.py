@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from isms.assurance.choices import Conclusion, ResultStatus
@@ -31,6 +31,54 @@ class AssuranceSummary:
             "not_effective": len(self.not_effective),
             "expired_evidence": len(self.expired_evidence),
         }
+
+
+def visible_tests(user) -> QuerySet:
+    """The tests `user` may see: every test for the roles that read them (security
+    manager, management, auditor), only the tests assigned to them for a tester without
+    a role (none for anyone else)."""
+    if user.has_perm("assurance.view_controltest"):
+        return ControlTest.objects.all()
+    if not user.is_authenticated:
+        return ControlTest.objects.none()
+    return ControlTest.objects.filter(tester=user)
+
+
+def visible_results(user) -> QuerySet:
+    """The results of `visible_tests(user)`."""
+    if user.has_perm("assurance.view_controltestresult"):
+        return ControlTestResult.objects.all()
+    return ControlTestResult.objects.filter(test__in=visible_tests(user).values("pk"))
+
+
+def is_tester(user) -> bool:
+    """Whether `user` is the tester of some active test (a tester may record results
+    without a role)."""
+    return (
+        user.is_authenticated
+        and ControlTest.objects.filter(tester_id=user.pk, active=True).exists()
+    )
+
+
+def last_done(field: str) -> Subquery:
+    """`field` of a test's latest concluded result, to annotate tests with."""
+    return Subquery(
+        ControlTestResult.objects.filter(test=OuterRef("pk"), status=ResultStatus.DONE)
+        .order_by("-performed_on", "-pk")
+        .values(field)[:1]
+    )
+
+
+def with_last_result(tests: QuerySet) -> QuerySet:
+    """Tests annotated with `last_conclusion` and `last_performed_on` (one query), and
+    whether an open instance waits (`has_open`)."""
+    return tests.annotate(
+        last_conclusion=last_done("conclusion"),
+        last_performed_on=last_done("performed_on"),
+        has_open=Exists(
+            ControlTestResult.objects.filter(test=OuterRef("pk"), status=ResultStatus.OPEN)
+        ),
+    )
 
 
 def latest_results(control_ids=None) -> dict[int, ControlTestResult]:

@@ -2,9 +2,11 @@
 audit trail. Views, the API, the beat tasks and the demo call these.
 
 Rules: the tester of a test or a result may not be the control's owner (independence);
-inspection and re-performance results cite evidence of the same control; a result that
-is not effective tells the control owner and the security managers to raise a
-nonconformity and review the risks the control treats.
+inspection and re-performance results cite evidence of the same control; a security
+manager records any result, a tester without a role only those of the tests assigned to
+them; a result that is not effective runs the registered follow-ups
+(`isms.assurance.hooks`, in the same transaction) and tells the control owner and the
+security managers. Open tests past their due date are reminded again every few days.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import calendar
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from isms import audit
@@ -26,6 +28,7 @@ from isms.assurance.choices import (
 from isms.assurance.models import ControlTest, ControlTestResult
 from isms.choices import EVIDENCE_EXPIRING_DAYS
 from isms.frameworks import evidence as automated
+from isms.frameworks import services as framework_services
 from isms.models import ControlImplementation, Evidence
 from isms.models.audit import AuditAction
 
@@ -45,7 +48,13 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def can_manage(user) -> bool:
+    """Security managers plan tests and record any result."""
     return user.has_perm("assurance.change_controltest")
+
+
+def may_record(user, test: ControlTest) -> bool:
+    """A security manager, or the tester the test is assigned to, records its results."""
+    return can_manage(user) or (test.tester_id is not None and test.tester_id == user.pk)
 
 
 def _check_independent(implementation: ControlImplementation, tester) -> None:
@@ -94,14 +103,17 @@ def result_record(
 ) -> ControlTestResult:
     """Conclude the open instance of `test` (or `result`), or record an unscheduled one.
 
+    Who: a security manager, or the test's own tester (who records as themselves).
     `data`: performed_on (default today), tester (default `user`), sample, conclusion,
-    evidence (Evidence of the same control), remarks. Refused, with nothing saved: a
-    tester owning the control, no evidence when the method needs it, evidence of another
-    control, no conclusion. A not-effective conclusion notifies the owner and security
-    managers to raise a nonconformity and review the risks.
+    evidence (Evidence of the same control), new_evidence (a link or file to attach to
+    the control first, through `isms.frameworks.services.evidence_add`: {title, url,
+    upload, kind}), remarks. Refused, with nothing saved: a tester owning the control
+    (independence), no evidence when the method needs it, evidence of another control,
+    no conclusion, a date in the future. A not-effective conclusion runs the registered
+    follow-ups (`isms.assurance.hooks`) and notifies the owner and security managers.
     """
     tester = data.get("tester") or user
-    if not (can_manage(user) or (test.tester_id and test.tester_id == user.pk == tester.pk)):
+    if not may_record(user, test) or (not can_manage(user) and tester.pk != user.pk):
         raise PermissionDenied("You may not record results of this test.")
     implementation = test.implementation
     _check_independent(implementation, tester)
@@ -110,21 +122,46 @@ def result_record(
     if conclusion not in Conclusion.values:
         errors["conclusion"] = "Choose a conclusion."
     evidence = list(data.get("evidence") or [])
-    if test.method in METHODS_REQUIRING_EVIDENCE and not evidence:
-        errors["evidence"] = f"A {test.get_method_display().lower()} result needs evidence."
+    new_evidence = {k: v for k, v in (data.get("new_evidence") or {}).items() if v}
+    if new_evidence.get("url") or new_evidence.get("upload"):
+        if not new_evidence.get("title"):
+            errors["evidence_title"] = "Give the new evidence a title."
+    elif new_evidence.get("title"):
+        errors["evidence_title"] = "Give a link or a file for the new evidence."
+    else:
+        new_evidence = {}
+    if test.method in METHODS_REQUIRING_EVIDENCE and not (evidence or new_evidence):
+        errors["evidence"] = (
+            f"A {test.get_method_display().lower()} result needs evidence "
+            "(the method requires it): cite or attach some."
+        )
     if any(item.implementation_id != implementation.pk for item in evidence):
         errors["evidence"] = "Evidence must belong to the tested control."
     performed_on = data.get("performed_on") or timezone.localdate()
     if performed_on > timezone.localdate():
         errors["performed_on"] = "A test cannot be performed in the future."
+    if result is not None and (result.test_id != test.pk or result.status != ResultStatus.OPEN):
+        errors["result"] = "This result is already concluded."
     if errors:
         raise ValidationError(errors)
+    if new_evidence:
+        # Checked first, so a refused file leaves nothing behind; the upload is the last
+        # thing that can fail before the result is saved.
+        evidence.append(
+            framework_services.evidence_add(
+                implementation=implementation,
+                user=user,
+                title=new_evidence["title"],
+                url=new_evidence.get("url", ""),
+                upload=new_evidence.get("upload"),
+                kind=new_evidence.get("kind") or "other",
+                as_tester=True,
+            )
+        )
     if result is None:
-        result = test.results.filter(status=ResultStatus.OPEN).first()
+        result = test.results.select_for_update().filter(status=ResultStatus.OPEN).first()
     if result is None:
         result = ControlTestResult(test=test, due_date=performed_on)
-    elif result.test_id != test.pk or result.status != ResultStatus.OPEN:
-        raise ValidationError({"result": "This result is already concluded."})
     result.status = ResultStatus.DONE
     result.performed_on = performed_on
     result.tester = tester
@@ -141,25 +178,39 @@ def result_record(
         message=f"Control test concluded: {test} — {result.get_conclusion_display()}",
     )
     if conclusion == Conclusion.NOT_EFFECTIVE:
-        _not_effective(result)
+        _not_effective(result, user=user)
     return result
 
 
-def _not_effective(result: ControlTestResult) -> None:
-    """Tell the owner and the security managers: raise a nonconformity, review the risks."""
+def _not_effective(result: ControlTestResult, *, user=None, notify_people: bool = True) -> None:
+    """Run the registered follow-ups (`isms.assurance.hooks`: risks up for review, a
+    nonconformity...) in the caller's transaction, record what they did, and tell the
+    owner and the security managers."""
+    from isms.assurance.hooks import run_follow_ups
     from isms.governance.notifications import notify
     from isms.governance.reviews import security_managers
 
+    done = run_follow_ups(result=result, user=user)
+    if done:
+        audit.record(
+            result,
+            AuditAction.OTHER,
+            changes={"follow_ups": done},
+            message="Not effective: follow-ups run",
+        )
+    if not notify_people:
+        return
     implementation = result.test.implementation
     users = {u.pk: u for u in security_managers()}
     if implementation.owner is not None:
         users[implementation.owner.pk] = implementation.owner
+    followed = ("\n" + "\n".join(f"- {line}" for line in done)) if done else ""
     notify(
         users=users.values(),
         subject=f"Control not effective: {implementation.control.identifier}",
         body=f"The test “{result.test.title}” concluded “not effective” on "
         f"{result.performed_on:%d %B %Y}. Raise a nonconformity and review the risks "
-        "this control treats.",
+        f"this control treats.{followed}",
     )
 
 
@@ -202,6 +253,64 @@ def tests_open_due(*, today: datetime.date | None = None) -> int:
             body=f"These control tests are due:\n{lines}",
         )
     return len(due)
+
+
+def overdue_reminder_days() -> int:
+    """Days between two reminders of an overdue test (settings.CONTROL_TEST_REMINDER_DAYS,
+    from the environment, default 7; at least 1)."""
+    from django.conf import settings
+
+    return max(1, settings.CONTROL_TEST_REMINDER_DAYS)
+
+
+@audit.acts_as_user
+@transaction.atomic
+def tests_remind_overdue(*, today: datetime.date | None = None, every: int | None = None) -> int:
+    """Remind again, every `every` days (overdue_reminder_days()), the tester (or the
+    security managers) of each open test instance past its due date, until it is
+    concluded. The first reminder goes when the instance opens (`tests_open_due`); this
+    one repeats it. Idempotent per day: `reminded_on` records the last reminder, so a
+    second run the same day (or before `every` days have passed) sends nothing. Returns
+    the number of instances reminded."""
+    from isms.governance.notifications import notify
+    from isms.governance.reviews import security_managers
+
+    today = today or timezone.localdate()
+    every = every or overdue_reminder_days()
+    last = today - datetime.timedelta(days=every)
+    overdue = list(
+        ControlTestResult.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(status=ResultStatus.OPEN, due_date__lt=today, test__active=True)
+        .filter(models.Q(reminded_on__isnull=True) | models.Q(reminded_on__lte=last))
+        .select_related("test__implementation__control", "test__tester")
+        .order_by("due_date", "pk")
+    )
+    if not overdue:
+        return 0
+    by_tester: dict = {}
+    for result in overdue:
+        by_tester.setdefault(result.test.tester, []).append(result)
+    managers = None
+    for tester, results in by_tester.items():
+        if tester is None:
+            managers = managers if managers is not None else list(security_managers())
+        lines = "\n".join(
+            f"- {r.test} (due {r.due_date:%d %B %Y}, {(today - r.due_date).days} days late)"
+            for r in results[:50]
+        )
+        notify(
+            users=[tester] if tester is not None else managers,
+            subject=f"{len(results)} control test(s) overdue",
+            body=f"These control tests are overdue; record their results:\n{lines}",
+        )
+    ControlTestResult.objects.filter(pk__in=[r.pk for r in overdue]).update(reminded_on=today)
+    audit.record(
+        None,
+        AuditAction.OTHER,
+        changes={"reminded": len(overdue)},
+        message=f"Overdue control tests: {len(overdue)} reminder(s) sent",
+    )
+    return len(overdue)
 
 
 def _conclude_automated(rate: float, threshold: int) -> str:
@@ -257,8 +366,10 @@ def automated_evaluate(*, today: datetime.date | None = None) -> int:
         updated, ["passed", "failed", "conclusion", "sample", "remarks"]
     )
     ControlTest.objects.bulk_update(tests, ["next_due"])
-    for result in newly_failing[:100]:
-        _not_effective(result)
+    # Every newly failing test runs its follow-ups; people are told of the first 100 (a
+    # check that breaks everywhere at once should not send thousands of messages).
+    for index, result in enumerate(newly_failing):
+        _not_effective(result, notify_people=index < 100)
     return len(created) + len(updated)
 
 

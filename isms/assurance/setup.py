@@ -12,6 +12,7 @@ def dashboard_figures(user) -> list[dict]:
 
     counts = assurance_summary().as_dict()
     url = str(reverse_lazy("isms:soa"))
+    tests = str(reverse_lazy("assurance:test_list"))
     return [
         {
             "label": _("Controls never tested"),
@@ -22,13 +23,13 @@ def dashboard_figures(user) -> list[dict]:
         {
             "label": _("Control tests overdue"),
             "value": counts["overdue"],
-            "url": url,
+            "url": f"{tests}?overdue=true",
             "help": _("Controls with a test past its due date."),
         },
         {
             "label": _("Controls not effective"),
             "value": counts["not_effective"],
-            "url": url,
+            "url": f"{tests}?last_conclusion=not_effective",
             "help": _("Controls whose latest test concluded 'not effective'."),
         },
         {
@@ -91,8 +92,17 @@ def results_pack_files(user):
 
 
 def register_all() -> None:
-    from isms import dashboard
+    from isms import dashboard, navigation
     from isms.governance import audit_pack
 
     dashboard.register_figure(dashboard_figures)
     audit_pack.register(results_pack_files)
+    # No permission: a tester without a role finds the tests assigned to them there.
+    navigation.register(
+        navigation.Item(
+            _("Control tests"),
+            "assurance:test_list",
+            "bi-clipboard-check",
+            section=navigation.ASSURANCE,
+        )
+    )

@@ -13,12 +13,18 @@ def _nonconformities() -> None:
     from django.utils.translation import gettext_lazy
 
     from isms import dashboard, navigation
-    from isms.audits import admin_nonconformities  # noqa: F401  (registers the admin)
+    from isms.assurance import hooks
+    from isms.audits import (
+        admin_nonconformities,  # noqa: F401  (registers the admin)
+        assurance_follow_up,
+    )
     from isms.audits import selectors_nonconformities as ncs
     from isms.audits.review_inputs import ReviewInput, inputs
     from isms.context import measures
     from isms.governance import audit_pack, reviews
 
+    # A not-effective control test raises a nonconformity (issue 22).
+    hooks.follow_ups.register(assurance_follow_up.NONCONFORMITY)
     if ncs.figures not in dashboard.figure_providers:
         dashboard.register_figure(ncs.figures)
     if ncs.due_actions not in reviews.providers:

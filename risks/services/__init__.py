@@ -35,6 +35,7 @@ from risks.services.register import (
     risk_delete,
     risk_update,
     risks_revalue,
+    risks_review_for_control,
 )
 from risks.services.treatment import (
     may_request_acceptance,
@@ -73,6 +74,7 @@ __all__ = [
     "risk_findings_update",
     "risk_update",
     "risks_rescore",
+    "risks_review_for_control",
     "risks_revalue",
     "treatment_action_delete",
     "treatment_action_save",

@@ -12,6 +12,7 @@ from isms import audit, numbering
 from isms.errors import StaleVersion
 from isms.models.audit import AuditAction
 from risks import exposure, scoring
+from risks.choices import RiskStatus
 from risks.models import (
     MethodologyVersion,
     Risk,
@@ -291,6 +292,45 @@ def risk_bulk_update(*, user, risk_ids: list[int], data: dict) -> int:
     for risk in risks:
         treatment.risk_acceptances_withdraw_stale(risk=risk)
     return len(risks)
+
+
+@audit.acts_as_user
+@transaction.atomic
+def risks_review_for_control(*, control_id: int, reason: str, user=None) -> list[Risk]:
+    """Put every open risk treated by control `control_id` up for review today: its review
+    date moves to today (never later than it was), so the risk register shows it due and
+    the daily review reminders tell its owner. For a control found not effective
+    (`isms.assurance` follow-up, registered in RisksConfig.ready()); `user` is None when
+    the daily evaluation of automated tests finds it. Returns the risks moved."""
+    today = timezone.localdate()
+    risks = list(
+        Risk.objects.select_for_update()
+        .filter(controls__id=control_id)
+        .exclude(status=RiskStatus.CLOSED)
+        .exclude(review_date__lte=today)
+        .order_by("number")
+    )
+    if not risks:
+        return []
+    befores = {risk.pk: risk.review_date for risk in risks}
+    now = timezone.now()
+    for risk in risks:
+        risk.review_date = today
+        risk.version += 1
+        risk.updated_at = now
+        if user is not None:
+            risk.updated_by = user
+    Risk.objects.bulk_update(risks, ["review_date", "version", "updated_by", "updated_at"])
+    audit.record_many(
+        risks,
+        AuditAction.UPDATE,
+        changes_for=lambda r: {
+            "review_date": [_json(befores[r.pk]), _json(r.review_date)],
+            "version": [r.version - 1, r.version],
+        },
+        message=f"Up for review: {reason}",
+    )
+    return risks
 
 
 @audit.acts_as_user

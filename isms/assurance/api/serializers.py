@@ -5,7 +5,8 @@ from rest_framework import serializers
 from isms.assurance import services
 from isms.assurance.choices import Conclusion
 from isms.assurance.models import ControlTest, ControlTestResult
-from isms.choices import EvidenceState
+from isms.assurance.selectors import visible_tests
+from isms.choices import EvidenceKind, EvidenceState
 from isms.models import ControlImplementation, Evidence, User
 
 
@@ -52,11 +53,30 @@ class ControlTestResultSerializer(serializers.ModelSerializer):
     tester = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), allow_null=True, required=False
     )
-    conclusion = serializers.ChoiceField(choices=Conclusion.choices)
+    # Blank on an open (due) result; required, and not blank, to record one (the service
+    # says "Choose a conclusion.").
+    conclusion = serializers.ChoiceField(choices=Conclusion.choices, allow_blank=True)
     evidence = serializers.PrimaryKeyRelatedField(
         queryset=Evidence.objects.all(), many=True, required=False
     )
     pass_rate = serializers.FloatField(read_only=True, allow_null=True)
+    evidence_title = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=200
+    )
+    evidence_url = serializers.URLField(
+        write_only=True, required=False, allow_blank=True, max_length=500
+    )
+    evidence_file = serializers.FileField(write_only=True, required=False, allow_null=True)
+    evidence_kind = serializers.ChoiceField(
+        choices=EvidenceKind.choices, write_only=True, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "test" in self.fields:
+            # A tester without a role names only the tests assigned to them.
+            self.fields["test"].queryset = visible_tests(request.user)
 
     class Meta:
         model = ControlTestResult
@@ -76,10 +96,20 @@ class ControlTestResultSerializer(serializers.ModelSerializer):
             "failed",
             "pass_rate",
             "created_at",
+            "evidence_title",
+            "evidence_url",
+            "evidence_file",
+            "evidence_kind",
         ]
         read_only_fields = ["status", "due_date", "passed", "failed", "created_at"]
 
     def create(self, validated_data):
+        validated_data["new_evidence"] = {
+            "title": validated_data.pop("evidence_title", ""),
+            "url": validated_data.pop("evidence_url", ""),
+            "upload": validated_data.pop("evidence_file", None),
+            "kind": validated_data.pop("evidence_kind", ""),
+        }
         return services.result_record(
             user=self.context["request"].user,
             test=validated_data.pop("test"),

@@ -1,10 +1,16 @@
 """API of control assurance: /api/control-tests/ (plan tests), /api/control-test-results/
 (record results; POST concludes the test's open instance) and /api/evidence/ (read, with
 validity and state; ?state=current|expiring|expired). Serializers validate; services decide.
+
+A tester without a role sees the tests assigned to them and their results, and records
+results of those tests (POST /api/control-test-results/), nothing else.
 """
 
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
+from isms.api.permissions import RolePermissions
+from isms.assurance import selectors
 from isms.assurance.api.serializers import (
     ControlTestResultSerializer,
     ControlTestSerializer,
@@ -15,8 +21,26 @@ from isms.assurance.filters import (
     ControlTestResultFilterSet,
     EvidenceFilterSet,
 )
-from isms.assurance.models import ControlTest, ControlTestResult
 from isms.models import Evidence
+
+
+class TesterOrRole(RolePermissions):
+    """Reads: any signed-in user, the queryset showing a tester without a role only the
+    tests assigned to them (others' are 404s). Writes: the role's model permissions,
+    except that the tester of an active test records results (`testers_record`)."""
+
+    def has_permission(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if (
+            getattr(view, "testers_record", False)
+            and request.method == "POST"
+            and selectors.is_tester(request.user)
+        ):
+            return True
+        return super().has_permission(request, view)
 
 
 class ControlTestViewSet(
@@ -28,12 +52,17 @@ class ControlTestViewSet(
 ):
     """Tests planned per control implementation (method, sample, frequency, tester)."""
 
-    queryset = ControlTest.objects.select_related("implementation__control", "tester").order_by(
-        "next_due", "pk"
-    )
+    permission_classes = [TesterOrRole]
     serializer_class = ControlTestSerializer
     filterset_class = ControlTestFilterSet
     search_fields = ["title", "implementation__control__identifier"]
+
+    def get_queryset(self):
+        return (
+            selectors.visible_tests(self.request.user)
+            .select_related("implementation__control", "tester")
+            .order_by("next_due", "pk")
+        )
 
 
 class ControlTestResultViewSet(
@@ -42,16 +71,23 @@ class ControlTestResultViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Results of control tests: open instances (due) and concluded ones, with history."""
+    """Results of control tests: open instances (due) and concluded ones, with history.
+    POST (JSON, or multipart to attach a new evidence file) records a result."""
 
-    queryset = (
-        ControlTestResult.objects.select_related("test__implementation__control", "tester")
-        .prefetch_related("evidence")
-        .order_by("-due_date", "-pk")
-    )
+    permission_classes = [TesterOrRole]
+    testers_record = True
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = ControlTestResultSerializer
     filterset_class = ControlTestResultFilterSet
     search_fields = ["test__title", "test__implementation__control__identifier"]
+
+    def get_queryset(self):
+        return (
+            selectors.visible_results(self.request.user)
+            .select_related("test__implementation__control", "tester")
+            .prefetch_related("evidence")
+            .order_by("-due_date", "-pk")
+        )
 
 
 class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):

@@ -100,6 +100,35 @@ def test_not_effective_notifies_owner_and_counts(implementations, security_manag
     assert selectors.assurance_summary().not_effective == ["A.1"]
 
 
+def test_not_effective_raises_one_nonconformity_against_the_control(
+    implementations, security_manager
+):
+    from isms.audits.models import Nonconformity, Origin
+
+    test = _test(security_manager, implementations[0], method=ControlTestMethod.OBSERVATION)
+    result = services.result_record(
+        user=security_manager,
+        test=test,
+        data={"conclusion": Conclusion.NOT_EFFECTIVE, "remarks": "Two leavers still active."},
+    )
+    nc = Nonconformity.objects.get()
+    assert (nc.origin, nc.severity, nc.requirement_id) == (
+        Origin.CONTROL_TEST,
+        "minor",
+        implementations[0].control_id,
+    )
+    assert (nc.source_type.model_class(), nc.source_id) == (ControlTestResult, str(result.pk))
+    assert nc.description == "Two leavers still active."
+    # An effective result raises nothing; the same result is never raised twice.
+    services.result_record(
+        user=security_manager, test=test, data={"conclusion": Conclusion.EFFECTIVE}
+    )
+    from isms.audits.assurance_follow_up import raise_nc
+
+    assert raise_nc(result=result, user=security_manager) == nc.ref
+    assert Nonconformity.objects.count() == 1
+
+
 def test_automated_tests_from_checks_keep_history(
     implementations, security_manager, check_provider, django_assert_max_num_queries
 ):
@@ -179,7 +208,8 @@ def test_api_tests_results_and_evidence(implementations, security_manager, audit
         {"test": test_id, "conclusion": "effective"},
         content_type="application/json",
     )
-    assert no_evidence.status_code == 403  # the auditor reads; security managers record
+    # The auditor is this test's tester: it may record, but a re-performance needs evidence.
+    assert no_evidence.status_code == 400 and "evidence" in no_evidence.json()["errors"]
     item = _evidence(security_manager, implementations[1])
     client = client_as(security_manager)  # one client: signing in again switches the user
     done = client.post(

@@ -634,6 +634,39 @@ class World:
         )  # fmt: skip
         return {"pk": decision.pk}
 
+    # A test of another's control assigned to the `owner` persona: a tester without a
+    # role, who sees and records only it.
+    @cached_property
+    def _assigned_test(self):
+        from isms.assurance import services as assurance_services
+
+        return assurance_services.control_test_save(
+            user=self.security_manager,
+            implementation=self._other_implementation,
+            data={"title": "Assigned test", "method": "observation", "tester": self.owner},
+        )
+
+    @property
+    def assigned_test(self):
+        return {"pk": self._assigned_test.pk}
+
+    @property
+    def assigned_tests(self):
+        """No URL kwargs: a list route, requested once the owner is a tester."""
+        self._assigned_test  # noqa: B018 - built for its side effect
+        return {}
+
+    @cached_property
+    def assigned_result(self):
+        from isms.assurance import services as assurance_services
+
+        result = assurance_services.result_record(
+            user=self.security_manager,
+            test=self._assigned_test,
+            data={"conclusion": "effective", "tester": self.owner},
+        )
+        return {"pk": result.pk}
+
 
 def token_for(user) -> str:
     """A fresh API token of `user` (the API is called as a script would)."""

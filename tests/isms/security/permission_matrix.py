@@ -408,15 +408,29 @@ incident-notification                 | own_notification     | PATCH  | 401   | 
 incident-impact                       | own_incident         | GET    | 401   | ok  | ok  | ok  | ok  | 404 | ok
 incident-close                        | own_incident         | POST   | 401   | ok  | 403 | 403 | 403 | 404 | ok
 incident-follow-up                    | own_incident         | POST   | 401   | ok  | 403 | 403 | 403 | 404 | ok
-# control assurance (isms.assurance, issue 22)
-controltest-list                      | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+# --- assurance: control assurance (isms.assurance, issue 22); `owner` is the tester of `assigned_test` (on another's control) ---
+controltest-list                      | -                    | GET    | 401   | ok  | ok  | ok  | ok  | ok  | ok
 controltest-list                      | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
-controltest-detail                    | control_test         | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+controltest-detail                    | control_test         | GET    | 401   | ok  | ok  | ok  | 404 | 404 | ok
+controltest-detail                    | assigned_test        | GET    | 401   | ok  | ok  | ok  | ok  | 404 | ok
 controltest-detail                    | control_test         | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
 controltest-detail                    | control_test         | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
-controltestresult-list                | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
-controltestresult-list                | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
-controltestresult-detail              | control_test_result  | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+controltest-detail                    | assigned_test        | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+controltestresult-list                | -                    | GET    | 401   | ok  | ok  | ok  | ok  | ok  | ok
+controltestresult-list                | assigned_tests       | POST   | 401   | ok  | 403 | 403 | ok  | 403 | ok
+controltestresult-detail              | control_test_result  | GET    | 401   | ok  | ok  | ok  | 404 | 404 | ok
+controltestresult-detail              | assigned_result      | GET    | 401   | ok  | ok  | ok  | ok  | 404 | ok
+assurance:test_list                   | -                    | GET    | login | ok  | ok  | ok  | ok  | ok  | ok
+assurance:test_create                 | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+assurance:test_create                 | -                    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+assurance:test_detail                 | control_test         | GET    | login | ok  | ok  | ok  | 404 | 404 | ok
+assurance:test_detail                 | assigned_test        | GET    | login | ok  | ok  | ok  | ok  | 404 | ok
+assurance:test_edit                   | control_test         | GET    | login | ok  | 403 | 403 | 404 | 404 | ok
+assurance:test_edit                   | control_test         | POST   | login | ok  | 403 | 403 | 404 | 404 | ok
+assurance:test_edit                   | assigned_test        | POST   | login | ok  | 403 | 403 | 403 | 404 | ok
+assurance:result_record               | control_test         | GET    | login | ok  | 403 | 403 | 404 | 404 | ok
+assurance:result_record               | assigned_test        | GET    | login | ok  | 403 | 403 | ok  | 404 | ok
+assurance:result_record               | assigned_test        | POST   | login | ok  | 403 | 403 | ok  | 404 | ok
 evidence-list                         | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
 evidence-detail                       | own_evidence         | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
 # --- Suppliers (assets.suppliers), issue 15 ---

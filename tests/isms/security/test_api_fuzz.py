@@ -170,6 +170,26 @@ def _populate() -> dict:
 
     nc = finding_raise_nonconformity(finding=Finding.objects.order_by("pk").first(), user=author)
     action_add(nc=nc, user=author, data={"title": "Fix", "owner": owner, "due_on": nc.detected_on})
+
+    # Control assurance (issue 22): tests, one assigned to the outsider (a tester without
+    # a role, who records its results through the API), an open instance and a result.
+    from isms.assurance import services as assurance_services
+    from isms.models import ControlImplementation
+
+    implementations = list(ControlImplementation.objects.filter(applicable=True)[:2])
+    assigned = assurance_services.control_test_save(
+        user=author,
+        implementation=implementations[0],
+        data={"title": "Leavers removed", "method": "inspection", "tester": users["outsider"]},
+    )
+    observed = assurance_services.control_test_save(
+        user=author,
+        implementation=implementations[1],
+        data={"title": "Clean desks", "method": "observation"},
+    )
+    assurance_services.tests_open_due()
+    assurance_services.result_record(user=author, test=observed, data={"conclusion": "partial"})
+    assert assigned.results.filter(status="open").exists()
     return {"tokens": tokens}
 
 
