@@ -463,6 +463,12 @@ def report_canonical(report: AuditReport) -> str:
 def report_create(*, user, audit_obj: Audit, conclusion: str) -> AuditReport:
     """A new version of the report of a completed audit, its content taken now."""
     audit_obj = Audit.objects.select_for_update().select_related("programme").get(pk=audit_obj.pk)
+    if not (
+        user.has_perm("audits.add_auditreport") or audit_obj.auditors.filter(pk=user.pk).exists()
+    ):
+        raise PermissionDenied(
+            _("Only the audit's auditors or a security manager write its report.")
+        )
     if audit_obj.status != AuditStatus.COMPLETED:
         raise ValidationError(_("Only a completed audit has a report."))
     if not (conclusion or "").strip():
