@@ -4,6 +4,10 @@ from rest_framework.routers import SimpleRouter
 
 router = SimpleRouter()
 # Audit programmes, audits (with items).
+from isms.audits.api import views_audits  # noqa: E402
+
+router.register("audit-programmes", views_audits.AuditProgrammeViewSet, basename="auditprogramme")
+router.register("audits", views_audits.AuditViewSet, basename="audit")
 
 # Nonconformities (with actions).
 
