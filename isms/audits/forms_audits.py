@@ -78,7 +78,7 @@ class EvidenceForm(forms.Form):
     """A link or a file for a checklist item."""
 
     title = forms.CharField(max_length=200, label=_("Title"))
-    url = forms.URLField(required=False, max_length=500, label=_("Link"))
+    url = forms.URLField(required=False, max_length=500, label=_("Link"), assume_scheme="https")
     file = forms.FileField(required=False, label=_("File"))
 
 

@@ -68,6 +68,7 @@ class AuditViewSet(
     serializer_class = AuditSerializer
     filterset_class = AuditFilterSet
     search_fields = ["title"]
+    required_permissions = None  # set per action below; None = the model permissions
     write_error_responses = {"409": CONFLICT}  # the audit is completed
 
     def _done(self, audit):

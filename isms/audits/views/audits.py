@@ -166,12 +166,15 @@ def audit_edit(request, pk):
     )
 
 
-@permission_required("audits.view_audit", raise_exception=True)
+@login_required
 def audit_detail(request, pk):
+    """The audit, its checklist and reports: for the roles, and for its own auditors."""
     audit = get_object_or_404(
         Audit.objects.select_related("programme").prefetch_related("auditors", "auditees"), pk=pk
     )
     is_auditor = request.user in audit.auditors.all()
+    if not (is_auditor or request.user.has_perm("audits.view_audit")):
+        raise PermissionDenied
     is_open = audit.status != AuditStatus.COMPLETED
     items = audit.items.select_related("requirement__framework", "concluded_by").prefetch_related(
         "evidence"
@@ -235,8 +238,9 @@ def audit_complete(request, pk):
     )  # fmt: skip
 
 
-@permission_required("audits.view_audit", raise_exception=True)
+@login_required
 def item_conclude(request, pk):
+    """An auditor of the audit concludes one checklist item (and adds its evidence)."""
     item = get_object_or_404(
         AuditItem.objects.select_related("audit__programme", "requirement__framework"), pk=pk
     )
@@ -262,10 +266,13 @@ def item_conclude(request, pk):
     )  # fmt: skip
 
 
-@permission_required("audits.view_audit", raise_exception=True)
+@login_required
 @require_POST
 def evidence_add(request, pk):
+    """Evidence for a checklist item; the service lets only the audit's auditors add it."""
     item = get_object_or_404(AuditItem.objects.select_related("audit__programme"), pk=pk)
+    if not item.audit.auditors.filter(pk=request.user.pk).exists():
+        raise PermissionDenied
     form = EvidenceForm(request.POST, request.FILES)
     target = reverse("audits:item_conclude", args=[pk])
     if not form.is_valid():
@@ -274,27 +281,31 @@ def evidence_add(request, pk):
     data = form.cleaned_data
 
     def call():
-        try:
-            services.evidence_add(
-                user=request.user, item=item, title=data["title"], url=data["url"],
-                upload=data["file"],
-            )  # fmt: skip
-        except PermissionDenied as exc:
-            raise ValidationError(str(exc)) from exc
+        services.evidence_add(
+            user=request.user, item=item, title=data["title"], url=data["url"],
+            upload=data["file"],
+        )  # fmt: skip
 
     return _back(request, target, call, _("Evidence added."))
 
 
-@permission_required("audits.view_audit", raise_exception=True)
+@login_required
 @uploads.download_rate_limit
 def evidence_download(request, pk):
-    evidence = get_object_or_404(AuditEvidence.objects.exclude(file=""), pk=pk)
+    evidence = get_object_or_404(
+        AuditEvidence.objects.exclude(file="").select_related("item__audit"), pk=pk
+    )
+    if not (
+        request.user.has_perm("audits.view_audit")
+        or evidence.item.audit.auditors.filter(pk=request.user.pk).exists()
+    ):
+        raise PermissionDenied
     return uploads.attachment_response(
         evidence.file.open("rb"), evidence.file.name.rsplit("/", 1)[-1]
     )
 
 
-@permission_required("audits.view_audit", raise_exception=True)
+@login_required
 @require_POST
 def report_create(request, pk):
     audit = get_object_or_404(Audit, pk=pk)
