@@ -48,8 +48,8 @@ def dashboard_figures(user) -> list[dict]:
 
 
 def programme_reviews(until: datetime.date):
-    """Audit programmes whose review is due (their next review date), and the current
-    year's programme when none exists yet is not a record to remind about."""
+    """Audit programmes whose review is due on or before `until` (their next review
+    date); the programme's owner is reminded."""
     from isms.governance.reviews import ReviewItem
 
     for programme in AuditProgramme.objects.filter(next_review__lte=until).select_related("owner"):

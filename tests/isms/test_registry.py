@@ -88,24 +88,26 @@ def test_every_app_registered_its_providers():
         "risks.methodologyversion",
         "risks.riskacceptance",
         "continuity.continuityplanversion",
+        "audits.auditreport",
     }
     # Which apps registered (by module), rather than how many entries: a new register
     # adds itself here by name.
     assert apps_of(dashboard.figure_providers) == {
         "assets.continuity", "assets.figures", "assets.suppliers", "isms.assurance",
         "isms.context", "isms.governance", "isms.people", "risks.incidents", "risks.steps",
+        "isms.audits",
     }  # fmt: skip
     assert len(evidence.providers) == len(treatments.providers) == 1
     assert len(scope_estate.providers) == 1
     assert apps_of(audit_pack.providers) == {
         "assets.continuity", "assets.suppliers", "isms.assurance", "isms.context",
         "isms.frameworks", "isms.governance", "isms.people", "risks.incidents",
-        "risks.providers",
+        "risks.providers", "isms.audits",
     }  # fmt: skip
     assert apps_of(reviews.providers) == {
         "assets.continuity", "assets.reviews", "assets.suppliers", "isms.context",
         "isms.frameworks", "isms.governance", "risks.incidents", "risks.providers",
-        "risks.reviews",
+        "risks.reviews", "isms.audits",
     }  # fmt: skip
     assert len(value_at_stake_listeners) == 1
     assert "assets:asset_list" in navigation.items and "risks:risk_list" in navigation.items

@@ -504,9 +504,10 @@ class World:
         from isms.audits.services import audits as audit_services
         from isms.models import Control
 
+        programme = self._audit_programme  # loads the clauses first
         clause = Control.objects.get(framework__code=audit_services.CLAUSES_CODE, identifier="4.3")
         return audit_services.audit_create(
-            user=self.security_manager, programme=self._audit_programme, title="Matrix audit",
+            user=self.security_manager, programme=programme, title="Matrix audit",
             planned_start=datetime.date(2026, 3, 1), planned_end=datetime.date(2026, 3, 2),
             auditors=[self.security_manager], criteria=[clause],
         )  # fmt: skip
