@@ -48,6 +48,9 @@ class AuditItemSerializer(serializers.ModelSerializer):
     framework = serializers.CharField(source="requirement.framework.code", read_only=True)
     title = serializers.CharField(source="requirement.title", read_only=True)
     evidence = AuditEvidenceSerializer(many=True, read_only=True)
+    conclusion = serializers.ChoiceField(
+        choices=AuditConclusion.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = AuditItem
