@@ -525,3 +525,14 @@ def test_programme_review_reminder(programme, security_manager):
     due = list(providers_audits.programme_reviews(datetime.date(2026, 2, 1)))
     assert [d.obj for d in due] == [programme] and due[0].owners == [security_manager]
     assert list(providers_audits.programme_reviews(datetime.date(2025, 12, 1))) == []
+
+
+def test_the_approver_reads_the_report_in_the_inbox(
+    completed, lead, security_manager, manager, client_as
+):
+    report = services.report_create(user=lead, audit_obj=completed, conclusion="Conforming ISMS")
+    request = approvals.approval_request_submit(obj=report, user=security_manager)
+    response = client_as(manager).get(reverse("isms:approval_detail", args=[request.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "A-2026-01" in body and "Conforming ISMS" in body and "6.1.2" in body
