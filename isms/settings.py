@@ -458,6 +458,9 @@ SPECTACULAR_SETTINGS = {
         # issue 22 and issue 15: two kinds of conclusion
         "TestConclusionEnum": "isms.assurance.choices.Conclusion",
         "AssessmentConclusionEnum": "assets.suppliers.choices.Conclusion",
+        # issue 13: internal audit
+        "AuditConclusionEnum": "isms.audits.models.audits.AuditConclusion",
+        "AuditStatusEnum": "isms.audits.models.audits.AuditStatus",
     },
     # Swagger UI and ReDoc from the vendored sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

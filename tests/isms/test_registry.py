@@ -89,6 +89,7 @@ def test_every_app_registered_its_providers():
         "risks.riskacceptance",
         "continuity.continuityplanversion",
         "audits.managementreview",
+        "audits.auditreport",
     }
     # Which apps registered (by module), rather than how many entries: a new register
     # adds itself here by name.
@@ -108,7 +109,7 @@ def test_every_app_registered_its_providers():
         "assets.continuity", "assets.reviews", "assets.suppliers", "isms.audits",
         "isms.context",
         "isms.frameworks", "isms.governance", "risks.incidents", "risks.providers",
-        "risks.reviews",
+        "risks.reviews", "isms.audits",
     }  # fmt: skip
     assert len(value_at_stake_listeners) == 1
     assert "assets:asset_list" in navigation.items and "risks:risk_list" in navigation.items

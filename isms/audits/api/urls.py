@@ -6,6 +6,10 @@ from isms.audits.api import views_reviews
 
 router = SimpleRouter()
 # Audit programmes, audits (with items).
+from isms.audits.api import views_audits  # noqa: E402
+
+router.register("audit-programmes", views_audits.AuditProgrammeViewSet, basename="auditprogramme")
+router.register("audits", views_audits.AuditViewSet, basename="audit")
 
 # Nonconformities (with actions).
 from isms.audits.api.nonconformities import NonconformityViewSet  # noqa: E402

@@ -1,19 +1,24 @@
-"""Demo nonconformities (`manage.py load_demo`): one minor nonconformity closed after an
-effectiveness check found its corrective action effective; one major nonconformity
-open, with an overdue corrective action; one opportunity for improvement. Loaded once
-(nothing is added when the register has records). Demo data only: the product never
-imports this module.
-
-LEAD: at merge, raise the two nonconformities from the audit demo's checklist items
-(`raise_nonconformity(source=item, origin=Origin.INTERNAL_AUDIT, ...)`, or pass
-`source=` here once the items exist) so that the completed internal audit shows them.
+"""Demo nonconformities (`manage.py load_demo`), acting on what the demo's completed
+internal audit raised (isms.audits.demo.audits, loaded before): its minor nonconformity
+(undated risk criteria) corrected and closed after an effectiveness check found the
+action effective; its major one (no restore test) open, with an overdue corrective
+action; its opportunity for improvement as raised. Plus one nonconformity recorded by hand,
+so the register shows more than one origin.
+Idempotent: nothing is added once a corrective action exists. Demo data only: the product
+never imports this module.
 """
 
 import datetime
 
 from django.utils import timezone
 
-from isms.audits.models import Nonconformity, Origin
+from isms.audits.models import (
+    CorrectiveAction,
+    NcSeverity,
+    Nonconformity,
+    NonconformityKind,
+    Origin,
+)
 from isms.audits.services import nonconformities as services
 from isms.models import Control, User
 
@@ -22,51 +27,56 @@ def _control(identifier: str):
     return Control.objects.filter(framework__code="iso27001-2022", identifier=identifier).first()
 
 
-def _requirement(identifier: str, fallback: str) -> dict:
-    control = _control(identifier)
-    return {"requirement": control} if control else {"requirement_ref": fallback}
+def _from_audit(severity: str) -> Nonconformity | None:
+    """The nonconformity the demo audit's checklist raised with `severity`."""
+    return (
+        Nonconformity.objects.filter(
+            origin=Origin.INTERNAL_AUDIT, kind=NonconformityKind.NONCONFORMITY, severity=severity
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def load(stdout) -> None:
-    if Nonconformity.objects.exists():
-        stdout.write("Nonconformities: the register already has records, nothing added.")
+    if CorrectiveAction.objects.exists():
+        stdout.write("Nonconformities: already worked on, nothing added.")
         return
     users = {u.username: u for u in User.objects.filter(username__in=("security", "owner"))}
     security, owner = users.get("security"), users.get("owner")
-    if security is None or owner is None:
-        stdout.write("Nonconformities: demo users missing, nothing added.")
+    minor, major = _from_audit(NcSeverity.MINOR), _from_audit(NcSeverity.MAJOR)
+    if security is None or owner is None or minor is None or major is None:
+        stdout.write(
+            "Nonconformities: the demo audit's nonconformities are missing, nothing added."
+        )
         return
     today = timezone.localdate()
 
     def ago(days: int) -> datetime.date:
         return today - datetime.timedelta(days=days)
 
-    # 1. Minor, closed: access reviews skipped; the review was scheduled and checked.
-    closed = services.nonconformity_create(
+    # 1. The minor one, closed: the criteria got an approval date, and were checked.
+    minor = services.nonconformity_update(
+        nc=minor,
         user=security,
+        expected_version=minor.version,
         data={
-            "title": "Quarterly access review of the production AWS account not performed",
-            "description": "The internal audit found no record of the access review for "
-            "the last two quarters; two former contractors still had console access.",
-            "origin": Origin.INTERNAL_AUDIT,
-            "severity": "minor",
-            **_requirement("5.18", "ISO/IEC 27001 A.5.18 Access rights"),
             "owner": security,
             "detected_on": ago(120),
             "due_on": ago(30),
-            "containment": "The two contractor accounts were disabled the same day.",
+            "containment": "The two Q3 assessments were re-scored with the approved criteria.",
             "root_cause_whys": [
-                "The review was not done because nobody was reminded of it.",
-                "Nobody was reminded because the review had no owner after a team change.",
-                "The owner was not reassigned because the procedure did not name a deputy.",
+                "Old criteria were used because nothing showed which version was current.",
+                "Nothing showed it because the methodology document carried no approval date.",
+                "It carried none because the document template had no approval block.",
             ],
         },
     )
     action = services.action_add(
-        nc=closed,
+        nc=minor,
         user=security,
         data={
-            "title": "Name an owner and a deputy, and schedule the review quarterly",
+            "title": "Approve the methodology through the workflow and date every version",
             "owner": security,
             "due_on": ago(75),
         },
@@ -75,29 +85,24 @@ def load(stdout) -> None:
         action=action, user=security, data={"status": "done", "done_on": ago(80)}
     )
     services.effectiveness_check(
-        nc=closed,
+        nc=minor,
         user=security,
         data={
             "result": "effective",
             "checked_on": ago(20),
-            "notes": "The review of this quarter was done on time by the named owner; "
-            "no stale account found.",
+            "notes": "The assessments of this quarter all cite the approved, dated version.",
         },
     )
     services.nonconformity_close(
-        nc=closed, user=security, comment="Effective: the quarterly review runs as planned."
+        nc=minor, user=security, comment="Effective: assessments use the approved criteria."
     )
 
-    # 2. Major, open: restores never tested; the action is overdue.
-    open_nc = services.nonconformity_create(
+    # 2. The major one, open: restores never tested; the action is overdue.
+    major = services.nonconformity_update(
+        nc=major,
         user=security,
+        expected_version=major.version,
         data={
-            "title": "Backups of the customer database never restore-tested",
-            "description": "Backups run nightly, but no restore was ever tested, so the "
-            "recovery time objective of the checkout process is not demonstrated.",
-            "origin": Origin.INTERNAL_AUDIT,
-            "severity": "major",
-            **_requirement("8.13", "ISO/IEC 27001 A.8.13 Information backup"),
             "owner": owner,
             "detected_on": ago(45),
             "due_on": today + datetime.timedelta(days=30),
@@ -106,7 +111,7 @@ def load(stdout) -> None:
         },
     )
     services.action_add(
-        nc=open_nc,
+        nc=major,
         user=security,
         data={
             "title": "Add a quarterly restore test to the backup procedure and run the first",
@@ -116,16 +121,22 @@ def load(stdout) -> None:
         },
     )
 
-    # 3. An opportunity for improvement (10.1).
+    # 3. One recorded by hand: access reviews skipped (seen by the security manager).
+    control = _control("5.18")
     services.nonconformity_create(
         user=security,
         data={
-            "kind": "improvement",
-            "title": "Automate the quarterly access review with IAM Access Analyzer",
-            "origin": Origin.INTERNAL_AUDIT,
-            "description": "Unused access findings would prepare the review.",
-            **_requirement("5.18", "ISO/IEC 27001 A.5.18 Access rights"),
-            "detected_on": ago(45),
+            "title": "Quarterly access review of the production AWS account not performed",
+            "description": "No record of the access review for the last quarter; one former "
+            "contractor still had console access.",
+            "severity": "minor",
+            **({"requirement": control} if control else {"requirement_ref": "A.5.18"}),
+            "owner": security,
+            "detected_on": ago(12),
+            "containment": "The contractor's account was disabled the same day.",
         },
     )
-    stdout.write("Nonconformities: NC-001 closed, NC-002 open with an overdue action, OFI-001.")
+    stdout.write(
+        f"Nonconformities: {minor.ref} closed after its check, {major.ref} open with an overdue "
+        "action, one more recorded by hand; the audit's opportunity for improvement as raised."
+    )

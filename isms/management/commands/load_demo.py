@@ -26,6 +26,7 @@ DEMO_MODULES = (
     "isms.assurance.demo.assurance",  # control tests, a year of results, evidence expiry
     "isms.context.demo.context",  # issue 14: context, parties, objectives, measures
     "isms.people.demo.team",  # issue 14: people, competences, awareness
+    "isms.audits.demo.audits",  # issue 13: clauses 4-10, audit programmes, a completed audit
     "isms.audits.demo.nonconformities",  # issue 13: two NCs (one closed), an improvement
     "isms.audits.demo.reviews",  # issue 13: approved management review (last: its inputs)
 )

@@ -333,19 +333,29 @@ def test_measure_nc_closure_on_time(security_manager, clause):
     assert str(measure.compute(TODAY())) == "50.00"
 
 
-def test_the_demo_loads_once():
+def test_the_demo_acts_on_what_the_demo_audit_raised_once():
     from io import StringIO
 
+    from isms.audits.demo import audits as audit_demo
     from isms.audits.demo import nonconformities as demo
-    from isms.demo import users
+    from isms.audits.models import AuditItem
+    from isms.demo import frameworks, users
 
     out = StringIO()
     users.load(out)
+    frameworks.load(out)
+    audit_demo.load(out)
     demo.load(out)
     demo.load(out)
     by_ref = {nc.ref: nc for nc in Nonconformity.objects.all()}
-    assert set(by_ref) == {"NC-001", "NC-002", "OFI-001"}
+    assert set(by_ref) == {"NC-001", "NC-002", "NC-003", "OFI-001"}
+    # The audit's findings are in the register, linked to their checklist items.
+    for ref, identifier in (("NC-001", "6.1.2"), ("NC-002", "8.13"), ("OFI-001", "9.2.2")):
+        nc = by_ref[ref]
+        assert nc.origin == "internal_audit" and nc.source_type.model_class() is AuditItem
+        assert AuditItem.objects.get(pk=nc.source_id).requirement.identifier == identifier
     assert by_ref["NC-001"].status == "closed"
     assert by_ref["NC-001"].effectiveness_checks.get().result == "effective"
     assert by_ref["NC-002"].severity == "major" and by_ref["NC-002"].is_open
     assert any(a.overdue for a in by_ref["NC-002"].actions.all())
+    assert by_ref["NC-003"].origin == "manual"

@@ -51,7 +51,11 @@ def test_the_snapshot_query_count_does_not_grow_with_the_records(security_manage
         _more_records(n, security_manager, manager)
     many = _queries()
     assert many == few, f"{few} queries with 1 batch of records, {many} with 4"
-    assert few < 40
+    # A few queries per registered input (aggregates in the database, never per record;
+    # the overdue-reviews input asks each of the reviews-due providers once).
+    from isms.audits import review_inputs
+
+    assert few <= 5 * len(review_inputs.inputs), (few, len(review_inputs.inputs))
 
 
 def test_posture_and_risk_inputs_read_the_data(security_manager, manager):

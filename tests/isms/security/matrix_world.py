@@ -484,6 +484,70 @@ class World:
     def awareness_campaign(self):
         return {"pk": ctx.make_campaign(policy=self._published_policy).pk}
 
+    # --- audits (isms.audits, issue 13): the security manager audits the clauses ----
+
+    @cached_property
+    def _audit_programme(self):
+        from isms.audits.services import audits as audit_services
+
+        audit_services.clauses_load()
+        return audit_services.programme_save(
+            user=self.security_manager, year=2026, title="Matrix programme",
+            objectives="Check", scope="ISMS",
+        )  # fmt: skip
+
+    @property
+    def audit_programme(self):
+        return {"pk": self._audit_programme.pk}
+
+    def _plan_audit(self):
+        from isms.audits.services import audits as audit_services
+        from isms.models import Control
+
+        programme = self._audit_programme  # loads the clauses first
+        clause = Control.objects.get(framework__code=audit_services.CLAUSES_CODE, identifier="4.3")
+        return audit_services.audit_create(
+            user=self.security_manager, programme=programme, title="Matrix audit",
+            planned_start=datetime.date(2026, 3, 1), planned_end=datetime.date(2026, 3, 2),
+            auditors=[self.security_manager], criteria=[clause],
+        )  # fmt: skip
+
+    @cached_property
+    def _audit(self):
+        return self._plan_audit()
+
+    @property
+    def audit(self):
+        return {"pk": self._audit.pk}
+
+    @property
+    def audit_item(self):
+        return {"pk": self._audit.items.get().pk}
+
+    @cached_property
+    def audit_evidence(self):
+        from isms.audits.services import audits as audit_services
+
+        evidence = audit_services.evidence_add(
+            user=self.security_manager, item=self._audit.items.get(), title="Minutes",
+            upload=SimpleUploadedFile("minutes.txt", b"minutes\n"),
+        )  # fmt: skip
+        return {"pk": evidence.pk}
+
+    @cached_property
+    def audit_report(self):
+        from isms.audits.services import audits as audit_services
+
+        audit = self._plan_audit()
+        audit_services.item_conclude(
+            user=self.security_manager, item=audit.items.get(), conclusion="conforming"
+        )
+        audit_services.audit_complete(user=self.security_manager, audit_obj=audit, summary="Ok")
+        report = audit_services.report_create(
+            user=self.security_manager, audit_obj=audit, conclusion="Conforming"
+        )
+        return {"pk": report.pk}
+
     # --- lookup ---------------------------------------------------------------------
 
     # --- suppliers (assets.suppliers) -----------------------------------------------

@@ -596,6 +596,44 @@ nonconformity-action                  | nonconformity_action | PATCH  | 401   | 
 nonconformity-verify-effectiveness    | nonconformity        | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 nonconformity-close                   | nonconformity        | POST   | 401   | 403 | ok  | 403 | 403 | 403 | ok
 finding-raise-nonconformity           | finding              | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+# --- audits: clauses 4-10, audit programmes, audits, checklist, reports (isms.audits, issue 13) ---
+audits:clause_list                    | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+audits:programme_list                 | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+audits:programme_create               | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:programme_create               | -                    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:programme_detail               | audit_programme      | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+audits:programme_edit                 | audit_programme      | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:programme_edit                 | audit_programme      | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:audit_create                   | audit_programme      | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:audit_create                   | audit_programme      | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:audit_list                     | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+audits:audit_detail                   | audit                | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+audits:audit_edit                     | audit                | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:audit_edit                     | audit                | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:audit_start                    | audit                | POST   | login | ok  | 403 | 403 | 403 | 403 | 403
+audits:audit_complete                 | audit                | POST   | login | ok  | 403 | 403 | 403 | 403 | 403
+audits:report_create                  | audit                | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:item_conclude                  | audit_item           | GET    | login | ok  | 403 | 403 | 403 | 403 | 403
+audits:item_conclude                  | audit_item           | POST   | login | ok  | 403 | 403 | 403 | 403 | 403
+audits:evidence_add                   | audit_item           | POST   | login | ok  | 403 | 403 | 403 | 403 | 403
+audits:evidence_download              | audit_evidence       | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+audits:report_submit                  | audit_report         | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+audits:report_pdf                     | audit_report         | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+auditprogramme-list                   | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+auditprogramme-list                   | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+auditprogramme-detail                 | audit_programme      | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+auditprogramme-detail                 | audit_programme      | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
+auditprogramme-detail                 | audit_programme      | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+audit-list                            | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+audit-list                            | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+audit-detail                          | audit                | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+audit-detail                          | audit                | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
+audit-detail                          | audit                | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+audit-start                           | audit                | POST   | 401   | ok  | 403 | 403 | 403 | 403 | 403
+audit-conclude                        | audit                | POST   | 401   | ok  | 403 | 403 | 403 | 403 | 403
+audit-evidence                        | audit                | POST   | 401   | ok  | 403 | 403 | 403 | 403 | 403
+audit-complete                        | audit                | POST   | 401   | ok  | 403 | 403 | 403 | 403 | 403
+audit-report                          | audit                | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
 """
 
 # Bodies for the rows whose view validates input before deciding who may act (see
@@ -642,6 +680,19 @@ BODIES = {
         "title": "Runbook",
         "url": "https://example.com/runbook",
     },
+    # --- audits (issue 13): the API validates the body before the service decides ---
+    ("audit-conclude", "POST"): lambda w, kw: {
+        "item": w.audit_item["pk"],
+        "conclusion": "observation",
+        "findings": "Seen in the permission matrix.",
+    },
+    ("audit-evidence", "POST"): lambda w, kw: {
+        "item": w.audit_item["pk"],
+        "title": "Record",
+        "url": "https://example.com/record",
+    },
+    ("audit-complete", "POST"): lambda w, kw: {"summary": "Matrix"},
+    ("audit-report", "POST"): lambda w, kw: {"conclusion": "Matrix"},
     # Not bodies but what the route needs to reach its permission check at all:
     ("assets:asset_validate", "POST"): lambda w, kw: {"_field": "name"},
     ("assets:asset_validate_edit", "POST"): lambda w, kw: {"_field": "name"},

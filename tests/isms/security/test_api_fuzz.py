@@ -16,6 +16,7 @@ operation) and bounded (FUZZ_EXAMPLES per operation and role), so a CI run is
 reproducible. A failure prints the request to replay it.
 """
 
+import datetime
 import json
 import os
 
@@ -190,6 +191,20 @@ def _populate() -> dict:
     assurance_services.tests_open_due()
     assurance_services.result_record(user=author, test=observed, data={"conclusion": "partial"})
     assert assigned.results.filter(status="open").exists()
+
+    # audits (issue 13): the clauses, a programme and an audit of one clause and one control.
+    from isms.audits.services import audits as audit_services
+
+    clauses = audit_services.clauses_load()
+    programme = audit_services.programme_save(
+        user=author, year=2026, title="Fuzz programme", objectives="Check", scope="ISMS"
+    )
+    audit_services.audit_create(
+        user=author, programme=programme, title="Fuzz audit",
+        planned_start=datetime.date(2026, 3, 1), planned_end=datetime.date(2026, 3, 2),
+        auditors=[users["auditor"]],
+        criteria=[clauses.controls.get(identifier="9.2.2"), iso.controls.get(identifier="5.1")],
+    )  # fmt: skip
     return {"tokens": tokens}
 
 
