@@ -43,6 +43,7 @@ from saml2.response import (
 )
 from saml2.s_utils import UnknownPrincipal, UnsupportedBinding
 from saml2.saml import NAMEID_FORMAT_UNSPECIFIED, NameID, name_id_from_string
+from saml2.samlp import response_from_string
 from saml2.sigver import MissingKey, SignatureError
 from saml2.time_util import str_to_time
 
@@ -228,6 +229,7 @@ def finish(request, cfg: SAMLConfig) -> tuple[dict, Assertion]:
     encoded = request.POST.get("SAMLResponse", "")
     if not encoded:
         raise SAMLError("no_response", "POST without a SAMLResponse")
+    _check_destination(encoded, cfg)
     saml_client = client(cfg)
     expected_idp = idp_entity_id(cfg, saml_client.config)
     try:
@@ -259,6 +261,18 @@ def finish(request, cfg: SAMLConfig) -> tuple[dict, Assertion]:
     if flow.get("reauth") and assertion.authn_instant < flow["started"] - LEEWAY:
         raise SAMLError("stale_authentication", "ForceAuthn answered with an old AuthnInstant")
     return flow, assertion
+
+
+def _check_destination(encoded: str, cfg: SAMLConfig) -> None:
+    """The Response must name our ACS as its Destination (checked first, so a response
+    meant for another service is refused by name; pysaml2 would only drop it)."""
+    try:
+        message = response_from_string(base64.b64decode(encoded, validate=False))
+    except Exception as exc:  # undecodable base64 or XML (defusedxml refuses entities)
+        raise SAMLError("bad_claims", f"SAMLResponse unreadable: {exc!r}") from exc
+    if message is None or message.destination != cfg.acs_url:
+        destination = getattr(message, "destination", None)
+        raise SAMLError("wrong_recipient", f"Destination {destination!r}, expected {cfg.acs_url!r}")
 
 
 def _check_strictly(response, cfg: SAMLConfig, expected_idp: str) -> None:

@@ -242,9 +242,7 @@ def saml_acs(request):
             email=assertion.first(cfg.email_claim),
             groups=groups,
             cfg=cfg,
-            username_source=f"attribute {cfg.username_claim!r}"
-            if cfg.username_claim
-            else "NameID",
+            username_source=f"attribute {cfg.username_claim!r}" if cfg.username_claim else "NameID",
         )
     except SSORefused as exc:
         return _refuse(request, exc.reason, exc.detail, status=403, protocol="saml")
@@ -306,4 +304,6 @@ def _saml_logout(request, sso):
 def saml_sls(request):
     """The single logout service: the IdP's answer to our LogoutRequest. The local
     session already ended when the user signed out, so this only leads back to sign-in."""
+    if not config.saml().enabled:
+        return _saml_not_configured(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)

@@ -100,9 +100,7 @@ class SAMLIdP:
                 "service": {
                     "idp": {
                         "endpoints": {
-                            "single_sign_on_service": [
-                                (f"{self.url}/sso", BINDING_HTTP_REDIRECT)
-                            ],
+                            "single_sign_on_service": [(f"{self.url}/sso", BINDING_HTTP_REDIRECT)],
                             "single_logout_service": [(f"{self.url}/slo", BINDING_HTTP_REDIRECT)],
                         },
                         "name_id_format": [NAMEID_FORMAT_PERSISTENT],
