@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -97,3 +99,33 @@ def sign_in_identity(
         if current - wanted:
             user.groups.remove(*Group.objects.filter(name__in=current - wanted))
     return user, created, sorted(wanted)
+
+
+def reauth_url(request, next_path: str) -> str | None:
+    """Where the signed-in user re-authenticates at their identity provider before a
+    sensitive action (and comes back to `next_path`): the protocol they signed in with,
+    else the one their remembered identity belongs to. None when they have no single
+    sign-on identity or SSO is off."""
+    from django.urls import reverse
+
+    from isms.sso import config
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    session = getattr(request, "session", None) or {}
+    protocol = (session.get("_isms_sso") or {}).get("protocol")
+    oidc_cfg, saml_cfg = config.oidc(), config.saml()
+    if protocol is None:
+        issuers = set(user.sso_identities.values_list("issuer", flat=True))
+        if oidc_cfg.enabled and oidc_cfg.issuer in issuers:
+            protocol = "oidc"
+        elif saml_cfg.enabled and issuers - {oidc_cfg.issuer}:
+            protocol = "saml"
+    if protocol == "oidc" and oidc_cfg.enabled:
+        route = "sso_oidc_login"
+    elif protocol == "saml" and saml_cfg.enabled:
+        route = "sso_saml_login"
+    else:
+        return None
+    return f"{reverse(route)}?{urlencode({'reauth': '1', 'next': next_path}, safe='/')}"

@@ -5,7 +5,6 @@ logout service. Sign-out for both."""
 from __future__ import annotations
 
 import logging
-import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -116,7 +115,7 @@ def _finish_reauth(request, cfg, flow, claims):
         return _refuse(
             request, "reauth_other_user", "re-authentication as another subject", status=403
         )
-    request.session[reauth.SESSION_KEY] = int(time.time())
+    reauth.idp_confirmed(request)
     security_log.event("reauth.success", request, protocol="oidc")
     return redirect(_safe_next(request, flow.get("next", "")))
 
@@ -282,7 +281,7 @@ def _saml_finish_reauth(request, flow, assertion):
             status=403,
             protocol="saml",
         )
-    request.session[reauth.SESSION_KEY] = int(time.time())
+    reauth.idp_confirmed(request)
     security_log.event("reauth.success", request, protocol="saml")
     return redirect(_safe_next(request, flow.get("next", "")))
 

@@ -252,6 +252,7 @@ def test_reauthentication_forces_a_fresh_idp_login(client, idp, caplog):
     response = post(client, idp.login(location))
     assert response["Location"] == "/account/"
     assert reauth.SESSION_KEY in client.session
+    assert reauth.IDP_SESSION_KEY in client.session
     other = start(client, "/sso/saml/login/?reauth=1&next=/account/")
     refused = post(client, idp.login(other, subject="saml-mallory"))
     assert refused.status_code == 403 and "reason=reauth_other_user" in caplog.text
