@@ -278,7 +278,7 @@ def _check_destination(encoded: str, cfg: SAMLConfig) -> None:
 def _check_strictly(response, cfg: SAMLConfig, expected_idp: str) -> None:
     issuer = response.issuer()
     if issuer != expected_idp:
-        raise SAMLError("wrong_issuer", f"issuer {issuer!r}, expected {expected_idp!r}")
+        raise SAMLError("wrong_idp", f"issuer {issuer!r}, expected {expected_idp!r}")
     if response.response.destination != cfg.acs_url:
         raise SAMLError(
             "wrong_recipient",
