@@ -46,6 +46,7 @@ from saml2.saml import NAMEID_FORMAT_UNSPECIFIED, NameID, name_id_from_string
 from saml2.samlp import response_from_string
 from saml2.sigver import MissingKey, SignatureError
 from saml2.time_util import str_to_time
+from saml2.validate import ResponseLifetimeExceed, ToEarly
 
 from isms.sso.config import SAMLConfig
 
@@ -245,14 +246,16 @@ def finish(request, cfg: SAMLConfig) -> tuple[dict, Assertion]:
         raise SAMLError("unsolicited", f"response to a request not sent: {exc}") from exc
     except (StatusError, UnknownPrincipal) as exc:
         raise SAMLError("idp_error", f"IdP answered with an error status: {exc!r}") from exc
+    except (ResponseLifetimeExceed, ToEarly) as exc:
+        raise SAMLError("expired", f"outside its validity period: {exc}") from exc
     except VerificationError as exc:
+        if str(exc) == "Condition not OK":  # pysaml2's word for an impossible time window
+            raise SAMLError("expired", "time conditions not met (NotBefore/NotOnOrAfter)") from exc
         raise SAMLError("bad_claims", f"assertion refused: {exc}") from exc
     except Exception as exc:  # pysaml2 raises bare Exception/ValueError for many checks
         text = str(exc)
         if "AudienceRestriction" in text:
             raise SAMLError("wrong_audience", text) from exc
-        if "Can't use response yet" in text or "past" in text.lower() or "too old" in text:
-            raise SAMLError("expired", text) from exc
         raise SAMLError("bad_claims", f"assertion refused: {exc!r}") from exc
     if response is None or response.assertion is None:
         raise SAMLError("bad_claims", "no usable assertion in the response")

@@ -140,19 +140,42 @@ class SAMLIdP:
         sign_assertion: bool = True,
         audience: str | None = None,
         destination: str | None = None,
+        lifetime: dict | None = None,
         tamper=None,
     ) -> dict:
         """Answer the AuthnRequest in `sso_url` for this user: the fields the browser
         posts to the SP ({"SAMLResponse", "RelayState"}, and "action", the ACS URL).
-        `audience`, `destination`, `sign_assertion` and `tamper` (a function of the
-        XML) make the answers a broken or malicious IdP would give."""
+        `audience`, `destination`, `sign_assertion`, `lifetime` (of the assertion, e.g.
+        {"minutes": -5}: already expired) and `tamper` (a function of the XML) make the
+        answers a broken or malicious IdP would give."""
         query = {k: v[0] for k, v in parse_qs(urlparse(sso_url).query).items()}
         request = self.server.parse_authn_request(query["SAMLRequest"], BINDING_HTTP_REDIRECT)
         args = self.server.response_args(request.message)
         self.last_request = request.message
         identity = {"uid": [username], "email": [email], "groups": list(groups)}
         instant = authn_instant or int(time.time())
-        response = self.server.create_authn_response(
+        policy = self.server.config.getattr("policy", "idp")
+        if lifetime is not None:
+            policy.get_lifetime = lambda sp_entity_id: lifetime
+        try:
+            response = self._respond(
+                args, identity, subject, context, instant, sign_assertion, audience, destination
+            )
+        finally:
+            policy.__dict__.pop("get_lifetime", None)
+        xml = str(response)
+        if tamper is not None:
+            xml = tamper(xml)
+        return {
+            "SAMLResponse": base64.b64encode(xml.encode()).decode(),
+            "RelayState": query.get("RelayState", ""),
+            "action": args["destination"],
+        }
+
+    def _respond(
+        self, args, identity, subject, context, instant, sign_assertion, audience, destination
+    ):
+        return self.server.create_authn_response(
             identity,
             in_response_to=args["in_response_to"],
             destination=destination or args["destination"],
@@ -165,14 +188,6 @@ class SAMLIdP:
             sign_assertion=sign_assertion,
             sign_response=False,
         )
-        xml = str(response)
-        if tamper is not None:
-            xml = tamper(xml)
-        return {
-            "SAMLResponse": base64.b64encode(xml.encode()).decode(),
-            "RelayState": query.get("RelayState", ""),
-            "action": args["destination"],
-        }
 
     def _handler(idp):
         class Handler(BaseHTTPRequestHandler):

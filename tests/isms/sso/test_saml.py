@@ -148,8 +148,9 @@ def test_existing_local_user_is_linked_by_username(client, idp, settings):
         ({"sign_assertion": False}, "bad_signature"),
         ({"audience": "https://other-sp.example/metadata"}, "wrong_audience"),
         ({"destination": "https://evil.example/acs"}, "wrong_recipient"),
+        ({"lifetime": {"minutes": -5}}, "expired"),
     ],
-    ids=["tampered", "unsigned", "audience", "recipient"],
+    ids=["tampered", "unsigned", "audience", "recipient", "expired"],
 )
 def test_bad_assertion_is_refused(client, idp, caplog, answer, reason):
     response = post(client, idp.login(start(client), groups=["isms-audit"], **answer))
