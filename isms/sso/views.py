@@ -120,10 +120,21 @@ def _finish_reauth(request, cfg, flow, claims):
     return redirect(_safe_next(request, flow.get("next", "")))
 
 
+def _leave_for_idp(request, url: str):
+    """Continue a sign-out at the identity provider. Not a redirect: the sign-out is a
+    form POST, and our Content-Security-Policy (`form-action 'self'`) makes the browser
+    refuse a form submission that redirects to another origin. A page that is already
+    signed out moves on by itself (Refresh header), with a link as fallback."""
+    response = render(request, "sso/signed_out.html", {"idp_logout_url": url})
+    response["Refresh"] = f"0; url={url}"
+    return response
+
+
 @require_POST
 def sso_logout(request):
     """Sign out here and, for an OpenID Connect session, at the provider too
-    (RP-initiated logout with the ID token as hint) when it offers an end-session URL."""
+    (RP-initiated logout with the ID token as hint) when it offers an end-session URL;
+    for a SAML session, with a LogoutRequest to the IdP's single logout service."""
     sso = request.session.get(SESSION_KEY) or {}
     logout(request)
     cfg = config.oidc()
@@ -143,7 +154,7 @@ def sso_logout(request):
                 "client_id": cfg.client_id,
                 "post_logout_redirect_uri": request.build_absolute_uri(resolve_url("login")),
             }
-            return redirect(f"{endpoint}?{urlencode(params)}")
+            return _leave_for_idp(request, f"{endpoint}?{urlencode(params)}")
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
@@ -295,7 +306,9 @@ def _saml_logout(request, sso):
     except saml.SAMLError as exc:
         security_log.event("sso.logout_failed", request, level=logging.WARNING, detail=exc.detail)
         url = None
-    return redirect(url or settings.LOGOUT_REDIRECT_URL)
+    if url:
+        return _leave_for_idp(request, url)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
 @login_not_required

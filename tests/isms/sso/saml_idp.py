@@ -220,6 +220,10 @@ class SAMLIdP:
                         f'{inputs}<button type="submit">Continue to the ISMS</button>'
                         "</form></body></html>",
                     )
+                if path == "/favicon.ico":
+                    self.send_response(204)
+                    self.end_headers()
+                    return None
                 if path == "/slo":
                     idp.logout_requests.append(self.path)
                     return self._send(200, "<html><body>Signed out at the IdP</body></html>")
