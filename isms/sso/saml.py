@@ -28,6 +28,7 @@ import base64
 import threading
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlparse
 
 from authlib.common.security import generate_token
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
@@ -53,6 +54,7 @@ from isms.sso.config import SAMLConfig
 SESSION_KEY = "_isms_saml_flow"
 LEEWAY = 60
 BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 class SAMLError(Exception):
@@ -148,6 +150,12 @@ def sp_config(cfg: SAMLConfig) -> SPConfig:
         if cached and time.monotonic() - cached[0] < cfg.metadata_cache:
             return cached[1]
     source = cfg.metadata_file or cfg.metadata_url
+    if not cfg.metadata_file:
+        url = urlparse(cfg.metadata_url)
+        if url.scheme != "https" and url.hostname not in LOOPBACK:
+            # The metadata carries the keys assertions are checked with: never over
+            # plain HTTP from another machine.
+            raise SAMLError("bad_metadata", f"SAML_IDP_METADATA_URL must use https: {source}")
     try:
         conf = SPConfig()
         conf.load(_config_dict(cfg))

@@ -211,6 +211,13 @@ def test_misconfigured_idp_shows_an_error_page_not_a_500(client, settings, caplo
     assert "reason=metadata_unreachable" in caplog.text or "reason=bad_metadata" in caplog.text
 
 
+def test_metadata_url_must_be_https_except_on_this_machine(client, settings, caplog):
+    settings.SAML_IDP_METADATA_FILE = ""
+    settings.SAML_IDP_METADATA_URL = "http://idp.example.org/metadata"
+    assert client.get("/sso/saml/login/").status_code == 502
+    assert "reason=bad_metadata" in caplog.text and "must use https" in caplog.text
+
+
 def test_metadata_from_a_url(client, idp, settings):
     settings.SAML_IDP_METADATA_FILE = ""
     settings.SAML_IDP_METADATA_URL = f"{idp.url}/metadata"
