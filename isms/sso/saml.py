@@ -225,6 +225,7 @@ def begin(request, cfg: SAMLConfig, *, next_url: str, reauth: bool = False) -> s
 
 
 def has_flow(request) -> bool:
+    """Whether this session has begun a SAML sign-in (the session cookie came along)."""
     return bool(request.session.get(SESSION_KEY))
 
 
@@ -287,9 +288,13 @@ def _check_destination(encoded: str, cfg: SAMLConfig) -> None:
 
 
 def _check_strictly(response, cfg: SAMLConfig, expected_idp: str) -> None:
-    issuer = response.issuer()
-    if issuer != expected_idp:
-        raise SAMLError("wrong_idp", f"issuer {issuer!r}, expected {expected_idp!r}")
+    # Both the Response's issuer and the (signed) assertion's: with federation metadata
+    # listing several IdPs, a signature by another of them must not pass.
+    issuers = {response.issuer(), getattr(response.assertion.issuer, "text", None)}
+    if issuers != {expected_idp}:
+        raise SAMLError(
+            "wrong_idp", f"issuer {sorted(map(str, issuers))}, expected {expected_idp!r}"
+        )
     if response.response.destination != cfg.acs_url:
         raise SAMLError(
             "wrong_recipient",
@@ -366,8 +371,3 @@ def logout_url(request, cfg: SAMLConfig, name_id_xml: str, session_index: str) -
         sigalg=None,
     )
     return dict(info["headers"])["Location"]
-
-
-def decode(encoded: str) -> str:
-    """The XML of a base64-encoded (HTTP-POST binding) SAML message, for tests/logs."""
-    return base64.b64decode(encoded).decode()

@@ -21,6 +21,7 @@ def sso_reauth_url(context, next_path: str = ""):
 
 @register.simple_tag(takes_context=True)
 def sso_confirmed(context) -> bool:
-    """Whether the identity provider re-authenticated the user recently (unused)."""
+    """Whether the identity provider re-authenticated the user recently, and that
+    confirmation has not been used for a decision yet."""
     request = context.get("request")
     return request is not None and reauth.has_idp_confirmation(request)

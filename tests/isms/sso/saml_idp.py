@@ -65,12 +65,15 @@ def make_key_pair(directory: Path, name: str) -> tuple[str, str]:
 
 
 class SAMLIdP:
-    def __init__(self):
+    def __init__(self, *, sso_base: str | None = None):
+        """`sso_base`: publish another server's SSO address (an IdP of a federation
+        that answers requests sent to a sibling)."""
         self.directory = Path(tempfile.mkdtemp(prefix="isms-saml-idp-"))
         self.key_file, self.cert_file = make_key_pair(self.directory, "idp")
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.http.server_port}"
         self.entity_id = f"{self.url}/metadata"
+        self.sso_base = sso_base or self.url
         self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
         self.sp_metadata: str | None = None
         self.server: Server | None = None
@@ -100,7 +103,9 @@ class SAMLIdP:
                 "service": {
                     "idp": {
                         "endpoints": {
-                            "single_sign_on_service": [(f"{self.url}/sso", BINDING_HTTP_REDIRECT)],
+                            "single_sign_on_service": [
+                                (f"{self.sso_base}/sso", BINDING_HTTP_REDIRECT)
+                            ],
                             "single_logout_service": [(f"{self.url}/slo", BINDING_HTTP_REDIRECT)],
                         },
                         "name_id_format": [NAMEID_FORMAT_PERSISTENT],

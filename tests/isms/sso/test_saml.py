@@ -284,3 +284,30 @@ def test_assertion_helper_reads_nameid_when_no_username_attribute():
     )
     assert assertion.first("") == "n" and assertion.first("uid") == "u"
     assert assertion.first("missing") == ""
+
+
+def test_assertion_from_another_idp_of_the_federation_is_refused(client, idp, settings, caplog):
+    """Federation metadata lists several IdPs; SAML_IDP_ENTITY_ID picks ours. Another
+    IdP's correctly signed assertion is refused by issuer."""
+    other = SAMLIdP(sso_base=idp.url).start()
+    try:
+        other.trust_sp(idp.sp_metadata)
+        federation = other.directory / "federation.xml"
+        entities = [
+            path.read_text().split("?>")[-1] for path in (idp.metadata_file, other.metadata_file)
+        ]
+        federation.write_text(
+            '<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">'
+            + "".join(entities)
+            + "</md:EntitiesDescriptor>"
+        )
+        settings.SAML_IDP_METADATA_FILE = str(federation)
+        settings.SAML_IDP_ENTITY_ID = idp.entity_id
+        location = start(client)
+        assert location.startswith(f"{idp.url}/sso")
+        response = post(client, other.login(location, groups=["isms-sm"]))
+    finally:
+        other.stop()
+    assert response.status_code == 400
+    assert "reason=wrong_idp" in caplog.text
+    assert "_auth_user_id" not in client.session
