@@ -7,7 +7,7 @@ metadata), each security-logged."""
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -311,3 +311,20 @@ def test_assertion_from_another_idp_of_the_federation_is_refused(client, idp, se
     assert response.status_code == 400
     assert "reason=wrong_idp" in caplog.text
     assert "_auth_user_id" not in client.session
+
+
+def test_with_a_key_pair_the_sp_signs_its_requests_and_publishes_its_certificate(
+    client, idp, settings, tmp_path
+):
+    key_file, cert_file = make_key_pair(tmp_path, "sp")
+    settings.SAML_SP_KEY_FILE, settings.SAML_SP_CERT_FILE = key_file, cert_file
+    metadata = client.get("/sso/saml/metadata/").content.decode()
+    assert 'AuthnRequestsSigned="true"' in metadata and "X509Certificate" in metadata
+    idp.trust_sp(metadata)
+    location = start(client)
+    query = parse_qs(urlparse(location).query)
+    assert query["SigAlg"] and query["Signature"]  # HTTP-Redirect binding signature
+    assert post(client, idp.login(location, groups=["isms-sm"])).status_code == 302
+    response = client.post("/sso/logout/")
+    logout = parse_qs(urlparse(response["Refresh"].split("url=", 1)[1]).query)
+    assert logout["SAMLRequest"] and logout["Signature"]
