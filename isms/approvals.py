@@ -29,7 +29,8 @@ Rules (enforced here, whatever the caller: page, API, command):
 - nobody decides a request they submitted or a version they created or edited (the
   editors are the type's `editors()` plus every actor of the version's audit trail);
   such an attempt is refused *and* recorded in the audit trail;
-- every decision re-authenticates the approver with their password;
+- every decision re-authenticates the approver with their password (or, for single
+  sign-on users, a fresh sign-in at the identity provider, one per decision);
 - a request is approved when `quorum` different approvers approved it; one rejection
   or one request for changes ends it;
 - the content is hashed (SHA-256) at submission and again at each decision; if it
@@ -486,9 +487,17 @@ def _check_decider(*, kind, request, user, password) -> None:
             "You submitted or edited this version; someone else must decide it."
         )
     # Through isms.reauth: within a request a wrong password is security-logged and
-    # counts towards the login lockout, like a failed sign-in.
-    if not password or not reauth.password_matches(user, password):
-        raise ReauthenticationFailed("Incorrect password: confirm the decision with your password.")
+    # counts towards the login lockout, like a failed sign-in. Without a password, a
+    # fresh re-authentication at the identity provider (SSO users) confirms, once.
+    if password:
+        if not reauth.password_matches(user, password):
+            raise ReauthenticationFailed(
+                "Incorrect password: confirm the decision with your password."
+            )
+    elif not reauth.consume_idp_confirmation(user):
+        raise ReauthenticationFailed(
+            "Confirm the decision with your password, or through your organisation's sign-in (SSO)."
+        )
 
 
 def _check_open(*, request, user) -> None:

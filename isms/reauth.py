@@ -13,6 +13,13 @@ is not asked twice. Otherwise:
 - the API: a sensitive action takes a `password` field; `require_password(request)`
   checks it with the same service and answers 400 with a field message otherwise.
 
+Users who sign in through single sign-on may have no password. For them the identity
+provider confirms instead: a fresh sign-in round trip (OpenID Connect `prompt=login`,
+SAML `ForceAuthn`) that ends in `idp_confirmed(request)`. It counts as a confirmation
+for `@reauth_required` pages and API actions within `max_age`, and, once, for an
+approval decision (`consume_idp_confirmation()`: one round trip, one decision, as one
+password entry is one decision).
+
 `reauth_confirm(request, password)` goes through `django.contrib.auth.authenticate()`,
 so wrong passwords count towards the login lockout (django-axes) like any sign-in. Every
 password re-check goes through it: the password change form, approval decisions,
@@ -45,6 +52,7 @@ from rest_framework import serializers
 from isms import audit, security_log
 
 SESSION_KEY = "_isms_reauth_at"
+IDP_SESSION_KEY = "_isms_reauth_idp_at"
 
 
 class ReauthInTransaction(RuntimeError):
@@ -90,6 +98,41 @@ def password_matches(user, password: str) -> bool:
     return bool(password) and user.check_password(password)
 
 
+def idp_confirmed(request) -> None:
+    """The identity provider has just re-authenticated the signed-in user (a forced
+    fresh sign-in for the same subject): a confirmation like a password entry."""
+    now = int(time.time())
+    request.session[SESSION_KEY] = now
+    request.session[IDP_SESSION_KEY] = now
+
+
+def _http_request(request):
+    return getattr(request, "_request", request)
+
+
+def has_idp_confirmation(request, max_age: int | None = None) -> bool:
+    """Whether an identity-provider re-authentication happened within `max_age` s and
+    has not been used for a decision yet."""
+    max_age = settings.REAUTH_MAX_AGE if max_age is None else max_age
+    session = getattr(_http_request(request), "session", None)
+    stamped = session.get(IDP_SESSION_KEY) if session is not None else None
+    return stamped is not None and time.time() - stamped <= max_age
+
+
+def consume_idp_confirmation(user) -> bool:
+    """For decisions taken by a service without a request argument (approvals): whether
+    the current request's user is `user` and the identity provider re-authenticated
+    them within REAUTH_MAX_AGE; the confirmation is then used up (one per decision)."""
+    request = audit.current().request
+    if request is None or getattr(getattr(request, "user", None), "pk", None) != user.pk:
+        return False
+    if not has_idp_confirmation(request):
+        return False
+    _http_request(request).session.pop(IDP_SESSION_KEY, None)
+    security_log.event("reauth.idp_used", request)
+    return True
+
+
 def is_recent(request, max_age: int | None = None) -> bool:
     """Whether the password was entered (sign-in or confirmation) within `max_age` s."""
     max_age = settings.REAUTH_MAX_AGE if max_age is None else max_age
@@ -132,6 +175,8 @@ def require_password(request) -> None:
     """For sensitive API actions: the request body's `password` must be the user's.
     Raises a DRF ValidationError (400, field message) otherwise."""
     password = request.data.get("password") if hasattr(request, "data") else None
+    if not password and has_idp_confirmation(request):
+        return  # confirmed through the identity provider (SSO users in the browser)
     if not password:
         raise serializers.ValidationError(
             {"password": [_("Confirm this action with your password.")]}

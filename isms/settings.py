@@ -318,6 +318,24 @@ SSO_ROLE_AUDITOR = envlist("SSO_ROLE_AUDITOR")
 SSO_CREATE_USERS = envbool("SSO_CREATE_USERS", False)
 SSO_MFA_AMR = envlist("SSO_MFA_AMR", "mfa,otp,hwk,swk,fido")
 SSO_TIMEOUT = envint("SSO_TIMEOUT", 5)
+# SAML 2.0 (isms/sso/saml.py, docs/sso.md): off without IdP metadata (a file or a URL).
+SAML_IDP_METADATA_FILE = env("SAML_IDP_METADATA_FILE", "")
+SAML_IDP_METADATA_URL = env("SAML_IDP_METADATA_URL", "")
+SAML_IDP_ENTITY_ID = env("SAML_IDP_ENTITY_ID", "")
+SAML_SP_ENTITY_ID = env("SAML_SP_ENTITY_ID", f"{SITE_URL.rstrip('/')}/sso/saml/metadata/")
+SAML_SP_KEY_FILE = env("SAML_SP_KEY_FILE", "")
+SAML_SP_CERT_FILE = env("SAML_SP_CERT_FILE", "")
+SAML_USERNAME_ATTRIBUTE = env("SAML_USERNAME_ATTRIBUTE", "")
+SAML_EMAIL_ATTRIBUTE = env("SAML_EMAIL_ATTRIBUTE", "email")
+SAML_GROUPS_ATTRIBUTE = env("SAML_GROUPS_ATTRIBUTE", "groups")
+SAML_MFA_CONTEXTS = envlist(
+    "SAML_MFA_CONTEXTS",
+    "http://schemas.microsoft.com/claims/multipleauthn,https://refeds.org/profile/mfa,"
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract,"
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken",
+)
+SAML_METADATA_CACHE = envint("SAML_METADATA_CACHE", 60 * 60)
+SAML_XMLSEC1 = env("SAML_XMLSEC1", "")
 # "all": every user may still sign in with a password; "superusers": only break-glass
 # administrators may (everyone else signs in through the identity provider).
 SSO_LOCAL_LOGIN = env("SSO_LOCAL_LOGIN", "all")

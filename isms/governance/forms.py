@@ -112,6 +112,7 @@ class DecisionForm(forms.Form):
     )
     password = forms.CharField(
         label="Your password",
+        required=False,  # a fresh SSO re-authentication may confirm instead (isms.reauth)
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="Confirm your decision with your password.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -21,21 +23,47 @@ class SSORefused(Exception):
         self.detail = detail
 
 
-def mapped_roles(groups, cfg: OIDCConfig) -> set[str]:
+def mapped_roles(groups, cfg) -> set[str]:
     """The ISMS roles the provider's groups give (a group may give several roles)."""
+    if isinstance(groups, str):
+        groups = [groups]
     wanted = {str(group) for group in (groups or [])}
     return {role for role, names in cfg.role_groups.items() if names & wanted}
 
 
-@transaction.atomic
 def sign_in_user(*, issuer: str, claims: dict, cfg: OIDCConfig):
-    """Find (or, with SSO_CREATE_USERS, create) the user the claims name and set their
-    ISMS roles from the groups claim: roles are re-evaluated at every sign-in, so a user
-    removed from a group at the provider loses the role here. Other groups stay."""
+    """OpenID Connect: the user an ID token's verified claims name (see sign_in_identity)."""
+    return sign_in_identity(
+        issuer=issuer,
+        subject=str(claims["sub"]),
+        username=str(claims.get(cfg.username_claim) or ""),
+        email=str(claims.get(cfg.email_claim) or ""),
+        groups=claims.get(cfg.groups_claim),
+        cfg=cfg,
+        username_source=f"claim {cfg.username_claim!r}",
+    )
+
+
+@transaction.atomic
+def sign_in_identity(
+    *,
+    issuer: str,
+    subject: str,
+    username: str,
+    email: str,
+    groups,
+    cfg,
+    username_source: str = "username",
+):
+    """Find (or, with SSO_CREATE_USERS, create) the user a provider vouched for, by the
+    (issuer, subject) pair remembered at the first sign-in, else by username, and set
+    their ISMS roles from the provider's groups (OIDC claim or SAML attribute): roles
+    are re-evaluated at every sign-in, so a user removed from a group at the provider
+    loses the role here. Groups that are not ISMS roles stay. `cfg` is the protocol's
+    configuration (its `role_groups` and `create_users`)."""
     User = get_user_model()
-    subject = str(claims["sub"])
-    username = str(claims.get(cfg.username_claim) or "").strip()[:150]
-    email = str(claims.get(cfg.email_claim) or "").strip()[:254]
+    username = username.strip()[:150]
+    email = email.strip()[:254]
     identity = (
         Identity.objects.select_related("user").filter(issuer=issuer, subject=subject).first()
     )
@@ -49,7 +77,7 @@ def sign_in_user(*, issuer: str, claims: dict, cfg: OIDCConfig):
                 "unknown_user", f"no local user {username!r} and SSO_CREATE_USERS is off"
             )
         if not username:
-            raise SSORefused("no_username", f"claim {cfg.username_claim!r} missing")
+            raise SSORefused("no_username", f"{username_source} missing")
         user = User(username=username, email=email)
         user.set_unusable_password()
         user.save()
@@ -64,10 +92,40 @@ def sign_in_user(*, issuer: str, claims: dict, cfg: OIDCConfig):
         if email and user.email != email:
             user.email = email
             user.save(update_fields=["email"])
-        wanted = mapped_roles(claims.get(cfg.groups_claim), cfg)
+        wanted = mapped_roles(groups, cfg)
         current = set(user.groups.filter(name__in=roles.ROLES).values_list("name", flat=True))
         if wanted - current:
             user.groups.add(*Group.objects.filter(name__in=wanted - current))
         if current - wanted:
             user.groups.remove(*Group.objects.filter(name__in=current - wanted))
     return user, created, sorted(wanted)
+
+
+def reauth_url(request, next_path: str) -> str | None:
+    """Where the signed-in user re-authenticates at their identity provider before a
+    sensitive action (and comes back to `next_path`): the protocol they signed in with,
+    else the one their remembered identity belongs to. None when they have no single
+    sign-on identity or SSO is off."""
+    from django.urls import reverse
+
+    from isms.sso import config
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    session = getattr(request, "session", None) or {}
+    protocol = (session.get("_isms_sso") or {}).get("protocol")
+    oidc_cfg, saml_cfg = config.oidc(), config.saml()
+    if protocol is None:
+        issuers = set(user.sso_identities.values_list("issuer", flat=True))
+        if oidc_cfg.enabled and oidc_cfg.issuer in issuers:
+            protocol = "oidc"
+        elif saml_cfg.enabled and issuers - {oidc_cfg.issuer}:
+            protocol = "saml"
+    if protocol == "oidc" and oidc_cfg.enabled:
+        route = "sso_oidc_login"
+    elif protocol == "saml" and saml_cfg.enabled:
+        route = "sso_saml_login"
+    else:
+        return None
+    return f"{reverse(route)}?{urlencode({'reauth': '1', 'next': next_path}, safe='/')}"

@@ -1,22 +1,25 @@
-"""OpenID Connect pages: start a sign-in or a re-authentication, the callback, sign-out."""
+"""Single sign-on pages. OpenID Connect: start a sign-in or a re-authentication, the
+callback. SAML 2.0: start, the assertion consumer service, SP metadata, the single
+logout service. Sign-out for both."""
 
 from __future__ import annotations
 
 import logging
-import time
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from isms import reauth, security_log
-from isms.sso import config, oidc
+from isms.sso import config, oidc, saml
 from isms.sso.models import Identity
-from isms.sso.services import SSORefused, sign_in_user
+from isms.sso.services import SSORefused, sign_in_identity, sign_in_user
 from isms.twofactor import state as twofactor_state
 
 SESSION_KEY = "_isms_sso"
@@ -31,9 +34,14 @@ def _safe_next(request, candidate: str) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def _refuse(request, reason: str, detail: str, *, status: int = 400):
+def _refuse(request, reason: str, detail: str, *, status: int = 400, protocol: str = "oidc"):
     security_log.event(
-        "sso.refused", request, level=logging.WARNING, protocol="oidc", reason=reason, detail=detail
+        "sso.refused",
+        request,
+        level=logging.WARNING,
+        protocol=protocol,
+        reason=reason,
+        detail=detail,
     )
     return render(
         request,
@@ -107,18 +115,31 @@ def _finish_reauth(request, cfg, flow, claims):
         return _refuse(
             request, "reauth_other_user", "re-authentication as another subject", status=403
         )
-    request.session[reauth.SESSION_KEY] = int(time.time())
+    reauth.idp_confirmed(request)
     security_log.event("reauth.success", request, protocol="oidc")
     return redirect(_safe_next(request, flow.get("next", "")))
+
+
+def _leave_for_idp(request, url: str):
+    """Continue a sign-out at the identity provider. Not a redirect: the sign-out is a
+    form POST, and our Content-Security-Policy (`form-action 'self'`) makes the browser
+    refuse a form submission that redirects to another origin. A page that is already
+    signed out moves on by itself (Refresh header), with a link as fallback."""
+    response = render(request, "sso/signed_out.html", {"idp_logout_url": url})
+    response["Refresh"] = f"0; url={url}"
+    return response
 
 
 @require_POST
 def sso_logout(request):
     """Sign out here and, for an OpenID Connect session, at the provider too
-    (RP-initiated logout with the ID token as hint) when it offers an end-session URL."""
+    (RP-initiated logout with the ID token as hint) when it offers an end-session URL;
+    for a SAML session, with a LogoutRequest to the IdP's single logout service."""
     sso = request.session.get(SESSION_KEY) or {}
     logout(request)
     cfg = config.oidc()
+    if sso.get("protocol") == "saml":
+        return _saml_logout(request, sso)
     if sso.get("protocol") == "oidc" and cfg.enabled:
         try:
             endpoint = oidc.discover(cfg).get("end_session_endpoint")
@@ -133,10 +154,168 @@ def sso_logout(request):
                 "client_id": cfg.client_id,
                 "post_logout_redirect_uri": request.build_absolute_uri(resolve_url("login")),
             }
-            return redirect(f"{endpoint}?{urlencode(params)}")
+            return _leave_for_idp(request, f"{endpoint}?{urlencode(params)}")
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
 def is_sso_session(request) -> bool:
     """Whether the signed-in session came through single sign-on."""
     return bool(getattr(request, "session", {}).get(SESSION_KEY))
+
+
+# --- SAML 2.0 ---------------------------------------------------------------------
+
+
+def _saml_refuse(request, exc, *, status=None):
+    if status is None:
+        status = 502 if exc.reason in saml.CONFIGURATION_REASONS else 400
+    return _refuse(request, exc.reason, exc.detail, status=status, protocol="saml")
+
+
+def _saml_not_configured(request):
+    return _refuse(
+        request,
+        "not_configured",
+        "SAML_IDP_METADATA_FILE/SAML_IDP_METADATA_URL not set",
+        status=404,
+        protocol="saml",
+    )
+
+
+@login_not_required
+@require_GET
+def saml_metadata(request):
+    """Our service provider metadata, for the administrator to give the IdP."""
+    cfg = config.saml()
+    if not cfg.enabled:
+        return _saml_not_configured(request)
+    try:
+        xml = saml.metadata_xml(cfg)
+    except saml.SAMLError as exc:
+        return _saml_refuse(request, exc)
+    return HttpResponse(xml, content_type="application/samlmetadata+xml; charset=utf-8")
+
+
+@login_not_required
+@require_GET
+def saml_start(request):
+    """Send the browser to the IdP with an AuthnRequest: a sign-in, or with `?reauth=1`
+    (signed-in users) a forced fresh authentication (ForceAuthn) before a sensitive
+    action."""
+    cfg = config.saml()
+    if not cfg.enabled:
+        return _saml_not_configured(request)
+    wants_reauth = request.GET.get("reauth") == "1" and request.user.is_authenticated
+    next_url = _safe_next(request, request.GET.get("next", ""))
+    try:
+        url = saml.begin(request, cfg, next_url=next_url, reauth=wants_reauth)
+    except saml.SAMLError as exc:
+        return _saml_refuse(request, exc)
+    return redirect(url)
+
+
+@login_not_required
+@csrf_exempt  # the IdP posts here; the response is bound to this session's request ID
+@require_POST
+def saml_acs(request):
+    """The assertion consumer service: the IdP's Response, verified, then the user
+    signed in (or re-authenticated).
+
+    The session cookie is SameSite=Lax, so the IdP's cross-site POST arrives without
+    it; the first POST therefore answers with a page that posts the same fields again
+    from our own origin (with the cookie). Only that second POST is processed."""
+    cfg = config.saml()
+    if not cfg.enabled:
+        return _saml_not_configured(request)
+    if request.POST.get("_isms_hop") != "1" and not saml.has_flow(request):
+        return render(
+            request,
+            "sso/saml_continue.html",
+            {
+                "saml_response": request.POST.get("SAMLResponse", ""),
+                "relay_state": request.POST.get("RelayState", ""),
+            },
+        )
+    try:
+        flow, assertion = saml.finish(request, cfg)
+    except saml.SAMLError as exc:
+        return _saml_refuse(request, exc)
+    mfa = bool(set(assertion.authn_contexts) & cfg.mfa_contexts)
+    if flow.get("reauth"):
+        return _saml_finish_reauth(request, flow, assertion)
+    groups = assertion.attributes.get(cfg.groups_claim) if cfg.groups_claim else []
+    try:
+        user, created, granted = sign_in_identity(
+            issuer=assertion.issuer,
+            subject=assertion.name_id,
+            username=assertion.first(cfg.username_claim),
+            email=assertion.first(cfg.email_claim),
+            groups=groups,
+            cfg=cfg,
+            username_source=f"attribute {cfg.username_claim!r}" if cfg.username_claim else "NameID",
+        )
+    except SSORefused as exc:
+        return _refuse(request, exc.reason, exc.detail, status=403, protocol="saml")
+    login(request, user, backend=BACKEND)
+    request.session[SESSION_KEY] = {
+        "protocol": "saml",
+        "name_id": assertion.name_id_xml,
+        "session_index": assertion.session_index,
+        "mfa": mfa,
+    }
+    if mfa:
+        request.session.pop(twofactor_state.SESSION_KEY, None)
+    security_log.event(
+        "sso.login",
+        request,
+        user=user,
+        protocol="saml",
+        subject=assertion.name_id,
+        created=created,
+        roles=",".join(granted) or "-",
+        mfa=mfa,
+    )
+    return redirect(_safe_next(request, flow.get("next", "")))
+
+
+def _saml_finish_reauth(request, flow, assertion):
+    if (
+        not request.user.is_authenticated
+        or not Identity.objects.filter(
+            user=request.user, issuer=assertion.issuer, subject=assertion.name_id
+        ).exists()
+    ):
+        return _refuse(
+            request,
+            "reauth_other_user",
+            "re-authentication as another subject",
+            status=403,
+            protocol="saml",
+        )
+    reauth.idp_confirmed(request)
+    security_log.event("reauth.success", request, protocol="saml")
+    return redirect(_safe_next(request, flow.get("next", "")))
+
+
+def _saml_logout(request, sso):
+    cfg = config.saml()
+    if not cfg.enabled:
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    try:
+        url = saml.logout_url(request, cfg, sso.get("name_id", ""), sso.get("session_index", ""))
+    except saml.SAMLError as exc:
+        security_log.event("sso.logout_failed", request, level=logging.WARNING, detail=exc.detail)
+        url = None
+    if url:
+        return _leave_for_idp(request, url)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def saml_sls(request):
+    """The single logout service: the IdP's answer to our LogoutRequest. The local
+    session already ended when the user signed out, so this only leads back to sign-in."""
+    if not config.saml().enabled:
+        return _saml_not_configured(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
