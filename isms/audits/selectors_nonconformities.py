@@ -256,20 +256,25 @@ def audit_pack_files(user):
 
 def review_nonconformities() -> dict:
     """9.3.2 d) 1): nonconformities and corrective actions, with their trend over the
-    last year (three queries)."""
+    last year; the rows are the open nonconformities and those closed since the last
+    review, so the review sees what was corrected (four queries)."""
+    from isms.audits.review_inputs import period_start
+
     summary = register_summary()
     ncs, actions = summary["nonconformities"], summary["actions"]
+    since = period_start()
     rows = [
         {
             "ref": nc.ref,
             "title": nc.title,
-            "severity": nc.severity,
-            "status": nc.status,
+            "severity": nc.get_severity_display(),
+            "status": nc.get_status_display(),
             "detected_on": _day(nc.detected_on),
+            "closed_on": _day(timezone.localdate(nc.closed_at) if nc.closed_at else None),
         }
-        for nc in Nonconformity.objects.filter(kind=NC, status__in=OPEN_NC_STATUSES).order_by(
-            "detected_on", "number"
-        )[:50]
+        for nc in Nonconformity.objects.filter(
+            Q(status__in=OPEN_NC_STATUSES) | Q(closed_at__date__gte=since), kind=NC
+        ).order_by("detected_on", "number")[:50]
     ]
     return {
         "summary": _(

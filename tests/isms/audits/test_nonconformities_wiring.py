@@ -316,6 +316,14 @@ def test_review_inputs_match_the_data_in_constant_queries(security_manager, clau
     assert full["figures"][0]["value"] == 4  # open (verified, not closed yet)
     assert {r["ref"] for r in full["rows"]} == {"NC-001", "NC-002", "NC-003", "NC-004"}
     assert inputs["nonconformities"].clause == "9.3.2 d) 1)"
+    # Closed since the last review: still listed (the review sees what was corrected).
+    services.nonconformity_close(
+        nc=Nonconformity.objects.get(ref="NC-001"), user=security_manager, comment="Effective."
+    )
+    after, same = collect()
+    assert same == queries and after["figures"][0]["value"] == 3
+    closed = {r["ref"]: r for r in after["rows"]}["NC-001"]
+    assert closed["status"] == "Closed" and closed["closed_on"] == TODAY().isoformat()
     ofi = inputs["improvement"].collect()
     assert ofi["figures"][0]["value"] == 1 and ofi["rows"][0]["ref"] == "OFI-001"
 
