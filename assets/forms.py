@@ -116,6 +116,7 @@ class AssetForm(forms.ModelForm):
             "next_review_date",
             "depends_on",
             "aws_services",
+            "person",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),

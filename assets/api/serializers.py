@@ -80,6 +80,7 @@ class AssetSerializer(serializers.ModelSerializer):
             "overdue",
             "depends_on",
             "aws_services",
+            "person",
             "created_at",
             "updated_at",
         ]

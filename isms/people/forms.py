@@ -26,7 +26,7 @@ class PersonForm(ServiceForm):
 
     class Meta:
         model = Person
-        fields = ["name", "email", "job_title", "user", "asset_reference", "roles", "active"]
+        fields = ["name", "email", "job_title", "user", "roles", "active"]
 
 
 class IsmsRoleForm(ServiceForm):

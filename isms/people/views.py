@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from isms.context.editing import Editor
 from isms.context.views import RegisterView
 from isms.filters import BaseFilterSet
-from isms.people import forms, selectors
+from isms.people import forms, links, selectors
 from isms.people.models import AwarenessCampaign, Competence, CompetenceRecord, IsmsRole, Person
 
 PERSON = Editor(Person, forms.PersonForm, _("person"), "people:person_list")
@@ -33,14 +33,24 @@ class PersonList(RegisterView):
     permission_required = "people.view_person"
     heading, pretitle, filename = _("People"), _("Support (7.2)"), "people"
     header = (_("Name"), _("E-mail"), _("Job title"), _("ISMS roles"), _("User account"),
-              _("Active"))  # fmt: skip
+              _("Personnel asset"), _("Active"))  # fmt: skip
     actions = ((_("New person"), "people:person_add", Person),)
     edit = ("people:person_edit", Person)
 
-    @classmethod
-    def cells(cls, p) -> list:
+    def get_extra_context(self, request, filterset, page) -> dict:
+        self._links = links.linked(p.pk for p in page)
+        return super().get_extra_context(request, filterset, page)
+
+    def export_rows(self, queryset):
+        people = list(queryset)
+        self._links = links.linked(p.pk for p in people)
+        return (self.cells(p) for p in people)
+
+    def cells(self, p) -> list:
+        assets = ", ".join(getattr(self, "_links", {}).get(p.pk, ()))
         return [p.name, p.email, p.job_title, ", ".join(r.name for r in p.roles.all()),
-                p.user.username if p.user else "", _("yes") if p.active else _("no")]  # fmt: skip
+                p.user.username if p.user else "", assets,
+                _("yes") if p.active else _("no")]  # fmt: skip
 
 
 class RoleList(RegisterView):
