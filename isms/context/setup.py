@@ -59,6 +59,14 @@ def register_all() -> None:
     from isms.governance import audit_pack, reviews
 
     measures.register_isms_measures()
+    from isms.context import scope
+    from isms.governance import scope_sections
+
+    section = scope_sections.ScopeSection(
+        "context.parties", scope.TITLE, scope.render, scope.freeze
+    )
+    if section.key not in scope_sections.sections:
+        scope_sections.sections.register(section)
     for item in (
         navigation.Item(
             gettext_lazy("Context issues"), "context:context_issue_list", "bi-globe2",
