@@ -89,6 +89,11 @@ def register_all() -> None:
             navigation.register(item)
     if context_reviews not in reviews.providers:
         reviews.register(context_reviews)
+    from isms.context.evidence import context_evidence
+    from isms.frameworks import evidence
+
+    if context_evidence not in evidence.providers:
+        evidence.register_provider(context_evidence)
     if context_files not in audit_pack.providers:
         audit_pack.register(context_files)
     if objectives_figures not in dashboard.figure_providers:
