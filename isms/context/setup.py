@@ -89,6 +89,9 @@ def register_all() -> None:
             navigation.register(item)
     if context_reviews not in reviews.providers:
         reviews.register(context_reviews)
+    from isms.context import review_inputs
+
+    review_inputs.register()
     from isms.context.evidence import context_evidence
     from isms.frameworks import evidence
 
