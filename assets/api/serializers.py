@@ -96,6 +96,13 @@ class AssetSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(ownership.REFUSED)
         return owner
 
+    def validate_person(self, person):
+        """Only those who may read the people register link a person."""
+        unchanged = self.instance is not None and person == self.instance.person
+        if not unchanged and not self.context["request"].user.has_perm("people.view_person"):
+            raise serializers.ValidationError("You may not link people to assets.")
+        return person
+
     def validate_depends_on(self, depends_on):
         if self.instance is not None:
             problem = dependency_problem(self.context["request"].user, self.instance, depends_on)

@@ -93,3 +93,17 @@ def test_the_migration_links_the_text_references_that_are_unambiguous():
     assert linked[ids["ambiguous"]] is None
     assert linked[ids["unknown"]] is None
     assert linked[ids["not_personnel"]] is None
+
+
+def test_an_asset_owner_without_a_role_may_not_link_people(client_as, owner):
+    person = make_person(name="Zed Secret")
+    asset = _personnel(name="Desk", owner=owner)
+    client = client_as(owner)
+    form = client.get(f"/assets/{asset.pk}/edit/").content.decode()
+    assert "Zed Secret" not in form and 'name="person"' not in form
+    response = client.patch(
+        f"/api/assets/{asset.pk}/", {"person": person.pk}, content_type="application/json"
+    )
+    assert response.status_code in (400, 403)
+    asset.refresh_from_db()
+    assert asset.person is None
