@@ -17,6 +17,7 @@ from isms.context.models import (
     Requirement,
 )
 from isms.models import Control, Policy, ScopeVersion
+from isms.models.approvals import EDITABLE_STATES
 from isms.widgets import Picker
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -58,7 +59,9 @@ class ContextIssueForm(ServiceForm):
 
 class ClimateDeterminationForm(ServiceForm):
     scope_version = forms.ModelChoiceField(
-        queryset=ScopeVersion.objects.exclude(approval_state="approved").order_by("-number"),
+        queryset=ScopeVersion.objects.filter(approval_state__in=EDITABLE_STATES).order_by(
+            "-number"
+        ),
         required=False,
         label=_("Scope version"),
         help_text=_("The draft scope version it is approved with."),
