@@ -116,6 +116,7 @@ class AssetForm(forms.ModelForm):
             "next_review_date",
             "depends_on",
             "aws_services",
+            "person",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -127,6 +128,9 @@ class AssetForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        if not user.has_perm("people.view_person"):
+            # The people register is not the asset owner's to read.
+            del self.fields["person"]
         if not can_reassign:
             self.fields["owner"].disabled = True
             self.fields["owner"].help_text = ownership.REFUSED

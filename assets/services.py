@@ -36,6 +36,8 @@ from isms import audit, numbering
 from isms.models.audit import AuditAction
 
 BULK_FIELDS = ("owner", "review_interval_days")
+# What asset_create / asset_update take: the editable fields and a personnel asset's person.
+SETTABLE_FIELDS = (*EDITABLE_FIELDS, "person")
 # Derived or automatic: recorded nowhere in the audit trail.
 _NOT_AUDITED = ("value_at_stake_usd", "created_at", "updated_at")
 CENT = Decimal("0.01")
@@ -222,7 +224,7 @@ def asset_create(
     audit trail as `user`'s doing."""
     _lock_graph()
     fields = dict(data)
-    unknown = set(fields) - set(EDITABLE_FIELDS)
+    unknown = set(fields) - set(SETTABLE_FIELDS)
     if unknown:
         raise TypeError(f"asset_create() got unexpected fields: {', '.join(sorted(unknown))}")
     asset = Asset(**fields)
@@ -255,7 +257,7 @@ def asset_update(
     the differences as `user`'s doing."""
     _lock_graph()
     fields = dict(data)
-    unknown = set(fields) - set(EDITABLE_FIELDS)
+    unknown = set(fields) - set(SETTABLE_FIELDS)
     if unknown:
         raise TypeError(f"asset_update() got unexpected fields: {', '.join(sorted(unknown))}")
     asset = Asset.objects.get(pk=asset.pk)  # the stored state, not a form's half-edited copy

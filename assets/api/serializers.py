@@ -80,6 +80,7 @@ class AssetSerializer(serializers.ModelSerializer):
             "overdue",
             "depends_on",
             "aws_services",
+            "person",
             "created_at",
             "updated_at",
         ]
@@ -94,6 +95,13 @@ class AssetSerializer(serializers.ModelSerializer):
         if changed and not can_reassign_asset(request.user, instance):
             raise serializers.ValidationError(ownership.REFUSED)
         return owner
+
+    def validate_person(self, person):
+        """Only those who may read the people register link a person."""
+        unchanged = self.instance is not None and person == self.instance.person
+        if not unchanged and not self.context["request"].user.has_perm("people.view_person"):
+            raise serializers.ValidationError("You may not link people to assets.")
+        return person
 
     def validate_depends_on(self, depends_on):
         if self.instance is not None:

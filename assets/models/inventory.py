@@ -131,6 +131,14 @@ class Asset(models.Model):
         blank=True,
         help_text="The assets this one needs in order to work.",
     )
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="personnel_assets",
+        help_text="For a personnel asset: the person it is (competence, roles, awareness).",
+    )
     aws_services = models.ManyToManyField(
         AwsService, related_name="assets", blank=True, verbose_name="AWS services"
     )
@@ -173,6 +181,11 @@ class Asset(models.Model):
 
     def clean(self):
         super().clean()
+        if self.person_id is not None and self.category != AssetCategory.PERSONNEL:
+            raise ValidationError(
+                {"person": "Only a personnel asset is linked to a person."},
+                code="person_not_personnel",
+            )
         expected = CLASS_OF_CATEGORY.get(self.category)
         if self.asset_class and expected and expected != self.asset_class:
             raise ValidationError(

@@ -94,25 +94,6 @@ def previous_actions() -> dict:
     }
 
 
-def measurement_results() -> dict:
-    """9.3.2 d) 2): each measure's latest value against its target (isms.context)."""
-    from isms.context.selectors import measurement_results as results
-
-    rows = results()
-    meeting = sum(1 for row in rows if row.get("meets_target"))
-    measured = sum(1 for row in rows if row.get("value") is not None)
-    return {
-        "summary": _("%(meeting)s of %(total)s measures meet their target (%(measured)s measured).")
-        % {"meeting": meeting, "total": len(rows), "measured": measured},
-        "figures": [
-            {"label": _("Measures"), "value": len(rows)},
-            {"label": _("Measured"), "value": measured},
-            {"label": _("Meeting their target"), "value": meeting},
-        ],
-        "rows": rows,
-    }
-
-
 def control_assurance() -> dict:
     """9.3.2 d) 2): how far the ISMS knows its controls work (isms.assurance)."""
     from isms.assurance.selectors import assurance_summary

@@ -140,8 +140,6 @@ def _reviews() -> None:
         ReviewInput("previous_actions", "9.3.2 a)",
                     _("Status of actions from previous management reviews"),
                     selectors.previous_actions, order=10),
-        ReviewInput("measurement_results", "9.3.2 d) 2)", _("Monitoring and measurement results"),
-                    selectors.measurement_results, order=41),
         ReviewInput("control_assurance", "9.3.2 d) 2)",
                     _("Monitoring: control tests and evidence"),
                     selectors.control_assurance, order=43),

@@ -268,3 +268,18 @@ class Measurement(models.Model):
 
     def __str__(self):
         return f"{self.measure.reference} {self.period}: {self.value}"
+
+
+class ScopePartiesSnapshot(models.Model):
+    """The interested parties (and their requirements) of a scope version as they were
+    when it was submitted for approval: the text that was hashed, kept so that the
+    approved version keeps showing, and hashing, what was approved."""
+
+    scope_version = models.OneToOneField(
+        "isms.ScopeVersion", on_delete=models.CASCADE, related_name="parties_snapshot"
+    )
+    text = models.TextField()
+    taken_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.scope_version}: interested parties"

@@ -45,6 +45,7 @@ def objectives_fulfilment() -> list[dict]:
     rows = []
     for objective in objectives:
         row = {
+            "id": objective.pk,
             "objective": objective.reference,
             "title": objective.title,
             "owner": str(objective.owner),

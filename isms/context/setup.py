@@ -59,6 +59,14 @@ def register_all() -> None:
     from isms.governance import audit_pack, reviews
 
     measures.register_isms_measures()
+    from isms.context import scope
+    from isms.governance import scope_sections
+
+    section = scope_sections.ScopeSection(
+        "context.parties", scope.TITLE, scope.render, scope.freeze
+    )
+    if section.key not in scope_sections.sections:
+        scope_sections.sections.register(section)
     for item in (
         navigation.Item(
             gettext_lazy("Context issues"), "context:context_issue_list", "bi-globe2",
@@ -81,6 +89,14 @@ def register_all() -> None:
             navigation.register(item)
     if context_reviews not in reviews.providers:
         reviews.register(context_reviews)
+    from isms.context import review_inputs
+
+    review_inputs.register()
+    from isms.context.evidence import context_evidence
+    from isms.frameworks import evidence
+
+    if context_evidence not in evidence.providers:
+        evidence.register_provider(context_evidence)
     if context_files not in audit_pack.providers:
         audit_pack.register(context_files)
     if objectives_figures not in dashboard.figure_providers:

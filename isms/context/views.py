@@ -1,25 +1,78 @@
-"""Pages of the context app: measures with their trend against target, objectives
-with their progress. Writes go through the API (docs/context.md)."""
+"""Pages of the context app: the registers of issues and of interested parties'
+requirements, measures with their trend against target, objectives with their
+progress, and the forms that create and edit them (security managers; `editing`)."""
 
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from isms.context import charts, filters, selectors
-from isms.context.models import ClimateDetermination, ContextIssue, Requirement
+from isms.context import charts, filters, forms, selectors, services
+from isms.context.editing import Editor, can
+from isms.context.models import (
+    ClimateDetermination,
+    ContextIssue,
+    InterestedParty,
+    Measure,
+    Measurement,
+    Objective,
+    Requirement,
+)
+from isms.forms import call_service
 from isms.views.generic import Export, ObjectListView
+
+ISSUE = Editor(
+    ContextIssue, forms.ContextIssueForm, _("context issue"), "context:context_issue_list"
+)
+CLIMATE = Editor(
+    ClimateDetermination,
+    forms.ClimateDeterminationForm,
+    _("climate-change determination"),
+    "context:context_issue_list",
+    save=lambda *, user, model, data, instance: services.climate_determine(user=user, data=data),
+    edit=False,
+)
+PARTY = Editor(
+    InterestedParty, forms.InterestedPartyForm, _("interested party"), "context:requirement_list"
+)
+REQUIREMENT = Editor(
+    Requirement,
+    forms.RequirementForm,
+    _("requirement"),
+    "context:requirement_list",
+    save=lambda *, user, model, data, instance: services.requirement_save(
+        user=user, data=data, instance=instance
+    ),
+)
+OBJECTIVE = Editor(Objective, forms.ObjectiveForm, _("objective"), "context:objective_list")
+MEASURE = Editor(Measure, forms.MeasureForm, _("measure"), "context:measure_list")  # fmt: skip
+
+
+def _links(user, *entries) -> list[tuple[str, str]]:
+    """(label, url) of each (label, url name, model, args) the user may add or change:
+    the "New" and "Edit" buttons of a list."""
+    return [
+        (label, reverse(name, args=args))
+        for label, name, model, args in entries
+        if can(user, model, "change" if args else "add")
+    ]
 
 
 @permission_required("context.view_measure", raise_exception=True)
 def measure_list(request):
     """Each measure, its latest value and its trend against the target (an SVG line)."""
     rows = []
+    editable = can(request.user, Measure, "change")
     for measure in selectors.measures_with_series().order_by("number"):
         series = list(measure.measurements.all())[-24:]
         rows.append(
             {
                 "measure": measure,
                 "latest": series[-1] if series else None,
+                "edit": reverse("context:measure_edit", args=[measure.pk]) if editable else "",
                 "trend": charts.trend(
                     [m.value for m in series], [m.period for m in series], measure.target
                 ),
@@ -28,15 +81,55 @@ def measure_list(request):
     return render(
         request,
         "context/measure_list.html",
-        {"rows": rows, "width": charts.WIDTH, "height": charts.HEIGHT},
+        {
+            "rows": rows,
+            "width": charts.WIDTH,
+            "height": charts.HEIGHT,
+            "actions": _links(
+                request.user,
+                (_("New measure"), "context:measure_add", Measure, ()),
+                (_("Record a value"), "context:measurement_add", Measurement, ()),
+            ),
+        },
     )
 
 
 @permission_required("context.view_objective", raise_exception=True)
 def objective_list(request):
     """Each objective, its owner, due date, status and its measure against target."""
+    rows = selectors.objectives_fulfilment()
+    if can(request.user, Objective, "change"):
+        for row in rows:
+            row["edit"] = reverse("context:objective_edit", args=[row["id"]])
+    actions = _links(request.user, (_("New objective"), "context:objective_add", Objective, ()))
+    return render(request, "context/objective_list.html", {"rows": rows, "actions": actions})
+
+
+@login_required
+def measurement_add(request):
+    """Record a value of a recorded measure (one per period: a second replaces it)."""
+    if not can(request.user, Measurement, "add"):
+        raise PermissionDenied
+    form = forms.MeasurementForm(request.POST or None, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = call_service(
+            form,
+            lambda: services.measurement_record(
+                user=request.user,
+                measure=data["measure"],
+                value=data["value"],
+                day=data["day"],
+                note=data["note"],
+            ),  # fmt: skip
+        )
+        if saved is not None:
+            messages.success(request, gettext("%s saved.") % saved)
+            return redirect("context:measure_list")
     return render(
-        request, "context/objective_list.html", {"rows": selectors.objectives_fulfilment()}
+        request,
+        "context/record_form.html",
+        {"form": form, "heading": gettext("Record a value"), "back": "context:measure_list"},
     )
 
 
@@ -47,6 +140,9 @@ class RegisterView(ObjectListView):
     template_name = "context/register.html"
     header: tuple = ()
     heading = pretitle = intro = filename = ""
+    # The "New" buttons: (label, URL name, model); the row's "Edit": (URL name, model).
+    actions: tuple = ()
+    edit: tuple | None = None
 
     @classmethod
     def cells(cls, obj) -> list:
@@ -64,10 +160,30 @@ class RegisterView(ObjectListView):
             formats=("csv", "xlsx"),
         )
 
+    @classmethod
+    def row_links(cls, obj) -> list[tuple[str, str, type]]:
+        """(label, URL, model) of the row's edit links; by default `edit` on the record."""
+        if cls.edit is None:
+            return []
+        name, model = cls.edit
+        return [(gettext("Edit"), reverse(name, args=[obj.pk]), model)]
+
     def get_extra_context(self, request, filterset, page) -> dict:
+        allowed = {}
+
+        def links(obj):
+            out = []
+            for label, url, model in self.row_links(obj):
+                if model not in allowed:
+                    allowed[model] = can(request.user, model, "change")
+                if allowed[model]:
+                    out.append((label, url))
+            return out
+
         return {
             "header": self.header,
-            "table": [self.cells(obj) for obj in page],
+            "table": [{"cells": self.cells(obj), "links": links(obj)} for obj in page],
+            "actions": _links(request.user, *((*a, ()) for a in self.actions)),
             "heading": self.heading,
             "pretitle": self.pretitle,
             "intro": self.intro,
@@ -81,6 +197,11 @@ class ContextIssueList(RegisterView):
     filterset_class = filters.ContextIssueFilterSet
     permission_required = "context.view_contextissue"
     heading, pretitle, filename = _("Context issues"), _("Context (4.1)"), "context-issues"
+    actions = (
+        (_("New issue"), "context:context_issue_add", ContextIssue),
+        (_("Climate-change determination"), "context:climate_add", ClimateDetermination),
+    )
+    edit = ("context:context_issue_edit", ContextIssue)
     header = (_("Reference"), _("Title"), _("Origin"), _("Category"), _("Effect"),
               _("Addressed by"), _("Detail"))  # fmt: skip
 
@@ -121,6 +242,19 @@ class RequirementList(RegisterView):
     permission_required = "context.view_requirement"
     heading, pretitle = _("Interested parties and requirements"), _("Context (4.2)")
     filename = "interested-parties"
+    actions = (
+        (_("New party"), "context:party_add", InterestedParty),
+        (_("New requirement"), "context:requirement_add", Requirement),
+    )
+
+    @classmethod
+    def row_links(cls, r) -> list:
+        return [
+            (gettext("Edit"), reverse("context:requirement_edit", args=[r.pk]), Requirement),
+            (gettext("Edit party"), reverse("context:party_edit", args=[r.party_id]),
+             InterestedParty),
+        ]  # fmt: skip
+
     header = (_("Party"), _("Kind"), _("Requirement"), _("Requirement kind"), _("Addressed"),
               _("Linked to"), _("How"))  # fmt: skip
 

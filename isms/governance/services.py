@@ -94,6 +94,14 @@ def scope_version_update(*, version: ScopeVersion, user, data: dict) -> ScopeVer
     return version
 
 
+def scope_on_submitted(version: ScopeVersion, request) -> None:
+    """Submission callback: the registered sections (linked interested parties) keep the
+    content that was hashed, so the version in review and once approved shows it."""
+    from isms.governance import scope_sections
+
+    scope_sections.freeze_all(version)
+
+
 def scope_on_approved(version: ScopeVersion, request) -> None:
     """Approval callback: the scope's next review falls due one interval from now."""
     _review_reset(Scope.objects.select_for_update().get(pk=version.scope_id))

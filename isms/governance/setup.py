@@ -21,6 +21,7 @@ def register_all() -> None:
         content=ScopeVersion.canonical_text,
         editors=lambda version: [version.created_by_id],
         group_by="scope",
+        on_submitted=services.scope_on_submitted,
         on_approved=services.scope_on_approved,
     )
     approvals.register(

@@ -131,6 +131,9 @@ class ScopeVersion(ApprovableModel):
             for row in self.exclusions
         )
         parts.append(f"## Exclusions\n\n{exclusions}")
+        from isms.governance.scope_sections import rendered
+
+        parts.extend(f"## {title}\n\n{text.strip()}" for title, text in rendered(self))
         return "\n\n".join(parts).replace("\r\n", "\n") + "\n"
 
 

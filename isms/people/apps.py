@@ -23,12 +23,23 @@ class PeopleConfig(AppConfig):
             dashboard.register_figure(people_figures)
         from isms import navigation
 
-        item = navigation.Item(
-            _("Competence"),
-            "people:competence_record_list",
-            "bi-mortarboard",
-            section=navigation.ASSURANCE,
-            permission="people.view_competencerecord",
-        )
-        if item.url_name not in navigation.items:
-            navigation.register(item)
+        for item in (
+            navigation.Item(
+                _("People"), "people:person_list", "bi-person-badge",
+                section=navigation.ASSURANCE, permission="people.view_person",
+            ),
+            navigation.Item(
+                _("ISMS roles"), "people:role_list", "bi-diagram-3",
+                section=navigation.ASSURANCE, permission="people.view_ismsrole",
+            ),
+            navigation.Item(
+                _("Competence"), "people:competence_record_list", "bi-mortarboard",
+                section=navigation.ASSURANCE, permission="people.view_competencerecord",
+            ),
+            navigation.Item(
+                _("Awareness campaigns"), "people:campaign_list", "bi-megaphone",
+                section=navigation.ASSURANCE, permission="people.view_awarenesscampaign",
+            ),
+        ):  # fmt: skip
+            if item.url_name not in navigation.items:
+                navigation.register(item)

@@ -46,7 +46,7 @@ class IsmsRole(models.Model):
 
 class Person(models.Model):
     """Someone who works under the organisation's control: linked to a user account when
-    they have one, and to their personnel asset by its reference."""
+    they have one; their personnel asset links to them (`Asset.person`, in `assets`)."""
 
     name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     email = models.EmailField(_("e-mail"), unique=True)
@@ -58,9 +58,6 @@ class Person(models.Model):
         related_name="person",
     )
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
-    asset_reference = models.CharField(
-        _("personnel asset"), max_length=40, blank=True, help_text=_("e.g. A-012")
-    )
     roles = models.ManyToManyField(IsmsRole, blank=True, related_name="people")
     active = models.BooleanField(_("active"), default=True)
 

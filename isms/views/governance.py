@@ -19,7 +19,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from isms import approvals, security_log, uploads
-from isms.governance import audit_pack, notifications, reviews, scope_estate, services
+from isms.governance import (
+    audit_pack,
+    notifications,
+    reviews,
+    scope_estate,
+    scope_sections,
+    services,
+)
 from isms.governance.diff import changed, side_by_side
 from isms.governance.filters import AcknowledgementFilterSet, PolicyFilterSet
 from isms.governance.forms import PolicyForm, PolicyVersionForm, ScopeVersionForm, SubmitForm
@@ -93,6 +100,9 @@ def scope_version_detail(request, pk: int):
             "changed": changed(rows),
             "requests": _requests_of(version),
             "submit_form": SubmitForm(),
+            # In review or approved: the sections as they were submitted (linked
+            # interested parties), not as the linked records are today.
+            "frozen_sections": [] if version.is_editable else scope_sections.rendered(version),
         },
     )
 

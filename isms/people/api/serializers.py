@@ -29,7 +29,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "name", "email", "user", "job_title", "asset_reference", "roles", "active"]
+        fields = ["id", "name", "email", "user", "job_title", "roles", "active"]
 
 
 class CompetenceRecordSerializer(serializers.ModelSerializer):
