@@ -14,11 +14,15 @@ class SuppliersConfig(AppConfig):
     def ready(self):
         from assets.hooks import aws_account_listeners
         from assets.suppliers import selectors, services
+        from assets.suppliers.evidence import FIGURES
         from isms import dashboard, navigation
+        from isms.frameworks import evidence as soa_evidence
         from isms.governance import audit_pack, reviews
         from isms.navigation import Item
 
         aws_account_listeners.register(services.supplier_ensure_aws)
+        # The records are the SoA's evidence for their Annex A controls.
+        soa_evidence.register_figures(*FIGURES)
         dashboard.register_figure(selectors.figures)
         reviews.register(selectors.due_reviews)
         audit_pack.register(selectors.audit_pack_files)

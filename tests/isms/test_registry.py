@@ -96,6 +96,11 @@ def test_every_app_registered_its_providers():
         "isms.context", "isms.governance", "isms.people", "risks.incidents", "risks.steps",
     }  # fmt: skip
     assert len(evidence.providers) == len(treatments.providers) == 1
+    # The registers evidence Annex A 5.19-5.30 and 6.8 with figures, not providers.
+    assert {f.control for f in evidence.record_figures} == {
+        *(f"5.{n}" for n in range(19, 31)),
+        "6.8",
+    }
     assert len(scope_estate.providers) == 1
     assert apps_of(audit_pack.providers) == {
         "assets.continuity", "assets.suppliers", "isms.assurance", "isms.context",
