@@ -24,6 +24,12 @@ class SupplierForm(forms.ModelForm):
         ]
 
 
+class SupplierEditForm(SupplierForm):
+    """The supplier's own fields (its name is its asset's, edited on the asset)."""
+
+    name = None
+
+
 class ContractForm(forms.ModelForm):
     class Meta:
         model = Contract

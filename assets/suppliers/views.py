@@ -21,6 +21,7 @@ from assets.suppliers.forms import (
     ContractForm,
     QuestionnaireForm,
     QuestionnaireImportForm,
+    SupplierEditForm,
     SupplierForm,
 )
 from assets.suppliers.hooks import follow_ups
@@ -90,6 +91,30 @@ def supplier_create(request):
         if supplier:
             return redirect(supplier)
     return render(request, "suppliers/supplier_form.html", {"form": form})
+
+
+@permission_required("suppliers.change_supplier", raise_exception=True)
+def supplier_edit(request, pk):
+    """Change the supplier's fields, e.g. override its criticality (with the reason)."""
+    supplier = get_object_or_404(Supplier, pk=pk)
+    # The form validates a copy: the service compares against the stored supplier.
+    form = SupplierEditForm(request.POST or None, instance=Supplier.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(
+            form,
+            lambda: services.supplier_update(
+                supplier=supplier, user=request.user, data=dict(form.cleaned_data)
+            ),
+        )
+        if saved:
+            messages.success(request, _("Supplier saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "suppliers/supplier_form.html",
+        {"form": form, "supplier": supplier},
+        status=400 if form.errors else 200,
+    )
 
 
 def _add_to_supplier(request, pk, form_class, save, done):

@@ -219,3 +219,35 @@ def test_the_auditor_reads_the_review_but_changes_nothing(answered, auditor, cli
     assert page.status_code == 200 and "Record the conclusion" not in page.text
     conclude = reverse("suppliers:assessment_conclude", args=[answered.pk])
     assert client.post(conclude, {"conclusion": "acceptable"}).status_code == 403
+
+
+def test_editing_a_supplier_overrides_its_criticality_only_with_a_reason(
+    security_manager, client_as
+):
+    supplier = services.supplier_create(user=None, data={}, name="Acme Mail")
+    client = client_as(security_manager)
+    url = reverse("suppliers:supplier_edit", args=[supplier.pk])
+    assert client.get(url).status_code == 200
+    data = {"data_classification": "personal", "review_interval_days": 180}
+    refused = client.post(url, {**data, "criticality_override": "critical"})
+    assert refused.status_code == 400 and refused.context["form"].errors["criticality_reason"]
+    supplier.refresh_from_db()
+    assert supplier.criticality_override == "" and supplier.data_classification == "none"
+    saved = client.post(
+        url, {**data, "criticality_override": "critical", "criticality_reason": "Holds payroll"}
+    )
+    assert saved.status_code == 302
+    supplier.refresh_from_db()
+    assert (supplier.criticality, supplier.data_classification) == ("critical", "personal")
+    from django.contrib.contenttypes.models import ContentType
+
+    from isms.models.audit import AuditEvent
+
+    entry = (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(supplier), object_id=str(supplier.pk)
+        )
+        .order_by("-pk")
+        .first()
+    )
+    assert "criticality_override" in entry.changes
