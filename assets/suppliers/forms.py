@@ -75,7 +75,8 @@ class QuestionnaireForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}),
         help_text=_(
             "One section per line starting with #, then its questions, one per line: "
-            "id | type (yes_no, scale or text) | weight 0-10 | text."
+            "id | type (yes_no, scale or text) | weight 0-10 | text, e.g. "
+            "“ac-1 | yes_no | 3 | Is multi-factor authentication required for all staff?”."
         ),
     )
 
