@@ -54,6 +54,9 @@ EXERCISE_FIELDS = (
 # upward walk per asset (benchmarks/continuity_bench.py: a first derivation of the
 # 100,000-asset graph took 25 s with walks; a user's edit touches tens to a few thousand).
 FULL_PASS_FROM = 5_000
+# Rows per multi-row write: 2,000 x 5 values stays under SQLite's 32,766 bound
+# parameters, and 43 statements insert a first derivation's 85,000 rows.
+WRITE_ROWS = 2_000
 _KEPT = ("achievable_rto_minutes", "achievable_rpo_minutes", "notes", "impact_over_time")
 
 
@@ -142,8 +145,8 @@ def _insert_required(rows: list[tuple]) -> None:
     columns = ", ".join(("asset_id", *REQUIRED, "impact_over_time", "notes", "updated_at"))
     placeholders = "(" + ", ".join(["%s"] * (1 + len(REQUIRED))) + ", '[]', '', %s)"
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), graph.CHUNK):
-            chunk = rows[start : start + graph.CHUNK]
+        for start in range(0, len(rows), WRITE_ROWS):
+            chunk = rows[start : start + WRITE_ROWS]
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) "  # noqa: S608 - names are ours
                 f"VALUES {', '.join([placeholders] * len(chunk))}",
@@ -160,8 +163,8 @@ def _write_required(rows: list[tuple]) -> None:
     sets = ", ".join(f"{name} = CAST(v.{name} AS integer)" for name in REQUIRED)
     placeholders = "(" + ", ".join(["%s"] * (1 + len(REQUIRED))) + ")"
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), graph.CHUNK):
-            chunk = rows[start : start + graph.CHUNK]
+        for start in range(0, len(rows), WRITE_ROWS):
+            chunk = rows[start : start + WRITE_ROWS]
             cursor.execute(
                 f"WITH v(id, {names}) AS (VALUES {', '.join([placeholders] * len(chunk))}) "  # noqa: S608
                 f"UPDATE {table} SET {sets} FROM v WHERE {table}.id = v.id",
