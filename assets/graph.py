@@ -8,6 +8,7 @@ upward walk counts each dependent asset once however many paths lead to it.
 These helpers read only; the services in services.py decide when to call them.
 """
 
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
@@ -103,6 +104,78 @@ def minimum_above(ids: Iterable[int], *, table: str, key: str, columns: Sequence
     return {
         row[0]: tuple(row[1:]) for row in _above(ids, table=table, key=key, aggregates=aggregates)
     }
+
+
+def minimum_above_all(*, table: str, key: str, columns: Sequence[str]) -> dict[int, tuple]:
+    """`minimum_above` for every asset, in two reads (the rows of `table` with a figure,
+    every edge) and one pass in memory (`minimum_down_everywhere`): for a change that
+    touches a large part of the graph (a first derivation, an import), where walking up
+    from each asset would cost the sum of every asset's ancestors. Assets on or below a
+    loop, if any, are computed by `minimum_above`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {key}, {', '.join(columns)} FROM {table} "  # noqa: S608 - trusted names
+            f"WHERE {' OR '.join(f'{column} IS NOT NULL' for column in columns)}"
+        )
+        own = {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+        if not own:
+            return {}
+        cursor.execute(f"SELECT dependent_id, dependency_id FROM {_EDGE}")  # noqa: S608
+        result, unsettled = minimum_down_everywhere(own, cursor.fetchall())
+    if unsettled:
+        result.update(minimum_above(unsettled, table=table, key=key, columns=columns))
+    return result
+
+
+_UNSET = 2**62  # stands for None (no figure) while folding: larger than any figure
+
+
+def minimum_down_everywhere(
+    own: dict[int, tuple], edges: Iterable[tuple[int, int]]
+) -> tuple[dict[int, tuple], set[int]]:
+    """`minimum_above` for every asset at once, in memory, in one pass over the graph.
+
+    `own` maps an asset to its own figures (a tuple, None where unset); `edges` are all
+    (dependent, dependency) pairs. A minimum needs no "each ancestor once" bookkeeping:
+    an asset's figure is the smaller of its own and of its direct dependents' figures,
+    so one walk in topological order (Kahn: an asset once all its dependents are done)
+    settles everything in time linear in assets + edges, where the recursive query
+    costs the sum of every asset's ancestors.
+
+    Returns ({asset id: figures} for each asset with its own or an inherited figure,
+    the ids left unsettled because they sit on or below a loop: the caller computes
+    those with `minimum_above`; the inventory refuses loops, so normally none)."""
+    children: defaultdict[int, list[int]] = defaultdict(list)
+    for dependent, dependency in edges:
+        children[dependent].append(dependency)
+    waiting = Counter(dependency for kids in children.values() for dependency in kids)
+    # None would need a test at every step: fold with _UNSET, map back at the end.
+    result = {
+        pk: tuple(_UNSET if value is None else value for value in values)
+        for pk, values in own.items()
+    }
+    ready = [pk for pk in {*children, *own} if pk not in waiting]
+    get = result.get
+    while ready:
+        pk = ready.pop()
+        figures = get(pk)
+        for child in children.get(pk, ()):
+            if figures is not None:
+                mine = get(child)
+                if mine is None or mine == figures:
+                    result[child] = figures
+                else:
+                    result[child] = tuple(map(min, mine, figures))
+            left = waiting[child] - 1
+            waiting[child] = left
+            if not left:
+                ready.append(child)
+    unsettled = {pk for pk, left in waiting.items() if left}
+    return {
+        pk: tuple(None if value == _UNSET else value for value in values)
+        for pk, values in result.items()
+        if pk not in unsettled
+    }, unsettled
 
 
 def shortest_path(

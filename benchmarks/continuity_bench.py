@@ -54,6 +54,11 @@ def timed(call, runs=5):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assets", type=int, default=100_000)
+    parser.add_argument(
+        "--rederive",
+        action="store_true",
+        help="forget every required figure and time the first derivation again",
+    )
     args = parser.parse_args()
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
@@ -66,6 +71,13 @@ def main():
         Asset.objects.all().delete()
         assets_bench.seed(args.assets, rng)
     processes = list(Asset.objects.filter(name__contains="level 0").order_by("pk"))
+    if args.rederive:
+        RecoveryObjective.objects.filter(rto_minutes__isnull=True).delete()
+        RecoveryObjective.objects.update(
+            required_mtd_minutes=None, required_rto_minutes=None, required_rpo_minutes=None
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     if not RecoveryObjective.objects.filter(rto_minutes__isnull=False).exists():
         RecoveryObjective.objects.bulk_create(
             [
@@ -78,13 +90,15 @@ def main():
             ],
             batch_size=1000,
         )
+    if not RecoveryObjective.objects.filter(required_rto_minutes__isnull=False).exists():
         started = time.perf_counter()
         ids = list(Asset.objects.values_list("pk", flat=True))
         with transaction.atomic():
             changed = services.objectives_refresh(asset_ids=ids)
         print(
             f"full derivation: {len(changed):,} required figures for {len(ids):,} assets "
-            f"in {time.perf_counter() - started:.1f}s"
+            f"in {time.perf_counter() - started:.2f}s; 2,000 checked by the upward walk, "
+            f"all correct: {correct(random.Random(1).sample(ids, 2000))}"
         )
     print(
         f"{len(processes):,} processes with objectives, {RecoveryObjective.objects.count():,} rows"

@@ -13,13 +13,17 @@ class ContinuityConfig(AppConfig):
 
     def ready(self):
         from assets.continuity import selectors, services
+        from assets.continuity.evidence import FIGURES
         from assets.continuity.models import ContinuityPlanVersion
         from assets.hooks import dependency_listeners
         from isms import approvals, dashboard, navigation
+        from isms.frameworks import evidence as soa_evidence
         from isms.governance import audit_pack, reviews
         from isms.navigation import Item
 
         dependency_listeners.register(services.objectives_refresh)
+        # The records are the SoA's evidence for their Annex A controls.
+        soa_evidence.register_figures(*FIGURES)
         approvals.register(
             ContinuityPlanVersion,
             label="Continuity plan",

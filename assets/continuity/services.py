@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assets import graph
@@ -49,43 +50,126 @@ EXERCISE_FIELDS = (
 )
 
 
+# From this many assets to recompute, one pass over the whole graph in memory beats one
+# upward walk per asset (benchmarks/continuity_bench.py: a first derivation of the
+# 100,000-asset graph took 25 s with walks; a user's edit touches tens to a few thousand).
+FULL_PASS_FROM = 5_000
+# Rows per multi-row write: 2,000 x 5 values stays under SQLite's 32,766 bound
+# parameters, and 43 statements insert a first derivation's 85,000 rows.
+WRITE_ROWS = 2_000
+_KEPT = ("achievable_rto_minutes", "achievable_rpo_minutes", "notes", "impact_over_time")
+
+
 def objectives_refresh(*, asset_ids: Iterable[int]) -> set[int]:
     """Recompute the required objectives of `asset_ids` (the strictest own figure of the
     asset and of everything above it); the ids whose figures changed. Rows are created
-    for assets that inherit something and deleted when nothing is left on them."""
+    for assets that inherit something and deleted when nothing is left on them.
+
+    Set-based: the figures come from one upward walk per 500 assets for a small change,
+    or from one pass over the whole graph in memory for a large one (FULL_PASS_FROM);
+    the rows are read in one query per 500 assets (or one), and written in bulk."""
     targets = set(asset_ids)
     if not targets or not RecoveryObjective.objects.exists():
         return set()  # no BIA yet: nothing to walk for
-    fresh = graph.minimum_above(
-        targets, table=RecoveryObjective._meta.db_table, key="asset_id", columns=OWN
-    )
-    existing = {}
-    ids = sorted(targets)
-    for start in range(0, len(ids), graph.CHUNK):
-        for row in RecoveryObjective.objects.filter(asset_id__in=ids[start : start + graph.CHUNK]):
-            existing[row.asset_id] = row
+    table = RecoveryObjective._meta.db_table
+    if len(targets) >= FULL_PASS_FROM:
+        fresh = graph.minimum_above_all(table=table, key="asset_id", columns=OWN)
+    else:
+        fresh = graph.minimum_above(targets, table=table, key="asset_id", columns=OWN)
+    existing = _stored(targets)
+    none = (None,) * len(REQUIRED)
     changed, to_update, to_create, to_delete = set(), [], [], []
     for asset_id in targets:
-        values = fresh.get(asset_id, (None, None, None))
+        values = fresh.get(asset_id, none)
         row = existing.get(asset_id)
         if row is None:
-            if any(value is not None for value in values):
-                to_create.append(
-                    RecoveryObjective(asset_id=asset_id, **dict(zip(REQUIRED, values, strict=True)))
-                )
+            if values != none:
+                to_create.append((asset_id, *values))
                 changed.add(asset_id)
             continue
-        if tuple(getattr(row, name) for name in REQUIRED) == tuple(values):
+        if row["required"] == values:
             continue
-        for name, value in zip(REQUIRED, values, strict=True):
-            setattr(row, name, value)
         changed.add(asset_id)
-        (to_delete if row.is_empty else to_update).append(row)
-    RecoveryObjective.objects.bulk_create(to_create, batch_size=graph.CHUNK)
-    RecoveryObjective.objects.bulk_update(to_update, REQUIRED, batch_size=graph.CHUNK)
-    if to_delete:
-        RecoveryObjective.objects.filter(pk__in=[row.pk for row in to_delete]).delete()
+        if values == none and not row["kept"]:
+            to_delete.append(row["pk"])
+        else:
+            to_update.append((row["pk"], *values))
+    _insert_required(to_create)
+    _write_required(to_update)
+    for start in range(0, len(to_delete), graph.CHUNK):
+        RecoveryObjective.objects.filter(pk__in=to_delete[start : start + graph.CHUNK]).delete()
     return changed
+
+
+def _stored(targets: set[int]) -> dict[int, dict]:
+    """{asset id: {pk, required figures, kept: whether anything but the required figures
+    is set}} for the objective rows of `targets` (the whole table read once when most
+    of it is wanted)."""
+    fields = ("pk", "asset_id", *REQUIRED, *OWN, *_KEPT)
+    if len(targets) >= FULL_PASS_FROM:
+        queries = [RecoveryObjective.objects.values_list(*fields)]
+    else:
+        ids = sorted(targets)
+        queries = (
+            RecoveryObjective.objects.filter(
+                asset_id__in=ids[start : start + graph.CHUNK]
+            ).values_list(*fields)
+            for start in range(0, len(ids), graph.CHUNK)
+        )
+    stored = {}
+    for query in queries:
+        for pk, asset_id, *rest in query:
+            if asset_id not in targets:
+                continue
+            required, kept = tuple(rest[: len(REQUIRED)]), rest[len(REQUIRED) :]
+            stored[asset_id] = {
+                "pk": pk,
+                "required": required,
+                # Nothing own and nothing inherited: deleted (RecoveryObjective.is_empty).
+                "kept": any(value not in (None, "", []) for value in kept),
+            }
+    return stored
+
+
+def _insert_required(rows: list[tuple]) -> None:
+    """Create rows (asset id, *required figures) that hold only inherited figures, with
+    one multi-row INSERT per 500: a first derivation creates one per asset below a BIA,
+    and bulk_create spent most of its time building and preparing model instances."""
+    if not rows:
+        return
+    table = RecoveryObjective._meta.db_table
+    # The other columns that need a value: an empty list of impacts, no notes, now.
+    now = RecoveryObjective._meta.get_field("updated_at").get_db_prep_save(
+        timezone.now(), connection
+    )
+    columns = ", ".join(("asset_id", *REQUIRED, "impact_over_time", "notes", "updated_at"))
+    placeholders = "(" + ", ".join(["%s"] * (1 + len(REQUIRED))) + ", '[]', '', %s)"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), WRITE_ROWS):
+            chunk = rows[start : start + WRITE_ROWS]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) "  # noqa: S608 - names are ours
+                f"VALUES {', '.join([placeholders] * len(chunk))}",
+                [item for row in chunk for item in (*row, now)],
+            )
+
+
+def _write_required(rows: list[tuple]) -> None:
+    """Store (pk, *required figures) rows with one `UPDATE … FROM (VALUES …)` per 500
+    rows, as assets.services stores values at stake: far cheaper than bulk_update's
+    CASE WHEN on a large derivation (PostgreSQL and SQLite)."""
+    table = RecoveryObjective._meta.db_table
+    names = ", ".join(REQUIRED)
+    sets = ", ".join(f"{name} = CAST(v.{name} AS integer)" for name in REQUIRED)
+    placeholders = "(" + ", ".join(["%s"] * (1 + len(REQUIRED))) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), WRITE_ROWS):
+            chunk = rows[start : start + WRITE_ROWS]
+            cursor.execute(
+                f"WITH v(id, {names}) AS (VALUES {', '.join([placeholders] * len(chunk))}) "  # noqa: S608
+                f"UPDATE {table} SET {sets} FROM v WHERE {table}.id = v.id",
+                [item for row in chunk for item in row],
+            )
 
 
 @audit.acts_as_user

@@ -15,8 +15,7 @@ from django.urls import reverse
 from assets.aws.checks import CATALOGUE
 from assets.models import AwsAccount, PostureSnapshot
 from assets.permissions import can_view_findings
-from isms.frameworks.evidence import CheckEvidence
-from isms.models import Control
+from isms.frameworks.evidence import CheckEvidence, control_keys
 
 
 def _checks_by_control() -> dict[tuple[str, str], list[str]]:
@@ -48,10 +47,8 @@ def findings_by_control(control_ids: list[int], viewer=None) -> dict[int, list[C
     if viewer is not None and not can_view_findings(viewer):
         return {}
     index = _checks_by_control()
-    controls = Control.objects.filter(pk__in=control_ids).values_list(
-        "pk", "framework__code", "identifier"
-    )
-    wanted = {pk: index.get((code, identifier), []) for pk, code, identifier in controls}
+    # The controls' identifiers, looked up once for every provider of the page.
+    wanted = {pk: index.get(key, []) for pk, key in control_keys(control_ids).items()}
     if not any(wanted.values()):
         return {}
     counts = latest_counts()  # checks never evaluated (no account yet) evidence nothing

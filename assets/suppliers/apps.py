@@ -14,7 +14,9 @@ class SuppliersConfig(AppConfig):
     def ready(self):
         from assets.hooks import aws_account_listeners
         from assets.suppliers import selectors, services
+        from assets.suppliers.evidence import FIGURES
         from isms import dashboard, navigation
+        from isms.frameworks import evidence as soa_evidence
         from isms.governance import audit_pack, reviews
         from isms.navigation import Item
 
@@ -23,6 +25,8 @@ class SuppliersConfig(AppConfig):
         from assets.suppliers.hooks import follow_ups
 
         follow_ups.register(NONCONFORMITY)  # isms.audits (issue 13)
+        # The records are the SoA's evidence for their Annex A controls.
+        soa_evidence.register_figures(*FIGURES)
         dashboard.register_figure(selectors.figures)
         reviews.register(selectors.due_reviews)
         audit_pack.register(selectors.audit_pack_files)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assets.suppliers.choices import Conclusion
 from assets.suppliers.models import Certification, Contract, Questionnaire, Supplier
 
 
@@ -21,6 +22,12 @@ class SupplierForm(forms.ModelForm):
             "contact_email",
             "review_interval_days",
         ]
+
+
+class SupplierEditForm(SupplierForm):
+    """The supplier's own fields (its name is its asset's, edited on the asset)."""
+
+    name = None
 
 
 class ContractForm(forms.ModelForm):
@@ -55,3 +62,34 @@ class AssessmentSendForm(forms.Form):
         label=_("Questionnaire"), queryset=Questionnaire.objects.all()
     )
     contact_email = forms.EmailField(label=_("Send to (e-mail)"))
+
+
+class QuestionnaireForm(forms.Form):
+    """A questionnaire template edited on the page: name, description and its sections
+    and questions as an outline (`questionnaire_outline` / `outline_content`)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    outline = forms.CharField(
+        label=_("Sections and questions"),
+        widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}),
+        help_text=_(
+            "One section per line starting with #, then its questions, one per line: "
+            "id | type (yes_no, scale or text) | weight 0-10 | text, e.g. "
+            "“ac-1 | yes_no | 3 | Is multi-factor authentication required for all staff?”."
+        ),
+    )
+
+
+class QuestionnaireImportForm(forms.Form):
+    file = forms.FileField(label=_("Questionnaire (JSON)"))
+
+
+class ConclusionForm(forms.Form):
+    conclusion = forms.ChoiceField(label=_("Conclusion"), choices=Conclusion.choices)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
+
+
+class AssessmentFindingForm(forms.Form):
+    title = forms.CharField(label=_("Finding"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)

@@ -185,6 +185,9 @@ class Questionnaire(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("suppliers:questionnaire_detail", args=[self.pk])
+
     def questions(self):
         for section in self.content.get("sections", []):
             yield from section["questions"]
@@ -243,6 +246,9 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"SA-{self.number:03d} {self.supplier}"
+
+    def get_absolute_url(self):
+        return reverse("suppliers:assessment_detail", args=[self.pk])
 
     @property
     def ref(self) -> str:

@@ -43,6 +43,31 @@ def value_at_stake(supplier: Supplier) -> Decimal:
     return total
 
 
+def assessment_sections(assessment) -> list[dict]:
+    """The reviewer's view of an answered assessment: per section, its score (as the
+    whole is scored: services.score_of) and each question with its answer and comment."""
+    from assets.suppliers.services import score_of
+
+    answers = assessment.answers or {}
+    sections = []
+    for section in assessment.content.get("sections", []):
+        sections.append(
+            {
+                "title": section["title"],
+                "score": score_of({"sections": [section]}, answers),
+                "questions": [
+                    {
+                        **question,
+                        "answer": answers.get(question["id"], ""),
+                        "comment": answers.get(f"{question['id']}__comment", ""),
+                    }
+                    for question in section["questions"]
+                ],
+            }
+        )
+    return sections
+
+
 def expiring_certifications(today=None):
     today = today or timezone.localdate()
     return Certification.objects.filter(

@@ -263,6 +263,48 @@ def questionnaire_content_clean(content) -> dict:
     return {"sections": sections}
 
 
+def questionnaire_outline(content: dict) -> str:
+    """The template's sections and questions as the page's editable outline: a line
+    "# title" per section, then "id | type | weight | text" per question."""
+    lines = []
+    for section in content.get("sections", []):
+        lines.append(f"# {section['title']}")
+        for q in section["questions"]:
+            lines.append(f"{q['id']} | {q['type']} | {q['weight']} | {q['text']}")
+        lines.append("")
+    return "\n".join(lines).strip()
+
+
+def outline_content(outline: str) -> dict:
+    """The questionnaire document from the page's outline (`questionnaire_outline`);
+    ValidationError naming the line that cannot be read. The document is then checked
+    by `questionnaire_content_clean` like an imported one."""
+    sections: list[dict] = []
+    for number, raw in enumerate(outline.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            sections.append({"title": line.lstrip("#").strip(), "questions": []})
+            continue
+        parts = [part.strip() for part in line.split("|", 3)]
+        if not sections:
+            raise ValidationError(
+                _("Line %(n)s: start with a section (a line beginning with #).") % {"n": number},
+                code="invalid",
+            )
+        if len(parts) != 4 or not parts[2].isdigit():
+            raise ValidationError(
+                _("Line %(n)s: expected id | type | weight | text.") % {"n": number},
+                code="invalid",
+            )
+        qid, kind, weight, text = parts
+        sections[-1]["questions"].append(
+            {"id": qid, "type": kind, "weight": int(weight), "text": text}
+        )
+    return {"sections": sections}
+
+
 @audit.acts_as_user
 @transaction.atomic
 def questionnaire_save(*, user, data: dict, questionnaire=None) -> Questionnaire:

@@ -1,10 +1,11 @@
 """Pages of the supplier register, and the public page where a supplier's contact
 answers an assessment through its single-use link (no account)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,13 +14,20 @@ from django.views.decorators.http import require_POST
 from assets.suppliers import selectors, services
 from assets.suppliers.filters import SupplierFilterSet
 from assets.suppliers.forms import (
+    AssessmentFindingForm,
     AssessmentSendForm,
     CertificationForm,
+    ConclusionForm,
     ContractForm,
+    QuestionnaireForm,
+    QuestionnaireImportForm,
+    SupplierEditForm,
     SupplierForm,
 )
-from assets.suppliers.models import Assessment, Supplier
+from assets.suppliers.hooks import follow_ups
+from assets.suppliers.models import Assessment, AssessmentFinding, Questionnaire, Supplier
 from isms.forms import call_service
+from isms.importing import UnreadableFile, load_document
 from isms.ratelimit import RateLimit
 from isms.views.generic import Export, ObjectListView
 
@@ -85,6 +93,30 @@ def supplier_create(request):
     return render(request, "suppliers/supplier_form.html", {"form": form})
 
 
+@permission_required("suppliers.change_supplier", raise_exception=True)
+def supplier_edit(request, pk):
+    """Change the supplier's fields, e.g. override its criticality (with the reason)."""
+    supplier = get_object_or_404(Supplier, pk=pk)
+    # The form validates a copy: the service compares against the stored supplier.
+    form = SupplierEditForm(request.POST or None, instance=Supplier.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(
+            form,
+            lambda: services.supplier_update(
+                supplier=supplier, user=request.user, data=dict(form.cleaned_data)
+            ),
+        )
+        if saved:
+            messages.success(request, _("Supplier saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "suppliers/supplier_form.html",
+        {"form": form, "supplier": supplier},
+        status=400 if form.errors else 200,
+    )
+
+
 def _add_to_supplier(request, pk, form_class, save, done):
     """A contract or certification posted from the supplier's page: saved through its
     service, or its errors shown; back to the supplier either way."""
@@ -138,6 +170,221 @@ def assessment_send(request, pk):
     else:
         messages.error(request, "; ".join(" ".join(e) for e in form.errors.values()))
     return redirect(supplier)
+
+
+# --- Questionnaire templates ----------------------------------------------------------
+
+
+class QuestionnaireList(ObjectListView):
+    """The questionnaire templates, with the JSON import."""
+
+    queryset = Questionnaire.objects.all()
+    template_name = "suppliers/questionnaire_list.html"
+    permission_required = "suppliers.view_questionnaire"
+
+    def get_context(self, request, filterset, page) -> dict:
+        return {
+            **super().get_context(request, filterset, page),
+            "import_form": QuestionnaireImportForm(),
+        }
+
+
+questionnaire_list = QuestionnaireList.as_view()
+
+
+@permission_required("suppliers.view_questionnaire", raise_exception=True)
+def questionnaire_detail(request, pk):
+    questionnaire = get_object_or_404(Questionnaire, pk=pk)
+    return render(
+        request,
+        "suppliers/questionnaire_detail.html",
+        {
+            "questionnaire": questionnaire,
+            "sections": questionnaire.content.get("sections", []),
+            "assessments": questionnaire.assessments.select_related("supplier__asset"),
+        },
+    )
+
+
+def _questionnaire_form(request, questionnaire=None):
+    """Create or edit a template from the page's outline; errors shown on the form,
+    nothing saved."""
+    initial = {}
+    if questionnaire is not None:
+        initial = {
+            "name": questionnaire.name,
+            "description": questionnaire.description,
+            "outline": services.questionnaire_outline(questionnaire.content),
+        }
+    form = QuestionnaireForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def save():
+            try:
+                content = services.questionnaire_content_clean(
+                    services.outline_content(data["outline"])
+                )
+            except ValidationError as exc:
+                raise ValidationError({"outline": exc.messages}) from exc
+            return services.questionnaire_save(
+                user=request.user,
+                questionnaire=questionnaire,
+                data={"name": data["name"], "description": data["description"], "content": content},
+            )
+
+        saved = call_service(form, save)
+        if saved:
+            messages.success(request, _("Questionnaire saved."))
+            return redirect("suppliers:questionnaire_detail", pk=saved.pk)
+    return render(
+        request,
+        "suppliers/questionnaire_form.html",
+        {"form": form, "questionnaire": questionnaire},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required("suppliers.add_questionnaire", raise_exception=True)
+def questionnaire_create(request):
+    return _questionnaire_form(request)
+
+
+@permission_required("suppliers.change_questionnaire", raise_exception=True)
+def questionnaire_edit(request, pk):
+    return _questionnaire_form(request, get_object_or_404(Questionnaire, pk=pk))
+
+
+@permission_required("suppliers.view_questionnaire", raise_exception=True)
+def questionnaire_export(request, pk):
+    """The template as the JSON document the import (page or API) takes."""
+    questionnaire = get_object_or_404(Questionnaire, pk=pk)
+    response = JsonResponse(
+        services.questionnaire_export(questionnaire), json_dumps_params={"indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="questionnaire-{pk}.json"'
+    return response
+
+
+@require_POST
+@permission_required("suppliers.add_questionnaire", raise_exception=True)
+def questionnaire_import(request):
+    """Create a template from an uploaded JSON document: all or nothing."""
+    form = QuestionnaireImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            form.add_error("file", _("The file is too large."))
+        else:
+            try:
+                document = load_document(upload.read(), upload.name)
+            except UnreadableFile as exc:
+                form.add_error("file", str(exc))
+            else:
+                saved = call_service(
+                    form,
+                    lambda: services.questionnaire_import(user=request.user, document=document),
+                )
+                if saved:
+                    messages.success(request, _("Questionnaire imported."))
+                    return redirect("suppliers:questionnaire_detail", pk=saved.pk)
+    messages.error(
+        request,
+        _("Nothing imported: %s") % "; ".join(" ".join(e) for e in form.errors.values()),
+    )
+    return redirect("suppliers:questionnaire_list")
+
+
+# --- The reviewer's page of an assessment ---------------------------------------------
+
+
+def _raisable(user):
+    """The follow-ups (risk, nonconformity) this user may raise from a finding."""
+    return [f for f in follow_ups if user.has_perm(f.permission)]
+
+
+@permission_required("suppliers.view_assessment", raise_exception=True)
+def assessment_detail(request, pk, conclusion_form=None, finding_form=None, status=200):
+    """An answered assessment for its reviewer: the score per section, the answers,
+    the conclusion, the findings and what they were raised as."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("supplier__asset", "questionnaire", "reviewer"), pk=pk
+    )
+    return render(
+        request,
+        "suppliers/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "sections": selectors.assessment_sections(assessment),
+            "findings": assessment.findings.select_related("raised_type"),
+            "conclusion_form": conclusion_form
+            or ConclusionForm(
+                initial={
+                    "conclusion": assessment.conclusion,
+                    "notes": assessment.conclusion_notes,
+                }
+            ),
+            "finding_form": finding_form or AssessmentFindingForm(),
+            "follow_ups": _raisable(request.user),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@permission_required("suppliers.change_assessment", raise_exception=True)
+def assessment_conclude(request, pk):
+    assessment = get_object_or_404(Assessment, pk=pk)
+    form = ConclusionForm(request.POST)
+    if form.is_valid() and call_service(
+        form,
+        lambda: services.assessment_conclude(
+            assessment=assessment,
+            user=request.user,
+            conclusion=form.cleaned_data["conclusion"],
+            notes=form.cleaned_data["notes"],
+        ),
+    ):
+        messages.success(request, _("Conclusion recorded."))
+        return redirect("suppliers:assessment_detail", pk=pk)
+    return assessment_detail(request, pk, conclusion_form=form, status=400)
+
+
+@require_POST
+@permission_required("suppliers.add_assessmentfinding", raise_exception=True)
+def assessment_finding_add(request, pk):
+    assessment = get_object_or_404(Assessment, pk=pk)
+    form = AssessmentFindingForm(request.POST)
+    if form.is_valid() and call_service(
+        form,
+        lambda: services.assessment_finding_add(
+            assessment=assessment, user=request.user, data=form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("Finding added."))
+        return redirect("suppliers:assessment_detail", pk=pk)
+    return assessment_detail(request, pk, finding_form=form, status=400)
+
+
+@require_POST
+@permission_required("suppliers.change_assessmentfinding", raise_exception=True)
+def assessment_finding_raise(request, pk, finding_pk):
+    """Turn a finding into a risk (or a nonconformity): the raised record is linked to
+    the finding; the reviewer is taken to it."""
+    finding = get_object_or_404(AssessmentFinding, pk=finding_pk, assessment_id=pk)
+    try:
+        raised = services.assessment_finding_raise(
+            finding=finding, user=request.user, kind=request.POST.get("kind", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("suppliers:assessment_detail", pk=pk)
+    messages.success(request, _("Raised: %s") % raised)
+    return (
+        redirect(raised)
+        if hasattr(raised, "get_absolute_url")
+        else redirect("suppliers:assessment_detail", pk=pk)
+    )
 
 
 def _gone(request):

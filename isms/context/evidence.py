@@ -1,127 +1,90 @@
-"""Automated evidence for two Annex A controls of ISO/IEC 27001:2022, from the registers
-of the context and people apps (a provider of `isms.frameworks.evidence`):
+"""The context and people registers as SoA evidence for two Annex A controls of
+ISO/IEC 27001:2022: figures registered with `isms.frameworks.evidence` (counted together
+with the other registers' figures, in one query):
 
 - 5.31 (legal, statutory, regulatory and contractual requirements): the legal,
   regulatory and contractual requirements of the interested parties, addressed or not;
-- 6.3 (awareness, education and training): the awareness campaigns' acknowledgements
-  (one per person of each campaign's audience) and the evidence of competence, valid
-  or expired.
-
-One query per call, whatever the number of controls asked about: the lookup of which
-of them are these two carries every count as a subquery (the SoA pages call the
-providers with every control, and have a fixed query budget).
+- 6.3 (awareness, education and training): the people of the campaigns' audiences who
+  acknowledged every campaign's policy, and those with one still to acknowledge; the
+  evidence of competence, valid or expired.
 """
 
-from django.db.models import Count, IntegerField, Q, Subquery, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from isms.context.choices import RequirementKind
-from isms.frameworks.evidence import CheckEvidence
+from isms.frameworks.evidence import RecordFigure
 
-FRAMEWORK = "iso27001-2022"
-REQUIREMENTS, AWARENESS = "5.31", "6.3"
 LEGAL_KINDS = (RequirementKind.LEGAL, RequirementKind.REGULATORY, RequirementKind.CONTRACTUAL)
 
 
-def _count(queryset):
-    """A scalar subquery counting `queryset`'s rows (0 when none)."""
-    counted = (
-        queryset.order_by()
-        .annotate(one=Value(1, output_field=IntegerField()))
-        .values("one")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def _audience_pairs(*, acknowledged: bool) -> RawSQL:
-    """(campaign, person) pairs of every campaign's audience (active people with an
-    account; the holders of its role when it names one), or only those who acknowledged
-    the campaign policy's published version."""
-    from isms.models import Policy, PolicyAcknowledgement
-    from isms.people.models import AwarenessCampaign, Person
-
-    roles = Person.roles.through._meta
-    sql = (
-        f"SELECT COUNT(*) FROM {AwarenessCampaign._meta.db_table} c "  # noqa: S608 - model tables
-        f"JOIN {Policy._meta.db_table} p ON p.id = c.policy_id "
-        f"JOIN {Person._meta.db_table} pe ON pe.active AND pe.user_id IS NOT NULL "
-        f"WHERE (c.audience_role_id IS NULL OR EXISTS (SELECT 1 FROM {roles.db_table} r "
-        f"WHERE r.person_id = pe.id AND r.ismsrole_id = c.audience_role_id))"
-    )
-    if acknowledged:
-        sql += (
-            f" AND EXISTS (SELECT 1 FROM {PolicyAcknowledgement._meta.db_table} a "  # noqa: S608
-            f"WHERE a.version_id = p.published_version_id AND a.user_id = pe.user_id)"
-        )
-    return RawSQL(f"({sql})", (), output_field=IntegerField())  # noqa: S611 - no user input
-
-
-def context_evidence(control_ids: list[int], viewer=None) -> dict[int, list[CheckEvidence]]:
-    """The provider: {control id: [CheckEvidence]} for Annex A 5.31 and 6.3 among
-    `control_ids`, as far as `viewer` may read the registers (None: the SoA)."""
+def _legal(addressed: bool):
     from isms.context.models import Requirement
-    from isms.models import Control
-    from isms.people.models import AwarenessCampaign, CompetenceRecord
 
-    if not control_ids:
-        return {}
-    show_requirements = viewer is None or viewer.has_perm("context.view_requirement")
-    show_awareness = viewer is None or viewer.has_perm("people.view_awarenesscampaign")
-    wanted = [i for i, shown in ((REQUIREMENTS, show_requirements), (AWARENESS, show_awareness))
-              if shown]  # fmt: skip
-    if not wanted:
-        return {}
-    today = timezone.localdate()
-    legal = Requirement.objects.filter(kind__in=LEGAL_KINDS)
-    records = CompetenceRecord.objects.all()
-    rows = Control.objects.filter(
-        pk__in=control_ids, framework__code=FRAMEWORK, identifier__in=wanted
-    ).annotate(
-        req_addressed=_count(legal.filter(addressed=True)),
-        req_open=_count(legal.filter(addressed=False)),
-        rec_valid=_count(records.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))),
-        rec_expired=_count(records.filter(expires_on__lt=today)),
-        campaigns=_count(AwarenessCampaign.objects.all()),
-        pairs=_audience_pairs(acknowledged=False),
-        pairs_done=_audience_pairs(acknowledged=True),
+    return Requirement.objects.filter(kind__in=LEGAL_KINDS, addressed=addressed)
+
+
+def _campaigns_of_person():
+    """The awareness campaigns whose audience includes the outer person (every active
+    person with an account, or the holders of the campaign's role)."""
+    from isms.people.models import AwarenessCampaign
+
+    return AwarenessCampaign.objects.filter(
+        Q(audience_role__isnull=True) | Q(audience_role__people=OuterRef("pk"))
     )
-    result = {}
-    for control in rows:
-        evidence = []
-        if control.identifier == REQUIREMENTS:
-            if control.req_addressed or control.req_open:
-                evidence.append(
-                    CheckEvidence(
-                        check="requirements-register",
-                        passed=control.req_addressed,
-                        failed=control.req_open,
-                        url=reverse("context:requirement_list"),
-                    )
-                )
-        else:
-            if control.campaigns:
-                evidence.append(
-                    CheckEvidence(
-                        check="awareness-acknowledgements",
-                        passed=control.pairs_done,
-                        failed=control.pairs - control.pairs_done,
-                        url=reverse("people:campaign_list"),
-                    )
-                )
-            if control.rec_valid or control.rec_expired:
-                evidence.append(
-                    CheckEvidence(
-                        check="competence-evidence",
-                        passed=control.rec_valid,
-                        failed=control.rec_expired,
-                        url=reverse("people:competence_record_list"),
-                    )
-                )
-        if evidence:
-            result[control.pk] = evidence
-    return result
+
+
+def _audience(*, all_acknowledged: bool):
+    """The people of some campaign's audience who acknowledged the published version of
+    every campaign policy addressed to them, or (False) who have one still to do."""
+    from isms.models import PolicyAcknowledgement
+    from isms.people.models import Person
+
+    acknowledged = PolicyAcknowledgement.objects.filter(
+        version_id=OuterRef("policy__published_version_id"), user_id=OuterRef(OuterRef("user_id"))
+    )
+    pending = Exists(_campaigns_of_person().exclude(Exists(acknowledged)))
+    people = Person.objects.filter(active=True, user__isnull=False).filter(
+        Exists(_campaigns_of_person())
+    )
+    return people.exclude(pending) if all_acknowledged else people.filter(pending)
+
+
+def _records(valid: bool):
+    from isms.people.models import CompetenceRecord
+
+    today = timezone.localdate()
+    if valid:
+        return CompetenceRecord.objects.filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+        )
+    return CompetenceRecord.objects.filter(expires_on__lt=today)
+
+
+FIGURES = (
+    RecordFigure(
+        "5.31",
+        _("Legal, regulatory and contractual requirements addressed"),
+        passed=lambda: _legal(True),
+        failed=lambda: _legal(False),
+        url="context:requirement_list",
+        permission="context.view_requirement",
+    ),
+    RecordFigure(
+        "6.3",
+        _("People who acknowledged every awareness campaign addressed to them"),
+        passed=lambda: _audience(all_acknowledged=True),
+        failed=lambda: _audience(all_acknowledged=False),
+        url="people:campaign_list",
+        permission="people.view_awarenesscampaign",
+    ),
+    RecordFigure(
+        "6.3",
+        _("Evidence of competence still valid"),
+        passed=lambda: _records(True),
+        failed=lambda: _records(False),
+        url="people:competence_record_list",
+        permission="people.view_competencerecord",
+    ),
+)

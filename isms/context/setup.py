@@ -92,11 +92,10 @@ def register_all() -> None:
     from isms.context import review_inputs
 
     review_inputs.register()
-    from isms.context.evidence import context_evidence
+    from isms.context.evidence import FIGURES
     from isms.frameworks import evidence
 
-    if context_evidence not in evidence.providers:
-        evidence.register_provider(context_evidence)
+    evidence.register_figures(*FIGURES)  # Annex A 5.31 and 6.3
     if context_files not in audit_pack.providers:
         audit_pack.register(context_files)
     if objectives_figures not in dashboard.figure_providers:

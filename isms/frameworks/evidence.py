@@ -10,9 +10,14 @@ A provider takes a list of control ids and the viewer, and returns, in a constan
 of queries, ``{control_id: [CheckEvidence, ...]}`` for the controls it knows, as far as
 the viewer may see the check results. With no provider registered, pages and the SoA
 say "no automated evidence".
+
+The ISMS's own registers (suppliers, incidents, continuity) evidence their Annex A
+controls with `RecordFigure`s instead (`register_figures`): counts of records meeting a
+rule, all counted in one statement whatever the number of registers.
 """
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from isms.registry import Registry
@@ -55,9 +60,120 @@ def for_controls(control_ids: Iterable[int], viewer=None) -> dict[int, list[Chec
     see it (None: all of it, for the SoA)."""
     ids = list(control_ids)
     result: dict[int, list[CheckEvidence]] = {}
-    for provider in providers:
-        for control_id, checks in provider(ids, viewer).items():
+    token = _lookups.set({})  # the controls are looked up once for everyone below
+    try:
+        for provider in providers:
+            for control_id, checks in provider(ids, viewer).items():
+                result.setdefault(control_id, []).extend(checks)
+        for control_id, checks in figures_by_control(ids, viewer).items():
             result.setdefault(control_id, []).extend(checks)
+    finally:
+        _lookups.reset(token)
+    return result
+
+
+ISO_27001 = "iso27001-2022"
+
+
+@dataclass(frozen=True)
+class RecordFigure:
+    """A figure of one of the ISMS's own registers that evidences a control: how many
+    records meet a rule (`passed`) and how many do not (`failed`), e.g. for Annex A 5.22
+    the supplier certifications current and expired. `passed` and `failed` return
+    querysets (counted, never loaded); `url` names the register's page."""
+
+    control: str  # the control's identifier in `framework`, e.g. "5.22"
+    label: str
+    passed: Callable[[], object]
+    failed: Callable[[], object] | None
+    url: str  # a URL name, reversed when shown
+    permission: str  # who may see the figure (the SoA itself, viewer None, sees all)
+    framework: str = ISO_27001
+
+
+# Registered from the registers' AppConfig.ready() (suppliers, continuity, incidents).
+# Unlike providers, figures cost nothing per app: every figure the asked controls need
+# is counted in one statement, after one lookup of the controls (two queries in all).
+record_figures: Registry[tuple, RecordFigure] = Registry(
+    "register evidence figures", key=lambda f: (f.framework, f.control, f.label)
+)
+
+
+def register_figures(*figures: RecordFigure) -> None:
+    for figure in figures:
+        record_figures.register(figure)
+
+
+def count_together(querysets: dict) -> dict[str, int]:
+    """{name: number of rows} of several querysets, in one query (one scalar subquery
+    each)."""
+    from django.db import connection
+
+    if not querysets:
+        return {}
+    parts, params = [], []
+    for queryset in querysets.values():
+        sql, subparams = queryset.order_by().values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608 - ORM SQL
+        params.extend(subparams)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, row, strict=True))
+
+
+_lookups: ContextVar[dict | None] = ContextVar("control lookups", default=None)
+
+
+def control_keys(control_ids) -> dict[int, tuple[str, str]]:
+    """{control id: (framework code, identifier)} of `control_ids`: one query, shared by
+    every provider (and the figures) of one `for_controls` call."""
+    from isms.models import Control
+
+    ids = tuple(sorted(set(control_ids)))
+    memo = _lookups.get()
+    if memo is not None and ids in memo:
+        return memo[ids]
+    keys = {
+        pk: (code, identifier)
+        for pk, code, identifier in Control.objects.filter(pk__in=ids).values_list(
+            "pk", "framework__code", "identifier"
+        )
+    }
+    if memo is not None:
+        memo[ids] = keys
+    return keys
+
+
+def figures_by_control(control_ids, viewer=None) -> dict[int, list[CheckEvidence]]:
+    """{control id: [CheckEvidence per registered figure]} for the asked controls, as
+    `viewer` may see them (None: all, for the SoA): at most two queries."""
+    from django.urls import reverse
+
+    figures = [f for f in record_figures if viewer is None or viewer.has_perm(f.permission)]
+    if not figures:
+        return {}
+    asked = {(f.framework, f.control) for f in figures}
+    wanted = {key: pk for pk, key in control_keys(control_ids).items() if key in asked}
+    figures = [f for f in figures if (f.framework, f.control) in wanted]
+    if not figures:
+        return {}
+    querysets = {}
+    for index, figure in enumerate(figures):
+        querysets[f"p{index}"] = figure.passed()
+        if figure.failed is not None:
+            querysets[f"f{index}"] = figure.failed()
+    counts = count_together(querysets)
+    result: dict[int, list[CheckEvidence]] = {}
+    for index, figure in enumerate(figures):
+        result.setdefault(wanted[(figure.framework, figure.control)], []).append(
+            CheckEvidence(
+                check=str(figure.label),
+                passed=counts[f"p{index}"],
+                failed=counts.get(f"f{index}", 0),
+                url=reverse(figure.url),
+            )
+        )
     return result
 
 

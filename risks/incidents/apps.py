@@ -12,9 +12,11 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         from isms import dashboard, navigation
+        from isms.frameworks import evidence as soa_evidence
         from isms.governance import audit_pack, reviews
         from isms.navigation import Item
         from risks.incidents import selectors, services
+        from risks.incidents.evidence import FIGURES
         from risks.incidents.hooks import FollowUp, follow_ups
 
         follow_ups.register(
@@ -24,6 +26,8 @@ class IncidentsConfig(AppConfig):
 
         follow_ups.register(NONCONFORMITY)  # isms.audits (issue 13)
         dashboard.register_figure(selectors.figures)
+        # The records are the SoA's evidence for their Annex A controls.
+        soa_evidence.register_figures(*FIGURES)
         audit_pack.register(selectors.audit_pack_files)
         reviews.register(selectors.due_notifications)
         navigation.register(

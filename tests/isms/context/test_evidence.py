@@ -20,6 +20,9 @@ from tests.isms.frameworks.conftest import load
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today()
+REQUIREMENTS = "Legal, regulatory and contractual requirements addressed"
+AWARENESS = "People who acknowledged every awareness campaign addressed to them"
+COMPETENCE = "Evidence of competence still valid"
 
 
 @pytest.fixture
@@ -58,23 +61,23 @@ def test_5_31_and_6_3_are_evidenced_from_the_registers(iso, registers):
     legal, awareness = _control(iso, "5.31"), _control(iso, "6.3")
     other = _control(iso, "5.1")
     result = evidence.for_controls([legal.pk, awareness.pk, other.pk])
-    (register,) = [c for c in result[legal.pk] if c.check == "requirements-register"]
+    (register,) = [c for c in result[legal.pk] if c.check == REQUIREMENTS]
     assert (register.passed, register.failed) == (1, 1)  # climate is not 5.31
     checks = {c.check: (c.passed, c.failed) for c in result[awareness.pk]}
-    assert checks["awareness-acknowledgements"] == (1, 2)
-    assert checks["competence-evidence"] == (2, 1)
+    assert checks[AWARENESS] == (1, 2)  # one reader acknowledged, two have it to do
+    assert checks[COMPETENCE] == (2, 1)
     assert other.pk not in result or all(
-        c.check not in ("requirements-register", "competence-evidence") for c in result[other.pk]
+        c.check not in (REQUIREMENTS, AWARENESS, COMPETENCE) for c in result[other.pk]
     )
 
 
 def test_the_control_page_shows_the_evidence(iso, registers, client_as, auditor, persona):
     legal = _control(iso, "5.31")
     page = client_as(auditor).get(reverse("isms:control_detail", args=[legal.pk]))
-    assert "requirements-register" in page.content.decode()
+    assert REQUIREMENTS in page.content.decode()
     # Someone who may not read the register gets none of it.
     shown = evidence.for_controls([legal.pk], persona("outsider")).get(legal.pk, [])
-    assert all(c.check != "requirements-register" for c in shown)
+    assert all(c.check != REQUIREMENTS for c in shown)
 
 
 def test_the_soa_pages_stay_within_their_query_budget(

@@ -614,6 +614,16 @@ class World:
     def supplier_link(self):
         return {"token": self._supplier_assessment[1]}
 
+    @cached_property
+    def supplier_finding(self):
+        from assets.suppliers import services as supplier_services
+
+        assessment = self._supplier_assessment[0]
+        finding = supplier_services.assessment_finding_add(
+            assessment=assessment, user=None, data={"title": "No MFA"}
+        )
+        return {"pk": assessment.pk, "finding_pk": finding.pk}
+
     def kwargs(self, target: str) -> dict:
         return {} if target == "-" else getattr(self, target)
 

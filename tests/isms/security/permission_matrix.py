@@ -447,6 +447,21 @@ suppliers:supplier_detail             | supplier             | GET    | login | 
 suppliers:contract_add                | supplier             | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 suppliers:certification_add           | supplier             | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 suppliers:assessment_send             | supplier             | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+# --- suppliers: supplier edit, questionnaire pages, the reviewer's page of an assessment ---
+suppliers:supplier_edit               | supplier             | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:supplier_edit               | supplier             | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:questionnaire_list          | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+suppliers:questionnaire_create        | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:questionnaire_create        | -                    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:questionnaire_import        | -                    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:questionnaire_detail        | questionnaire        | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+suppliers:questionnaire_edit          | questionnaire        | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:questionnaire_edit          | questionnaire        | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:questionnaire_export        | questionnaire        | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+suppliers:assessment_detail           | supplier_assessment  | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+suppliers:assessment_conclude         | supplier_assessment  | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:assessment_finding_add      | supplier_assessment  | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:assessment_finding_raise    | supplier_finding     | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 supplier_answer                       | supplier_link        | GET    | ok    | ok  | ok  | ok  | ok  | ok  | ok
 supplier_answer                       | supplier_link        | POST   | ok    | ok  | ok  | ok  | ok  | ok  | ok
 supplier-list                         | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
