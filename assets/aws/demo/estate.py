@@ -708,12 +708,15 @@ def seed_bulk(fake: FakeAws, *, account_id: str, regions: list[str], total: int)
     session = fake.account_session(account_id)
     created: dict[str, int] = {}
     for region in regions:
-        for kind, number in _seed_bulk_region(fake, session, region, total // len(regions)):
+        per_region = total // len(regions)
+        for kind, number in _seed_bulk_region(fake, session, region, per_region, account_id):
             created[kind] = created.get(kind, 0) + number
     return created
 
 
-def _seed_bulk_region(fake: FakeAws, session, region: str, count: int) -> list[tuple[str, int]]:
+def _seed_bulk_region(
+    fake: FakeAws, session, region: str, count: int, account_id: str
+) -> list[tuple[str, int]]:
     ec2 = fake.client(session, "ec2", region)
     sqs = fake.client(session, "sqs", region)
     dynamodb = fake.client(session, "dynamodb", region)
@@ -777,7 +780,8 @@ def _seed_bulk_region(fake: FakeAws, session, region: str, count: int) -> list[t
                 BillingMode="PAY_PER_REQUEST",
             )
         elif kind == 2:
-            s3.create_bucket(Bucket=f"bench-{region}-{n}", **location)
+            # Bucket names are global: several accounts each get their own.
+            s3.create_bucket(Bucket=f"bench-{account_id}-{region}-{n}", **location)
         else:
             iam.create_user(UserName=f"bench-{region}-{n}")
 
