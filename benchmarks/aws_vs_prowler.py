@@ -168,9 +168,15 @@ def main() -> None:  # pragma: no cover - run by hand, needs Prowler
     from assets.aws.checks.prowler import MATCHES
     from assets.aws.demo.estate import MISCONFIGURATIONS, NOT_SEEDABLE, seed_demo_estate
     from assets.aws.demo.fake import FakeAws, reader_role_arn
-    from assets.models import AwsResource, Finding
+    from assets.models import AwsAccount, AwsResource, Finding, SyncRun
 
     call_command("migrate", verbosity=0)
+    # A previous run's account, with everything it found: the estate is seeded afresh.
+    previous = AwsAccount.objects.filter(account_id=ACCOUNT_ID)
+    Finding.objects.filter(account__in=previous).delete()
+    AwsResource.objects.filter(account__in=previous).delete()
+    SyncRun.objects.filter(account__in=previous).delete()
+    previous.delete()
     fake = FakeAws().start()
     try:
         seed_demo_estate(fake, account_id=ACCOUNT_ID, regions=REGIONS, assets={})
@@ -213,7 +219,8 @@ def main() -> None:  # pragma: no cover - run by hand, needs Prowler
         started = time.perf_counter()
         subprocess.run(
             [
-                args.prowler,
+                str(Path(args.prowler).parent / "python"),
+                str(ROOT / "benchmarks" / "prowler_on_fake_aws.py"),
                 "aws",
                 "--checks",
                 *sorted(MATCHES),
