@@ -62,10 +62,13 @@ def place(arn: str, region: str = "") -> str:
 
 
 def key_of(arn: str, resource_type: str = "", region: str = "") -> str:
-    """What a finding is compared by: the ARN, or the place of a per-region record."""
+    """What a finding is compared by: the place of a per-region record, or the ARN's
+    service and resource part (the two tools write the region and account fields of
+    some ARNs differently, e.g. a snapshot's or an AMI's account)."""
     if resource_type in PLACE_TYPES:
         return "place:" + place(arn, region)
-    return arn
+    parts = (arn or "").split(":", 5)
+    return f"{parts[2]}:{parts[5]}" if len(parts) == 6 else arn
 
 
 def score(
@@ -108,7 +111,7 @@ def prowler_findings(path: Path, matches: dict[str, tuple[str, ...]]) -> dict[st
             arn = resource.get("uid") or ""
             region = resource.get("region") or ""
             for ours in matches.get(check, ()):
-                found[ours].add(arn)
+                found[ours].add(key_of(arn))
                 found[ours].add("place:" + place(arn, region))
     return found
 
@@ -165,6 +168,7 @@ def main() -> None:  # pragma: no cover - run by hand, needs Prowler
     from django.test.utils import override_settings
 
     from assets.aws import services
+    from assets.aws.checks import CATALOGUE
     from assets.aws.checks.prowler import MATCHES
     from assets.aws.demo.estate import MISCONFIGURATIONS, NOT_SEEDABLE, seed_demo_estate
     from assets.aws.demo.fake import FakeAws, reader_role_arn
@@ -195,16 +199,18 @@ def main() -> None:  # pragma: no cover - run by hand, needs Prowler
             ours_seconds = time.perf_counter() - started
         ours_peak_mb = rusage.getrusage(rusage.RUSAGE_SELF).ru_maxrss / 1024
         by_name: dict[str, list[AwsResource]] = defaultdict(list)
-        for stored in AwsResource.objects.filter(account=account):
+        for stored in AwsResource.objects.filter(account=account).select_related("service"):
             by_name[stored.name].append(stored)
         expected: dict[str, set[str]] = {}
         for check_id, names in MISCONFIGURATIONS.items():
             if check_id.startswith("governance-") or check_id in NOT_SEEDABLE:
                 continue  # ours only: whether a resource serves an asset
+            applies = set(CATALOGUE[check_id].resource_types)
             expected[check_id] = {
                 key_of(r.arn, r.resource_type, r.region)
                 for name in names
                 for r in by_name.get(name.format(account=ACCOUNT_ID), [])
+                if (r.service.code, r.resource_type) in applies
             }
         ours: dict[str, set[str]] = defaultdict(set)
         for finding in Finding.objects.filter(account=account, status="open").select_related(

@@ -40,6 +40,12 @@ def test_score_counts_found_missed_and_false_positives(peer):
     assert (bucket["ours"], bucket["prowler"], bucket["prowler_false_positives"]) == (0, None, None)
 
 
+def test_arns_are_compared_without_their_region_and_account_fields(peer):
+    ours = "arn:aws:ec2:eu-west-1::snapshot/snap-1"
+    theirs = "arn:aws:ec2:eu-west-1:111122223333:snapshot/snap-1"
+    assert peer.key_of(ours) == peer.key_of(theirs) == "ec2:snapshot/snap-1"
+
+
 def test_prowler_findings_are_mapped_to_our_checks_and_compared_by_place(peer, tmp_path):
     findings = [
         {
@@ -74,7 +80,7 @@ def test_prowler_findings_are_mapped_to_our_checks_and_compared_by_place(peer, t
     }
     ours_default = "arn:aws:ec2:eu-central-1:111122223333:ebs-default-encryption"
     expected = {
-        "ec2-sg-open-admin-ports": {SG_OPEN},
+        "ec2-sg-open-admin-ports": {peer.key_of(SG_OPEN)},
         "ebs-default-encryption-off": {
             peer.key_of(ours_default, "ebs-default-encryption", "eu-central-1")
         },
@@ -82,7 +88,7 @@ def test_prowler_findings_are_mapped_to_our_checks_and_compared_by_place(peer, t
 
     theirs = peer._align(peer.prowler_findings(path, matches), expected)
 
-    assert theirs["ec2-sg-open-admin-ports"] == {SG_OPEN}
+    assert theirs["ec2-sg-open-admin-ports"] == {"ec2:security-group/sg-open"}
     assert theirs["ebs-default-encryption-off"] == expected["ebs-default-encryption-off"]
     rows = peer.score(expected, {}, theirs, set(expected))
     assert all(r["prowler"] == r["expected"] == 1 for r in rows)
