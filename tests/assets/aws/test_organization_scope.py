@@ -61,7 +61,7 @@ def test_paths_match_the_ou_and_every_sub_ou():
 
 
 def test_discovery_syncs_only_the_accounts_in_scope(
-    fake_aws, org, organization, aws_account, django_capture_on_commit_callbacks
+    fake_aws, org, organization, aws_account, django_capture_on_commit_callbacks, client_as, auditor
 ):
     organization.refresh_from_db()
     assert organization.exclude_ous == ["Root / Workloads / Sandbox"]
@@ -80,6 +80,8 @@ def test_discovery_syncs_only_the_accounts_in_scope(
     assert not AwsAccount.objects.get(account_id=org.ids["sandbox"]).sync_runs.exists()
     # Out of scope: never synced, by hand or by the schedule.
     sandbox = AwsAccount.objects.get(account_id=org.ids["sandbox"])
+    page = client_as(auditor).get(sandbox.get_absolute_url()).content.decode()
+    assert "Out of scope: not synced" in page
     with pytest.raises(ValidationError, match="outside the scope of its organisation"):
         services.aws_account_sync(account=sandbox)
     later = timezone.now() + timedelta(days=8)
