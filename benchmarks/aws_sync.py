@@ -112,12 +112,23 @@ def floor(fake, session_kwargs) -> tuple[float, Counter]:
     start = time.perf_counter()
     for region in REGIONS:
         ec2 = client(session(), "ec2", region)
-        items(ec2, "describe_instances", "Reservations")
+        reservations = items(ec2, "describe_instances", "Reservations")
         ec2.describe_key_pairs()
         items(ec2, "describe_security_groups", "SecurityGroups")
+        ec2.describe_images(Owners=["self"])
+        items(ec2, "describe_network_interfaces", "NetworkInterfaces")
+        list(
+            pool.map(
+                lambda i, ec2=ec2: ec2.describe_instance_attribute(
+                    InstanceId=i["InstanceId"], Attribute="userData"
+                ),
+                [i for r in reservations for i in r.get("Instances") or []],
+            )
+        )
         ec2 = client(session(), "ec2", region)
         items(ec2, "describe_vpcs", "Vpcs")
         items(ec2, "describe_subnets", "Subnets")
+        items(ec2, "describe_network_acls", "NetworkAcls")
         ec2 = client(session(), "ec2", region)
         items(ec2, "describe_volumes", "Volumes")
         snaps = items(ec2, "describe_snapshots", "Snapshots", OwnerIds=["self"])
@@ -135,7 +146,16 @@ def floor(fake, session_kwargs) -> tuple[float, Counter]:
             "describe_auto_scaling_groups",
             "AutoScalingGroups",
         )
-        items(client(session(), "rds", region), "describe_db_instances", "DBInstances")
+        rds = client(session(), "rds", region)
+        items(rds, "describe_db_instances", "DBInstances")
+        list(
+            pool.map(
+                lambda s, rds=rds: rds.describe_db_snapshot_attributes(
+                    DBSnapshotIdentifier=s["DBSnapshotIdentifier"]
+                ),
+                items(rds, "describe_db_snapshots", "DBSnapshots", SnapshotType="manual"),
+            )
+        )
         emr = client(session(), "emr", region)
         clusters = items(
             emr,
@@ -206,6 +226,10 @@ def floor(fake, session_kwargs) -> tuple[float, Counter]:
             c.get_bucket_acl,
             c.get_bucket_policy,
             c.get_bucket_replication,
+            c.get_bucket_ownership_controls,
+            c.get_object_lock_configuration,
+            c.get_bucket_lifecycle_configuration,
+            c.get_bucket_logging,
             c.get_bucket_tagging,
         ):
             with contextlib.suppress(c.exceptions.ClientError):

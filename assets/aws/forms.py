@@ -80,12 +80,37 @@ class AssetLinkForm(forms.Form):
         limit_choices(self, user, resource=asset_perms.visible_resources)
 
 
+class OuPathsField(forms.CharField):
+    """OU paths, one a line (Root / Workloads / Prod), as a list; checked by the model."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class AwsOrganizationForm(forms.ModelForm):
     """Connect or edit an organisation. The ExternalId is generated, never typed."""
 
     regions = forms.MultipleChoiceField(
         required=False,
         help_text="Regions new members pull; none selected: every region enabled for each.",
+    )
+    include_ous = OuPathsField(
+        label="OUs included",
+        required=False,
+        help_text="One OU path a line, e.g. Root / Workloads: only their accounts (sub-OUs "
+        "included) are synced. Empty: every OU.",
+    )
+    exclude_ous = OuPathsField(
+        label="OUs excluded",
+        required=False,
+        help_text="One OU path a line, e.g. Root / Workloads / Sandbox: their accounts are "
+        "never synced, even inside an included OU.",
     )
 
     class Meta:
@@ -95,12 +120,22 @@ class AwsOrganizationForm(forms.ModelForm):
             "management_account",
             "member_role_name",
             "regions",
+            "include_ous",
+            "exclude_ous",
             "sync_interval_minutes",
             "enabled",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        known = sorted(
+            {p for p in self.instance.accounts.values_list("ou_path", flat=True) if p}
+            if self.instance.pk
+            else set()
+        )
+        if known:
+            for name in ("include_ous", "exclude_ous"):
+                self.fields[name].help_text += " Known OUs: " + "; ".join(known) + "."
         regions = set(known_regions()) | set(self.instance.regions or [])
         self.fields["regions"].choices = [(r, r) for r in sorted(regions)]
         self.fields["regions"].widget.attrs["size"] = 8

@@ -207,6 +207,11 @@ def aws_account_sync(
     """
     if not account.enabled:
         raise ValidationError("This account is disabled: enable it to sync.")
+    if not account.in_scope:
+        raise ValidationError(
+            f"This account's OU ({account.ou_path}) is outside the scope of its organisation: "
+            "include the OU in the organisation's scope to sync it."
+        )
     if trigger is None:
         trigger = SyncTrigger.MANUAL if requested_by is not None else SyncTrigger.SCHEDULED
     try:
@@ -620,7 +625,7 @@ def aws_accounts_sync_due(*, now=None) -> list[int]:
     returns the ids of the runs queued. Disabled accounts never sync."""
     now = now or timezone.now()
     queued = []
-    for account in AwsAccount.objects.filter(enabled=True):
+    for account in AwsAccount.objects.filter(enabled=True, in_scope=True):
         due = account.last_sync_started_at is None or (
             account.last_sync_started_at + timedelta(minutes=account.sync_interval_minutes) <= now
         )
@@ -639,6 +644,8 @@ ORGANIZATION_FIELDS = (
     "management_account",
     "member_role_name",
     "regions",
+    "include_ous",
+    "exclude_ous",
     "sync_interval_minutes",
     "enabled",
 )
@@ -674,7 +681,32 @@ def aws_organization_update(*, organization: AwsOrganization, user, data: dict) 
         _assign(organization, fields)
         organization.save()
         audit.record_change(organization, before)
+        _apply_scope(organization)
     return organization
+
+
+def _apply_scope(organization: AwsOrganization) -> dict[str, list[str]]:
+    """Bring every member's `in_scope` in line with the organisation's OU scope (the
+    management account, connected by hand, always stays in); each change goes into the
+    audit trail. Returns the account ids that left and joined the scope. Runs inside
+    the caller's transaction."""
+    outcome: dict[str, list[str]] = {"left scope": [], "joined scope": []}
+    members = organization.accounts.exclude(pk=organization.management_account_id)
+    for account in members:
+        wanted = organization.in_scope(account.ou_path)
+        if account.in_scope == wanted:
+            continue
+        before = audit.snapshot(account)
+        account.in_scope = wanted
+        account.save(update_fields=["in_scope", "updated_at"])
+        key = "joined scope" if wanted else "left scope"
+        audit.record_change(
+            account,
+            before,
+            message=f"Organisation {organization.name}: {account.ou_path or 'Root'} {key}.",
+        )
+        outcome[key].append(account.account_id)
+    return outcome
 
 
 def _member_name(member: fetch.MemberAccount, taken: set[str]) -> str:
@@ -733,6 +765,7 @@ def aws_organization_discover(*, organization: AwsOrganization) -> dict[str, lis
                     membership_status=membership,
                     ou_id=member.ou_id,
                     ou_path=member.ou_path,
+                    in_scope=organization.in_scope(member.ou_path),
                 )
                 account.full_clean()
                 account.save()
@@ -785,6 +818,7 @@ def aws_organization_discover(*, organization: AwsOrganization) -> dict[str, lis
                 outcome["disabled"].append(account.account_id)
             account.save(update_fields=["membership_status", "enabled", "updated_at"])
             audit.record_change(account, before, message=f"Left organisation {organization.name}.")
+        outcome.update(_apply_scope(organization))
         before = audit.snapshot(organization)
         organization.organization_id = organization_id
         organization.last_discovered_at = timezone.now()
@@ -813,7 +847,8 @@ def aws_organization_sync(
         raise ValidationError("This organisation is disabled: enable it to sync.")
     aws_organization_discover(organization=organization)
     runs, failed = [], []
-    members = organization.accounts.filter(enabled=True).exclude(
+    # Members whose OU the scope leaves out are shown, never synced.
+    members = organization.accounts.filter(enabled=True, in_scope=True).exclude(
         pk=organization.management_account_id
     )
     for account in [organization.management_account, *members]:

@@ -45,6 +45,25 @@ def validate_region(value: str) -> None:
         raise ValidationError(f"Not an AWS region: {value}.")
 
 
+def normalise_ou_path(value: str) -> str:
+    """An OU path as discovery writes it: names joined by " / ", starting at Root."""
+    return " / ".join(part.strip() for part in str(value).split("/") if part.strip())
+
+
+def validate_ou_path(value) -> None:
+    if not isinstance(value, str) or normalise_ou_path(value).split(" / ")[0] != "Root":
+        raise ValidationError(
+            f"Not an OU path: {value}. Write it from the root, e.g. Root / Workloads / Prod."
+        )
+
+
+def ou_path_within(path: str, scope_path: str) -> bool:
+    """Whether an account whose OU path is `path` lies in `scope_path` (that OU or one
+    of its sub-OUs, at any depth)."""
+    path, scope_path = normalise_ou_path(path), normalise_ou_path(scope_path)
+    return path == scope_path or path.startswith(scope_path + " / ")
+
+
 def new_external_id() -> str:
     """An ExternalId nobody can guess: 160 random bits, prefixed for recognition."""
     return "isms-" + secrets.token_hex(20)
@@ -97,6 +116,20 @@ class AwsOrganization(models.Model):
         validators=[MinValueValidator(15), MaxValueValidator(7 * 24 * 60)],
         help_text="How often the members are discovered again and synced.",
     )
+    include_ous = models.JSONField(
+        "OUs included",
+        default=list,
+        blank=True,
+        help_text="OU paths whose accounts (sub-OUs included) are synced, e.g. "
+        "Root / Workloads; empty means every OU.",
+    )
+    exclude_ous = models.JSONField(
+        "OUs excluded",
+        default=list,
+        blank=True,
+        help_text="OU paths whose accounts (sub-OUs included) are never synced, even "
+        "inside an included OU, e.g. Root / Workloads / Sandbox.",
+    )
     enabled = models.BooleanField(default=True, help_text="Disabled organisations never sync.")
     last_discovered_at = models.DateTimeField(null=True, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
@@ -117,11 +150,40 @@ class AwsOrganization(models.Model):
     def member_role_arn(self, account_id: str) -> str:
         return f"arn:aws:iam::{account_id}:role/{self.member_role_name}"
 
+    def in_scope(self, ou_path: str) -> bool:
+        """Whether a member in the OU `ou_path` is synced: inside an included OU (or no
+        OU is included) and inside no excluded OU. The exclusion wins."""
+        included = not self.include_ous or any(
+            ou_path_within(ou_path, ou) for ou in self.include_ous
+        )
+        return included and not any(ou_path_within(ou_path, ou) for ou in self.exclude_ous)
+
     def clean(self):
         super().clean()
+        errors = {}
         bad = [r for r in self.regions or [] if not isinstance(r, str) or not REGION_RE.match(r)]
         if bad:
-            raise ValidationError({"regions": f"Not an AWS region: {', '.join(map(str, bad))}."})
+            errors["regions"] = f"Not an AWS region: {', '.join(map(str, bad))}."
+        for field in ("include_ous", "exclude_ous"):
+            value = getattr(self, field)
+            if not isinstance(value, list):
+                errors[field] = "A list of OU paths."
+                continue
+            try:
+                for path in value:
+                    validate_ou_path(path)
+            except ValidationError as error:
+                errors[field] = error.messages[0]
+                continue
+            setattr(self, field, sorted({normalise_ou_path(p) for p in value}))
+        if not errors:
+            both = set(self.include_ous) & set(self.exclude_ous)
+            if both:
+                errors["exclude_ous"] = (
+                    f"{', '.join(sorted(both))} cannot be both included and excluded."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class AwsAccount(models.Model):
@@ -176,6 +238,12 @@ class AwsAccount(models.Model):
         default=AccountStrategy.SINGLE,
     )
     enabled = models.BooleanField(default=True, help_text="Disabled accounts never sync.")
+    in_scope = models.BooleanField(
+        "in the organisation's scope",
+        default=True,
+        help_text="False for a member whose OU the organisation's scope leaves out: it is "
+        "shown, never synced.",
+    )
     sync_interval_minutes = models.PositiveIntegerField(
         "sync interval (minutes)",
         default=360,

@@ -4,7 +4,7 @@ assets.aws.services."""
 from rest_framework import serializers
 
 from assets.models import AwsAccount, AwsOrganization, AwsResource, SyncPartition, SyncRun
-from assets.models.aws import validate_region
+from assets.models.aws import validate_ou_path, validate_region
 
 
 class AwsAccountSerializer(serializers.ModelSerializer):
@@ -49,6 +49,7 @@ class AwsAccountSerializer(serializers.ModelSerializer):
             "membership_status",
             "ou_id",
             "ou_path",
+            "in_scope",
             "created_at",
             "updated_at",
             "password",
@@ -63,6 +64,7 @@ class AwsAccountSerializer(serializers.ModelSerializer):
             "membership_status",
             "ou_id",
             "ou_path",
+            "in_scope",
             "created_at",
             "updated_at",
         ]
@@ -83,6 +85,16 @@ class AwsOrganizationSerializer(serializers.ModelSerializer):
         help_text="Your password: connecting or changing an organisation needs it.",
         error_messages={"required": "Confirm this action with your password."},
     )
+    include_ous = serializers.ListField(
+        child=serializers.CharField(max_length=1024, validators=[validate_ou_path]),
+        required=False,
+        help_text="OU paths (Root / Workloads) whose accounts are synced; empty: every OU.",
+    )
+    exclude_ous = serializers.ListField(
+        child=serializers.CharField(max_length=1024, validators=[validate_ou_path]),
+        required=False,
+        help_text="OU paths whose accounts are never synced, even inside an included OU.",
+    )
     accounts = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -95,6 +107,8 @@ class AwsOrganizationSerializer(serializers.ModelSerializer):
             "external_id",
             "organization_id",
             "regions",
+            "include_ous",
+            "exclude_ous",
             "sync_interval_minutes",
             "enabled",
             "last_discovered_at",

@@ -125,6 +125,15 @@ class Estate:
             elif r.resource_type == "subnet" and config.get("VpcId"):
                 self.subnets_of_vpc[(r.region, config["VpcId"])].append(r)
 
+    def cached(self, key, compute: Callable[[], Any]):
+        """`compute()` once per estate and key: for the checks that look at every
+        resource of a kind (which groups are referenced), so that a check over 10,000
+        resources does not scan them 10,000 times."""
+        cache = self.__dict__.setdefault("_cache", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
     def one(self, service: str, resource_type: str) -> Resource | None:
         found = self.by_type.get((service, resource_type)) or []
         return found[0] if found else None

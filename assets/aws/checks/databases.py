@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assets.aws.checks.base import Severity, Threat, dig, failed, passed
+from assets.aws.checks.base import Severity, Threat, dig, failed, not_evaluated, passed
 from assets.aws.checks.registry import check
 
 RDS = (("rds", "db-instance"),)
@@ -270,3 +270,108 @@ def dynamodb_deletion_protection(resource, estate):
     if resource.configuration.get("DeletionProtectionEnabled") is True:
         return passed()
     return failed(f"Table {resource.name} can be deleted by a single call.")
+
+
+RDS_SNAPSHOT = (("rds", "db-snapshot"),)
+
+
+@check(
+    id="rds-snapshot-public",
+    title="RDS snapshot shared publicly",
+    service="rds",
+    resource_types=RDS_SNAPSHOT,
+    severity=Severity.CRITICAL,
+    threat=Threat.DISCLOSURE,
+    rationale="Anyone with an AWS account can restore a public snapshot into a database of "
+    "their own and read every table.",
+    console="RDS > Snapshots > the snapshot > Actions > Share snapshot: set DB snapshot "
+    "visibility to Private.",
+    cli="aws rds modify-db-snapshot-attribute --db-snapshot-identifier <snap> "
+    "--attribute-name restore --values-to-remove all",
+    iso27001=("8.3", "8.12"),
+    csf=("PR.DS-01", "PR.AA-05"),
+    needs=("restoreAttribute",),
+)
+def rds_snapshot_public(resource, estate):
+    allowed = resource.configuration.get("RestoreAllowedTo")
+    if allowed is None:
+        return not_evaluated("Who may restore the snapshot was not read.")
+    if "all" in allowed:
+        return failed(f"Snapshot {resource.name} can be restored by every AWS account.")
+    return passed()
+
+
+@check(
+    id="rds-snapshot-unencrypted",
+    title="RDS snapshot not encrypted",
+    service="rds",
+    resource_types=RDS_SNAPSHOT,
+    severity=Severity.MEDIUM,
+    threat=Threat.DISCLOSURE,
+    rationale="A snapshot is a full copy of the database; unencrypted, whoever it is "
+    "shared with or copied to reads it, and databases restored from it are unencrypted.",
+    console="RDS > Snapshots > the snapshot > Actions > Copy snapshot: Enable encryption; "
+    "then delete the unencrypted snapshot.",
+    cli="aws rds copy-db-snapshot --source-db-snapshot-identifier <snap> "
+    "--target-db-snapshot-identifier <snap>-encrypted --kms-key-id alias/aws/rds",
+    iso27001=("8.24",),
+    csf=("PR.DS-01",),
+    needs=(),
+)
+def rds_snapshot_unencrypted(resource, estate):
+    if resource.configuration.get("Encrypted") is True:
+        return passed()
+    return failed(f"Snapshot {resource.name} is not encrypted.")
+
+
+@check(
+    id="rds-iam-auth-off",
+    title="RDS instance without IAM database authentication",
+    service="rds",
+    resource_types=RDS,
+    severity=Severity.MEDIUM,
+    threat=Threat.CREDENTIALS,
+    rationale="Without IAM authentication every application and person logs in with a "
+    "long-lived database password, which is shared, copied into configuration and "
+    "rarely rotated; IAM tokens last 15 minutes and follow the person's access.",
+    console="RDS > Databases > the instance > Modify > Database authentication: Password "
+    "and IAM database authentication.",
+    cli="aws rds modify-db-instance --db-instance-identifier <id> "
+    "--enable-iam-database-authentication --apply-immediately",
+    iso27001=("8.5", "5.17"),
+    csf=("PR.AA-03",),
+    needs=(),
+)
+def rds_iam_auth(resource, estate):
+    engine = str(resource.configuration.get("Engine") or "")
+    # Only the MySQL, MariaDB and PostgreSQL engines support IAM authentication.
+    if not any(name in engine for name in ("mysql", "mariadb", "postgres")):
+        return passed()
+    if resource.configuration.get("IAMDatabaseAuthenticationEnabled") is True:
+        return passed()
+    return failed(f"DB instance {resource.name} accepts database passwords only.")
+
+
+@check(
+    id="rds-logs-not-exported",
+    title="RDS instance exporting no logs to CloudWatch Logs",
+    service="rds",
+    resource_types=RDS,
+    severity=Severity.MEDIUM,
+    threat=Threat.INTEGRITY,
+    rationale="The database's own logs (connections, errors, audit) stay on the instance, "
+    "rotate away within days and vanish with it; nobody can alert on them or look back "
+    "after an incident.",
+    console="RDS > Databases > the instance > Modify > Log exports: select the engine's "
+    "logs (postgresql, or audit, error, general and slowquery).",
+    cli="aws rds modify-db-instance --db-instance-identifier <id> "
+    "--cloudwatch-logs-export-configuration EnableLogTypes=postgresql --apply-immediately",
+    iso27001=("8.15", "8.16"),
+    csf=("PR.PS-04", "DE.CM-01"),
+    needs=(),
+)
+def rds_logs_exported(resource, estate):
+    exported = resource.configuration.get("EnabledCloudwatchLogsExports") or []
+    if exported:
+        return passed()
+    return failed(f"DB instance {resource.name} exports none of its logs.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from assets.aws.checks import prowler
 from assets.aws.checks.engine import ordered
 
 HEADER = """# Security checks
@@ -76,4 +77,33 @@ def render() -> str:
                 check.cli,
                 "```",
             ]
+    lines += _prowler_section()
     return "\n".join(lines) + "\n"
+
+
+def _prowler_section() -> list[str]:
+    """Which of Prowler's checks for our services we answer, and which we do not."""
+    total = sum(len(names) for names in prowler.PROWLER_CHECKS.values())
+    lines = [
+        "",
+        "## Compared with Prowler",
+        "",
+        f"Prowler {prowler.PROWLER_VERSION} has {total} checks for the services the connector "
+        f"collects; {len(prowler.MATCHES)} of them are answered by a check above "
+        "(assets/aws/checks/prowler.py maps them; `benchmarks/aws_vs_prowler.py` compares "
+        "the findings). Where ours differs:",
+        "",
+    ]
+    for name, how in sorted(prowler.PARTLY.items()):
+        lines.append(f"- `{name}`: {how}.")
+    lines += [
+        "",
+        "Prowler's checks for these services that we do not have yet:",
+        "",
+        "| service | Prowler checks |",
+        "| --- | --- |",
+    ]
+    for service, names in prowler.missing().items():
+        if names:
+            lines.append(f"| {service} | " + ", ".join(f"`{n}`" for n in names) + " |")
+    return lines

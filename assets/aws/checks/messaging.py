@@ -128,3 +128,32 @@ def emr_block(resource, estate):
             return failed("Block public access is on but permits ports " + ", ".join(allowed) + ".")
         return passed()
     return failed(f"Block public access is off in {resource.region}.")
+
+
+@check(
+    id="emr-cluster-master-public",
+    title="EMR cluster whose master node has a public address",
+    service="emr",
+    resource_types=(("emr", "cluster"),),
+    severity=Severity.HIGH,
+    threat=Threat.NETWORK,
+    rationale="A master node with a public address is one security group rule away from "
+    "exposing its web interfaces (YARN, Spark, Hue) and SSH, which attackers scan for "
+    "to run their own jobs on the cluster.",
+    console="Launch the cluster in a private subnet (no auto-assigned public IP) and reach "
+    "it through Session Manager, a bastion or a VPN; a running cluster cannot be moved.",
+    cli="aws emr create-cluster ... --ec2-attributes SubnetId=<private-subnet-id>",
+    iso27001=("8.20", "8.22"),
+    csf=("PR.IR-01",),
+    needs=("describeCluster",),
+)
+def emr_master_public(resource, estate):
+    config = resource.configuration
+    if "MasterPublicDnsName" not in config and "Status" not in config:
+        return not_evaluated("The cluster's description was not collected.")
+    name = str(config.get("MasterPublicDnsName") or "")
+    # AWS gives a public master an *.amazonaws.com name, a private one an ip-* name
+    # (or the bare private address).
+    if name.endswith(".amazonaws.com") and not name.startswith("ip-"):
+        return failed(f"The master node of {resource.name} is reachable at {name}.")
+    return passed()

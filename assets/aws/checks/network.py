@@ -498,3 +498,181 @@ def instance_monitoring(resource, estate):
     if state in ("enabled", "pending"):
         return passed()
     return failed(f"Instance {resource.name} has only basic (5-minute) monitoring.")
+
+
+@check(
+    id="ec2-ami-public",
+    title="AMI shared publicly",
+    service="ec2",
+    resource_types=(("ec2", "image"),),
+    severity=Severity.CRITICAL,
+    threat=Threat.DISCLOSURE,
+    rationale="Anyone with an AWS account can launch a public image and read its disks: "
+    "the application, its configuration and any key or password baked into it.",
+    console="EC2 > AMIs > the image > Actions > Edit AMI permissions: Private (share with "
+    "named accounts or the organisation only).",
+    cli="aws ec2 modify-image-attribute --image-id <ami-id> --launch-permission "
+    '"Remove=[{Group=all}]"',
+    iso27001=("8.3", "8.12"),
+    csf=("PR.DS-01", "PR.AA-05"),
+    needs=(),
+)
+def ami_public(resource, estate):
+    public = resource.configuration.get("Public")
+    if public is None:
+        return not_evaluated("Whether the image is public was not returned.")
+    if public:
+        return failed(f"Image {resource.name} can be launched by every AWS account.")
+    return passed()
+
+
+@check(
+    id="ec2-instance-user-data-secrets",
+    title="EC2 instance with secrets in its user data",
+    service="ec2",
+    resource_types=(("ec2", "instance"),),
+    severity=Severity.CRITICAL,
+    threat=Threat.CREDENTIALS,
+    rationale="User data is readable by anyone who may describe the instance and by every "
+    "process on it through the metadata service; a key or password written there is "
+    "as good as published inside the account.",
+    console="Move the secret to Secrets Manager or SSM Parameter Store and have the boot "
+    "script fetch it with the instance role; then rotate the exposed secret and replace "
+    "the user data (stop the instance, Actions > Instance settings > Edit user data).",
+    cli="aws ec2 modify-instance-attribute --instance-id <id> --attribute userData "
+    "--value file://clean-user-data.b64",
+    iso27001=("5.17", "8.5"),
+    csf=("PR.AA-01",),
+    needs=("userData",),
+)
+def instance_user_data_secrets(resource, estate):
+    config = resource.configuration
+    if "UserDataSecrets" not in config:
+        return not_evaluated("The instance's user data was not read.")
+    found = as_list(config["UserDataSecrets"])
+    if not found:
+        return passed()
+    where = ", ".join(f"{f.get('kind')} on line {f.get('line')}" for f in found)
+    return failed(f"The user data of {resource.name} holds what looks like a secret: {where}.")
+
+
+NACL_PORTS = {**ADMIN_PORTS}
+
+
+def _nacl_open(config: dict) -> list[str]:
+    """The admin ports (and "all ports") that the ACL's inbound rules let in from the
+    internet, honouring the rule order: a lower-numbered deny wins."""
+    entries = sorted(
+        (e for e in as_list(config.get("Entries")) if not e.get("Egress")),
+        key=lambda e: e.get("RuleNumber") or 0,
+    )
+    causes = []
+    for port, label in sorted(NACL_PORTS.items()):
+        for entry in entries:
+            source = entry.get("CidrBlock") or entry.get("Ipv6CidrBlock")
+            protocol = str(entry.get("Protocol"))
+            ports = entry.get("PortRange") or {}
+            if protocol not in ("-1", "6"):
+                continue
+            if protocol == "6" and not (
+                (ports.get("From") or 0) <= port <= (ports.get("To") or 65535)
+            ):
+                continue
+            if source not in WORLD:
+                # A narrower source matches only part of the internet: the next rules
+                # still decide for the rest.
+                continue
+            if entry.get("RuleAction") == "allow":
+                how = (
+                    "all traffic"
+                    if protocol == "-1"
+                    else f"tcp {ports.get('From')}-{ports.get('To')}"
+                )
+                causes.append(
+                    f"{label} ({port}) from {source} by rule {entry.get('RuleNumber')} ({how})"
+                )
+            break
+    return causes
+
+
+@check(
+    id="vpc-nacl-open-admin-ports",
+    title="Network ACL open to the internet on SSH or RDP",
+    service="vpc",
+    resource_types=(("vpc", "network-acl"),),
+    severity=Severity.MEDIUM,
+    threat=Threat.NETWORK,
+    rationale="The network ACL is the subnet's second line of defence: when it lets SSH "
+    "or RDP in from anywhere, one permissive security group rule is all that stands "
+    "between the servers and the internet's password guessers.",
+    console="VPC > Network ACLs > the ACL > Inbound rules > Edit: deny TCP 22 and 3389 from "
+    "0.0.0.0/0 and ::/0 in a rule numbered below the allow rules, or allow them only from "
+    "your administration network.",
+    cli="aws ec2 create-network-acl-entry --network-acl-id <acl-id> --ingress "
+    "--rule-number 50 --protocol tcp --port-range From=22,To=22 --cidr-block 0.0.0.0/0 "
+    "--rule-action deny",
+    iso27001=("8.20", "8.22"),
+    csf=("PR.IR-01",),
+    needs=(),
+)
+def nacl_open_admin(resource, estate):
+    if "Entries" not in resource.configuration:
+        return not_evaluated("The ACL's rules were not returned.")
+    causes = _nacl_open(resource.configuration)
+    if causes:
+        return failed("Lets in " + "; ".join(causes) + ".")
+    return passed()
+
+
+def _referenced_groups(estate, region: str) -> set[str]:
+    """Ids of the groups that another group's rule, or a database, refers to."""
+    found = set()
+    for group in estate.by_type.get(("ec2", "security-group"), []):
+        if group.region != region:
+            continue
+        for rule in as_list(group.configuration.get("IpPermissions")) + as_list(
+            group.configuration.get("IpPermissionsEgress")
+        ):
+            found.update(p.get("GroupId") for p in as_list(rule.get("UserIdGroupPairs")))
+    for database in estate.by_type.get(("rds", "db-instance"), []):
+        if database.region == region:
+            found.update(
+                g.get("VpcSecurityGroupId")
+                for g in as_list(database.configuration.get("VpcSecurityGroups"))
+            )
+    return found
+
+
+@check(
+    id="ec2-sg-unused",
+    title="Security group used by nothing",
+    service="ec2",
+    resource_types=SG,
+    severity=Severity.LOW,
+    threat=Threat.NETWORK,
+    rationale="Groups nobody uses pile up with rules nobody reviews; the next instance "
+    "launched with one inherits whatever it allows.",
+    console="VPC > Security groups: check the group's Network interfaces (none) and that no "
+    "other group or launch template refers to it, then delete it.",
+    cli="aws ec2 delete-security-group --group-id <sg-id>",
+    iso27001=("8.9", "8.20"),
+    csf=("PR.PS-01",),
+    needs=("networkInterfaces",),
+)
+def sg_unused(resource, estate):
+    config = resource.configuration
+    if config.get("GroupName") == "default":
+        return passed()  # AWS creates it and it cannot be deleted
+    count = config.get("NetworkInterfaceCount")
+    if count is None:
+        return not_evaluated("The region's network interfaces were not read.")
+    referenced = estate.cached(
+        ("referenced-groups", resource.region),
+        lambda: _referenced_groups(estate, resource.region),
+    )
+    if count or config.get("GroupId") in referenced:
+        return passed()
+    return failed(
+        f"No network interface, other group or database uses {resource.name} "
+        f"({config.get('GroupId')})."
+    )

@@ -301,3 +301,88 @@ def bucket_access_logging(resource, estate):
     if isinstance(config["Logging"], dict) and config["Logging"].get("TargetBucket"):
         return passed()
     return failed(f"Bucket {resource.name} keeps no access log.")
+
+
+@check(
+    id="s3-bucket-acls-enabled",
+    title="S3 bucket with ACLs enabled",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.MEDIUM,
+    threat=Threat.DISCLOSURE,
+    rationale="While ACLs are enabled, any object can carry its own grant (to everyone, "
+    "to another account) that the bucket policy does not show; with Object Ownership "
+    "set to Bucket owner enforced, only policies decide who reads what.",
+    console="S3 > the bucket > Permissions > Object Ownership > Edit: ACLs disabled "
+    "(Bucket owner enforced); log delivery buckets switch to a bucket policy for the "
+    "logging service first.",
+    cli="aws s3api put-bucket-ownership-controls --bucket <bucket> --ownership-controls "
+    "Rules=[{ObjectOwnership=BucketOwnerEnforced}]",
+    iso27001=("8.3",),
+    csf=("PR.AA-05",),
+    needs=("OwnershipControls",),
+)
+def bucket_acls_enabled(resource, estate):
+    config = resource.configuration
+    if "OwnershipControls" not in config:
+        return not_evaluated("Its object ownership setting was not collected.")
+    rules = as_list(dig(config, "OwnershipControls", "Rules"))
+    if any(r.get("ObjectOwnership") == "BucketOwnerEnforced" for r in rules):
+        return passed()
+    setting = ", ".join(str(r.get("ObjectOwnership")) for r in rules) or "not set"
+    return failed(f"Bucket {resource.name} honours ACLs (object ownership: {setting}).")
+
+
+@check(
+    id="s3-bucket-object-lock-off",
+    title="S3 bucket without Object Lock",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.LOW,
+    threat=Threat.DELETION,
+    rationale="Without Object Lock, whoever holds delete permissions (a stolen key, "
+    "ransomware, a careless script) can destroy every version; a retention period makes "
+    "records and backups immutable for as long as they must be kept.",
+    console="S3 > the bucket > Properties > Object Lock > Edit: Enable, with a default "
+    "retention in governance or compliance mode (versioning must be on).",
+    cli="aws s3api put-object-lock-configuration --bucket <bucket> "
+    "--object-lock-configuration 'ObjectLockEnabled=Enabled,Rule={DefaultRetention="
+    "{Mode=GOVERNANCE,Days=30}}'",
+    iso27001=("8.13", "5.33"),
+    csf=("PR.DS-11",),
+    needs=("ObjectLock",),
+)
+def bucket_object_lock(resource, estate):
+    config = resource.configuration
+    if "ObjectLock" not in config:
+        return not_evaluated("Its Object Lock configuration was not collected.")
+    if dig(config, "ObjectLock", "ObjectLockEnabled") == "Enabled":
+        return passed()
+    return failed(f"Objects in {resource.name} can be deleted or overwritten at any time.")
+
+
+@check(
+    id="s3-bucket-lifecycle-off",
+    title="S3 bucket without an enabled lifecycle rule",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.LOW,
+    threat=Threat.DISCLOSURE,
+    rationale="Without lifecycle rules data is kept forever: old exports and noncurrent "
+    "versions outlive their retention period, which is both a disclosure risk and a "
+    "breach of the retention schedule.",
+    console="S3 > the bucket > Management > Create lifecycle rule: expire (or move to an "
+    "archive class) current and noncurrent versions after the retention period.",
+    cli="aws s3api put-bucket-lifecycle-configuration --bucket <bucket> "
+    "--lifecycle-configuration file://lifecycle.json",
+    iso27001=("8.10",),
+    csf=("PR.DS-01",),
+    needs=("Lifecycle",),
+)
+def bucket_lifecycle(resource, estate):
+    config = resource.configuration
+    if "Lifecycle" not in config:
+        return not_evaluated("Its lifecycle configuration was not collected.")
+    if any(r.get("Status") == "Enabled" for r in as_list(config["Lifecycle"])):
+        return passed()
+    return failed(f"Bucket {resource.name} has no enabled lifecycle rule.")

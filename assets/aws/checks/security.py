@@ -4,6 +4,7 @@ records protected, and do customer keys rotate (auditors ask for these under Ann
 
 from __future__ import annotations
 
+from assets.aws.checks import policies
 from assets.aws.checks.base import Severity, Threat, as_list, failed, not_evaluated, passed
 from assets.aws.checks.registry import check
 
@@ -181,3 +182,58 @@ def key_disabled(resource, estate):
     if not _aws_managed(config) and config.get("KeyState") == "Disabled":
         return failed(f"Key {resource.name} ({config.get('KeyId')}) is disabled.")
     return passed()
+
+
+@check(
+    id="kms-key-policy-public",
+    title="Customer managed KMS key whose policy is open to *",
+    service="kms",
+    resource_types=(("kms", "key"),),
+    severity=Severity.CRITICAL,
+    threat=Threat.DISCLOSURE,
+    rationale="A key policy that allows Principal * without a condition lets any AWS "
+    "account use the key: whoever gets hold of the ciphertext (a shared snapshot, a "
+    "copied backup) can decrypt it.",
+    console="KMS > Customer managed keys > the key > Key policy > Edit: replace * by the "
+    "accounts and roles that need the key, or add a condition such as "
+    "aws:PrincipalOrgID.",
+    cli="aws kms put-key-policy --key-id <key-id> --policy-name default "
+    "--policy file://restricted.json",
+    iso27001=("8.24", "8.3"),
+    csf=("PR.DS-01", "PR.AA-05"),
+    needs=("policy",),
+)
+def key_policy_public(resource, estate):
+    config = resource.configuration
+    if _aws_managed(config):
+        return passed()  # AWS writes the policies of its own keys
+    if "Policy" not in config:
+        return not_evaluated("The key policy was not collected.")
+    found = policies.public_statements(config["Policy"])
+    if not found:
+        return passed()
+    return failed("Key policy: " + "; ".join(policies.describe(s) for s in found) + ".")
+
+
+@check(
+    id="cloudtrail-no-cloudwatch-logs",
+    title="CloudTrail trail not delivering to CloudWatch Logs",
+    service="cloudtrail",
+    resource_types=TRAIL,
+    severity=Severity.MEDIUM,
+    threat=Threat.INTEGRITY,
+    rationale="A trail that only writes files to S3 is read after the fact, if at all; "
+    "sent to CloudWatch Logs, its events can raise alarms within minutes (root login, "
+    "policy changes, disabled logging).",
+    console="CloudTrail > Trails > the trail > CloudWatch Logs > Edit: Enabled, with a log "
+    "group and the role CloudTrail uses to write to it; then add metric filters and alarms.",
+    cli="aws cloudtrail update-trail --name <trail> --cloud-watch-logs-log-group-arn "
+    "<log-group-arn> --cloud-watch-logs-role-arn <role-arn>",
+    iso27001=("8.15", "8.16"),
+    csf=("DE.CM-01", "PR.PS-04"),
+    needs=(),
+)
+def trail_cloudwatch(resource, estate):
+    if resource.configuration.get("CloudWatchLogsLogGroupArn"):
+        return passed()
+    return failed(f"Trail {resource.name} sends its events to no CloudWatch Logs log group.")

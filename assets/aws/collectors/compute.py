@@ -1,7 +1,63 @@
-"""Infrastructure services: EC2 (instances, key pairs, security groups), VPC (VPCs,
-subnets), EBS (volumes, self-owned snapshots, default encryption) and Auto Scaling."""
+"""Infrastructure services: EC2 (instances, key pairs, security groups, the account's own
+AMIs), VPC (VPCs, subnets, network ACLs), EBS (volumes, self-owned snapshots, default
+encryption) and Auto Scaling."""
+
+import base64
+import binascii
+import gzip
+import re
 
 from assets.aws.collectors.base import Collected, PartitionContext, guarded, plain, tag_dict
+
+# What a secret looks like in an instance's user data (the boot script). The collector
+# scans the script in memory and stores only what was found where (kind and line),
+# never the script nor the secret.
+SECRET_PATTERNS = (
+    ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b")),
+    (
+        "AWS secret access key",
+        re.compile(r"aws_secret_access_key\s*[=:]\s*[\"']?[A-Za-z0-9/+]{40}", re.IGNORECASE),
+    ),
+    (
+        "private key",
+        re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"),
+    ),
+    (
+        "password or token",
+        re.compile(
+            r"(?:password|passwd|pwd|secret|token|api[_-]?key)[\"']?\s*[=:]\s*[\"']?[^\s\"'$]{8,}",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def user_data_text(encoded: str | None) -> str:
+    """The boot script from DescribeInstanceAttribute's base64 value (gunzipped when
+    cloud-init's compressed form was used); empty when there is none."""
+    if not encoded:
+        return ""
+    try:
+        raw = base64.b64decode(encoded)
+    except (binascii.Error, ValueError):
+        return ""
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError):
+            return ""
+    return raw.decode("utf-8", "replace")
+
+
+def find_secrets(text: str) -> list[dict]:
+    """[{"kind": ..., "line": n}] for every line of `text` that holds something that
+    looks like a secret (one entry per kind and line)."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for kind, pattern in SECRET_PATTERNS:
+            if pattern.search(line):
+                found.append({"kind": kind, "line": number})
+    return found
 
 
 def _name(tags: dict, fallback: str) -> str:
@@ -44,10 +100,51 @@ def collect_ec2(ctx: PartitionContext) -> list[Collected]:
     # Key pairs have no paginator: the API returns them all in one response.
     key_pairs = ec2.describe_key_pairs().get("KeyPairs") or []
     groups = list(ctx.paginate(ec2, "describe_security_groups", "SecurityGroups"))
+    # The AMIs this account owns (not the public catalogue), with whether they are public.
+    images = list(ctx.paginate(ec2, "describe_images", "Images", page_size=False, Owners=["self"]))
+    # Which groups network interfaces use (an unused group is clutter that hides intent).
+    read: dict = {}
+    interfaces = ctx.detail(
+        read,
+        "networkInterfaces",
+        lambda: list(ctx.paginate(ec2, "describe_network_interfaces", "NetworkInterfaces")),
+    )
     convert_instance = _plain_ec2(ctx, "instance", "InstanceId", "instance")
     convert_key = _plain_ec2(ctx, "key-pair", "KeyPairId", "key-pair")
     convert_group = _plain_ec2(ctx, "security-group", "GroupId", "security-group")
-    results = [convert_instance(i) for i in instances]
+    convert_image = _plain_ec2(ctx, "image", "ImageId", "image")
+
+    def with_user_data(instance):
+        collected = convert_instance(instance)
+        if collected is None:
+            return None
+        configuration = collected.configuration
+        answer = ctx.detail(
+            configuration,
+            "userData",
+            lambda: ec2.describe_instance_attribute(
+                InstanceId=instance["InstanceId"], Attribute="userData"
+            ),
+        )
+        if answer is not None:
+            text = user_data_text((answer.get("UserData") or {}).get("Value"))
+            configuration["UserDataPresent"] = bool(text)
+            configuration["UserDataSecrets"] = find_secrets(text)
+        return collected
+
+    results = ctx.map(with_user_data, instances)
+    for image in images:
+        collected = convert_image(image)
+        if collected is not None:
+            # An AMI's ARN has no account; its name is the one its owner gave it.
+            collected.arn = f"arn:aws:ec2:{ctx.region}::image/{image['ImageId']}"
+            if not collected.tags.get("Name"):
+                collected.name = image.get("Name") or collected.name
+        results.append(collected)
+    in_use: dict[str, int] = {}
+    for interface in interfaces or []:
+        for group in interface.get("Groups") or []:
+            in_use[group.get("GroupId")] = in_use.get(group.get("GroupId"), 0) + 1
     for key in key_pairs:
         collected = convert_key(key)
         if collected is not None:
@@ -55,8 +152,15 @@ def collect_ec2(ctx: PartitionContext) -> list[Collected]:
         results.append(collected)
     for group in groups:
         collected = convert_group(group)
-        if collected is not None and not collected.tags.get("Name"):
-            collected.name = group.get("GroupName") or collected.name
+        if collected is not None:
+            if not collected.tags.get("Name"):
+                collected.name = group.get("GroupName") or collected.name
+            if interfaces is None:
+                collected.configuration.setdefault("_errors", {}).update(read["_errors"])
+            else:
+                collected.configuration["NetworkInterfaceCount"] = in_use.get(
+                    group.get("GroupId"), 0
+                )
         results.append(collected)
     return [r for r in results if r is not None]
 
@@ -84,6 +188,8 @@ def collect_vpc(ctx: PartitionContext) -> list[Collected]:
             if f.get("ResourceId") == vpc_id and f.get("FlowLogStatus", "ACTIVE") == "ACTIVE"
         )
     results = vpcs + [convert_subnet(s) for s in ctx.paginate(ec2, "describe_subnets", "Subnets")]
+    convert_acl = _plain_ec2(ctx, "network-acl", "NetworkAclId", "network-acl")
+    results += [convert_acl(a) for a in ctx.paginate(ec2, "describe_network_acls", "NetworkAcls")]
     return [r for r in results if r is not None]
 
 

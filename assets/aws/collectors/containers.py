@@ -1,5 +1,5 @@
-"""Container services: RDS DB instances, EMR clusters (and the region's EMR block
-public access setting), Elastic Beanstalk environments."""
+"""Container services: RDS DB instances and manual snapshots, EMR clusters (and the
+region's EMR block public access setting), Elastic Beanstalk environments."""
 
 from assets.aws.collectors.base import Collected, PartitionContext, guarded, plain, tag_dict
 
@@ -25,7 +25,50 @@ def collect_rds(ctx: PartitionContext) -> list[Collected]:
         return Collected(arn, "db-instance", arn.rsplit(":", 1)[-1], ctx.region)
 
     instances = ctx.paginate(rds, "describe_db_instances", "DBInstances")
-    return [c for c in map(guarded(convert, fallback), instances) if c is not None]
+    results = [c for c in map(guarded(convert, fallback), instances) if c is not None]
+
+    # Manual snapshots (automated ones cannot be shared), with who may restore them:
+    # "all" in the restore attribute means anyone with an AWS account.
+    snapshots = list(
+        ctx.paginate(rds, "describe_db_snapshots", "DBSnapshots", SnapshotType="manual")
+    )
+
+    def convert_snapshot(snapshot):
+        ident = snapshot["DBSnapshotIdentifier"]
+        configuration = plain(snapshot)
+        answer = ctx.detail(
+            configuration,
+            "restoreAttribute",
+            lambda: rds.describe_db_snapshot_attributes(DBSnapshotIdentifier=ident),
+        )
+        if answer is not None:
+            attributes = (answer.get("DBSnapshotAttributesResult") or {}).get(
+                "DBSnapshotAttributes"
+            ) or []
+            restore = [
+                value
+                for attribute in attributes
+                if attribute.get("AttributeName") == "restore"
+                for value in attribute.get("AttributeValues") or []
+            ]
+            configuration["RestoreAllowedTo"] = sorted(restore)
+        return Collected(
+            arn=snapshot.get("DBSnapshotArn")
+            or f"arn:aws:rds:{ctx.region}:{ctx.account_id}:snapshot:{ident}",
+            resource_type="db-snapshot",
+            name=ident,
+            region=ctx.region,
+            tags=tag_dict(snapshot.get("TagList")),
+            configuration=configuration,
+        )
+
+    def snapshot_fallback(snapshot):
+        ident = snapshot["DBSnapshotIdentifier"]
+        arn = f"arn:aws:rds:{ctx.region}:{ctx.account_id}:snapshot:{ident}"
+        return Collected(arn, "db-snapshot", ident, ctx.region)
+
+    results += ctx.map(guarded(convert_snapshot, snapshot_fallback), snapshots)
+    return results
 
 
 def collect_emr(ctx: PartitionContext) -> list[Collected]:

@@ -81,6 +81,25 @@ def collect_s3(ctx: PartitionContext) -> list[Collected]:
             missing=("ReplicationConfigurationNotFoundError",),
             pick=lambda a: plain(a.get("ReplicationConfiguration")),
         )
+        # ACLs disabled (BucketOwnerEnforced) is the only setting where ACLs grant nothing.
+        read(
+            "OwnershipControls",
+            lambda: client.get_bucket_ownership_controls(Bucket=name),
+            missing=("OwnershipControlsNotFoundError",),
+            pick=lambda a: plain(a.get("OwnershipControls")),
+        )
+        read(
+            "ObjectLock",
+            lambda: client.get_object_lock_configuration(Bucket=name),
+            missing=("ObjectLockConfigurationNotFoundError",),
+            pick=lambda a: plain(a.get("ObjectLockConfiguration")),
+        )
+        read(
+            "Lifecycle",
+            lambda: client.get_bucket_lifecycle_configuration(Bucket=name),
+            missing=("NoSuchLifecycleConfiguration",),
+            pick=lambda a: plain(a.get("Rules") or []),
+        )
         read(
             "Logging",
             lambda: client.get_bucket_logging(Bucket=name),

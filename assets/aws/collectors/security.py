@@ -1,7 +1,8 @@
 """Security services: CloudTrail (trails, and which trails record each region) and KMS
-(customer keys with their rotation)."""
+(customer keys with their rotation and key policy)."""
 
 from assets.aws.collectors.base import Collected, PartitionContext, guarded, plain
+from assets.aws.collectors.data import parse_policy
 
 
 def collect_cloudtrail(ctx: PartitionContext) -> list[Collected]:
@@ -23,6 +24,8 @@ def collect_cloudtrail(ctx: PartitionContext) -> list[Collected]:
         status = status_of(configuration, arn)
         if status is not None:
             configuration["IsLogging"] = bool(status.get("IsLogging"))
+            delivered = status.get("LatestCloudWatchLogsDeliveryTime")
+            configuration["LatestCloudWatchLogsDeliveryTime"] = plain(delivered) or None
         selectors = ctx.detail(
             configuration, "eventSelectors", lambda: client.get_event_selectors(TrailName=arn)
         )
@@ -91,6 +94,15 @@ def collect_kms(ctx: PartitionContext) -> list[Collected]:
             and metadata.get("Origin", "AWS_KMS") == "AWS_KMS"
             and metadata.get("KeyState") == "Enabled"
         )
+        if metadata.get("KeyManager") == "CUSTOMER":
+            # Who may use the key: a policy open to "*" lets anyone decrypt with it.
+            policy = ctx.detail(
+                configuration,
+                "policy",
+                lambda: client.get_key_policy(KeyId=key_id, PolicyName="default"),
+            )
+            if policy is not None:
+                configuration["Policy"] = parse_policy(policy.get("Policy"))
         if rotatable:
             rotation = ctx.detail(
                 configuration, "rotation", lambda: client.get_key_rotation_status(KeyId=key_id)

@@ -1,5 +1,7 @@
 """Demo data of the AWS connector: the demo company's production account, which points
-at the local fake AWS that `manage.py fake_aws` runs (make demo), and a link rule.
+at the local fake AWS that `manage.py fake_aws` runs (make demo), a link rule, and the
+company's AWS Organization, connected through that account (its members are discovered
+when the fake AWS runs: `fake_aws` seeds them and queues the organisation's sync).
 
 Idempotent. The first sync is started by `fake_aws` once the fake estate is seeded:
 at `load_demo` time no fake AWS is running yet.
@@ -7,7 +9,7 @@ at `load_demo` time no fake AWS is running yet.
 
 from assets.aws import links, services
 from assets.aws.demo.fake import reader_role_arn
-from assets.models import Asset, AwsAccount, AwsLinkRule
+from assets.models import Asset, AwsAccount, AwsLinkRule, AwsOrganization
 
 DEMO_ACCOUNT_ID = "111122223333"
 DEMO_REGIONS = ["eu-west-1", "eu-central-1"]
@@ -24,6 +26,13 @@ ESTATE_ASSETS = {
     "identity": "A-023",
 }
 BACKUP_ASSET = "A-022"
+DEMO_ORGANIZATION_NAME = "Shop organisation"
+# The sandbox OU's throwaway accounts are left out of the scope: shown, never synced.
+DEMO_EXCLUDED_OUS = ["Root / Sandbox"]
+
+
+def demo_organization() -> AwsOrganization | None:
+    return AwsOrganization.objects.filter(name=DEMO_ORGANIZATION_NAME).first()
 
 
 def demo_account() -> AwsAccount | None:
@@ -59,4 +68,20 @@ def load(stdout) -> None:
             account=account,
             enabled=True,
         )
-    stdout.write(f"AWS account {account} (fake AWS, started by make demo).")
+    if demo_organization() is None:
+        services.aws_organization_create(
+            user=None,
+            data={
+                "name": DEMO_ORGANIZATION_NAME,
+                "management_account": account,
+                "member_role_name": "isms-manager-reader",
+                "regions": DEMO_REGIONS[:1],
+                "exclude_ous": DEMO_EXCLUDED_OUS,
+                "sync_interval_minutes": 360,
+                "enabled": True,
+            },
+        )
+    stdout.write(
+        f"AWS account {account} and organisation {DEMO_ORGANIZATION_NAME} "
+        "(fake AWS, started by make demo)."
+    )

@@ -59,13 +59,27 @@ def _location(region: str) -> dict:
     )
 
 
+def _name_acl(ec2, vpc_id: str, name: str) -> str:
+    """Name the VPC's default network ACL (AWS creates it with the VPC); its id."""
+    acls = ec2.describe_network_acls(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc_id]},
+            {"Name": "default", "Values": ["true"]},
+        ]
+    )["NetworkAcls"]
+    acl = acls[0]["NetworkAclId"]
+    ec2.create_tags(Resources=[acl], Tags=[{"Key": "Name", "Value": name}])
+    return acl
+
+
 def _name_defaults(ec2, region: str) -> None:
-    """Name what AWS creates in every region (the default VPC, its subnets and the
-    default security groups) so that their findings can be marked below."""
+    """Name what AWS creates in every region (the default VPC, its subnets, network ACL
+    and the default security groups) so that their findings can be marked below."""
     for vpc in ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]:
         ec2.create_tags(
             Resources=[vpc["VpcId"]], Tags=[{"Key": "Name", "Value": f"default-{region}"}]
         )
+        _name_acl(ec2, vpc["VpcId"], f"default-acl-{region}")
         subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])
         for subnet in subnets["Subnets"]:
             ec2.create_tags(
@@ -99,6 +113,18 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
         _name_defaults(ec2, region)
         vpc = ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"]
         ec2.create_tags(Resources=[vpc], Tags=_tags(f"shop-{region}", web))
+        acl = _name_acl(ec2, vpc, f"shop-{region}-acl")
+        if region == primary:  # the primary region's subnets refuse SSH and RDP
+            for number, port in ((50, 22), (51, 3389)):
+                ec2.create_network_acl_entry(
+                    NetworkAclId=acl,
+                    RuleNumber=number,
+                    Protocol="6",
+                    RuleAction="deny",
+                    Egress=False,
+                    CidrBlock="0.0.0.0/0",
+                    PortRange={"From": port, "To": port},
+                )
         zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
         # The primary region spreads over two zones; the DR region sits in one (finding).
         subnet_zones = zones[:2] if region == primary else zones[:1]
@@ -172,6 +198,14 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
 
         if region == primary:
             ec2.create_key_pair(KeyName="old-contractor")  # used by nothing: a finding
+            ec2.create_security_group(  # left over from a vendor's trial: used by nothing
+                GroupName="old-vendor",
+                Description="Vendor trial",
+                VpcId=vpc,
+                TagSpecifications=[
+                    {"ResourceType": "security-group", "Tags": _tags("old-vendor", web)}
+                ],
+            )
         ec2.create_key_pair(
             KeyName=f"shop-deploy-{region}",
             TagSpecifications=[{"ResourceType": "key-pair", "Tags": _tags("shop-deploy", web)}],
@@ -187,17 +221,20 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
             # The web servers are half hardened: IMDSv2 and detailed monitoring, no role.
             MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
             Monitoring={"Enabled": True},
+            UserData="#!/bin/sh\naws ssm get-parameter --name /shop/db-password\n",
             TagSpecifications=[
                 {"ResourceType": "instance", "Tags": _tags("shop-web", web)},
                 {"ResourceType": "volume", "Tags": _tags("shop-web-root", web)},
             ],
         )
         if region == primary:
-            ec2.run_instances(
+            bastion = ec2.run_instances(
                 ImageId="ami-12c6146b",
                 MinCount=1,
                 MaxCount=1,
                 InstanceType="t3.small",
+                # A deploy key pasted into the boot script: a finding.
+                UserData="#!/bin/sh\nexport AWS_ACCESS_KEY_ID=AKIAIOSFODNN7DEMOKEY\n",
                 # A public address behind the legacy group: admin and database ports open.
                 NetworkInterfaces=[
                     {
@@ -212,7 +249,22 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
                     {"ResourceType": "instance", "Tags": _tags("bastion")},
                     {"ResourceType": "volume", "Tags": _tags("bastion-root")},
                 ],
-            )
+            )["Instances"][0]["InstanceId"]
+            # An image of the bastion, shared with everyone (a finding), and a private one.
+            for name, public in (("bastion-golden", True), ("shop-web-base", False)):
+                image = ec2.create_image(InstanceId=bastion, Name=name)["ImageId"]
+                # The image's disk snapshots: the web team's, unencrypted like the disk.
+                described = ec2.describe_images(ImageIds=[image])["Images"][0]
+                for mapping in described.get("BlockDeviceMappings") or []:
+                    if (mapping.get("Ebs") or {}).get("SnapshotId"):
+                        ec2.create_tags(
+                            Resources=[mapping["Ebs"]["SnapshotId"]],
+                            Tags=_tags(f"{name}-root", web),
+                        )
+                if public:
+                    ec2.modify_image_attribute(
+                        ImageId=image, LaunchPermission={"Add": [{"Group": "all"}]}
+                    )
 
         # EBS: one encrypted, one not; default encryption on only in the primary region.
         for name, encrypted, asset in (
@@ -278,8 +330,21 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
             MultiAZ=region == primary,
             PubliclyAccessible=region != primary,
             BackupRetentionPeriod=7 if region == primary else 0,
+            EnableIAMDatabaseAuthentication=region == primary,
+            EnableCloudwatchLogsExports=["postgresql"] if region == primary else [],
+            VpcSecurityGroupIds=[db_sg],
             Tags=_tags(f"customer-db-{region}", customers),
         )
+        # A snapshot before a migration (private, encrypted with its database) and, in the
+        # DR region, an export shared with everyone (unencrypted): findings.
+        snapshot = "customer-db-premigration" if region == primary else "customer-db-dr-export"
+        rds.create_db_snapshot(
+            DBInstanceIdentifier=f"customer-db-{region}", DBSnapshotIdentifier=snapshot
+        )
+        if region != primary:
+            rds.modify_db_snapshot_attribute(
+                DBSnapshotIdentifier=snapshot, AttributeName="restore", ValuesToAdd=["all"]
+            )
 
         dynamodb = fake.client(session, "dynamodb", region)
         for table, asset, pitr in (("orders", sessions, True), ("sessions", sessions, False)):
@@ -379,7 +444,10 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
             if region == "us-east-1"
             else {"CreateBucketConfiguration": {"LocationConstraint": region}}
         )
-        client.create_bucket(Bucket=bucket, **kwargs)
+        # The payment records are kept immutable for their retention period.
+        client.create_bucket(
+            Bucket=bucket, ObjectLockEnabledForBucket=posture == "versioned", **kwargs
+        )
         if asset:
             client.put_bucket_tagging(
                 Bucket=bucket, Tagging={"TagSet": [{"Key": ASSET_TAG, "Value": asset}]}
@@ -413,8 +481,34 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
                     "RestrictPublicBuckets": True,
                 },
             )
+            client.put_bucket_ownership_controls(
+                Bucket=bucket,
+                OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            )
+        if posture == "versioned":
+            client.put_object_lock_configuration(
+                Bucket=bucket,
+                ObjectLockConfiguration={
+                    "ObjectLockEnabled": "Enabled",
+                    "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Years": 10}},
+                },
+            )
         if posture == "hardened":
             client.put_bucket_policy(Bucket=bucket, Policy=_bucket_policy(bucket, DENY_INSECURE))
+            client.put_bucket_lifecycle_configuration(
+                Bucket=bucket,
+                LifecycleConfiguration={
+                    "Rules": [
+                        {
+                            "ID": "expire-exports",
+                            "Status": "Enabled",
+                            "Filter": {"Prefix": ""},
+                            "Expiration": {"Days": 90},
+                            "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+                        }
+                    ]
+                },
+            )
 
     # Access logs of the hardened bucket go to their own bucket.
     s3 = fake.client(session, "s3", primary)
@@ -444,6 +538,32 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
         kms.create_alias(AliasName=f"alias/{alias}", TargetKeyId=key)
         if rotate:
             kms.enable_key_rotation(KeyId=key)
+        else:  # shared with "a partner" by opening the key policy to everyone: a finding
+            kms.put_key_policy(
+                KeyId=key,
+                PolicyName="default",
+                Policy=_policy(
+                    {
+                        "Sid": "Owner",
+                        "Effect": "Allow",
+                        "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                        "Action": "kms:*",
+                        "Resource": "*",
+                    },
+                    *(
+                        [
+                            {
+                                "Effect": "Allow",
+                                "Principal": "*",
+                                "Action": "kms:Decrypt",
+                                "Resource": "*",
+                            }
+                        ]
+                        if enabled
+                        else []
+                    ),
+                ),
+            )
         if not enabled:
             kms.disable_key(KeyId=key)
 
@@ -499,6 +619,76 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
     iam.update_account_password_policy(MinimumPasswordLength=8, RequireSymbols=False)
 
 
+# The demo company's AWS Organization: OU path -> member accounts (name, what it runs).
+# The management account is the demo's production account, at the root.
+DEMO_ORGANIZATION: dict[str, tuple[str, ...]] = {
+    "Workloads / Staging": ("shop-staging",),
+    "Workloads / Development": ("shop-dev",),
+    "Security": ("security-tooling",),
+    "Sandbox": ("sandbox-experiments",),
+}
+
+
+def seed_demo_organization(fake: FakeAws, *, management_account_id: str) -> dict[str, str]:
+    """Create the demo company's organisation from its management account: the OUs and
+    member accounts of DEMO_ORGANIZATION, each member with a small estate of its own (a
+    bucket, a queue and a tagged VPC; one staging bucket public by mistake). Returns
+    {member name: account id} (the fake AWS chooses the ids). Idempotent: an existing
+    organisation is returned as it is."""
+    organizations = fake.client(fake.account_session(management_account_id), "organizations")
+    try:
+        organizations.create_organization(FeatureSet="ALL")
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "AlreadyInOrganizationException":
+            raise
+        return {
+            a["Name"]: a["Id"]
+            for page in organizations.get_paginator("list_accounts").paginate()
+            for a in page["Accounts"]
+            if a["Id"] != management_account_id
+        }
+    root = organizations.list_roots()["Roots"][0]["Id"]
+    units: dict[str, str] = {}
+
+    def unit(path: str) -> str:
+        if path not in units:
+            parent_path, _, name = path.rpartition(" / ")
+            parent = unit(parent_path) if parent_path else root
+            units[path] = organizations.create_organizational_unit(ParentId=parent, Name=name)[
+                "OrganizationalUnit"
+            ]["Id"]
+        return units[path]
+
+    members = {}
+    for path, names in DEMO_ORGANIZATION.items():
+        for name in names:
+            status = organizations.create_account(
+                AccountName=name, Email=f"aws+{name}@shop.example.com"
+            )["CreateAccountStatus"]
+            account_id = status["AccountId"]
+            organizations.move_account(
+                AccountId=account_id, SourceParentId=root, DestinationParentId=unit(path)
+            )
+            members[name] = account_id
+            _seed_member(fake, account_id, name)
+    return members
+
+
+def _seed_member(fake: FakeAws, account_id: str, name: str) -> None:
+    session = fake.account_session(account_id)
+    region = "eu-west-1"
+    ec2 = fake.client(session, "ec2", region)
+    _name_defaults(ec2, region)
+    vpc = ec2.create_vpc(CidrBlock="10.50.0.0/16")["Vpc"]["VpcId"]
+    ec2.create_tags(Resources=[vpc], Tags=_tags(name))
+    s3 = fake.client(session, "s3", region)
+    bucket = f"{name}-{account_id}"
+    s3.create_bucket(Bucket=bucket, **_location(region))
+    if name == "shop-staging":  # a copy of production's public assets bucket, too open
+        s3.put_bucket_policy(Bucket=bucket, Policy=_bucket_policy(bucket, PUBLIC_READ))
+    fake.client(session, "sqs", region).create_queue(QueueName=f"{name}-jobs")
+
+
 # What a retried create answers when its first try did create the resource.
 ALREADY_EXISTS = {
     "InvalidGroup.Duplicate",
@@ -518,12 +708,15 @@ def seed_bulk(fake: FakeAws, *, account_id: str, regions: list[str], total: int)
     session = fake.account_session(account_id)
     created: dict[str, int] = {}
     for region in regions:
-        for kind, number in _seed_bulk_region(fake, session, region, total // len(regions)):
+        per_region = total // len(regions)
+        for kind, number in _seed_bulk_region(fake, session, region, per_region, account_id):
             created[kind] = created.get(kind, 0) + number
     return created
 
 
-def _seed_bulk_region(fake: FakeAws, session, region: str, count: int) -> list[tuple[str, int]]:
+def _seed_bulk_region(
+    fake: FakeAws, session, region: str, count: int, account_id: str
+) -> list[tuple[str, int]]:
     ec2 = fake.client(session, "ec2", region)
     sqs = fake.client(session, "sqs", region)
     dynamodb = fake.client(session, "dynamodb", region)
@@ -587,7 +780,8 @@ def _seed_bulk_region(fake: FakeAws, session, region: str, count: int) -> list[t
                 BillingMode="PAY_PER_REQUEST",
             )
         elif kind == 2:
-            s3.create_bucket(Bucket=f"bench-{region}-{n}", **location)
+            # Bucket names are global: several accounts each get their own.
+            s3.create_bucket(Bucket=f"bench-{account_id}-{region}-{n}", **location)
         else:
             iam.create_user(UserName=f"bench-{region}-{n}")
 
@@ -630,26 +824,31 @@ MISCONFIGURATIONS: dict[str, tuple[str, ...]] = {
     ),
     "cloudtrail-not-kms-encrypted": ("shop-trail",),
     "cloudtrail-region-not-logged": ("CloudTrail coverage (eu-central-1)",),
+    "cloudtrail-no-cloudwatch-logs": ("shop-trail",),
     "dynamodb-deletion-protection-off": ("sessions-eu-central-1", "sessions-eu-west-1"),
     "dynamodb-not-kms": ("sessions-eu-central-1", "sessions-eu-west-1"),
     "dynamodb-pitr-off": ("sessions-eu-central-1", "sessions-eu-west-1"),
     "ebs-default-encryption-off": ("EBS default encryption (eu-central-1)",),
     "ebs-snapshot-public": ("customer-export",),
-    "ebs-snapshot-unencrypted": ("customer-export",),
+    "ebs-snapshot-unencrypted": ("bastion-golden-root", "customer-export", "shop-web-base-root"),
     # The fake AWS ignores the primary region's default encryption, so these are
     # unencrypted in both regions.
     "ebs-volume-unencrypted": ("bastion-root", "export-source", "scratch", "shop-web-root"),
+    "ec2-ami-public": ("bastion-golden",),
     "ec2-instance-detailed-monitoring-off": ("bastion",),
     "ec2-instance-imdsv2-not-required": ("bastion",),
     "ec2-instance-no-iam-profile": ("bastion", "shop-web"),
     "ec2-instance-public-admin": ("bastion",),
     "ec2-instance-public-database": ("bastion",),
     "ec2-instance-public-ip": ("bastion",),
+    "ec2-instance-user-data-secrets": ("bastion",),
     "ec2-key-pair-unused": ("old-contractor",),
     "ec2-sg-default-allows-traffic": ("default",),
     "ec2-sg-open-admin-ports": ("legacy-admin", "shop-web"),
     "ec2-sg-open-all-ports": ("legacy-admin",),
     "ec2-sg-open-database-ports": ("legacy-admin",),
+    "ec2-sg-unused": ("old-vendor",),
+    "emr-cluster-master-public": ("sales-analytics",),
     "emr-block-public-access-off": (
         "EMR block public access (eu-central-1)",
         "EMR block public access (eu-west-1)",
@@ -674,16 +873,24 @@ MISCONFIGURATIONS: dict[str, tuple[str, ...]] = {
     "iam-user-direct-policies": ("ci-deployer",),
     "iam-user-two-active-keys": ("ci-deployer",),
     "kms-key-disabled": ("alias/old-migration",),
+    "kms-key-policy-public": ("alias/legacy-exports",),
     "kms-key-rotation-off": ("alias/legacy-exports",),
     "rds-backups-off": ("customer-db-eu-central-1",),
     "rds-copy-tags-to-snapshots-off": ("customer-db-eu-central-1",),
     "rds-default-master-user": ("customer-db-eu-central-1",),
     "rds-deletion-protection-off": ("customer-db-eu-central-1",),
+    "rds-iam-auth-off": ("customer-db-eu-central-1",),
+    "rds-logs-not-exported": ("customer-db-eu-central-1",),
     "rds-minor-upgrades-off": ("customer-db-eu-central-1",),
     "rds-publicly-accessible": ("customer-db-eu-central-1",),
     "rds-single-az": ("customer-db-eu-central-1",),
+    "rds-snapshot-public": ("customer-db-dr-export",),
+    "rds-snapshot-unencrypted": ("customer-db-dr-export",),
     "rds-storage-unencrypted": ("customer-db-eu-central-1",),
     "s3-account-public-access-block-off": ("S3 account public access block",),
+    "s3-bucket-acls-enabled": _UNVERSIONED,
+    "s3-bucket-lifecycle-off": (*_UNVERSIONED, "payment-records-{account}"),
+    "s3-bucket-object-lock-off": (*_UNVERSIONED, "customer-exports-{account}"),
     "s3-bucket-access-logging-off": (
         *_UNVERSIONED,
         "payment-records-{account}",
@@ -699,6 +906,11 @@ MISCONFIGURATIONS: dict[str, tuple[str, ...]] = {
     "ses-identity-policy-public": ("shop.example.com",),
     "sqs-not-encrypted": ("legacy-jobs",),
     "sqs-policy-public": ("webhooks-eu-central-1", "webhooks-eu-west-1"),
+    "vpc-nacl-open-admin-ports": (
+        "default-acl-eu-central-1",
+        "default-acl-eu-west-1",
+        "shop-eu-central-1-acl",
+    ),
     "vpc-flow-logs-off": (
         "default-eu-central-1",
         "default-eu-west-1",

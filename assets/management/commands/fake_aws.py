@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError("The fake AWS is for the demo only: set DEBUG=1.")
         # The demo package and moto (a development dependency) only once it runs.
         from assets.aws.demo import account as demo
-        from assets.aws.demo.estate import seed_demo_estate
+        from assets.aws.demo.estate import seed_demo_estate, seed_demo_organization
         from assets.aws.demo.fake import FakeAws
 
         fake = FakeAws(port=port).start()
@@ -37,15 +37,23 @@ class Command(BaseCommand):
             fake, account_id=demo.DEMO_ACCOUNT_ID, regions=demo.DEMO_REGIONS, assets=refs
         )
         self.stdout.write(f"Seeded the demo estate in {', '.join(demo.DEMO_REGIONS)}.")
+        members = seed_demo_organization(fake, management_account_id=demo.DEMO_ACCOUNT_ID)
+        self.stdout.write(f"Seeded the demo organisation: {', '.join(sorted(members))}.")
         # demo_serve waits for this bucket (its ready URL) before it starts the worker.
         fake.client(fake.session(), "s3").create_bucket(Bucket=READY_BUCKET)
         account = demo.demo_account()
         if account is None:
             self.stdout.write("No demo account (run load_demo): no sync started.")
         elif not no_sync:
+            organization = demo.demo_organization()
             with audit.acting_as(None, source="command:fake_aws"):
-                run, _ = services.aws_account_sync(account=account)
-            self.stdout.write(f"Sync #{run.pk} of {account} queued.")
+                if organization is not None:
+                    # Discovery, then a sync of the management account and each member.
+                    services.aws_organization_sync_queue(organization=organization)
+                    self.stdout.write(f"Sync of organisation {organization} queued.")
+                else:
+                    run, _ = services.aws_account_sync(account=account)
+                    self.stdout.write(f"Sync #{run.pk} of {account} queued.")
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         with contextlib.suppress(KeyboardInterrupt):

@@ -5,9 +5,10 @@ import io
 
 import pytest
 
+from assets.aws import services
 from assets.aws.demo import account as demo
-from assets.aws.demo.estate import seed_demo_estate
-from assets.models import AwsAccount, AwsLinkRule, AwsResource
+from assets.aws.demo.estate import DEMO_ORGANIZATION, seed_demo_estate, seed_demo_organization
+from assets.models import AwsAccount, AwsLinkRule, AwsResource, Finding
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,7 @@ def demo_data(db):
 
 def test_the_demo_estate_syncs_and_links_to_the_demo_assets(fake_aws, demo_data, run_sync):
     assert AwsAccount.objects.count() == 1 and AwsLinkRule.objects.count() == 1
+    assert demo.demo_organization().management_account == demo_data
     seed_demo_estate(
         fake_aws,
         account_id=demo.DEMO_ACCOUNT_ID,
@@ -56,7 +58,16 @@ def test_the_demo_estate_syncs_and_links_to_the_demo_assets(fake_aws, demo_data,
         )
     ]
     assert len(ssh_open) == 2
-    assert AwsResource.objects.get(resource_type="snapshot").configuration["Public"] is True
+    snapshots = {
+        s.name: s.configuration["Public"]
+        for s in AwsResource.objects.filter(resource_type="snapshot")
+    }
+    # The public export, and the disks of the two AMIs made from the bastion (private).
+    assert snapshots == {
+        "customer-export": True,
+        "bastion-golden-root": False,
+        "shop-web-base-root": False,
+    }
     public = AwsResource.objects.get(name__startswith="shop-assets-public")
     assert public.configuration["Policy"]["Statement"][0]["Principal"] == "*"
     users = {u.name: u.configuration for u in AwsResource.objects.filter(resource_type="user")}
@@ -80,3 +91,31 @@ def test_demo_serve_runs_the_fake_aws_then_the_risk_linker_only_in_debug(setting
     assert fake.env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5005"
     assert fake.ready_url.endswith("/isms-fake-aws-ready")
     assert linker.argv[:2] == ["manage.py", "risks_demo_findings"]
+
+
+def test_the_demo_organisation_syncs_its_members_in_scope(
+    fake_aws, demo_data, django_capture_on_commit_callbacks
+):
+    members = seed_demo_organization(fake_aws, management_account_id=demo.DEMO_ACCOUNT_ID)
+    assert seed_demo_organization(fake_aws, management_account_id=demo.DEMO_ACCOUNT_ID) == members
+    organization = demo.demo_organization()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.aws_organization_sync(organization=organization)
+
+    accounts = {a.name: a for a in AwsAccount.objects.filter(organization=organization)}
+    expected_paths = {
+        name: f"Root / {path}" for path, names in DEMO_ORGANIZATION.items() for name in names
+    }
+    assert {name: accounts[name].ou_path for name in expected_paths} == expected_paths
+    # The sandbox OU is out of the demo's scope: shown, never synced.
+    assert not accounts["sandbox-experiments"].in_scope
+    synced = {run.account.name for run in result["runs"]}
+    assert synced == {demo.DEMO_ACCOUNT_NAME, "shop-staging", "shop-dev", "security-tooling"}
+    for run in result["runs"]:
+        run.refresh_from_db()
+        assert run.status == "succeeded", (run.account, run.status)
+    staging = accounts["shop-staging"]
+    assert Finding.objects.filter(
+        account=staging, check_id="s3-bucket-policy-public", status="open"
+    ).exists()

@@ -112,7 +112,14 @@ def test_rediscovery_follows_moves_closures_and_departures(org, organization):
 
     # Running it again changes nothing.
     again = services.aws_organization_discover(organization=organization)
-    assert again == {"created": [], "moved": [], "disabled": [], "enabled": []}
+    assert again == {
+        "created": [],
+        "moved": [],
+        "disabled": [],
+        "enabled": [],
+        "left scope": [],
+        "joined scope": [],
+    }
 
 
 def test_a_member_disabled_by_hand_stays_disabled(org, organization):

@@ -11,6 +11,7 @@ from assets.models.aws import LinkSource
 OPEN_SSH = {
     "GroupId": "sg-1",
     "GroupName": "web",
+    "NetworkInterfaceCount": 1,
     "IpPermissions": [
         {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
     ],
@@ -56,6 +57,7 @@ def sample_estate(account, asset=None):
             "BackupRetentionPeriod": 0,
             "PubliclyAccessible": True,
             "DeletionProtection": True,
+            "EnabledCloudwatchLogsExports": ["postgresql"],
         },
         asset=asset,
     )
