@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assets', '0008_aws_organizations'),
+        ('assets', '0010_asset_person_from_text'),
     ]
 
     operations = [
