@@ -416,6 +416,12 @@ def isms_import(*, path: str | os.PathLike, using: str = DEFAULT_DB_ALIAS) -> Im
     with transaction.atomic(using=using):
         _check_empty(using)
         _clear_seeded_rows(model_list, using)
+        if connection.vendor == "postgresql":
+            # Rows of approved records go back as they were: the freeze triggers that refuse
+            # adding to an approved record (isms.audits.db_reviews) let this transaction
+            # insert them; updates and deletes stay refused.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('isms.restoring', 'on', true)")
         _load(objects, using)
         # Rows came with their ids: move the id sequences past them (PostgreSQL).
         statements = connection.ops.sequence_reset_sql(no_style(), model_list)

@@ -479,6 +479,10 @@ SPECTACULAR_SETTINGS = {
         # issue 13: internal audit
         "AuditConclusionEnum": "isms.audits.models.audits.AuditConclusion",
         "AuditStatusEnum": "isms.audits.models.audits.AuditStatus",
+        "NonconformityKindEnum": "isms.audits.models.nonconformities.NonconformityKind",
+        "DecisionKindEnum": "isms.audits.models.reviews.DecisionKind",
+        "ControlEvidenceKindEnum": "isms.choices.EvidenceKind",
+        "PolicyKindEnum": "isms.choices.PolicyKind",
     },
     # Swagger UI and ReDoc from the vendored sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -4,7 +4,9 @@ The review row itself is frozen like every approved document
 (`isms.approvals.freeze_approved_rows`). Its attendees (a many-to-many table) and its
 decisions are rows of their own, so a second trigger refuses, once the review is
 approved, any insert, delete or change of them, except the follow-up columns of a
-decision (`DECISION_TRACKING_FIELDS`: the action it became moves on).
+decision (`DECISION_TRACKING_FIELDS`: the action it became moves on), and inserts made
+while restoring an export into an empty database (`isms.backup` sets `isms.restoring`
+for its own transaction only).
 """
 
 from django.db import migrations
@@ -18,6 +20,10 @@ DECLARE
     review_state text;
     allowed text[] := TG_ARGV[1:TG_NARGS - 1];
 BEGIN
+    -- Restoring an export (isms.backup) inserts an approved review's rows as they were.
+    IF TG_OP = 'INSERT' AND current_setting('isms.restoring', true) = 'on' THEN
+        RETURN NEW;
+    END IF;
     IF TG_OP = 'INSERT' THEN
         review_id := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
     ELSE

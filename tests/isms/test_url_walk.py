@@ -13,7 +13,10 @@ PUBLIC = {"login", "healthz", "readyz", "favicon", "admin:login", "logout", "sup
 # supplier_answer: the single-use supplier assessment link, gated by its token
 # (tests/assets/suppliers/test_assessment_link.py).
 # Single sign-on: the round trip starts and ends signed out (isms/sso/).
+# SAML: the SP's metadata is public by nature, and the IdP posts its answer signed out
+# (tests/isms/sso/test_saml.py); unconfigured, they answer 404.
 PUBLIC |= {"sso_oidc_login", "sso_oidc_callback"}
+PUBLIC |= {"sso_saml_login", "sso_saml_acs", "sso_saml_metadata", "sso_saml_sls"}
 # Prefixes served by other mechanisms (static files in DEBUG only).
 IGNORED_PREFIXES = ("/static/", "/media/")
 

@@ -100,7 +100,7 @@ class ManagementReviewSerializer(serializers.ModelSerializer):
         ]
 
 
-class SubmitSerializer(serializers.Serializer):
+class ReviewSubmitSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 

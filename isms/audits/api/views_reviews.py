@@ -15,7 +15,7 @@ from isms.audits.api.serializers_reviews import (
     DecisionTrackSerializer,
     ManagementReviewSerializer,
     ReviewDecisionSerializer,
-    SubmitSerializer,
+    ReviewSubmitSerializer,
     SubmittedSerializer,
 )
 from isms.audits.filters_reviews import ManagementReviewFilterSet, ReviewDecisionFilterSet
@@ -72,12 +72,12 @@ class ManagementReviewViewSet(
         review = services.review_inputs_take(review=self._review(pk), user=request.user)
         return Response(ManagementReviewSerializer(review).data)
 
-    @extend_schema(request=SubmitSerializer, responses={201: SubmittedSerializer})
+    @extend_schema(request=ReviewSubmitSerializer, responses={201: SubmittedSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def submit(self, request, pk=None):
         """Submit the review to Management (the approval workflow); its preparer and
         the authors of its decisions cannot approve it."""
-        data = SubmitSerializer(data=request.data)
+        data = ReviewSubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         approval = services.review_submit(
             review=self._review(pk),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from isms.audits.models import AuditConclusion, AuditProgramme
 from isms.audits.services import audits as services
-from isms.models import Control, User
+from isms.models import Control, Framework, User
 
 # (clause or control, conclusion, findings, evidence link)
 CHECKLIST = [
@@ -47,7 +47,8 @@ def _criteria():
 
 
 def load(stdout) -> None:
-    services.clauses_load()
+    if not Framework.objects.filter(code=services.CLAUSES_CODE).exists():
+        services.clauses_load()  # once: a refresh would record a new import each time
     if AuditProgramme.objects.exists():
         stdout.write("Internal audit: already loaded.")
         return
