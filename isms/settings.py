@@ -507,6 +507,8 @@ LOGGING = {
         # WeasyPrint (SoA PDF) logs every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pysaml2's schema library (SAML sign-in) logs each schema it loads at INFO.
+        "xmlschema": {"level": "WARNING"},
     },
 }
 if LOG_FORMAT not in ("text", "json"):

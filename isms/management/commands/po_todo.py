@@ -1,7 +1,7 @@
 """List and fill the untranslated or fuzzy entries of the shipped catalogues.
 
-    python scripts/po_todo.py list [fr de]        # numbered msgids still to translate
-    python scripts/po_todo.py fill FILE [fr de]   # FILE: lines "N<TAB>fr text<TAB>de text"
+    python manage.py po_todo list [fr de]        # numbered msgids still to translate
+    python manage.py po_todo fill FILE [fr de]   # FILE: lines "N<TAB>fr text<TAB>de text"
 
 `list` prints each msgid (in its .po escaped form) once, numbered, with the languages that
 lack it, and saves the numbering to var/po_todo.json for `fill`. Plural entries are
@@ -18,7 +18,9 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from django.core.management.base import BaseCommand
+
+ROOT = Path(__file__).resolve().parents[3]
 STATE = ROOT / "var" / "po_todo.json"
 
 
@@ -130,5 +132,13 @@ def main(argv):
     raise SystemExit(__doc__)
 
 
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+class Command(BaseCommand):
+    help = "List (numbered) or fill the untranslated and fuzzy entries of the catalogues."
+
+    def add_arguments(self, parser):
+        parser.add_argument("args", nargs="+", metavar="list [fr de] | fill FILE [fr de]")
+
+    def handle(self, *args, **options):
+        status = main(list(args))
+        if status:
+            raise SystemExit(status)
