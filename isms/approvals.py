@@ -388,6 +388,39 @@ def previous_approved_request(request: ApprovalRequest) -> ApprovalRequest | Non
     )
 
 
+def approval_record(obj) -> dict | None:
+    """Who submitted and who decided `obj` (any approvable record), when, and the hash
+    each saw, from its latest approval request: for pages, PDFs and downloads that show
+    the approval under the document. None before submission."""
+    request = (
+        ApprovalRequest.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+        )
+        .select_related("submitted_by")
+        .prefetch_related("decisions__decided_by")
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    if request is None:
+        return None
+    return {
+        "state": request.get_state_display(),
+        "submitted_by": str(request.submitted_by),
+        "submitted_at": request.submitted_at,
+        "sha256": request.content_sha256,
+        "decisions": [
+            {
+                "by": str(d.decided_by),
+                "at": d.decided_at,
+                "decision": d.get_decision_display(),
+                "comment": d.comment,
+                "sha256": d.content_sha256,
+            }
+            for d in request.decisions.all()
+        ],
+    }
+
+
 def render_content(request: ApprovalRequest, previous: ApprovalRequest | None) -> str | None:
     """The submitted content as its type shows it to humans (safe HTML), from the exact
     text that was hashed; None when the type has no renderer (its text is diffed)."""

@@ -336,33 +336,7 @@ def soa_decide(*, soa: SoA, user, approve: bool, password: str, comment: str = "
 def soa_approval_record(soa: SoA) -> dict | None:
     """Who submitted and who decided the SoA, when, and the hash they saw (for pages,
     the PDF and the JSON download); None before submission."""
-    request = (
-        ApprovalRequest.objects.filter(
-            content_type=ContentType.objects.get_for_model(SoA), object_id=soa.pk
-        )
-        .select_related("submitted_by")
-        .prefetch_related("decisions__decided_by")
-        .order_by("-submitted_at", "-pk")
-        .first()
-    )
-    if request is None:
-        return None
-    return {
-        "state": request.get_state_display(),
-        "submitted_by": str(request.submitted_by),
-        "submitted_at": request.submitted_at,
-        "sha256": request.content_sha256,
-        "decisions": [
-            {
-                "by": str(d.decided_by),
-                "at": d.decided_at,
-                "decision": d.get_decision_display(),
-                "comment": d.comment,
-                "sha256": d.content_sha256,
-            }
-            for d in request.decisions.all()
-        ],
-    }
+    return approvals.approval_record(soa)
 
 
 def soa_download(*, soa: SoA, user, fmt: str) -> tuple[bytes, str, str]:
