@@ -56,7 +56,6 @@ NOT_YET_TRANSLATED = {
     "templates/assets/asset_form.html",
     "templates/assets/asset_import.html",
     "templates/assets/asset_list.html",
-    "templates/assets/aws/_filters.html",
     "templates/assets/aws/_nav.html",
     "templates/assets/aws/account_detail.html",
     "templates/assets/aws/account_form.html",
