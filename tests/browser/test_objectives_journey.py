@@ -1,6 +1,7 @@
 """The objectives journey in a real browser: a security manager defines a measure and an
 objective through the API (as a script or the admin would), records a value, then sees
-the measure's trend against its target and the objective on target."""
+the measure's trend against its target and the objective on target; then prepares a
+management review and finds the objective, on target, among its inputs (9.3.2 d) 4))."""
 
 import re
 
@@ -12,7 +13,9 @@ from isms.context.models import Measure, Objective
 
 
 @pytest.mark.django_db(transaction=True)
-def test_define_an_objective_with_a_measure_and_see_its_trend(browser, sign_in, persona):
+def test_define_an_objective_with_a_measure_and_see_it_in_the_review_inputs(
+    browser, sign_in, persona
+):
     import datetime
     from decimal import Decimal
 
@@ -45,3 +48,20 @@ def test_define_an_objective_with_a_measure_and_see_its_trend(browser, sign_in, 
     nav.get_by_role("link", name=re.compile("Objectives")).click()
     expect(page.locator("main")).to_contain_text("Reduce phishing susceptibility")
     expect(page.locator("main")).to_contain_text("On target")
+
+    # The next management review's inputs show the objective's fulfilment.
+    today = datetime.date.today()
+    page.goto("/audits/reviews/new/")
+    page.get_by_label("Title").fill(f"Management review {today.year}")
+    page.get_by_label("Held on").fill(today.isoformat())
+    page.get_by_label("Minutes").fill("Objectives reviewed.")
+    page.get_by_role("button", name="Save").click()
+    fulfilment = page.locator("#input-objectives_fulfilment")
+    expect(fulfilment.get_by_role("heading")).to_contain_text(
+        "Fulfilment of the information security objectives"
+    )
+    expect(fulfilment).to_contain_text("1 of 1 objectives meet their measure's target")
+    row = fulfilment.get_by_role("row", name=re.compile("Reduce phishing susceptibility"))
+    # Its measure's latest value (March's 4.00) against the target (5.00), met.
+    for cell in ("4.00", "2026-03", "5.00", "yes"):
+        expect(row.get_by_role("cell", name=cell, exact=True)).to_be_visible()
