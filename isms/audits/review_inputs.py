@@ -11,6 +11,9 @@ imports them (docs/architecture.md).
     {"summary": "one sentence", "figures": [{"label": ..., "value": ...}, ...],
      "rows": [{...}, ...]}   # rows optional, each a flat dict of plain values
 
+The snapshot keeps the rows' columns in the order of the first row's keys (stored as a
+`columns` list, since PostgreSQL's jsonb sorts object keys).
+
 It must run a fixed number of queries whatever the number of records (aggregate in the
 database; the management-review benchmark asserts it on the 100k-risk data).
 

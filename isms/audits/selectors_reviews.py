@@ -284,13 +284,13 @@ def _cell(value) -> str:
 def snapshot_tables(review_or_inputs) -> list[dict]:
     """A review's input snapshot (or the snapshot's list itself) as the pages, the pack
     and the approver show it: per input its clause, title, summary, figures, and its
-    rows as a table (header from the keys)."""
+    rows as a table (columns in the order the input gave them, header from the keys)."""
     items = getattr(review_or_inputs, "inputs", review_or_inputs) or []
     shown = []
     for item in items:
         data = item.get("data") or {}
         rows = data.get("rows") or []
-        keys = list(rows[0].keys()) if rows else []
+        keys = data.get("columns") or (list(rows[0].keys()) if rows else [])
         shown.append(
             {
                 "key": item["key"],

@@ -42,6 +42,11 @@ def _collect_inputs() -> list[dict]:
     taken = []
     for item in review_inputs.ordered():
         data = json.loads(json.dumps(item.collect(), cls=DjangoJSONEncoder))
+        rows = data.get("rows") or []
+        if rows and "columns" not in data:
+            # PostgreSQL's jsonb sorts an object's keys: keep the order the input wrote
+            # its columns in, as a list (lists keep their order).
+            data["columns"] = list(rows[0].keys())
         taken.append(
             {"key": item.key, "clause": item.clause, "title": str(item.title), "data": data}
         )

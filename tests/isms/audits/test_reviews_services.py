@@ -209,3 +209,19 @@ def test_postgresql_refuses_raw_changes_to_an_approved_review(security_manager, 
     raw("UPDATE audits_reviewdecision SET status = 'done' WHERE id = %s", [decision.pk])
     assert ReviewDecision.objects.get(pk=decision.pk).status == "done"
     assert ManagementReview.objects.get(pk=review.pk).minutes == "We reviewed the ISMS."
+
+
+def test_the_snapshot_keeps_the_columns_in_the_inputs_order(security_manager):
+    from isms.audits.review_inputs import ReviewInput
+    from isms.audits.selectors_reviews import snapshot_tables
+
+    def collect():
+        return {"summary": "s", "figures": [], "rows": [{"title": "T", "owner": "O", "a": 1}]}
+
+    item = ReviewInput("column_order", "9.3.2 g)", "Column order", collect, order=999)
+    with review_inputs.inputs.override([*review_inputs.inputs, item]):
+        review = prepare(security_manager)
+    review.refresh_from_db()  # as stored: jsonb sorts an object's keys
+    (table,) = [t for t in snapshot_tables(review) if t["key"] == "column_order"]
+    assert table["header"] == ["Title", "Owner", "A"]
+    assert table["rows"] == [["T", "O", "1"]]
