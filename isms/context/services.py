@@ -60,8 +60,8 @@ def _split(model: type[models.Model], data: dict) -> tuple[dict, dict]:
 @audit.acts_as_user
 @transaction.atomic
 def record_save(*, user, model: type[models.Model], data: dict, instance=None) -> models.Model:
-    """Create (no `instance`) or change a context issue, interested party, objective or
-    measure from validated `data`."""
+    """Create (no `instance`) or change a context issue, interested party, feedback from
+    a party, objective or measure from validated `data`."""
     fields, m2m = _split(model, data)
     return _save(instance or model(), fields, m2m=m2m)
 
