@@ -69,9 +69,17 @@ def record_save(*, user, model: type[models.Model], data: dict, instance=None) -
 @audit.acts_as_user
 @transaction.atomic
 def record_delete(*, user, instance: models.Model) -> None:
-    """Delete a record of the context, recording it first."""
+    """Delete a record of the context, recording it first. A record others still point
+    at (a party with feedback) is refused, naming what holds it, and nothing changes."""
     audit.record_deleted(instance)
-    instance.delete()
+    try:
+        instance.delete()
+    except models.ProtectedError as exc:
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+        raise ValidationError(
+            _("%(record)s cannot be deleted while it has %(what)s; delete those first.")
+            % {"record": instance, "what": ", ".join(kinds)}
+        ) from exc
 
 
 @audit.acts_as_user

@@ -139,6 +139,15 @@ def test_the_auditor_reads_but_does_not_write_through_the_api(client_as, auditor
     assert _post(client, "/api/party-feedback/", body).status_code == 403
 
 
+def test_a_party_with_feedback_is_not_deleted(client_as, security_manager):
+    feedback = make_feedback()
+    response = client_as(security_manager).delete(f"/api/interested-parties/{feedback.party_id}/")
+    assert response.status_code == 400
+    assert "feedback from interested parties" in json.dumps(response.json())
+    assert InterestedParty.objects.filter(pk=feedback.party_id).exists()
+    assert not AuditEvent.objects.filter(action="delete").exists()
+
+
 # --- Management-review input ---------------------------------------------------------
 
 
