@@ -7,6 +7,7 @@ from isms.context.models import (
     Measure,
     Measurement,
     Objective,
+    PartyFeedback,
     Requirement,
 )
 
@@ -58,3 +59,10 @@ class MeasurementAdmin(admin.ModelAdmin):
     list_display = ("measure", "period", "value")
     list_filter = ("measure",)
     search_fields = ("measure__name", "period")
+
+
+@admin.register(PartyFeedback)
+class PartyFeedbackAdmin(admin.ModelAdmin):
+    list_display = ("received_on", "party", "kind", "closed")
+    list_filter = ("kind", "closed")
+    search_fields = ("summary", "response", "party__name")

@@ -77,3 +77,13 @@ class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
     QUARTERLY = "quarterly", _("Quarterly")
     YEARLY = "yearly", _("Yearly")
+
+
+class FeedbackKind(models.TextChoices):
+    """What a piece of feedback from an interested party is."""
+
+    COMPLAINT = "complaint", _("Complaint")
+    COMPLIMENT = "compliment", _("Compliment")
+    REQUEST = "request", _("Request")
+    AUDIT_REMARK = "audit_remark", _("Audit or assessment remark")
+    OTHER = "other", _("Other")

@@ -11,6 +11,7 @@ from isms.context.models import (
     Measure,
     Measurement,
     Objective,
+    PartyFeedback,
     Requirement,
 )
 from isms.filters import BaseFilterSet
@@ -69,3 +70,16 @@ class RequirementFilterSet(BaseFilterSet):
     class Meta:
         model = Requirement
         fields = ["party", "kind", "addressed"]
+
+
+class PartyFeedbackFilterSet(BaseFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=choices.FeedbackKind.choices)
+    closed = django_filters.BooleanFilter(label=_("Closed"))
+
+    class Meta:
+        model = PartyFeedback
+        fields = ["q", "party", "kind", "closed"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(summary__icontains=value) | Q(response__icontains=value))

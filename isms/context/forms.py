@@ -14,6 +14,7 @@ from isms.context.models import (
     InterestedParty,
     Measure,
     Objective,
+    PartyFeedback,
     Requirement,
 )
 from isms.models import Control, Policy, ScopeVersion
@@ -118,6 +119,13 @@ class RequirementForm(ServiceForm):
             "party", "title", "kind", "description", "addressed", "how_addressed",
             "controls", "policies", "objectives",
         ]  # fmt: skip
+
+
+class PartyFeedbackForm(ServiceForm):
+    class Meta:
+        model = PartyFeedback
+        fields = ["party", "received_on", "kind", "summary", "response", "closed"]
+        widgets = {"received_on": DATE}
 
 
 class ObjectiveForm(ServiceForm):

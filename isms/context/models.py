@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from isms.context.choices import (
     Direction,
+    FeedbackKind,
     Frequency,
     IssueCategory,
     IssueOrigin,
@@ -150,6 +151,45 @@ class Requirement(models.Model):
 
     def __str__(self):
         return f"{self.party}: {self.title}"
+
+
+class PartyFeedback(models.Model):
+    """Feedback received from an interested party (a complaint, a compliment, a request,
+    a remark from a customer's audit or assessment), what was done about it and whether
+    it is closed: an input of the management review (9.3.2 e)."""
+
+    party = models.ForeignKey(
+        InterestedParty,
+        on_delete=models.PROTECT,
+        related_name="feedback",
+        verbose_name=_("interested party"),
+    )
+    received_on = models.DateField(_("received on"))
+    kind = models.CharField(_("kind"), max_length=12, choices=FeedbackKind.choices)
+    summary = models.TextField(_("summary"))
+    response = models.TextField(
+        _("response or action taken"),
+        blank=True,
+        help_text=_("What was answered or done; required to close the feedback."),
+    )
+    closed = models.BooleanField(_("closed"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name = _("feedback from an interested party")
+        verbose_name_plural = _("feedback from interested parties")
+
+    def __str__(self):
+        return f"{self.party}: {self.get_kind_display()} ({self.received_on})"
+
+    def clean(self):
+        """Feedback is closed only once the response or action taken is recorded."""
+        if self.closed and not self.response.strip():
+            raise ValidationError(
+                {"response": _("Record the response or action taken before closing feedback.")}
+            )
 
 
 class Objective(Reviewable):

@@ -3,7 +3,8 @@
 
 - b) changes in external and internal issues (context issues, climate determinations);
 - c) changes in the needs and expectations of interested parties (parties, requirements);
-- d) monitoring and measurement results, and the fulfilment of the objectives.
+- d) monitoring and measurement results, and the fulfilment of the objectives;
+- e) feedback from interested parties (the feedback register).
 
 "Changes" are read from the audit trail since the last approved management review
 (`isms.audits.review_inputs.period_start`), or over the last 12 months when none is.
@@ -165,6 +166,50 @@ def measurement_results() -> dict:
     }
 
 
+def party_feedback() -> dict:
+    """9.3.2 e): feedback received from interested parties since the period start:
+    counts by kind, open and closed, and the latest ROWS received. Three queries."""
+    from isms.context.choices import FeedbackKind
+    from isms.context.models import PartyFeedback
+
+    start = since()
+    received = PartyFeedback.objects.filter(received_on__gte=start)
+    by_kind = dict(received.order_by().values_list("kind").annotate(n=Count("pk")))
+    by_state = dict(received.order_by().values_list("closed").annotate(n=Count("pk")))
+    total, closed = sum(by_kind.values()), by_state.get(True, 0)
+    rows = [
+        {
+            "received_on": received_on.isoformat(),
+            "party": party,
+            "kind": kind,
+            "summary": summary,
+            "response": response,
+            "closed": is_closed,
+        }
+        for received_on, party, kind, summary, response, is_closed in received.order_by(
+            "-received_on", "-pk"
+        ).values_list("received_on", "party__name", "kind", "summary", "response", "closed")[:ROWS]
+    ]
+    figures = [
+        {"label": _("Since"), "value": start.isoformat()},
+        {"label": _("Received"), "value": total},
+        {"label": _("Open"), "value": total - closed},
+        {"label": _("Closed"), "value": closed},
+    ]
+    figures += [
+        {"label": str(label), "value": by_kind.get(value, 0)}
+        for value, label in FeedbackKind.choices
+    ]
+    return {
+        "summary": _("%(total)d pieces of feedback received from interested parties since "
+                     "%(day)s (%(complaints)d complaints); %(open)d still open.")
+        % {"total": total, "day": start.isoformat(),
+           "complaints": by_kind.get(FeedbackKind.COMPLAINT, 0), "open": total - closed},
+        "figures": figures,
+        "rows": rows,
+    }  # fmt: skip
+
+
 def register() -> None:
     from django.utils.translation import gettext_lazy
 
@@ -181,6 +226,8 @@ def register() -> None:
         ReviewInput("objectives_fulfilment", "9.3.2 d) 4)",
                     gettext_lazy("Fulfilment of the information security objectives"),
                     objectives_fulfilment, 44),
+        ReviewInput("party_feedback", "9.3.2 e)",
+                    gettext_lazy("Feedback from interested parties"), party_feedback, 50),
     ):  # fmt: skip
         if entry.key not in inputs:
             inputs.register(entry)

@@ -60,8 +60,8 @@ def _split(model: type[models.Model], data: dict) -> tuple[dict, dict]:
 @audit.acts_as_user
 @transaction.atomic
 def record_save(*, user, model: type[models.Model], data: dict, instance=None) -> models.Model:
-    """Create (no `instance`) or change a context issue, interested party, objective or
-    measure from validated `data`."""
+    """Create (no `instance`) or change a context issue, interested party, feedback from
+    a party, objective or measure from validated `data`."""
     fields, m2m = _split(model, data)
     return _save(instance or model(), fields, m2m=m2m)
 
@@ -69,9 +69,17 @@ def record_save(*, user, model: type[models.Model], data: dict, instance=None) -
 @audit.acts_as_user
 @transaction.atomic
 def record_delete(*, user, instance: models.Model) -> None:
-    """Delete a record of the context, recording it first."""
+    """Delete a record of the context, recording it first. A record others still point
+    at (a party with feedback) is refused, naming what holds it, and nothing changes."""
     audit.record_deleted(instance)
-    instance.delete()
+    try:
+        instance.delete()
+    except models.ProtectedError as exc:
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+        raise ValidationError(
+            _("%(record)s cannot be deleted while it has %(what)s; delete those first.")
+            % {"record": instance, "what": ", ".join(kinds)}
+        ) from exc
 
 
 @audit.acts_as_user

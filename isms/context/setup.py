@@ -77,6 +77,10 @@ def register_all() -> None:
             section=navigation.ASSURANCE, permission="context.view_requirement",
         ),
         navigation.Item(
+            gettext_lazy("Feedback from parties"), "context:feedback_list", "bi-chat-left-text",
+            section=navigation.ASSURANCE, permission="context.view_partyfeedback",
+        ),
+        navigation.Item(
             gettext_lazy("Objectives"), "context:objective_list", "bi-bullseye",
             section=navigation.ASSURANCE, permission="context.view_objective",
         ),

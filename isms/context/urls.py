@@ -20,11 +20,13 @@ urlpatterns = [
     path("parties/", views.requirement_list, name="requirement_list"),
     path("measures/", views.measure_list, name="measure_list"),
     path("objectives/", views.objective_list, name="objective_list"),
+    path("feedback/", views.feedback_list, name="feedback_list"),
     path("climate/new/", editing.edit, {"editor": views.CLIMATE}, name="climate_add"),
     path("measurements/new/", views.measurement_add, name="measurement_add"),
     *_editor("issues", "context_issue", views.ISSUE),
     *_editor("party", "party", views.PARTY),
     *_editor("requirements", "requirement", views.REQUIREMENT),
+    *_editor("feedback", "feedback", views.FEEDBACK),
     *_editor("objectives", "objective", views.OBJECTIVE),
     *_editor("measures", "measure", views.MEASURE),
 ]

@@ -19,6 +19,7 @@ from isms.context.models import (
     Measure,
     Measurement,
     Objective,
+    PartyFeedback,
     Requirement,
 )
 from isms.forms import call_service
@@ -47,6 +48,7 @@ REQUIREMENT = Editor(
         user=user, data=data, instance=instance
     ),
 )
+FEEDBACK = Editor(PartyFeedback, forms.PartyFeedbackForm, _("feedback"), "context:feedback_list")
 OBJECTIVE = Editor(Objective, forms.ObjectiveForm, _("objective"), "context:objective_list")
 MEASURE = Editor(Measure, forms.MeasureForm, _("measure"), "context:measure_list")  # fmt: skip
 
@@ -268,5 +270,27 @@ class RequirementList(RegisterView):
                 addressed, ", ".join(links), r.how_addressed]  # fmt: skip
 
 
+class PartyFeedbackList(RegisterView):
+    """Feedback received from interested parties, its response and whether it is
+    closed (an input of the management review, 9.3.2 e)."""
+
+    queryset = PartyFeedback.objects.select_related("party")
+    filterset_class = filters.PartyFeedbackFilterSet
+    permission_required = "context.view_partyfeedback"
+    heading, pretitle = _("Feedback from interested parties"), _("Context (4.2, 9.3.2 e)")
+    filename = "party-feedback"
+    actions = ((_("New feedback"), "context:feedback_add", PartyFeedback),)
+    edit = ("context:feedback_edit", PartyFeedback)
+    header = (_("Received on"), _("Party"), _("Kind"), _("Summary"),
+              _("Response or action taken"), _("Status"))  # fmt: skip
+
+    @classmethod
+    def cells(cls, f) -> list:
+        status = _("closed") if f.closed else _("open")
+        return [f.received_on, f.party.name, f.get_kind_display(), f.summary, f.response,
+                status]  # fmt: skip
+
+
 context_issue_list = ContextIssueList.as_view()
 requirement_list = RequirementList.as_view()
+feedback_list = PartyFeedbackList.as_view()

@@ -10,6 +10,7 @@ from isms.context.models import (
     Measure,
     Measurement,
     Objective,
+    PartyFeedback,
     Requirement,
 )
 
@@ -109,3 +110,12 @@ class MeasurementSerializer(serializers.ModelSerializer):
 
     def get_meets_target(self, obj) -> bool:
         return obj.measure.meets(obj.value)
+
+
+class PartyFeedbackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PartyFeedback
+        fields = [
+            "id", "party", "received_on", "kind", "summary", "response", "closed",
+            "created_at", "updated_at",
+        ]  # fmt: skip

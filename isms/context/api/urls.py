@@ -11,6 +11,7 @@ router.register(
 )
 router.register("interested-parties", views.InterestedPartyViewSet, basename="interestedparty")
 router.register("requirements", views.RequirementViewSet, basename="requirement")
+router.register("party-feedback", views.PartyFeedbackViewSet, basename="partyfeedback")
 router.register("objectives", views.ObjectiveViewSet, basename="objective")
 router.register("measures", views.MeasureViewSet, basename="measure")
 router.register("measurements", views.MeasurementViewSet, basename="measurement")

@@ -1,5 +1,6 @@
 """API of the context app: /api/context-issues/, /api/climate-determinations/,
 /api/interested-parties/ (with their `requirements`), /api/requirements/,
+/api/party-feedback/,
 /api/objectives/, /api/measures/ and /api/measurements/. Model permissions of the
 role decide who reads and who writes; the services validate and write."""
 
@@ -14,6 +15,7 @@ from isms.context.models import (
     Measure,
     Measurement,
     Objective,
+    PartyFeedback,
     Requirement,
 )
 
@@ -77,6 +79,15 @@ class RequirementViewSet(RecordViewSet):
         serializer.instance = services.requirement_save(
             user=self.request.user, data=serializer.validated_data, instance=serializer.instance
         )
+
+
+class PartyFeedbackViewSet(RecordViewSet):
+    """Feedback from interested parties (9.3.2 e): complaints, compliments, requests,
+    audit or assessment remarks, with the response and whether it is closed."""
+
+    queryset = PartyFeedback.objects.select_related("party").order_by("-received_on", "-pk")
+    serializer_class = serializers.PartyFeedbackSerializer
+    filterset_class = filters.PartyFeedbackFilterSet
 
 
 class ClimateDeterminationViewSet(

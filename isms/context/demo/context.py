@@ -1,5 +1,6 @@
 """Demo context: issues with a climate-change decision, eight interested parties with
-their requirements, five objectives with measures and six months of history."""
+their requirements, five objectives with measures and six months of history, and two
+pieces of feedback from parties (one closed, one open)."""
 
 import datetime
 from decimal import Decimal
@@ -7,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from isms.context import services
-from isms.context.models import ContextIssue, InterestedParty, Measure, Objective
+from isms.context.models import ContextIssue, InterestedParty, Measure, Objective, PartyFeedback
 from isms.models import Control, Policy, Scope, User
 
 ISSUES = [
@@ -141,9 +142,55 @@ def _months_back(today: datetime.date, count: int):
         yield datetime.date(year, month, 15)
 
 
+# (party, days ago, kind, summary, response, closed)
+FEEDBACK = [
+    (
+        "Customers",
+        25,
+        "complaint",
+        "A customer waited nine days for an answer to a security questionnaire.",
+        "Questionnaire answers now come from the approved SoA; target five working days.",
+        True,
+    ),
+    (
+        "Insurer",
+        8,
+        "audit_remark",
+        "Renewal assessment: MFA is not enforced on the break-glass AWS account.",
+        "",
+        False,
+    ),
+]
+
+
 def load(stdout) -> None:
-    if Objective.objects.exists():
+    if not Objective.objects.exists():
+        _context(stdout)
+    _feedback(stdout)
+
+
+def _feedback(stdout) -> None:
+    """The feedback entries, once (nothing if any feedback is recorded already)."""
+    if PartyFeedback.objects.exists():
         return
+    security = User.objects.get(username="security")
+    parties = {p.name: p for p in InterestedParty.objects.filter(name__in=[f[0] for f in FEEDBACK])}
+    today = timezone.localdate()
+    for name, days, kind, summary, response, closed in FEEDBACK:
+        if name not in parties:
+            continue
+        services.record_save(
+            user=security,
+            model=PartyFeedback,
+            data={
+                "party": parties[name], "received_on": today - datetime.timedelta(days=days),
+                "kind": kind, "summary": summary, "response": response, "closed": closed,
+            },
+        )  # fmt: skip
+    stdout.write("  Context: feedback from 2 interested parties (1 open)")
+
+
+def _context(stdout) -> None:
     security = User.objects.get(username="security")
     today = timezone.localdate()
     policy = Policy.objects.filter(reference="POL-01").first()

@@ -10,6 +10,7 @@ from isms.context.models import (
     Measure,
     Measurement,
     Objective,
+    PartyFeedback,
     Requirement,
 )
 from isms.people.models import AwarenessCampaign, Competence, CompetenceRecord, IsmsRole, Person
@@ -50,6 +51,16 @@ def make_requirement(**fields) -> Requirement:
     return Requirement.objects.create(
         party=party, **{**defaults, "how_addressed": "Out of scope.", **fields}
     )
+
+
+def make_feedback(**fields) -> PartyFeedback:
+    party = fields.pop("party", None) or make_party()
+    defaults = {
+        "received_on": datetime.date.today(),
+        "kind": "complaint",
+        "summary": "Slow answer to a questionnaire.",
+    }
+    return PartyFeedback.objects.create(party=party, **{**defaults, **fields})
 
 
 def make_measure(**fields) -> Measure:

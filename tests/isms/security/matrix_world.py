@@ -449,6 +449,10 @@ class World:
         return {"pk": ctx.make_party().pk}
 
     @cached_property
+    def party_feedback(self):  # feedback (issue 13 item 4)
+        return {"pk": ctx.make_feedback().pk}
+
+    @cached_property
     def requirement(self):
         return {"pk": ctx.make_requirement().pk}
 

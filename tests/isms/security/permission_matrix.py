@@ -615,6 +615,18 @@ awarenesscampaign-detail              | awareness_campaign   | GET    | 401   | 
 awarenesscampaign-detail              | awareness_campaign   | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
 awarenesscampaign-detail              | awareness_campaign   | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
 awarenesscampaign-detail              | awareness_campaign   | DELETE | 401   | ok  | 403 | 403 | 403 | 403 | ok
+# --- feedback: feedback from interested parties (isms.context, issue 13 item 4) ---
+context:feedback_list                 | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+context:feedback_add                  | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+context:feedback_add                  | -                    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+context:feedback_edit                 | party_feedback       | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
+context:feedback_edit                 | party_feedback       | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
+partyfeedback-list                    | -                    | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+partyfeedback-list                    | -                    | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+partyfeedback-detail                  | party_feedback       | GET    | 401   | ok  | ok  | ok  | 403 | 403 | ok
+partyfeedback-detail                  | party_feedback       | PUT    | 401   | ok  | 403 | 403 | 403 | 403 | ok
+partyfeedback-detail                  | party_feedback       | PATCH  | 401   | ok  | 403 | 403 | 403 | 403 | ok
+partyfeedback-detail                  | party_feedback       | DELETE | 401   | ok  | 403 | 403 | 403 | 403 | ok
 # --- mreview (issue 13): management reviews (isms.audits) ---
 audits:review_list                    | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 audits:review_action_list             | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok

@@ -205,6 +205,18 @@ def _populate() -> dict:
         auditors=[users["auditor"]],
         criteria=[clauses.controls.get(identifier="9.2.2"), iso.controls.get(identifier="5.1")],
     )  # fmt: skip
+    # feedback (issue 13 item 4): one open piece of feedback from an interested party.
+    from isms.context import services as context_services
+    from isms.context.models import InterestedParty, PartyFeedback
+
+    party = context_services.record_save(
+        user=author, model=InterestedParty, data={"name": "Fuzz customer", "kind": "customer"}
+    )
+    context_services.record_save(
+        user=author, model=PartyFeedback,
+        data={"party": party, "received_on": datetime.date(2026, 3, 1), "kind": "complaint",
+              "summary": "Slow answers."},
+    )  # fmt: skip
     return {"tokens": tokens}
 
 
