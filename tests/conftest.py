@@ -33,6 +33,18 @@ def pytest_runtest_makereport(item, call):
         )
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in French or German (the
+    LocaleMiddleware activates the user's language for the thread and leaves it so) must
+    not change what the next test of the same worker renders."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 def make_persona(name: str):
     spec = dict(PERSONAS[name])
     role = spec.pop("role")
