@@ -400,7 +400,7 @@ DOWNLOAD_RATE_WINDOW = envint("DOWNLOAD_RATE_WINDOW", 60)
 # Requests per IP to the public supplier assessment link pages (docs/suppliers.md).
 SUPPLIER_LINK_RATE_LIMIT = envint("SUPPLIER_LINK_RATE_LIMIT", 30)
 SUPPLIER_LINK_RATE_WINDOW = envint("SUPPLIER_LINK_RATE_WINDOW", 10 * 60)
-# Days between two reminders of an overdue control test (docs/assurance.md).
+# Days between two reminders of an overdue control test (docs/control-assurance.md).
 CONTROL_TEST_REMINDER_DAYS = envint("CONTROL_TEST_REMINDER_DAYS", 7)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -327,12 +327,23 @@ def automated_evaluate(*, today: datetime.date | None = None) -> int:
     """Conclude every active automated test from its control's checks (latest evaluation,
     through the `isms.frameworks.evidence` providers): the pass rate against the test's
     threshold. One result per test and day (a second run the same day updates it), so
-    the history is kept. Returns the number of tests evaluated."""
+    the history is kept. A test turning not effective (its previous result was not)
+    runs the follow-ups once; one that stays not effective on the next days does not
+    run them again. Returns the number of tests evaluated."""
     today = today or timezone.localdate()
-    tests = list(
-        ControlTest.objects.filter(active=True, method=ControlTestMethod.AUTOMATED).select_related(
-            "implementation__control", "implementation__owner"
+    # The conclusion before today's, so a test that stays not effective runs its
+    # follow-ups once (when it turns), not every day.
+    previous = (
+        ControlTestResult.objects.filter(
+            test=models.OuterRef("pk"), status=ResultStatus.DONE, performed_on__lt=today
         )
+        .order_by("-performed_on", "-pk")
+        .values("conclusion")[:1]
+    )
+    tests = list(
+        ControlTest.objects.filter(active=True, method=ControlTestMethod.AUTOMATED)
+        .annotate(previous_conclusion=models.Subquery(previous))
+        .select_related("implementation__control", "implementation__owner")
     )
     checks = automated.for_controls({t.implementation.control_id for t in tests})
     todays = {
@@ -354,8 +365,9 @@ def automated_evaluate(*, today: datetime.date | None = None) -> int:
             test=test, due_date=today, performed_on=today, status=ResultStatus.DONE
         )
         failing_now = conclusion == Conclusion.NOT_EFFECTIVE
-        if failing_now and result.conclusion != Conclusion.NOT_EFFECTIVE:
-            newly_failing.append(result)  # tell people once per day it turns failing
+        before = result.conclusion if result.pk else test.previous_conclusion
+        if failing_now and before != Conclusion.NOT_EFFECTIVE:
+            newly_failing.append(result)  # follow-ups and people: once, when it turns
         result.passed, result.failed, result.conclusion = passed, failed, conclusion
         result.sample = f"{passed + failed} resources"
         result.remarks = f"{rate:.1f}% passing; threshold {test.threshold}%."

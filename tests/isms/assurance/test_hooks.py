@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from isms.assurance import services
 from isms.assurance.hooks import FollowUp, follow_ups
 from isms.assurance.models import ControlTestResult
+from isms.frameworks import evidence
 
 
 def test_follow_ups_run_once_per_not_effective_result_in_its_transaction(
@@ -54,3 +55,37 @@ def test_follow_ups_run_once_per_not_effective_result_in_its_transaction(
             user=security_manager, test=test, data={"conclusion": "not_effective"}
         )
     assert ControlTestResult.objects.count() == before  # nothing half-saved
+
+
+def test_an_automated_test_staying_not_effective_runs_its_follow_ups_once(
+    implementations, security_manager, check_provider
+):
+    """Day after day not effective: one run of the follow-ups (when it turns), not one
+    a day; effective again, then failing again: a second run."""
+    import datetime
+
+    from django.utils import timezone
+
+    seen = []
+
+    def record(*, result, user=None):
+        seen.append(result.performed_on)
+        return "noted"
+
+    today = timezone.localdate()
+    days = [today - datetime.timedelta(days=n) for n in (4, 3, 2, 1, 0)]
+    test = services.control_test_save(
+        user=security_manager,
+        implementation=implementations[2],
+        data={"title": "Buckets encrypted", "method": "automated", "threshold": 90},
+    )
+    control = implementations[2].control_id
+    with follow_ups.override([FollowUp("record", "Record", run=record)]):
+        for day, (passed, failed) in zip(
+            days, [(1, 9), (1, 9), (10, 0), (1, 9), (1, 9)], strict=True
+        ):
+            provider = check_provider({control: (passed, failed)})
+            services.automated_evaluate(today=day)
+            evidence.providers.unregister(provider)
+    assert seen == [days[0], days[3]]
+    assert test.results.count() == 5
