@@ -225,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assets.suppliers.tasks.certifications_remind",
         "schedule": 24 * 60 * 60.0,
     },
+    "suppliers-assessments-expire-daily": {
+        "task": "assets.suppliers.tasks.assessments_expire",
+        "schedule": 24 * 60 * 60.0,
+    },
     "findings-unmute-expired-daily": {
         "task": "assets.findings.tasks.findings_unmute_expired",
         "schedule": 24 * 60 * 60.0,

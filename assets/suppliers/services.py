@@ -382,6 +382,25 @@ def assessment_send(
     return assessment, token
 
 
+@audit.acts_as_user
+@transaction.atomic
+def assessments_expire(*, user=None, now=None) -> list[int]:
+    """Mark "expired" every assessment still waiting for its answers after its link's
+    deadline (the link already answers 410); each change is in the audit trail. Returns
+    the ids changed; running it again changes nothing."""
+    now = now or timezone.now()
+    expired = []
+    for assessment in Assessment.objects.select_for_update().filter(
+        status=AssessmentStatus.SENT, expires_at__lte=now
+    ):
+        before = audit.snapshot(assessment)
+        assessment.status = AssessmentStatus.EXPIRED
+        assessment.save(update_fields=["status"])
+        audit.record_change(assessment, before)
+        expired.append(assessment.pk)
+    return expired
+
+
 def assessment_by_token(token: str) -> Assessment | None:
     """The assessment whose link is `token` while the link is open, else None."""
     if not token or len(token) > 100:

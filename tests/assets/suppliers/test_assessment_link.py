@@ -77,6 +77,23 @@ def test_an_expired_or_unknown_link_answers_410_and_reveals_nothing(sent, client
     assert client.post(url, ANSWERS).status_code == 410
 
 
+def test_an_unanswered_assessment_expires_with_its_link_once(sent, client):
+    from assets.suppliers import tasks
+    from isms.models import AuditEvent
+
+    assessment, token, url = sent
+    assert services.assessments_expire() == []  # the link is still open
+    Assessment.objects.filter(pk=assessment.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    tasks.assessments_expire()  # the daily beat task
+    assessment.refresh_from_db()
+    assert assessment.status == "expired"
+    assert AuditEvent.objects.filter(object_id=str(assessment.pk), changes__has_key="status")
+    assert services.assessments_expire() == []  # once
+    assert client.get(url).status_code == 410
+
+
 def test_invalid_answers_save_nothing(sent, client):
     assessment, token, url = sent
     response = client.post(url, {"enc": "maybe", "mat": "9"})
