@@ -21,6 +21,7 @@ urlpatterns = [
     path(
         "questionnaires/<int:pk>/export/", views.questionnaire_export, name="questionnaire_export"
     ),
+    path("assessments/", views.assessment_list, name="assessment_list"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/conclude/", views.assessment_conclude, name="assessment_conclude"),
     path(

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assets.suppliers import selectors, services
-from assets.suppliers.filters import SupplierFilterSet
+from assets.suppliers.filters import AssessmentFilterSet, SupplierFilterSet
 from assets.suppliers.forms import (
     AssessmentFindingForm,
     AssessmentSendForm,
@@ -301,6 +301,18 @@ def questionnaire_import(request):
 def _raisable(user):
     """The follow-ups (risk, nonconformity) this user may raise from a finding."""
     return [f for f in follow_ups if user.has_perm(f.permission)]
+
+
+class AssessmentList(ObjectListView):
+    """Every supplier assessment: sent, answered, concluded or expired, newest first."""
+
+    queryset = Assessment.objects.select_related("supplier__asset", "questionnaire").order_by("-pk")
+    filterset_class = AssessmentFilterSet
+    template_name = "suppliers/assessment_list.html"
+    permission_required = "suppliers.view_assessment"
+
+
+assessment_list = AssessmentList.as_view()
 
 
 @permission_required("suppliers.view_assessment", raise_exception=True)

@@ -251,3 +251,34 @@ def test_editing_a_supplier_overrides_its_criticality_only_with_a_reason(
         .first()
     )
     assert "criticality_override" in entry.changes
+
+
+def test_the_list_of_every_assessment_filters_by_status(
+    answered, questionnaire, auditor, client_as
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    other = services.supplier_create(user=None, data={}, name="Beta Hosting")
+    sent, _token = services.assessment_send(
+        supplier=other, questionnaire=questionnaire, user=None, contact_email="b@beta.test"
+    )
+    client = client_as(auditor)
+    url = reverse("suppliers:assessment_list")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        return page, len(captured)
+
+    page, few = queries()
+    assert answered.ref in page and sent.ref in page and "Beta Hosting" in page
+    for n in range(3):
+        services.assessment_send(
+            supplier=other, questionnaire=questionnaire, user=None, contact_email=f"{n}@beta.test"
+        )
+    _page, more = queries()
+    assert more == few <= 16  # the page, not the rows, decides the queries
+    page = client.get(url, {"status": "sent"}).content.decode()
+    assert sent.ref in page and answered.ref not in page
+    assert url in client.get(reverse("suppliers:supplier_list")).content.decode()

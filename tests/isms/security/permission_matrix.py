@@ -451,6 +451,7 @@ suppliers:assessment_send             | supplier             | POST   | login | 
 suppliers:supplier_edit               | supplier             | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
 suppliers:supplier_edit               | supplier             | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 suppliers:questionnaire_list          | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
+suppliers:assessment_list             | -                    | GET    | login | ok  | ok  | ok  | 403 | 403 | ok
 suppliers:questionnaire_create        | -                    | GET    | login | ok  | 403 | 403 | 403 | 403 | ok
 suppliers:questionnaire_create        | -                    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
 suppliers:questionnaire_import        | -                    | POST   | login | ok  | 403 | 403 | 403 | 403 | ok
