@@ -47,21 +47,9 @@ class AssetsConfig(AppConfig):
 
         review_inputs.register()
         # Personnel assets shown on the people register (issue 14).
-        from isms.people import links
+        from assets import people_links
 
-        if personnel_assets_of not in links.providers:
-            links.providers.register(personnel_assets_of)
-
-
-def personnel_assets_of(person_ids) -> dict[int, list[str]]:
-    """The personnel assets linked to each person, as "A-012 Jane Doe", in one query."""
-    from assets.models import Asset
-
-    out: dict[int, list[str]] = {}
-    rows = Asset.objects.filter(person_id__in=list(person_ids)).order_by("ref")
-    for person_id, ref, name in rows.values_list("person_id", "ref", "name"):
-        out.setdefault(person_id, []).append(f"{ref} {name}")
-    return out
+        people_links.register()
 
 
 def _register_navigation():
