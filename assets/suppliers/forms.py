@@ -3,12 +3,26 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assets.models import Asset
+from assets.suppliers import selectors
 from assets.suppliers.choices import Conclusion
 from assets.suppliers.models import Certification, Contract, Questionnaire, Supplier
 
 
 class SupplierForm(forms.ModelForm):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    """A new supplier: on an existing partner-organisation asset that is not a supplier
+    yet (`asset`), or on a new partner-organisation asset named `name`; one of the two."""
+
+    asset = forms.ModelChoiceField(
+        label=_("Existing partner organisation"),
+        queryset=Asset.objects.none(),
+        required=False,
+        empty_label=_("— none: create a new one —"),
+        help_text=_("A partner-organisation asset of the inventory that is not a supplier yet."),
+    )
+    name = forms.CharField(
+        label=_("Or the name of a new partner organisation"), max_length=200, required=False
+    )
 
     class Meta:
         model = Supplier
@@ -23,11 +37,35 @@ class SupplierForm(forms.ModelForm):
             "review_interval_days",
         ]
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "asset" in self.fields:
+            self.fields["asset"].queryset = selectors.supplier_candidates(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "asset" not in self.fields:
+            return cleaned
+        asset, name = cleaned.get("asset"), (cleaned.get("name") or "").strip()
+        if asset is not None and name:
+            self.add_error(
+                "name",
+                _("Choose an existing partner organisation or name a new one, not both."),
+            )
+        elif asset is None and not name and "asset" not in self.errors:
+            self.add_error("name", _("Choose an existing partner organisation or name a new one."))
+        return cleaned
+
 
 class SupplierEditForm(SupplierForm):
     """The supplier's own fields (its name is its asset's, edited on the asset)."""
 
+    asset = None
     name = None
+
+
+# A browser's date field reads and sends ISO dates, whatever the page's language.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ContractForm(forms.ModelForm):
@@ -42,8 +80,8 @@ class ContractForm(forms.ModelForm):
             "exit_plan",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DATE,
+            "end_date": DATE,
         }
 
 
@@ -52,8 +90,8 @@ class CertificationForm(forms.ModelForm):
         model = Certification
         fields = ["kind", "title", "issued_on", "expires_on", "reference"]
         widgets = {
-            "issued_on": forms.DateInput(attrs={"type": "date"}),
-            "expires_on": forms.DateInput(attrs={"type": "date"}),
+            "issued_on": DATE,
+            "expires_on": DATE,
         }
 
 

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assets import graph, responsibility
+from assets.choices import AssetCategory
 from assets.models import Asset
+from assets.permissions import visible_assets
 from assets.suppliers.models import Certification, Supplier
 from isms.governance.reviews import ReviewItem
 
@@ -18,6 +20,15 @@ EXPIRING_DAYS = 30
 
 def suppliers():
     return Supplier.objects.select_related("asset", "asset__owner")
+
+
+def supplier_candidates(user=None):
+    """The partner-organisation assets `user` may see that are not a supplier yet: what
+    a new supplier can be registered on."""
+    candidates = Asset.objects.filter(
+        category=AssetCategory.PARTNER_ORGANIZATION, supplier__isnull=True
+    ).order_by("name", "pk")
+    return visible_assets(user, candidates) if user is not None else candidates
 
 
 def aws_layers():

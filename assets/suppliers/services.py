@@ -165,6 +165,14 @@ def contract_save(*, supplier: Supplier, user, data: dict, contract=None) -> Con
 
 @audit.acts_as_user
 @transaction.atomic
+def contract_delete(*, contract: Contract, user) -> None:
+    """Remove a contract from its supplier (recorded in the audit trail)."""
+    audit.record_deleted(contract)
+    contract.delete()
+
+
+@audit.acts_as_user
+@transaction.atomic
 def certification_save(
     *, supplier: Supplier, user, data: dict, certification=None
 ) -> Certification:
@@ -180,6 +188,14 @@ def certification_save(
     for name, value in fields.items():
         setattr(certification, name, value)
     return _save(certification, before)
+
+
+@audit.acts_as_user
+@transaction.atomic
+def certification_delete(*, certification: Certification, user) -> None:
+    """Remove a certification from its supplier (recorded in the audit trail)."""
+    audit.record_deleted(certification)
+    certification.delete()
 
 
 @audit.acts_as_user

@@ -12,6 +12,22 @@ urlpatterns = [
     path("<int:pk>/edit/", views.supplier_edit, name="supplier_edit"),
     path("<int:pk>/contracts/", views.contract_add, name="contract_add"),
     path("<int:pk>/certifications/", views.certification_add, name="certification_add"),
+    path("<int:pk>/contracts/<int:contract_pk>/edit/", views.contract_edit, name="contract_edit"),
+    path(
+        "<int:pk>/contracts/<int:contract_pk>/delete/",
+        views.contract_delete,
+        name="contract_delete",
+    ),
+    path(
+        "<int:pk>/certifications/<int:certification_pk>/edit/",
+        views.certification_edit,
+        name="certification_edit",
+    ),
+    path(
+        "<int:pk>/certifications/<int:certification_pk>/delete/",
+        views.certification_delete,
+        name="certification_delete",
+    ),
     path("<int:pk>/assessments/", views.assessment_send, name="assessment_send"),
     path("questionnaires/", views.questionnaire_list, name="questionnaire_list"),
     path("questionnaires/new/", views.questionnaire_create, name="questionnaire_create"),

@@ -25,7 +25,14 @@ from assets.suppliers.forms import (
     SupplierForm,
 )
 from assets.suppliers.hooks import follow_ups
-from assets.suppliers.models import Assessment, AssessmentFinding, Questionnaire, Supplier
+from assets.suppliers.models import (
+    Assessment,
+    AssessmentFinding,
+    Certification,
+    Contract,
+    Questionnaire,
+    Supplier,
+)
 from isms.forms import call_service
 from isms.importing import UnreadableFile, load_document
 from isms.ratelimit import RateLimit
@@ -78,19 +85,27 @@ def supplier_detail(request, pk):
 
 @permission_required("suppliers.add_supplier", raise_exception=True)
 def supplier_create(request):
-    form = SupplierForm(request.POST or None)
+    """Register a supplier on an existing partner-organisation asset (`?asset=<id>`
+    preselects one) or on a new one created with it."""
+    initial = {"asset": request.GET.get("asset")} if request.GET.get("asset") else None
+    form = SupplierForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        name = data.pop("name")
+        name, asset = data.pop("name"), data.pop("asset")
         supplier = call_service(
             form,
             lambda: services.supplier_create(
-                user=request.user, data=data, name=name, owner=request.user
+                user=request.user, data=data, asset=asset, name=name, owner=request.user
             ),
         )
         if supplier:
             return redirect(supplier)
-    return render(request, "suppliers/supplier_form.html", {"form": form})
+    return render(
+        request,
+        "suppliers/supplier_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @permission_required("suppliers.change_supplier", raise_exception=True)
@@ -142,6 +157,97 @@ def contract_add(request, pk):
 def certification_add(request, pk):
     return _add_to_supplier(
         request, pk, CertificationForm, services.certification_save, _("Certification added.")
+    )
+
+
+def _edit_of_supplier(request, pk, record_pk, *, model, form_class, save, record, done):
+    """Change a contract or certification of the supplier on its own page: the errors
+    beside the fields (nothing saved), or back to the supplier once saved."""
+    supplier = get_object_or_404(Supplier, pk=pk)
+    obj = get_object_or_404(model, pk=record_pk, supplier=supplier)
+    # The form validates a copy: the service compares against the stored record.
+    form = form_class(request.POST or None, instance=model.objects.get(pk=obj.pk))
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(
+            form,
+            lambda: save(
+                supplier=supplier, user=request.user, data=dict(form.cleaned_data), **{record: obj}
+            ),
+        )
+        if saved:
+            messages.success(request, done)
+            return redirect(supplier)
+    return render(
+        request,
+        "suppliers/record_form.html",
+        {"form": form, "supplier": supplier, "record": obj},
+        status=400 if form.errors else 200,
+    )
+
+
+def _delete_of_supplier(request, pk, record_pk, *, model, delete, record, done):
+    """Delete a contract or certification of the supplier (the page asked for
+    confirmation); back to the supplier."""
+    supplier = get_object_or_404(Supplier, pk=pk)
+    obj = get_object_or_404(model, pk=record_pk, supplier=supplier)
+    delete(user=request.user, **{record: obj})
+    messages.success(request, done % {"name": obj})
+    return redirect(supplier)
+
+
+@permission_required("suppliers.change_contract", raise_exception=True)
+def contract_edit(request, pk, contract_pk):
+    return _edit_of_supplier(
+        request,
+        pk,
+        contract_pk,
+        model=Contract,
+        form_class=ContractForm,
+        save=services.contract_save,
+        record="contract",
+        done=_("Contract saved."),
+    )
+
+
+@require_POST
+@permission_required("suppliers.delete_contract", raise_exception=True)
+def contract_delete(request, pk, contract_pk):
+    return _delete_of_supplier(
+        request,
+        pk,
+        contract_pk,
+        model=Contract,
+        delete=services.contract_delete,
+        record="contract",
+        done=_("Contract “%(name)s” deleted."),
+    )
+
+
+@permission_required("suppliers.change_certification", raise_exception=True)
+def certification_edit(request, pk, certification_pk):
+    return _edit_of_supplier(
+        request,
+        pk,
+        certification_pk,
+        model=Certification,
+        form_class=CertificationForm,
+        save=services.certification_save,
+        record="certification",
+        done=_("Certification saved."),
+    )
+
+
+@require_POST
+@permission_required("suppliers.delete_certification", raise_exception=True)
+def certification_delete(request, pk, certification_pk):
+    return _delete_of_supplier(
+        request,
+        pk,
+        certification_pk,
+        model=Certification,
+        delete=services.certification_delete,
+        record="certification",
+        done=_("Certification “%(name)s” deleted."),
     )
 
 

@@ -22,9 +22,10 @@ class IncidentsConfig(AppConfig):
         follow_ups.register(
             FollowUp("risk", _("Risk"), permission="risks.add_risk", raise_=services.raise_risk)
         )
-        from risks.incidents.follow_up_nonconformity import NONCONFORMITY
+        from risks.incidents.follow_up_nonconformity import IMPROVEMENT, NONCONFORMITY
 
         follow_ups.register(NONCONFORMITY)  # isms.audits (issue 13)
+        follow_ups.register(IMPROVEMENT)  # an OFI of the same register (issue 15)
         dashboard.register_figure(selectors.figures)
         # The records are the SoA's evidence for their Annex A controls.
         soa_evidence.register_figures(*FIGURES)

@@ -50,12 +50,17 @@ class SupplierViewSet(viewsets.ModelViewSet):
 
 
 class SupplierRecordSaves:
-    """Create and update of a record that belongs to a supplier (contract, certification)
-    through its service `save(supplier=, <record>=, user=, data=)`; the supplier of an
-    existing record does not change."""
+    """Create, update and delete of a record that belongs to a supplier (contract,
+    certification) through its services `save(supplier=, <record>=, user=, data=)` and
+    `remove(<record>=, user=)`; the supplier of an existing record does not change."""
 
     record: str
     save = None
+    remove = None  # not `delete`: DRF binds the HTTP method handler to that name
+    http_method_names = [*WRITE_METHODS, "delete"]
+
+    def perform_destroy(self, instance):
+        self.remove(user=self.request.user, **{self.record: instance})
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -74,29 +79,30 @@ class SupplierRecordSaves:
 
 
 class ContractViewSet(SupplierRecordSaves, viewsets.ModelViewSet):
-    """Supplier contracts (`?supplier=`)."""
+    """Supplier contracts (`?supplier=`); DELETE removes one (audited)."""
 
     queryset = Contract.objects.all()
     serializer_class = serializers.ContractSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_fields = ["supplier"]
-    http_method_names = WRITE_METHODS
 
     record = "contract"
     save = staticmethod(services.contract_save)
+    remove = staticmethod(services.contract_delete)
 
 
 class CertificationViewSet(SupplierRecordSaves, viewsets.ModelViewSet):
-    """Supplier certifications (`?supplier=`); an expiry before the issue date is a 400."""
+    """Supplier certifications (`?supplier=`); an expiry before the issue date is a 400;
+    DELETE removes one (audited)."""
 
     queryset = Certification.objects.all()
     serializer_class = serializers.CertificationSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_fields = ["supplier", "kind"]
-    http_method_names = WRITE_METHODS
 
     record = "certification"
     save = staticmethod(services.certification_save)
+    remove = staticmethod(services.certification_delete)
 
 
 class QuestionnaireViewSet(viewsets.ModelViewSet):

@@ -745,6 +745,18 @@ class World:
         )
         return {"pk": result.pk}
 
+    # --- sup15: a contract and a certification as the kwargs of their supplier's pages ---
+    @property
+    def supplier_with_contract(self):
+        return {"pk": self._supplier.pk, "contract_pk": self.supplier_contract["pk"]}
+
+    @property
+    def supplier_with_certification(self):
+        return {
+            "pk": self._supplier.pk,
+            "certification_pk": self.supplier_certification["pk"],
+        }
+
 
 def token_for(user) -> str:
     """A fresh API token of `user` (the API is called as a script would)."""

@@ -716,6 +716,15 @@ audit-conclude                        | audit                | POST   | 401   | 
 audit-evidence                        | audit                | POST   | 401   | ok  | 403 | 403 | 403 | 403 | 403
 audit-complete                        | audit                | POST   | 401   | ok  | 403 | 403 | 403 | 403 | 403
 audit-report                          | audit                | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+# --- sup15: edit and delete a supplier's contracts and certifications (issue 15) ---
+suppliers:contract_edit               | supplier_with_contract | GET  | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:contract_edit               | supplier_with_contract | POST | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:contract_delete             | supplier_with_contract | POST | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:certification_edit          | supplier_with_certification | GET  | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:certification_edit          | supplier_with_certification | POST | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliers:certification_delete        | supplier_with_certification | POST | login | ok  | 403 | 403 | 403 | 403 | ok
+suppliercontract-detail               | supplier_contract    | DELETE | 401   | ok  | 403 | 403 | 403 | 403 | ok
+suppliercertification-detail          | supplier_certification | DELETE | 401 | ok  | 403 | 403 | 403 | 403 | ok
 """
 
 # Bodies for the rows whose view validates input before deciding who may act (see
