@@ -162,9 +162,7 @@ def test_the_api_changes_and_deletes_contracts_and_certifications(
     assert _events(contract, "delete").exists()
 
 
-def test_a_supplier_is_registered_on_an_existing_partner_organisation(
-    security_manager, client_as
-):
+def test_a_supplier_is_registered_on_an_existing_partner_organisation(security_manager, client_as):
     partner = AssetFactory(
         name="Payroll Ltd", category=AssetCategory.PARTNER_ORGANIZATION, asset_class="support"
     )

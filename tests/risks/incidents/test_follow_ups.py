@@ -51,9 +51,7 @@ def test_lessons_learned_raise_one_improvement_action(incident, security_manager
         )
 
 
-def test_an_incident_that_raised_a_nonconformity_refuses_an_improvement(
-    incident, security_manager
-):
+def test_an_incident_that_raised_a_nonconformity_refuses_an_improvement(incident, security_manager):
     nc = services.incident_follow_up(
         incident=incident, user=security_manager, kind="nonconformity", data={"title": "NC"}
     )
