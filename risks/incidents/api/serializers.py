@@ -148,7 +148,11 @@ class CloseSerializer(serializers.Serializer):
 
 
 class FollowUpSerializer(serializers.Serializer):
-    kind = serializers.CharField(default="risk", help_text='"risk", or another registered kind.')
+    kind = serializers.CharField(
+        default="risk",
+        help_text='"risk", "nonconformity", "improvement" (an opportunity for improvement), '
+        "or another registered kind.",
+    )
     title = serializers.CharField(max_length=300)
     description = serializers.CharField(required=False, allow_blank=True)
 
