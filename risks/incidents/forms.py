@@ -116,12 +116,17 @@ class CloseForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
+    """What to raise from the lessons learned: the registered follow-ups `user` may
+    raise (all of them without a user)."""
+
     kind = forms.ChoiceField(choices=())
     title = forms.CharField(max_length=300)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         from risks.incidents.hooks import follow_ups
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(f.name, f.label) for f in follow_ups]
+        self.fields["kind"].choices = [
+            (f.name, f.label) for f in follow_ups if user is None or user.has_perm(f.permission)
+        ]

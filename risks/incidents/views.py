@@ -94,7 +94,7 @@ def incident_detail(request, pk):
             else None,
             "evidence_form": EvidenceForm() if manager else None,
             "notification_form": NotificationForm() if manager else None,
-            "follow_up_form": FollowUpForm() if manager else None,
+            "follow_up_form": FollowUpForm(user=request.user) if manager else None,
         },
     )
 
@@ -257,7 +257,7 @@ def incident_close(request, pk):
 def incident_follow_up(request, pk):
     incident = _incident(request, pk)
     _manager(request)
-    form = FollowUpForm(request.POST)
+    form = FollowUpForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose what to raise and give it a title."))
         return redirect(incident)
