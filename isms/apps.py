@@ -3,7 +3,15 @@ from django.db.models.signals import post_migrate
 
 
 def _sync_roles(sender, using, apps=None, **kwargs):
+    """Re-derive the roles once per `migrate` (or test flush): post_migrate is sent once
+    per app, and only at the last app's signal do every app's permissions exist (the
+    auth app's receiver, connected first, creates them)."""
+    from django.apps import apps as installed
     from django.contrib.auth.models import Group, Permission
+
+    with_models = [config for config in installed.get_app_configs() if config.models_module]
+    if sender is not with_models[-1]:
+        return
 
     from isms.roles import sync_role_permissions
 

@@ -51,6 +51,11 @@ def wants(role: str, app_label: str, model: str, codename: str) -> bool:
     """Whether `role` holds the permission `app_label.codename` on `model`."""
     if app_label not in isms_app_labels():
         return False
+    return _holds(role, app_label, model, codename)
+
+
+def _holds(role: str, app_label: str, model: str, codename: str) -> bool:
+    """`wants` for a permission already known to belong to an ISMS app."""
     if codename.startswith(READ_PREFIXES):
         # Every role reads and downloads everything, but nobody lists others' tokens.
         return (app_label, model) != ("isms", "apitoken")
@@ -76,7 +81,7 @@ def sync_role_permissions(group_model, permission_model) -> None:
             [
                 p
                 for p in perms
-                if wants(role, p.content_type.app_label, p.content_type.model, p.codename)
+                if _holds(role, p.content_type.app_label, p.content_type.model, p.codename)
             ]
         )
 

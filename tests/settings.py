@@ -57,5 +57,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # A test database need not survive a power cut: commits (transactional and browser tests,
 # worker processes) do not wait for the disk.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # Django's backend with a flush that deletes instead of truncating (tests/postgresql/).
+    DATABASES["default"]["ENGINE"] = "tests.postgresql"  # noqa: F405
     _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
     _options["options"] = (_options.get("options", "") + " -c synchronous_commit=off").strip()
