@@ -25,11 +25,12 @@ demo: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py demo_serve
 
-# In parallel (pytest-xdist, one database per worker); `make test PYTEST_WORKERS=0` runs
+# In parallel (pytest-xdist, one database per worker; heavy tests first, and a worker that
+# is done takes tests from the other: tests/conftest.py); `make test PYTEST_WORKERS=0` runs
 # in one process, `PYTEST_ARGS='-m "not slow"'` leaves out the slow tests while developing.
 PYTEST_WORKERS ?= 2
 test: install
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

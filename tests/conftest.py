@@ -33,6 +33,25 @@ def pytest_runtest_makereport(item, call):
         )
 
 
+# Run first, in this order: the slowest tests, then those that take seconds each
+# (Chromium journeys, real worker processes).
+HEAVY_MARKERS = ("slow", "browser", "worker")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the heavy tests first (a stable sort keeps each file's order): with make
+    test's work-stealing scheduler (`--dist worksteal`), the worker that finishes first
+    takes tests from the other, so the run does not end with one worker alone on a
+    minute-long journey."""
+
+    def weight(item):
+        marked = [i for i, m in enumerate(HEAVY_MARKERS) if item.get_closest_marker(m)]
+        return marked[0] if marked else len(HEAVY_MARKERS)
+
+    items.sort(key=weight)
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a request in French or German (the

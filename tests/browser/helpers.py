@@ -1,6 +1,7 @@
 """Steps shared by the browser tests of issue 20: choosing in the one picker
 (isms.widgets.Picker), and the checks every page of a journey must pass (no horizontal
-overflow, no raw JSON shown, no console error), with a screenshot per step."""
+overflow, no raw JSON shown, no console error), with a screenshot of each step that fails
+(of every step when ISMS_SCREENSHOTS names a folder)."""
 
 import os
 import re
@@ -8,7 +9,10 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-SHOTS = Path(os.environ.get("ISMS_SCREENSHOTS", "var/screenshots"))
+# A full-page screenshot costs Chromium more than the checks: kept for every step only
+# on request (ISMS_SCREENSHOTS=<folder>), otherwise for the steps that fail.
+EVERY_STEP = bool(os.environ.get("ISMS_SCREENSHOTS"))
+SHOTS = Path(os.environ.get("ISMS_SCREENSHOTS") or "var/screenshots")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
 
@@ -59,10 +63,24 @@ WIDER_THAN_PAGE = """() => {
 
 def check_page(page, name: str) -> None:
     """The page fits its viewport (no horizontal scroll), shows no raw JSON and logged
-    no console error; a screenshot is kept under var/screenshots/ for the step."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    no console error; a screenshot of the page is kept under var/screenshots/ when it
+    does not (and for every step with ISMS_SCREENSHOTS)."""
     width = page.viewport_size["width"]
+    try:
+        _check_page(page, name, width)
+    except AssertionError:
+        _screenshot(page, name, width)
+        raise
+    if EVERY_STEP:
+        _screenshot(page, name, width)
+
+
+def _screenshot(page, name: str, width: int) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+
+
+def _check_page(page, name: str, width: int) -> None:
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )

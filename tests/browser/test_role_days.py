@@ -2,7 +2,8 @@
 (1440x900) and phone (390x844) widths. Every page the role's sidebar offers, and the
 records a role opens from them (an asset, a risk, an approval request, a control), must
 fit the viewport, show no raw JSON, log no console error, and keep the page heading
-unclipped; a screenshot per step is kept under var/screenshots/.
+unclipped; a screenshot of each failing step is kept under var/screenshots/ (of every
+step with ISMS_SCREENSHOTS=<folder>).
 
 The walk follows the sidebar, so a register added later is walked too, at both widths,
 without editing this test. The journeys with interactions (inline edit, pickers, deciding
@@ -73,6 +74,7 @@ def _walk(page, role: str) -> tuple[list[str], list[str]]:
     return urls, problems
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_each_roles_day_fits_desktop_and_phone(browser, sign_in, _fake_aws_server):  # noqa: F811
     from isms.models import User

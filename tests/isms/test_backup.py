@@ -116,6 +116,7 @@ def _state(database: str) -> dict:
     return state
 
 
+@pytest.mark.slow
 def test_pg_dump_and_pg_restore_give_back_the_same_database(databases, tmp_path):
     source, restored = databases
     # pg_dump refuses a server newer than itself; docs/operations.md says to match them.

@@ -17,7 +17,6 @@ reproducible. A failure prints the request to replay it.
 """
 
 import datetime
-import json
 import os
 
 import pytest
@@ -27,8 +26,6 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.urls import resolve
-from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -42,6 +39,7 @@ from schemathesis.specs.openapi.checks import (
 from isms import services as isms_services
 from tests.conftest import make_persona
 from tests.factories import soa_decide_all
+from tests.openapi import openapi_document
 from tests.transactions import owned_atomic
 
 # Examples per operation and role: enough to reach the error paths (bad ids, invalid
@@ -61,8 +59,7 @@ def _live_schema() -> dict:
     """The OpenAPI document exactly as /api/schema/ renders it (built at collection
     time, before any database exists; test_the_fuzzed_schema_is_the_served_one checks
     that the two agree)."""
-    document = SchemaGenerator().get_schema(request=None, public=True)
-    return json.loads(OpenApiJsonRenderer().render(document, renderer_context={}))
+    return openapi_document()
 
 
 def _schema(mode: str):
