@@ -1,6 +1,7 @@
 """Single sign-on pages. OpenID Connect: start a sign-in or a re-authentication, the
 callback. SAML 2.0: start, the assertion consumer service, SP metadata, the single
-logout service. Sign-out for both."""
+logout service (our LogoutRequest's answer, and the IdP's own LogoutRequests). Sign-out
+for both. The confirmation-code page that carries a re-authentication to the API."""
 
 from __future__ import annotations
 
@@ -8,16 +9,19 @@ import logging
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from isms import reauth, security_log
-from isms.sso import config, oidc, saml
+from isms.sso import config, oidc, saml, services
 from isms.sso.models import Identity
 from isms.sso.services import SSORefused, sign_in_identity, sign_in_user
 from isms.twofactor import state as twofactor_state
@@ -156,6 +160,42 @@ def sso_logout(request):
             }
             return _leave_for_idp(request, f"{endpoint}?{urlencode(params)}")
     return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+def confirmation_code(request):
+    """A one-time confirmation code for the API, for single sign-on users: GET offers
+    the fresh sign-in at the identity provider (a link: a form posting to a page that
+    redirects to another origin would break CSP's form-action 'self'); back here, POST
+    spends that re-authentication on a code, shown once. 404 without single sign-on."""
+    here = reverse("sso_confirmation_code")
+    protocol = services.reauth_protocol(request)
+    if protocol is None:
+        raise Http404("single sign-on is not available to this user")
+    code = expires_at = None
+    if request.method == "POST":
+        if not reauth.take_idp_confirmation(request):
+            messages.error(
+                request,
+                _("Sign in again at your organisation first: the code needs a fresh sign-in."),
+            )
+            return redirect(here)
+        record, code = services.confirmation_code_issue(user=request.user, protocol=protocol)
+        expires_at = record.expires_at
+        security_log.event("reauth.code_issued", request, protocol=protocol)
+    response = render(
+        request,
+        "sso/confirmation_code.html",
+        {
+            "code": code,
+            "expires_at": expires_at,
+            "confirmed": reauth.has_idp_confirmation(request),
+            "sso_url": services.reauth_url(request, here),
+            "max_minutes": max(1, settings.REAUTH_CODE_MAX_AGE // 60),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def is_sso_session(request) -> bool:
