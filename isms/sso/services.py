@@ -215,3 +215,54 @@ def confirmation_code_use(confirmation: ConfirmationCode) -> None:
     ).update(used_at=now)
     if not spent:
         raise CodeRefused("used", _("This confirmation code has already been used: get a new one."))
+
+
+# --- SAML sessions (IdP-initiated single logout) ------------------------------------
+
+
+def saml_session_record(*, user, issuer: str, name_id: str, session_index: str, session_key):
+    """Remember which local session a SAML sign-in opened, under the NameID and
+    SessionIndex the IdP knows it by; records older than SESSION_ABSOLUTE_TIMEOUT (the
+    session is gone by then) are deleted."""
+    from isms.sso.models import SAMLSession
+
+    oldest = timezone.now() - datetime.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT)
+    SAMLSession.objects.filter(created_at__lt=oldest).delete()
+    if session_key:
+        SAMLSession.objects.update_or_create(
+            session_key=session_key,
+            defaults={
+                "user": user,
+                "issuer": issuer,
+                "name_id": name_id[:255],
+                "session_index": session_index[:255],
+            },
+        )
+
+
+def saml_session_forget(session_key) -> None:
+    """The session ended here (the user signed out): nothing left to end for the IdP."""
+    from isms.sso.models import SAMLSession
+
+    if session_key:
+        SAMLSession.objects.filter(session_key=session_key).delete()
+
+
+def saml_sessions_end(*, issuer: str, name_id: str, session_indexes=()) -> tuple[list, list]:
+    """End the local sessions an IdP LogoutRequest names: those of `name_id` at `issuer`,
+    only the listed SessionIndexes when it lists some (SAML core 3.7.3.2). Returns
+    (the session keys ended, the users they belonged to)."""
+    from importlib import import_module
+
+    from isms.sso.models import SAMLSession
+
+    records = SAMLSession.objects.select_related("user").filter(issuer=issuer, name_id=name_id)
+    if session_indexes:
+        records = records.filter(session_index__in=list(session_indexes))
+    records = list(records)
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    for record in records:
+        store.delete(record.session_key)
+    SAMLSession.objects.filter(pk__in=[record.pk for record in records]).delete()
+    users = sorted({record.user.get_username() for record in records})
+    return [record.session_key for record in records], users

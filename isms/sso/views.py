@@ -6,7 +6,7 @@ for both. The confirmation-code page that carries a re-authentication to the API
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from isms import reauth, security_log
+from isms import middleware, reauth, security_log
 from isms.sso import config, oidc, saml, services
 from isms.sso.models import Identity
 from isms.sso.services import SSORefused, sign_in_identity, sign_in_user
@@ -140,6 +140,8 @@ def sso_logout(request):
     (RP-initiated logout with the ID token as hint) when it offers an end-session URL;
     for a SAML session, with a LogoutRequest to the IdP's single logout service."""
     sso = request.session.get(SESSION_KEY) or {}
+    if sso.get("protocol") == "saml":
+        services.saml_session_forget(request.session.session_key)
     logout(request)
     cfg = config.oidc()
     if sso.get("protocol") == "saml":
@@ -299,10 +301,20 @@ def saml_acs(request):
     login(request, user, backend=BACKEND)
     request.session[SESSION_KEY] = {
         "protocol": "saml",
+        "issuer": assertion.issuer,
+        "subject": assertion.name_id,
         "name_id": assertion.name_id_xml,
         "session_index": assertion.session_index,
         "mfa": mfa,
     }
+    request.session.save()  # its key, for the IdP's LogoutRequest to find it
+    services.saml_session_record(
+        user=user,
+        issuer=assertion.issuer,
+        name_id=assertion.name_id,
+        session_index=assertion.session_index,
+        session_key=request.session.session_key,
+    )
     if mfa:
         request.session.pop(twofactor_state.SESSION_KEY, None)
     security_log.event(
@@ -351,11 +363,72 @@ def _saml_logout(request, sso):
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
+def _names_this_session(request, idp_logout) -> bool:
+    """Whether the browser's own session is one the LogoutRequest names (also when its
+    record was not kept, e.g. after a password change renewed the session key)."""
+    mine = request.session.get(SESSION_KEY) or {}
+    return (
+        mine.get("protocol") == "saml"
+        and mine.get("issuer") == idp_logout.issuer
+        and mine.get("subject") == idp_logout.name_id
+        and (
+            not idp_logout.session_indexes
+            or mine.get("session_index") in idp_logout.session_indexes
+        )
+    )
+
+
 @login_not_required
+@csrf_exempt  # the IdP posts here (HTTP-POST binding); the message is signed instead
 @require_http_methods(["GET", "POST"])
 def saml_sls(request):
-    """The single logout service: the IdP's answer to our LogoutRequest. The local
-    session already ended when the user signed out, so this only leads back to sign-in."""
-    if not config.saml().enabled:
+    """The single logout service. A `SAMLResponse` is the IdP's answer to our
+    LogoutRequest: the local session already ended when the user signed out, so this
+    only leads back to sign-in. A `SAMLRequest` is the IdP's own LogoutRequest (the
+    user signed out at the IdP or in another application): once verified, every local
+    session it names ends, and the IdP gets a LogoutResponse (signed when we have a key
+    pair). A LogoutRequest that fails a check is refused (400) and logged."""
+    cfg = config.saml()
+    if not cfg.enabled:
         return _saml_not_configured(request)
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    data = request.GET if request.method == "GET" else request.POST
+    if not data.get("SAMLRequest"):
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    try:
+        idp_logout = saml.parse_logout_request(request, cfg)
+    except saml.SAMLError as exc:
+        exc.detail = f"IdP LogoutRequest: {exc.detail}"
+        return _saml_refuse(request, exc)
+    ended, users = services.saml_sessions_end(
+        issuer=idp_logout.issuer,
+        name_id=idp_logout.name_id,
+        session_indexes=idp_logout.session_indexes,
+    )
+    if request.session.session_key in ended or _names_this_session(request, idp_logout):
+        logout(request)  # this browser's session too, so it is not saved again
+    security_log.event(
+        "sso.logout",
+        request,
+        users=",".join(users) or "-",
+        protocol="saml",
+        initiator="idp",
+        subject=idp_logout.name_id,
+        session_indexes=",".join(idp_logout.session_indexes) or "-",
+        sessions=len(ended),
+    )
+    try:
+        answer = saml.logout_response(cfg, idp_logout)
+    except saml.SAMLError as exc:
+        security_log.event("sso.logout_failed", request, level=logging.WARNING, detail=exc.detail)
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    if "fields" not in answer:
+        return redirect(answer["url"])
+    response = render(
+        request, "sso/saml_logout_post.html", {"url": answer["url"], "fields": answer["fields"]}
+    )
+    # The form posts to the IdP: our CSP's form-action 'self' must allow its origin.
+    target = urlparse(answer["url"])
+    response["Content-Security-Policy"] = middleware.CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {target.scheme}://{target.netloc}"
+    )
+    return response

@@ -93,9 +93,7 @@ def test_sso_only_manager_decides_through_the_api_with_a_confirmation_code(
     # Nothing to confirm with: the error names the confirmation code, not a password.
     missing = decide(api, approval)
     assert missing.status_code == 400
-    assert set(missing.json()) == SHAPE and list(missing.json()["errors"]) == [
-        "confirmation_code"
-    ]
+    assert set(missing.json()) == SHAPE and list(missing.json()["errors"]) == ["confirmation_code"]
     assert "/sso/confirmation-code/" in missing.json()["errors"]["confirmation_code"][0]
 
     # Signing in is no confirmation: the page sends the user to the IdP first.
@@ -198,9 +196,7 @@ def saml_idp():
     provider.stop()
 
 
-def test_saml_user_confirms_an_aws_account_change_with_a_code(
-    client, saml_idp, settings, caplog
-):
+def test_saml_user_confirms_an_aws_account_change_with_a_code(client, saml_idp, settings, caplog):
     caplog.set_level(logging.INFO, logger="isms.security")
     settings.OIDC_ISSUER = ""
     settings.SITE_URL = "http://127.0.0.1:8000"
@@ -226,7 +222,9 @@ def test_saml_user_confirms_an_aws_account_change_with_a_code(
     assert saml_idp.last_request.force_authn == "true"
     code = get_code(client)
     created = api.post(
-        "/api/aws/accounts/", {**account, "confirmation_code": code}, content_type="application/json"
+        "/api/aws/accounts/",
+        {**account, "confirmation_code": code},
+        content_type="application/json",
     )
     assert created.status_code == 201, created.json()
     assert "confirmation_code" not in created.json()
