@@ -70,7 +70,13 @@ FORMAT_VERSION = 1
 UNUSABLE_PASSWORD = "!"  # noqa: S105 - Django's marker of "no usable password"
 
 # Project models that are not ISMS content (see the module docstring).
-EXCLUDED_MODELS = {"isms.apitoken", "isms.heartbeat"}
+EXCLUDED_MODELS = {
+    "isms.apitoken",
+    "isms.heartbeat",
+    # single sign-on: one-time confirmation codes (credentials), SAML session records
+    "sso.confirmationcode",
+    "sso.samlsession",
+}
 # Models of other apps that are: groups carry the roles and any group an admin added.
 EXTRA_MODELS = ("auth.group",)
 # Matched by name in the target (migrations create the role groups), not by id.

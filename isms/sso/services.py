@@ -30,11 +30,20 @@ class SSORefused(Exception):
         self.detail = detail
 
 
+def claim_values(value) -> list[str]:
+    """A claim or attribute that should hold a list of strings, as one: a single string
+    is a list of one; anything else a provider may send (a number, an object, null)
+    gives nothing rather than an error."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [str(item) for item in value if isinstance(item, str | int)]
+    return []
+
+
 def mapped_roles(groups, cfg) -> set[str]:
     """The ISMS roles the provider's groups give (a group may give several roles)."""
-    if isinstance(groups, str):
-        groups = [groups]
-    wanted = {str(group) for group in (groups or [])}
+    wanted = set(claim_values(groups))
     return {role for role, names in cfg.role_groups.items() if names & wanted}
 
 

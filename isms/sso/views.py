@@ -84,7 +84,7 @@ def oidc_callback(request):
     except oidc.OIDCError as exc:
         status = 502 if exc.reason in ("provider_unreachable", "wrong_issuer", "bad_jwks") else 400
         return _refuse(request, exc.reason, exc.detail, status=status)
-    mfa = bool(set(claims.get("amr") or []) & cfg.mfa_amr)
+    mfa = bool(set(services.claim_values(claims.get("amr"))) & cfg.mfa_amr)
     if flow.get("reauth"):
         return _finish_reauth(request, cfg, flow, claims)
     try:

@@ -716,6 +716,9 @@ audit-conclude                        | audit                | POST   | 401   | 
 audit-evidence                        | audit                | POST   | 401   | ok  | 403 | 403 | 403 | 403 | 403
 audit-complete                        | audit                | POST   | 401   | ok  | 403 | 403 | 403 | 403 | 403
 audit-report                          | audit                | POST   | 401   | ok  | 403 | 403 | 403 | 403 | ok
+# --- sso2: the confirmation-code page of single sign-on users (isms.sso, issue 21); no persona has SSO, so 404 ---
+sso_confirmation_code                 | -                    | GET    | login | 404 | 404 | 404 | 404 | 404 | 404
+sso_confirmation_code                 | -                    | POST   | login | 404 | 404 | 404 | 404 | 404 | 404
 """
 
 # Bodies for the rows whose view validates input before deciding who may act (see

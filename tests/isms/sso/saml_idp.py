@@ -81,6 +81,7 @@ class SAMLIdP:
         self.sp_metadata: str | None = None
         self.server: Server | None = None
         self.next_user: dict = {}
+        self.next_logout: dict = {}  # logout_request() arguments for GET /logout
         self.logout_requests: list[str] = []  # GET /slo: the paths with their query
         self.logout_posts: list[dict] = []  # POST /slo: the forms
         self.metadata_file = self.directory / "idp-metadata.xml"
@@ -304,6 +305,27 @@ class SAMLIdP:
                     )
                 if path == "/favicon.ico":
                     self.send_response(204)
+                    self.end_headers()
+                    return None
+                if path == "/logout":
+                    # The user signs out at the IdP: it tells the SP through the browser,
+                    # by redirect or (?binding=post) with a form the user submits.
+                    query = parse_qs(urlparse(self.path).query)
+                    if query.get("binding") == ["post"]:
+                        sent = idp.logout_request(binding=BINDING_HTTP_POST, **idp.next_logout)
+                        inputs = "".join(
+                            f'<input type="hidden" name="{name}" value="{html.escape(value)}">'
+                            for name, value in sent["fields"].items()
+                        )
+                        return self._send(
+                            200,
+                            f'<html><body><form method="post" action="{sent["url"]}">'
+                            f'{inputs}<button type="submit">Sign out of the ISMS</button>'
+                            "</form></body></html>",
+                        )
+                    sent = idp.logout_request(**idp.next_logout)
+                    self.send_response(302)
+                    self.send_header("Location", sent["url"])
                     self.end_headers()
                     return None
                 if path == "/slo":
