@@ -345,6 +345,17 @@ def _saml_finish_reauth(request, flow, assertion):
             protocol="saml",
         )
     reauth.idp_confirmed(request)
+    sso = request.session.get(SESSION_KEY) or {}
+    if sso.get("protocol") == "saml" and assertion.session_index:
+        # A forced sign-in may open a new session at the IdP: its logout names that one.
+        request.session[SESSION_KEY] = {**sso, "session_index": assertion.session_index}
+        services.saml_session_record(
+            user=request.user,
+            issuer=assertion.issuer,
+            name_id=assertion.name_id,
+            session_index=assertion.session_index,
+            session_key=request.session.session_key,
+        )
     security_log.event("reauth.success", request, protocol="saml")
     return redirect(_safe_next(request, flow.get("next", "")))
 
