@@ -14,7 +14,8 @@ repository: isms, assets, risks), plus the user groups. Left out:
   import, users set a new password, enrol their second factor and create new tokens;
 - what migrations rebuild (content types, permissions), referenced by natural key;
 - transient state: sessions, lockout records (django-axes), worker heartbeats
-  (`isms.Heartbeat`), the Django admin's own log;
+  (`isms.Heartbeat`), single sign-on confirmation codes and SAML session records
+  (`sso.ConfirmationCode`, `sso.SAMLSession`), the Django admin's own log;
 - uploaded files: FileFields carry the file's name, the file stays in MEDIA_ROOT and is
   copied separately; the import reports referenced files that are missing.
 
