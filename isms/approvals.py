@@ -30,7 +30,8 @@ Rules (enforced here, whatever the caller: page, API, command):
   editors are the type's `editors()` plus every actor of the version's audit trail);
   such an attempt is refused *and* recorded in the audit trail;
 - every decision re-authenticates the approver with their password (or, for single
-  sign-on users, a fresh sign-in at the identity provider, one per decision);
+  sign-on users, a fresh sign-in at the identity provider, one per decision: in the
+  browser directly, through the API as a one-time confirmation code);
 - a request is approved when `quorum` different approvers approved it; one rejection
   or one request for changes ends it;
 - the content is hashed (SHA-256) at submission and again at each decision; if it
@@ -55,6 +56,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import migrations, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from isms import audit, reauth
 from isms.models.approvals import (
@@ -508,11 +510,15 @@ def approval_request_submit(*, obj, user, comment: str = "") -> ApprovalRequest:
     return request
 
 
-def _check_decider(*, kind, request, user, password) -> None:
+def _check_decider(*, kind, request, user, password, confirmation_code=""):
     """Who may decide, checked before the decision's transaction opens: the permission,
     no self-approval, and the password. The password check runs outside the
     transaction on purpose: a wrong password is recorded by the lockout (django-axes)
-    and that record must not be rolled back with the refused decision."""
+    and that record must not be rolled back with the refused decision.
+
+    A confirmation code (SSO users, through the API) is checked here and returned; the
+    decision spends it inside its transaction, so a decision refused later (a missing
+    comment, a conflict) leaves the code usable."""
     if not user.has_perm(kind.permission):
         raise ApprovalForbidden("Only management can decide approval requests.")
     if user.pk == request.submitted_by_id or request.editors.filter(pk=user.pk).exists():
@@ -527,10 +533,27 @@ def _check_decider(*, kind, request, user, password) -> None:
             raise ReauthenticationFailed(
                 "Incorrect password: confirm the decision with your password."
             )
+    elif confirmation_code:
+        from isms.sso.services import CodeRefused
+
+        try:
+            return reauth.check_confirmation_code(user, confirmation_code)
+        except CodeRefused as exc:
+            raise ReauthenticationFailed(str(exc), field="confirmation_code") from None
     elif not reauth.consume_idp_confirmation(user):
+        if user.has_usable_password():
+            raise ReauthenticationFailed(
+                "Confirm the decision with your password, or through your organisation's "
+                "sign-in (SSO)."
+            )
         raise ReauthenticationFailed(
-            "Confirm the decision with your password, or through your organisation's sign-in (SSO)."
+            _(
+                "Confirm the decision through your organisation's sign-in (SSO) first; "
+                "through the API, send a confirmation code (/sso/confirmation-code/)."
+            ),
+            field="confirmation_code",
         )
+    return None
 
 
 def _check_open(*, request, user) -> None:
@@ -562,16 +585,25 @@ def _record_refusal(request_id: int, user, exc: ApprovalError, decision: str) ->
             )
 
 
-def _decide(*, request: ApprovalRequest, user, password: str, comment: str, decision: str):
+def _decide(
+    *,
+    request: ApprovalRequest,
+    user,
+    password: str,
+    comment: str,
+    decision: str,
+    confirmation_code: str = "",
+):
     request_id = request.pk
     try:
         with audit.acting_as(user):
             unlocked = ApprovalRequest.objects.select_related("content_type").get(pk=request_id)
-            _check_decider(
+            confirmation = _check_decider(
                 kind=type_for_key(unlocked.content_type.model_class()._meta.label_lower),
                 request=unlocked,
                 user=user,
                 password=password,
+                confirmation_code=confirmation_code,
             )
         with audit.acting_as(user), transaction.atomic():
             # Lock the request row: a concurrent decision waits here, then sees the
@@ -595,6 +627,8 @@ def _decide(*, request: ApprovalRequest, user, password: str, comment: str, deci
                 )
             if decision == Decision.APPROVE:
                 kind.refuse_problems(obj, "approved")
+            if confirmation is not None:
+                _spend(user, confirmation)
             ApprovalDecision.objects.create(
                 request=request,
                 decided_by=user,
@@ -613,6 +647,17 @@ def _decide(*, request: ApprovalRequest, user, password: str, comment: str, deci
     except (SelfApprovalRefused, ReauthenticationFailed, ApprovalForbidden) as exc:
         _record_refusal(request_id, user, exc, decision)
         raise
+
+
+def _spend(user, confirmation) -> None:
+    """Spend the decision's confirmation code, once (two decisions racing with one code:
+    the second is refused)."""
+    from isms.sso.services import CodeRefused
+
+    try:
+        reauth.use_confirmation_code(user, confirmation)
+    except CodeRefused as exc:
+        raise ReauthenticationFailed(str(exc), field="confirmation_code") from None
 
 
 def _apply(*, kind, request, obj, user, decision) -> None:
@@ -685,25 +730,41 @@ def _supersede(*, kind, obj, request) -> None:
 
 
 def approval_request_approve(
-    *, request: ApprovalRequest, user, password: str, comment: str = ""
+    *,
+    request: ApprovalRequest,
+    user,
+    password: str,
+    comment: str = "",
+    confirmation_code: str = "",
 ) -> ApprovalRequest:
-    """Approve a request in review (re-authenticated); approved once the quorum is met."""
+    """Approve a request in review (re-authenticated by the password, a confirmation
+    code or a fresh IdP sign-in); approved once the quorum is met."""
     return _decide(
-        request=request, user=user, password=password, comment=comment, decision=Decision.APPROVE
+        request=request,
+        user=user,
+        password=password,
+        comment=comment,
+        decision=Decision.APPROVE,
+        confirmation_code=confirmation_code,
     )
 
 
 def approval_request_reject(
-    *, request: ApprovalRequest, user, password: str, comment: str
+    *, request: ApprovalRequest, user, password: str, comment: str, confirmation_code: str = ""
 ) -> ApprovalRequest:
     """Reject a request in review (re-authenticated, with a reason); the version is dead."""
     return _decide(
-        request=request, user=user, password=password, comment=comment, decision=Decision.REJECT
+        request=request,
+        user=user,
+        password=password,
+        comment=comment,
+        decision=Decision.REJECT,
+        confirmation_code=confirmation_code,
     )
 
 
 def approval_request_request_changes(
-    *, request: ApprovalRequest, user, password: str, comment: str
+    *, request: ApprovalRequest, user, password: str, comment: str, confirmation_code: str = ""
 ) -> ApprovalRequest:
     """Send a request back to its authors (re-authenticated, with a reason): the version
     becomes editable again and can be resubmitted."""
@@ -713,6 +774,7 @@ def approval_request_request_changes(
         password=password,
         comment=comment,
         decision=Decision.REQUEST_CHANGES,
+        confirmation_code=confirmation_code,
     )
 
 

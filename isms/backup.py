@@ -14,7 +14,8 @@ repository: isms, assets, risks), plus the user groups. Left out:
   import, users set a new password, enrol their second factor and create new tokens;
 - what migrations rebuild (content types, permissions), referenced by natural key;
 - transient state: sessions, lockout records (django-axes), worker heartbeats
-  (`isms.Heartbeat`), the Django admin's own log;
+  (`isms.Heartbeat`), single sign-on confirmation codes and SAML session records
+  (`sso.ConfirmationCode`, `sso.SAMLSession`), the Django admin's own log;
 - uploaded files: FileFields carry the file's name, the file stays in MEDIA_ROOT and is
   copied separately; the import reports referenced files that are missing.
 
@@ -70,7 +71,13 @@ FORMAT_VERSION = 1
 UNUSABLE_PASSWORD = "!"  # noqa: S105 - Django's marker of "no usable password"
 
 # Project models that are not ISMS content (see the module docstring).
-EXCLUDED_MODELS = {"isms.apitoken", "isms.heartbeat"}
+EXCLUDED_MODELS = {
+    "isms.apitoken",
+    "isms.heartbeat",
+    # single sign-on: one-time confirmation codes (credentials), SAML session records
+    "sso.confirmationcode",
+    "sso.samlsession",
+}
 # Models of other apps that are: groups carry the roles and any group an admin added.
 EXTRA_MODELS = ("auth.group",)
 # Matched by name in the target (migrations create the role groups), not by id.

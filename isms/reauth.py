@@ -20,6 +20,14 @@ for `@reauth_required` pages and API actions within `max_age`, and, once, for an
 approval decision (`consume_idp_confirmation()`: one round trip, one decision, as one
 password entry is one decision).
 
+A script calling the API has no browser session to carry that round trip. The SSO user
+therefore turns it into a **confirmation code** (/sso/confirmation-code/, after the round
+trip; isms.sso.services): shown once, kept as a SHA-256 hash, bound to the user, valid
+for REAUTH_CODE_MAX_AGE seconds, used up by the one API action it confirms. Sensitive
+API actions take `password` or `confirmation_code`; a refused code answers 400 on the
+`confirmation_code` field and is security-logged (`reauth.code_refused`, with reason
+wrong, other_user, expired or used).
+
 `reauth_confirm(request, password)` goes through `django.contrib.auth.authenticate()`,
 so wrong passwords count towards the login lockout (django-axes) like any sign-in. Every
 password re-check goes through it: the password change form, approval decisions,
@@ -119,6 +127,15 @@ def has_idp_confirmation(request, max_age: int | None = None) -> bool:
     return stamped is not None and time.time() - stamped <= max_age
 
 
+def take_idp_confirmation(request) -> bool:
+    """Use up the session's fresh identity-provider re-authentication: True when there
+    was one (see has_idp_confirmation), which then counts for nothing else."""
+    if not has_idp_confirmation(request):
+        return False
+    _http_request(request).session.pop(IDP_SESSION_KEY, None)
+    return True
+
+
 def consume_idp_confirmation(user) -> bool:
     """For decisions taken by a service without a request argument (approvals): whether
     the current request's user is `user` and the identity provider re-authenticated
@@ -126,11 +143,42 @@ def consume_idp_confirmation(user) -> bool:
     request = audit.current().request
     if request is None or getattr(getattr(request, "user", None), "pk", None) != user.pk:
         return False
-    if not has_idp_confirmation(request):
+    if not take_idp_confirmation(request):
         return False
-    _http_request(request).session.pop(IDP_SESSION_KEY, None)
     security_log.event("reauth.idp_used", request)
     return True
+
+
+def check_confirmation_code(user, code: str):
+    """The confirmation code `code` of `user`, checked but not spent (a
+    `ConfirmationCode`); raises `CodeRefused` (logged as `reauth.code_refused`)."""
+    from isms.sso import services as sso
+
+    request = audit.current().request
+    try:
+        return sso.confirmation_code_check(user=user, code=code)
+    except sso.CodeRefused as exc:
+        security_log.event(
+            "reauth.code_refused", request, user=user, level=logging.WARNING, reason=exc.reason
+        )
+        raise
+
+
+def use_confirmation_code(user, confirmation) -> None:
+    """Spend a checked code (once; `CodeRefused` "used" when another action took it
+    first), logged as `reauth.code_used`. Called inside the action's transaction, a
+    refused action gives it back."""
+    from isms.sso import services as sso
+
+    request = audit.current().request
+    try:
+        sso.confirmation_code_use(confirmation)
+    except sso.CodeRefused as exc:
+        security_log.event(
+            "reauth.code_refused", request, user=user, level=logging.WARNING, reason=exc.reason
+        )
+        raise
+    security_log.event("reauth.code_used", request, user=user, protocol=confirmation.protocol)
 
 
 def is_recent(request, max_age: int | None = None) -> bool:
@@ -171,18 +219,56 @@ def reauth_required(view=None, *, max_age: int | None = None, return_to: str | N
     return decorate(view) if view is not None else decorate
 
 
-def require_password(request) -> None:
-    """For sensitive API actions: the request body's `password` must be the user's.
-    Raises a DRF ValidationError (400, field message) otherwise."""
-    password = request.data.get("password") if hasattr(request, "data") else None
-    if not password and has_idp_confirmation(request):
-        return  # confirmed through the identity provider (SSO users in the browser)
-    if not password:
-        raise serializers.ValidationError(
-            {"password": [_("Confirm this action with your password.")]}
+def confirmation_code_field(**kwargs) -> serializers.CharField:
+    """The `confirmation_code` field of a sensitive API action (write-only, optional:
+    users with a password send `password` instead)."""
+    return serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="Instead of `password`, for single sign-on users: the one-time code shown "
+        "at /sso/confirmation-code/ after a fresh sign-in at the identity provider.",
+        **kwargs,
+    )
+
+
+def missing_confirmation(user) -> tuple[str, str]:
+    """(field, message) for a sensitive API action sent without any confirmation: the
+    password for users who have one, a confirmation code for the others (SSO)."""
+    if user.has_usable_password():
+        return "password", str(_("Confirm this action with your password."))
+    return "confirmation_code", str(
+        _(
+            "Confirm this action with a confirmation code: sign in again at your "
+            "organisation on the page /sso/confirmation-code/ to get one."
         )
-    if not reauth_confirm(request, password):
-        raise serializers.ValidationError({"password": [_("Wrong password.")]})
+    )
+
+
+def require_password(request) -> None:
+    """For sensitive API actions: the request body's `password` must be the user's, or
+    its `confirmation_code` a valid one of theirs (spent here), or, in the browser, the
+    identity provider re-authenticated them within REAUTH_MAX_AGE. Raises a DRF
+    ValidationError (400, field message) otherwise."""
+    data = request.data if hasattr(request, "data") else {}
+    password = data.get("password")
+    code = data.get("confirmation_code")
+    if password:
+        if not reauth_confirm(request, password):
+            raise serializers.ValidationError({"password": [_("Wrong password.")]})
+        return
+    if code:
+        from isms.sso.services import CodeRefused
+
+        try:
+            use_confirmation_code(request.user, check_confirmation_code(request.user, code))
+        except CodeRefused as exc:
+            raise serializers.ValidationError({"confirmation_code": [str(exc)]}) from None
+        return
+    if has_idp_confirmation(request):
+        return  # confirmed through the identity provider (SSO users in the browser)
+    field, message = missing_confirmation(request.user)
+    raise serializers.ValidationError({field: [message]})
 
 
 class AdminReauthMiddleware:

@@ -306,6 +306,8 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", SITE_NAME)
 # Re-authentication (isms/reauth.py): how long a password confirmation lasts.
 REAUTH_MAX_AGE = envint("REAUTH_MAX_AGE", 5 * 60)
 REAUTH_ADMIN_MAX_AGE = envint("REAUTH_ADMIN_MAX_AGE", 30 * 60)
+# How long a one-time confirmation code (SSO users' re-authentication for the API) lasts.
+REAUTH_CODE_MAX_AGE = envint("REAUTH_CODE_MAX_AGE", 5 * 60)
 LOGIN_REDIRECT_URL = "dashboard"
 
 # Single sign-on with OpenID Connect (isms/sso/, docs/sso.md): off without OIDC_ISSUER.

@@ -319,17 +319,27 @@ def _open_request(soa: SoA):
     return request
 
 
-def soa_decide(*, soa: SoA, user, approve: bool, password: str, comment: str = ""):
-    """Approve or reject a submitted SoA (the workflow re-authenticates the approver and
-    refuses whoever submitted or froze it). Approval makes it the current SoA and
-    supersedes the previous one; the decision keeps the content hash."""
+def soa_decide(
+    *,
+    soa: SoA,
+    user,
+    approve: bool,
+    password: str,
+    comment: str = "",
+    confirmation_code: str = "",
+):
+    """Approve or reject a submitted SoA (the workflow re-authenticates the approver, by
+    password or SSO confirmation code, and refuses whoever submitted or froze it).
+    Approval makes it the current SoA and supersedes the previous one; the decision
+    keeps the content hash."""
     request = _open_request(soa)
-    if approve:
-        return approvals.approval_request_approve(
-            request=request, user=user, password=password, comment=comment
-        )
-    return approvals.approval_request_reject(
-        request=request, user=user, password=password, comment=comment
+    decide = approvals.approval_request_approve if approve else approvals.approval_request_reject
+    return decide(
+        request=request,
+        user=user,
+        password=password,
+        comment=comment,
+        confirmation_code=confirmation_code,
     )
 
 

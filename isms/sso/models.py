@@ -25,3 +25,51 @@ class Identity(models.Model):
 
     def __str__(self):
         return f"{self.issuer} {self.subject}"
+
+
+class ConfirmationCode(models.Model):
+    """A one-time confirmation of a sensitive API action for a single sign-on user: made
+    right after a forced fresh sign-in at the identity provider, shown once, kept here
+    only as a SHA-256 hash, bound to its user, valid for REAUTH_CODE_MAX_AGE seconds and
+    used up by the first action it confirms (isms.reauth)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="confirmation_codes"
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64, unique=True)
+    protocol = models.CharField(_("protocol"), max_length=10)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("confirmation code")
+        verbose_name_plural = _("confirmation codes")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SAMLSession(models.Model):
+    """A local session opened by a SAML sign-in, with the NameID and SessionIndex the
+    IdP knows it by: what an IdP-initiated LogoutRequest names, so that the sessions it
+    ends can be found (isms.sso.saml.end_sessions)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saml_sessions"
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    name_id = models.CharField(_("NameID"), max_length=255)
+    session_index = models.CharField(_("session index"), max_length=255, blank=True)
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SAML session")
+        verbose_name_plural = _("SAML sessions")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["issuer", "name_id"], name="sso_samlsession_nameid")]
+
+    def __str__(self):
+        return f"{self.name_id} {self.session_index}"

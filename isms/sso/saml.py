@@ -19,18 +19,32 @@ checked again here, strictly, because pysaml2 accepts a missing audience restric
 and only checks the recipient when told about the conversation. Any failure raises
 `SAMLError` with a precise reason for the security log; nothing falls back.
 
+IdP-initiated single logout: `parse_logout_request()` takes the IdP's LogoutRequest
+(HTTP-Redirect or HTTP-POST binding) and refuses it unless it is signed by a key of the
+IdP's metadata (the query-string signature of the Redirect binding, checked over the
+bytes as received; the enveloped XML signature of the POST binding), comes from the
+configured IdP, names our single logout URL as its Destination, is fresh (issued within
+LOGOUT_MAX_AGE seconds, NotOnOrAfter not passed) and is not a replay. `logout_response()`
+builds the answer (signed when the SP has a key pair).
+
 IdP metadata comes from a file or a URL and is cached for SAML_METADATA_CACHE seconds.
 """
 
 from __future__ import annotations
 
 import base64
+import calendar
 import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
+from urllib.parse import unquote_plus, urlparse
 
 from authlib.common.security import generate_token
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+from django.core.cache import cache
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2 import SAMLError as Saml2Error
 from saml2.client import Saml2Client
@@ -42,9 +56,9 @@ from saml2.response import (
     UnsolicitedResponse,
     VerificationError,
 )
-from saml2.s_utils import UnknownPrincipal, UnsupportedBinding
+from saml2.s_utils import UnknownPrincipal, UnsupportedBinding, success_status_factory
 from saml2.saml import NAMEID_FORMAT_UNSPECIFIED, NameID, name_id_from_string
-from saml2.samlp import response_from_string
+from saml2.samlp import logout_request_from_string, response_from_string
 from saml2.sigver import MissingKey, SignatureError
 from saml2.time_util import str_to_time
 from saml2.validate import ResponseLifetimeExceed, ToEarly
@@ -113,7 +127,10 @@ def _config_dict(cfg: SAMLConfig) -> dict:
                 "name": "ISMS",
                 "endpoints": {
                     "assertion_consumer_service": [(cfg.acs_url, BINDING_HTTP_POST)],
-                    "single_logout_service": [(cfg.sls_url, BINDING_HTTP_REDIRECT)],
+                    "single_logout_service": [
+                        (cfg.sls_url, BINDING_HTTP_REDIRECT),
+                        (cfg.sls_url, BINDING_HTTP_POST),
+                    ],
                 },
                 "want_assertions_signed": True,
                 "want_response_signed": False,
@@ -371,3 +388,191 @@ def logout_url(request, cfg: SAMLConfig, name_id_xml: str, session_index: str) -
         sigalg=None,
     )
     return dict(info["headers"])["Location"]
+
+
+# --- IdP-initiated single logout ---------------------------------------------------
+
+#: how old an IdP's LogoutRequest may be (plus LEEWAY): it is sent as the user watches
+LOGOUT_MAX_AGE = 300
+#: the Redirect binding's signature algorithms accepted (SHA-1 is not)
+REDIRECT_SIGNATURE_HASHES = {
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256": hashes.SHA256,
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384": hashes.SHA384,
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512": hashes.SHA512,
+}
+
+
+@dataclass(frozen=True)
+class IdPLogout:
+    """A verified LogoutRequest from the IdP: whose sessions it ends (all of the NameID's
+    when it lists no SessionIndex), and what the answer needs."""
+
+    issuer: str
+    name_id: str
+    session_indexes: tuple[str, ...]
+    binding: str
+    relay_state: str
+    message: object = field(repr=False, compare=False)
+
+
+def _raw_query_values(query_string: str) -> dict[str, str]:
+    """The query's parameters as sent (still URL-encoded): the Redirect binding signs
+    the exact bytes, which re-encoding could change."""
+    values = {}
+    for part in query_string.split("&"):
+        key, _sep, value = part.partition("=")
+        values.setdefault(unquote_plus(key), value)
+    return values
+
+
+def _idp_signing_keys(saml_client, idp: str) -> list:
+    try:
+        certs = saml_client.metadata.certs(idp, "any", "signing")
+    except Exception:  # noqa: BLE001 - pysaml2 raises KeyError and others
+        certs = []
+    keys = []
+    for _name, cert in certs:
+        der = base64.b64decode("".join(str(cert).split()))
+        keys.append(x509.load_der_x509_certificate(der).public_key())
+    if not keys:
+        raise SAMLError("bad_metadata", f"no signing certificate for {idp} in the metadata")
+    return keys
+
+
+def _check_redirect_signature(query_string: str, saml_client, idp: str) -> None:
+    raw = _raw_query_values(query_string)
+    if not raw.get("Signature") or not raw.get("SigAlg"):
+        raise SAMLError("bad_signature", "LogoutRequest without a signature (Redirect binding)")
+    algorithm = unquote_plus(raw["SigAlg"])
+    digest = REDIRECT_SIGNATURE_HASHES.get(algorithm)
+    if digest is None:
+        raise SAMLError("bad_signature", f"LogoutRequest signature algorithm {algorithm!r} refused")
+    signed = f"SAMLRequest={raw['SAMLRequest']}"
+    if "RelayState" in raw:
+        signed += f"&RelayState={raw['RelayState']}"
+    signed += f"&SigAlg={raw['SigAlg']}"
+    try:
+        signature = base64.b64decode(unquote_plus(raw["Signature"]), validate=True)
+    except ValueError as exc:
+        raise SAMLError("bad_signature", "LogoutRequest signature is not base64") from exc
+    for key in _idp_signing_keys(saml_client, idp):
+        try:
+            key.verify(signature, signed.encode("ascii"), padding.PKCS1v15(), digest())
+        except (InvalidSignature, TypeError, ValueError, AttributeError):
+            continue
+        return
+    raise SAMLError("bad_signature", "LogoutRequest signature not verified (Redirect binding)")
+
+
+def _check_post_signature(xml: str, encoded: str, saml_client, idp: str) -> None:
+    _idp_signing_keys(saml_client, idp)  # keys from the metadata only, never the message's
+    try:
+        saml_client.sec.correctly_signed_logout_request(xml, must=True, origdoc=encoded)
+    except Exception as exc:  # SignatureError, MissingKey and pysaml2's bare errors
+        raise SAMLError(
+            "bad_signature", f"LogoutRequest signature not verified (POST binding): {exc!r}"
+        ) from exc
+
+
+def _check_fresh(message) -> None:
+    now = time.time()
+    issued = _utc(message.issue_instant)
+    if issued > now + LEEWAY or issued < now - LOGOUT_MAX_AGE - LEEWAY:
+        raise SAMLError("expired", f"LogoutRequest issued at {message.issue_instant}")
+    if message.not_on_or_after and _utc(message.not_on_or_after) < now - LEEWAY:
+        raise SAMLError("expired", f"LogoutRequest NotOnOrAfter {message.not_on_or_after}")
+
+
+def _utc(instant: str) -> float:
+    """Seconds since the epoch of an xs:dateTime in UTC (as SAML writes them)."""
+    try:
+        return float(calendar.timegm(str_to_time(instant)))
+    except (TypeError, ValueError) as exc:
+        raise SAMLError("bad_claims", f"unreadable time {instant!r}: {exc}") from exc
+
+
+def parse_logout_request(request, cfg: SAMLConfig) -> IdPLogout:
+    """Verify the LogoutRequest the IdP sent to our single logout service (GET:
+    HTTP-Redirect, POST: HTTP-POST); SAMLError with a precise reason otherwise."""
+    binding = BINDING_HTTP_REDIRECT if request.method == "GET" else BINDING_HTTP_POST
+    data = request.GET if request.method == "GET" else request.POST
+    encoded = data.get("SAMLRequest", "")
+    relay_state = data.get("RelayState", "")
+    saml_client = client(cfg)
+    expected_idp = idp_entity_id(cfg, saml_client.config)
+    try:
+        xml = saml_client.unravel(encoded, binding, "LogoutRequest")
+        message = logout_request_from_string(xml)
+    except Exception as exc:  # undecodable base64, deflate or XML
+        raise SAMLError("bad_claims", f"LogoutRequest unreadable: {exc!r}") from exc
+    if message is None:
+        raise SAMLError("bad_claims", "not a LogoutRequest")
+    issuer = (getattr(message.issuer, "text", None) or "").strip()
+    if issuer != expected_idp:
+        raise SAMLError("wrong_idp", f"LogoutRequest from {issuer!r}, expected {expected_idp!r}")
+    if binding == BINDING_HTTP_REDIRECT:
+        _check_redirect_signature(request.META.get("QUERY_STRING", ""), saml_client, issuer)
+    else:
+        _check_post_signature(xml, encoded, saml_client, issuer)
+    if message.destination != cfg.sls_url:
+        raise SAMLError(
+            "wrong_recipient", f"Destination {message.destination!r}, expected {cfg.sls_url!r}"
+        )
+    _check_fresh(message)
+    if message.name_id is None or not (message.name_id.text or "").strip():
+        raise SAMLError("bad_claims", "LogoutRequest without a (plain) NameID")
+    if not cache.add(f"isms:saml-logout:{issuer}:{message.id}", 1, LOGOUT_MAX_AGE + 2 * LEEWAY):
+        raise SAMLError("replayed", f"LogoutRequest {message.id} already handled")
+    return IdPLogout(
+        issuer=issuer,
+        name_id=message.name_id.text.strip(),
+        session_indexes=tuple(
+            (index.text or "").strip() for index in message.session_index or [] if index.text
+        ),
+        binding=binding,
+        relay_state=relay_state,
+        message=message,
+    )
+
+
+def logout_response(cfg: SAMLConfig, logout: IdPLogout) -> dict:
+    """The LogoutResponse (status Success) to a verified IdP LogoutRequest, signed when
+    the SP has a key pair: {"binding", "url"} for the Redirect binding (the IdP's URL
+    with the signed query), or {"binding", "url", "fields"} for the POST binding (the
+    form the browser posts). The binding the request came with is preferred."""
+    saml_client = client(cfg)
+    other = BINDING_HTTP_POST if logout.binding == BINDING_HTTP_REDIRECT else BINDING_HTTP_REDIRECT
+    for binding in (logout.binding, other):
+        try:
+            info = saml_client.response_args(logout.message, [binding])
+        except Exception:  # noqa: BLE001, S112 - no SLO endpoint for this binding
+            continue
+        if not info.get("destination"):
+            continue
+        sign_xml = cfg.signs and binding == BINDING_HTTP_POST
+        response = saml_client.create_logout_response(
+            logout.message,
+            bindings=[binding],
+            status=success_status_factory(),
+            sign=sign_xml,
+        )
+        if binding == BINDING_HTTP_POST:
+            return {
+                "binding": binding,
+                "url": info["destination"],
+                "fields": {
+                    "SAMLResponse": base64.b64encode(str(response).encode()).decode(),
+                    "RelayState": logout.relay_state,
+                },
+            }
+        sent = saml_client.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(response),
+            info["destination"],
+            logout.relay_state,
+            response=True,
+            sign=cfg.signs,
+            sigalg=None,
+        )
+        return {"binding": binding, "url": dict(sent["headers"])["Location"]}
+    raise SAMLError("bad_metadata", "the IdP's metadata has no single logout service to answer")

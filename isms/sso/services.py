@@ -1,17 +1,24 @@
-"""Who an identity provider's verified claims make a user, and with which role."""
+"""Who an identity provider's verified claims make a user, and with which role; where
+a single sign-on user re-authenticates; the one-time confirmation codes that carry such
+a re-authentication to the API."""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import secrets
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from isms import audit, roles
 from isms.sso.config import OIDCConfig
-from isms.sso.models import Identity
+from isms.sso.models import ConfirmationCode, Identity
 
 
 class SSORefused(Exception):
@@ -23,11 +30,20 @@ class SSORefused(Exception):
         self.detail = detail
 
 
+def claim_values(value) -> list[str]:
+    """A claim or attribute that should hold a list of strings, as one: a single string
+    is a list of one; anything else a provider may send (a number, an object, null)
+    gives nothing rather than an error."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [str(item) for item in value if isinstance(item, str | int)]
+    return []
+
+
 def mapped_roles(groups, cfg) -> set[str]:
     """The ISMS roles the provider's groups give (a group may give several roles)."""
-    if isinstance(groups, str):
-        groups = [groups]
-    wanted = {str(group) for group in (groups or [])}
+    wanted = set(claim_values(groups))
     return {role for role, names in cfg.role_groups.items() if names & wanted}
 
 
@@ -101,13 +117,10 @@ def sign_in_identity(
     return user, created, sorted(wanted)
 
 
-def reauth_url(request, next_path: str) -> str | None:
-    """Where the signed-in user re-authenticates at their identity provider before a
-    sensitive action (and comes back to `next_path`): the protocol they signed in with,
-    else the one their remembered identity belongs to. None when they have no single
-    sign-on identity or SSO is off."""
-    from django.urls import reverse
-
+def reauth_protocol(request) -> str | None:
+    """The protocol ("oidc" or "saml") the signed-in user re-authenticates with: the one
+    they signed in with, else the one their remembered identity belongs to. None when
+    they have no single sign-on identity or that protocol is not configured."""
     from isms.sso import config
 
     user = getattr(request, "user", None)
@@ -123,9 +136,142 @@ def reauth_url(request, next_path: str) -> str | None:
         elif saml_cfg.enabled and issuers - {oidc_cfg.issuer}:
             protocol = "saml"
     if protocol == "oidc" and oidc_cfg.enabled:
-        route = "sso_oidc_login"
-    elif protocol == "saml" and saml_cfg.enabled:
-        route = "sso_saml_login"
-    else:
+        return "oidc"
+    if protocol == "saml" and saml_cfg.enabled:
+        return "saml"
+    return None
+
+
+def reauth_url(request, next_path: str) -> str | None:
+    """Where the signed-in user re-authenticates at their identity provider before a
+    sensitive action (and comes back to `next_path`); None without single sign-on."""
+    from django.urls import reverse
+
+    protocol = reauth_protocol(request)
+    if protocol is None:
         return None
+    route = {"oidc": "sso_oidc_login", "saml": "sso_saml_login"}[protocol]
     return f"{reverse(route)}?{urlencode({'reauth': '1', 'next': next_path}, safe='/')}"
+
+
+# --- Confirmation codes (re-authentication for the API) -----------------------------
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read and typed by people
+CODE_LENGTH = 20  # 100 bits: not guessable within its minutes of life
+CODE_GROUP = 5
+
+
+class CodeRefused(Exception):
+    """A confirmation code that confirms nothing; `reason` (wrong, other_user, expired,
+    used) for the security log, the message for the user (the same for a wrong code and
+    another user's)."""
+
+    def __init__(self, reason: str, message):
+        super().__init__(str(message))
+        self.reason = reason
+
+
+def _normalised(code: str) -> str:
+    return "".join(ch for ch in str(code or "").upper() if ch.isalnum())
+
+
+def code_hash(code: str) -> str:
+    """The SHA-256 a code is kept as (dashes, spaces and case do not matter)."""
+    return hashlib.sha256(_normalised(code).encode()).hexdigest()
+
+
+@transaction.atomic
+def confirmation_code_issue(*, user, protocol: str) -> tuple[ConfirmationCode, str]:
+    """A new one-time code for `user`, who has just re-authenticated at the identity
+    provider (`protocol`): (the stored record, the code in clear, shown once). The
+    user's used or expired codes are deleted."""
+    now = timezone.now()
+    ConfirmationCode.objects.filter(user=user, expires_at__lte=now).delete()
+    ConfirmationCode.objects.filter(user=user, used_at__isnull=False).delete()
+    clear = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    record = ConfirmationCode.objects.create(
+        user=user,
+        code_hash=code_hash(clear),
+        protocol=protocol,
+        expires_at=now + datetime.timedelta(seconds=settings.REAUTH_CODE_MAX_AGE),
+    )
+    shown = "-".join(clear[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
+    return record, shown
+
+
+def confirmation_code_check(*, user, code: str) -> ConfirmationCode:
+    """The unused, unexpired code `code` of `user`; CodeRefused otherwise. Nothing is
+    changed: `confirmation_code_use()` spends it."""
+    found = ConfirmationCode.objects.filter(code_hash=code_hash(code)).first()
+    if found is None or not _normalised(code):
+        raise CodeRefused("wrong", _("This confirmation code is not valid."))
+    if found.user_id != user.pk:
+        raise CodeRefused("other_user", _("This confirmation code is not valid."))
+    if found.used_at is not None:
+        raise CodeRefused("used", _("This confirmation code has already been used: get a new one."))
+    if found.expires_at <= timezone.now():
+        raise CodeRefused("expired", _("This confirmation code has expired: get a new one."))
+    return found
+
+
+def confirmation_code_use(confirmation: ConfirmationCode) -> None:
+    """Spend a checked code, once: a conditional update, so of two actions presenting it
+    at the same time only one gets it (CodeRefused "used" for the other). Called inside
+    the action's transaction, a refused action gives the code back."""
+    now = timezone.now()
+    spent = ConfirmationCode.objects.filter(
+        pk=confirmation.pk, used_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)
+    if not spent:
+        raise CodeRefused("used", _("This confirmation code has already been used: get a new one."))
+
+
+# --- SAML sessions (IdP-initiated single logout) ------------------------------------
+
+
+def saml_session_record(*, user, issuer: str, name_id: str, session_index: str, session_key):
+    """Remember which local session a SAML sign-in opened, under the NameID and
+    SessionIndex the IdP knows it by; records older than SESSION_ABSOLUTE_TIMEOUT (the
+    session is gone by then) are deleted."""
+    from isms.sso.models import SAMLSession
+
+    oldest = timezone.now() - datetime.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT)
+    SAMLSession.objects.filter(created_at__lt=oldest).delete()
+    if session_key:
+        SAMLSession.objects.update_or_create(
+            session_key=session_key,
+            defaults={
+                "user": user,
+                "issuer": issuer,
+                "name_id": name_id[:255],
+                "session_index": session_index[:255],
+            },
+        )
+
+
+def saml_session_forget(session_key) -> None:
+    """The session ended here (the user signed out): nothing left to end for the IdP."""
+    from isms.sso.models import SAMLSession
+
+    if session_key:
+        SAMLSession.objects.filter(session_key=session_key).delete()
+
+
+def saml_sessions_end(*, issuer: str, name_id: str, session_indexes=()) -> tuple[list, list]:
+    """End the local sessions an IdP LogoutRequest names: those of `name_id` at `issuer`,
+    only the listed SessionIndexes when it lists some (SAML core 3.7.3.2). Returns
+    (the session keys ended, the users they belonged to)."""
+    from importlib import import_module
+
+    from isms.sso.models import SAMLSession
+
+    records = SAMLSession.objects.select_related("user").filter(issuer=issuer, name_id=name_id)
+    if session_indexes:
+        records = records.filter(session_index__in=list(session_indexes))
+    records = list(records)
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    for record in records:
+        store.delete(record.session_key)
+    SAMLSession.objects.filter(pk__in=[record.pk for record in records]).delete()
+    users = sorted({record.user.get_username() for record in records})
+    return [record.session_key for record in records], users

@@ -12,4 +12,5 @@ urlpatterns = [
     path("sso/saml/metadata/", views.saml_metadata, name="sso_saml_metadata"),
     path("sso/saml/sls/", views.saml_sls, name="sso_saml_sls"),
     path("sso/logout/", views.sso_logout, name="sso_logout"),
+    path("sso/confirmation-code/", views.confirmation_code, name="sso_confirmation_code"),
 ]

@@ -1,23 +1,27 @@
 """Single sign-on pages. OpenID Connect: start a sign-in or a re-authentication, the
 callback. SAML 2.0: start, the assertion consumer service, SP metadata, the single
-logout service. Sign-out for both."""
+logout service (our LogoutRequest's answer, and the IdP's own LogoutRequests). Sign-out
+for both. The confirmation-code page that carries a re-authentication to the API."""
 
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from isms import reauth, security_log
-from isms.sso import config, oidc, saml
+from isms import middleware, reauth, security_log
+from isms.sso import config, oidc, saml, services
 from isms.sso.models import Identity
 from isms.sso.services import SSORefused, sign_in_identity, sign_in_user
 from isms.twofactor import state as twofactor_state
@@ -80,7 +84,7 @@ def oidc_callback(request):
     except oidc.OIDCError as exc:
         status = 502 if exc.reason in ("provider_unreachable", "wrong_issuer", "bad_jwks") else 400
         return _refuse(request, exc.reason, exc.detail, status=status)
-    mfa = bool(set(claims.get("amr") or []) & cfg.mfa_amr)
+    mfa = bool(set(services.claim_values(claims.get("amr"))) & cfg.mfa_amr)
     if flow.get("reauth"):
         return _finish_reauth(request, cfg, flow, claims)
     try:
@@ -136,6 +140,8 @@ def sso_logout(request):
     (RP-initiated logout with the ID token as hint) when it offers an end-session URL;
     for a SAML session, with a LogoutRequest to the IdP's single logout service."""
     sso = request.session.get(SESSION_KEY) or {}
+    if sso.get("protocol") == "saml":
+        services.saml_session_forget(request.session.session_key)
     logout(request)
     cfg = config.oidc()
     if sso.get("protocol") == "saml":
@@ -156,6 +162,42 @@ def sso_logout(request):
             }
             return _leave_for_idp(request, f"{endpoint}?{urlencode(params)}")
     return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+def confirmation_code(request):
+    """A one-time confirmation code for the API, for single sign-on users: GET offers
+    the fresh sign-in at the identity provider (a link: a form posting to a page that
+    redirects to another origin would break CSP's form-action 'self'); back here, POST
+    spends that re-authentication on a code, shown once. 404 without single sign-on."""
+    here = reverse("sso_confirmation_code")
+    protocol = services.reauth_protocol(request)
+    if protocol is None:
+        raise Http404("single sign-on is not available to this user")
+    code = expires_at = None
+    if request.method == "POST":
+        if not reauth.take_idp_confirmation(request):
+            messages.error(
+                request,
+                _("Sign in again at your organisation first: the code needs a fresh sign-in."),
+            )
+            return redirect(here)
+        record, code = services.confirmation_code_issue(user=request.user, protocol=protocol)
+        expires_at = record.expires_at
+        security_log.event("reauth.code_issued", request, protocol=protocol)
+    response = render(
+        request,
+        "sso/confirmation_code.html",
+        {
+            "code": code,
+            "expires_at": expires_at,
+            "confirmed": reauth.has_idp_confirmation(request),
+            "sso_url": services.reauth_url(request, here),
+            "max_minutes": max(1, settings.REAUTH_CODE_MAX_AGE // 60),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def is_sso_session(request) -> bool:
@@ -259,10 +301,20 @@ def saml_acs(request):
     login(request, user, backend=BACKEND)
     request.session[SESSION_KEY] = {
         "protocol": "saml",
+        "issuer": assertion.issuer,
+        "subject": assertion.name_id,
         "name_id": assertion.name_id_xml,
         "session_index": assertion.session_index,
         "mfa": mfa,
     }
+    request.session.save()  # its key, for the IdP's LogoutRequest to find it
+    services.saml_session_record(
+        user=user,
+        issuer=assertion.issuer,
+        name_id=assertion.name_id,
+        session_index=assertion.session_index,
+        session_key=request.session.session_key,
+    )
     if mfa:
         request.session.pop(twofactor_state.SESSION_KEY, None)
     security_log.event(
@@ -293,6 +345,17 @@ def _saml_finish_reauth(request, flow, assertion):
             protocol="saml",
         )
     reauth.idp_confirmed(request)
+    sso = request.session.get(SESSION_KEY) or {}
+    if sso.get("protocol") == "saml" and assertion.session_index:
+        # A forced sign-in may open a new session at the IdP: its logout names that one.
+        request.session[SESSION_KEY] = {**sso, "session_index": assertion.session_index}
+        services.saml_session_record(
+            user=request.user,
+            issuer=assertion.issuer,
+            name_id=assertion.name_id,
+            session_index=assertion.session_index,
+            session_key=request.session.session_key,
+        )
     security_log.event("reauth.success", request, protocol="saml")
     return redirect(_safe_next(request, flow.get("next", "")))
 
@@ -311,11 +374,72 @@ def _saml_logout(request, sso):
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
+def _names_this_session(request, idp_logout) -> bool:
+    """Whether the browser's own session is one the LogoutRequest names (also when its
+    record was not kept, e.g. after a password change renewed the session key)."""
+    mine = request.session.get(SESSION_KEY) or {}
+    return (
+        mine.get("protocol") == "saml"
+        and mine.get("issuer") == idp_logout.issuer
+        and mine.get("subject") == idp_logout.name_id
+        and (
+            not idp_logout.session_indexes
+            or mine.get("session_index") in idp_logout.session_indexes
+        )
+    )
+
+
 @login_not_required
+@csrf_exempt  # the IdP posts here (HTTP-POST binding); the message is signed instead
 @require_http_methods(["GET", "POST"])
 def saml_sls(request):
-    """The single logout service: the IdP's answer to our LogoutRequest. The local
-    session already ended when the user signed out, so this only leads back to sign-in."""
-    if not config.saml().enabled:
+    """The single logout service. A `SAMLResponse` is the IdP's answer to our
+    LogoutRequest: the local session already ended when the user signed out, so this
+    only leads back to sign-in. A `SAMLRequest` is the IdP's own LogoutRequest (the
+    user signed out at the IdP or in another application): once verified, every local
+    session it names ends, and the IdP gets a LogoutResponse (signed when we have a key
+    pair). A LogoutRequest that fails a check is refused (400) and logged."""
+    cfg = config.saml()
+    if not cfg.enabled:
         return _saml_not_configured(request)
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    data = request.GET if request.method == "GET" else request.POST
+    if not data.get("SAMLRequest"):
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    try:
+        idp_logout = saml.parse_logout_request(request, cfg)
+    except saml.SAMLError as exc:
+        exc.detail = f"IdP LogoutRequest: {exc.detail}"
+        return _saml_refuse(request, exc)
+    ended, users = services.saml_sessions_end(
+        issuer=idp_logout.issuer,
+        name_id=idp_logout.name_id,
+        session_indexes=idp_logout.session_indexes,
+    )
+    if request.session.session_key in ended or _names_this_session(request, idp_logout):
+        logout(request)  # this browser's session too, so it is not saved again
+    security_log.event(
+        "sso.logout",
+        request,
+        users=",".join(users) or "-",
+        protocol="saml",
+        initiator="idp",
+        subject=idp_logout.name_id,
+        session_indexes=",".join(idp_logout.session_indexes) or "-",
+        sessions=len(ended),
+    )
+    try:
+        answer = saml.logout_response(cfg, idp_logout)
+    except saml.SAMLError as exc:
+        security_log.event("sso.logout_failed", request, level=logging.WARNING, detail=exc.detail)
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    if "fields" not in answer:
+        return redirect(answer["url"])
+    response = render(
+        request, "sso/saml_logout_post.html", {"url": answer["url"], "fields": answer["fields"]}
+    )
+    # The form posts to the IdP: our CSP's form-action 'self' must allow its origin.
+    target = urlparse(answer["url"])
+    response["Content-Security-Policy"] = middleware.CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {target.scheme}://{target.netloc}"
+    )
+    return response

@@ -2,7 +2,8 @@
 the button on the sign-in page, the IdP's form posted cross-site to our ACS (the
 session cookie is SameSite=Lax, so our page posts it again from our origin), the role
 from the groups attribute, the group removed and the role gone, single logout at the
-IdP, and a tampered assertion refused."""
+IdP, a tampered assertion refused, and a logout started at the IdP (Redirect and POST
+bindings) ending the sessions here."""
 
 import pytest
 import requests
@@ -10,7 +11,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from isms import roles
-from tests.isms.sso.saml_idp import SAMLIdP, attribute_value
+from tests.isms.sso.saml_idp import SAMLIdP, attribute_value, make_key_pair
 
 
 @pytest.fixture
@@ -85,3 +86,32 @@ def test_tampered_assertion_is_refused_in_the_browser(browser, saml_site, idp):
     page.goto("/")
     expect(page).to_have_url("/login/?next=/")
     assert not get_user_model().objects.filter(username="alice.saml").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("binding", ["redirect", "post"])
+def test_logout_started_at_the_idp_ends_the_sessions_here(
+    browser, saml_site, idp, settings, tmp_path, binding
+):
+    key_file, cert_file = make_key_pair(tmp_path, "sp")  # signed LogoutResponses
+    settings.SAML_SP_KEY_FILE, settings.SAML_SP_CERT_FILE = key_file, cert_file
+    idp.trust_sp(requests.get(f"{saml_site.url}/sso/saml/metadata/", timeout=10).text)
+    page, laptop = browser(), browser()  # two sessions of the same user
+    for each in (page, laptop):
+        sign_in_at_idp(each, idp, groups=["isms-audit"])
+        each.wait_for_url(f"{saml_site.url}/")
+
+    idp.next_logout = {"subject": "saml-alice"}
+    page.goto(f"{idp.url}/logout?binding={binding}")  # the user signs out at the IdP
+    if binding == "post":
+        page.get_by_role("button", name="Sign out of the ISMS").click()
+        # Our answer is a form posted back to the IdP (CSP form-action allows it).
+        expect(page.get_by_text("Signed out at the IdP (POST)")).to_be_visible()
+        assert idp.logout_posts and idp.logout_posts[-1]["SAMLResponse"]
+    else:
+        expect(page.get_by_text("Signed out at the IdP")).to_be_visible()
+        assert "SAMLResponse=" in idp.logout_requests[-1]
+        assert "Signature=" in idp.logout_requests[-1]
+    for each in (page, laptop):
+        each.goto("/")
+        expect(each).to_have_url("/login/?next=/")

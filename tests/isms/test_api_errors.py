@@ -198,6 +198,27 @@ def test_wrong_password_on_a_decision_is_400_on_password(client_as, security_man
     assert list(response.json()["errors"]) == ["password"]
 
 
+@pytest.mark.django_db
+def test_a_refused_confirmation_code_is_400_on_confirmation_code(
+    client_as, security_manager, manager
+):
+    """Single sign-on users confirm with a one-time code instead of a password; a wrong
+    one takes the same shape, on its own field."""
+    version = make_version(security_manager)
+    request = approvals.approval_request_submit(obj=version, user=security_manager)
+    response = client_as(manager).post(
+        f"/api/approval-requests/{request.pk}/approve/",
+        {"confirmation_code": "ABCDE-FGHJK-LMNPQ-RSTUV"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Invalid input: confirmation_code.",
+        "code": "invalid",
+        "errors": {"confirmation_code": ["This confirmation code is not valid."]},
+    }
+
+
 # --- The schema -------------------------------------------------------------------------
 
 
@@ -234,3 +255,20 @@ def test_stale_saves_and_conflicts_are_documented_where_they_happen():
     for path in ("/api/policy-versions/{id}/", "/api/scopes/{id}/"):
         assert "409" in document["paths"][path]["patch"]["responses"], path
     assert "409" in document["paths"]["/api/soas/{id}/approve/"]["post"]["responses"]
+
+
+def test_the_schema_documents_the_confirmation_code_where_a_password_confirms():
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    schemas = document["components"]["schemas"]
+    for path in (
+        "/api/approval-requests/{id}/approve/",
+        "/api/approval-requests/{id}/request-changes/",
+        "/api/soas/{id}/approve/",
+        "/api/aws/accounts/",
+        "/api/aws/organizations/",
+    ):
+        body = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        properties = _resolve(document, body["schema"])["properties"]
+        assert {"password", "confirmation_code"} <= set(properties), path
+        assert "password" not in _resolve(document, body["schema"]).get("required", []), path
+    assert "confirmation_code" not in schemas["ApprovalRequest"]["properties"]

@@ -5,11 +5,13 @@ from rest_framework import serializers
 
 from assets.models import AwsAccount, AwsOrganization, AwsResource, SyncPartition, SyncRun
 from assets.models.aws import validate_ou_path, validate_region
+from isms import reauth
 
 
 class AwsAccountSerializer(serializers.ModelSerializer):
     """An account; `external_id` is generated and read-only. Creating or changing one
-    needs the caller's `password` (re-authentication); it is checked, never stored."""
+    needs the caller's `password` or SSO `confirmation_code` (re-authentication); it is
+    checked, never stored."""
 
     membership_status = serializers.CharField(
         read_only=True,
@@ -23,10 +25,13 @@ class AwsAccountSerializer(serializers.ModelSerializer):
     password = serializers.CharField(
         write_only=True,
         trim_whitespace=False,
+        required=False,
+        allow_blank=True,
         style={"input_type": "password"},
-        help_text="Your password: connecting or changing an account needs it.",
-        error_messages={"required": "Confirm this action with your password."},
+        help_text="Your password: connecting or changing an account needs it (or, for single "
+        "sign-on users, `confirmation_code`).",
     )
+    confirmation_code = reauth.confirmation_code_field()
 
     class Meta:
         model = AwsAccount
@@ -53,6 +58,7 @@ class AwsAccountSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "password",
+            "confirmation_code",
         ]
         read_only_fields = [
             "external_id",
@@ -73,7 +79,8 @@ class AwsAccountSerializer(serializers.ModelSerializer):
 class AwsOrganizationSerializer(serializers.ModelSerializer):
     """An organisation connected through its management (or delegated administrator)
     account; `external_id` is generated and read-only, shared by every member role.
-    Creating or changing one needs the caller's `password` (re-authentication)."""
+    Creating or changing one needs the caller's `password` or SSO `confirmation_code`
+    (re-authentication)."""
 
     regions = serializers.ListField(
         child=serializers.CharField(max_length=30, validators=[validate_region]), required=False
@@ -81,10 +88,13 @@ class AwsOrganizationSerializer(serializers.ModelSerializer):
     password = serializers.CharField(
         write_only=True,
         trim_whitespace=False,
+        required=False,
+        allow_blank=True,
         style={"input_type": "password"},
-        help_text="Your password: connecting or changing an organisation needs it.",
-        error_messages={"required": "Confirm this action with your password."},
+        help_text="Your password: connecting or changing an organisation needs it (or, for single "
+        "sign-on users, `confirmation_code`).",
     )
+    confirmation_code = reauth.confirmation_code_field()
     include_ous = serializers.ListField(
         child=serializers.CharField(max_length=1024, validators=[validate_ou_path]),
         required=False,
@@ -118,6 +128,7 @@ class AwsOrganizationSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "password",
+            "confirmation_code",
         ]
         read_only_fields = [
             "external_id",

@@ -27,6 +27,9 @@ from assets.models import (
 from isms import reauth
 from isms.api.permissions import RolePermissions
 
+# The re-authentication fields: checked by reauth.require_password, never stored.
+CONFIRMATION = ("password", "confirmation_code")
+
 
 class SyncPermission(RolePermissions):
     """Starting a sync needs the permission to add sync runs."""
@@ -49,7 +52,8 @@ class AwsAccountViewSet(
     """Connected AWS accounts. POST creates one (its ExternalId is generated);
     POST .../{id}/sync/ starts a sync, or returns the one under way (200 instead of 201).
     Creating or changing an account takes the caller's `password` (400 when it is
-    missing or wrong; a wrong one is security-logged and counts towards the lockout)."""
+    missing or wrong; a wrong one is security-logged and counts towards the lockout),
+    or, for single sign-on users, a one-time `confirmation_code`."""
 
     queryset = AwsAccount.objects.all()
     serializer_class = AwsAccountSerializer
@@ -60,7 +64,7 @@ class AwsAccountViewSet(
     def _confirmed_fields(self, serializer) -> dict:
         # Checked after the fields validate, so a typo elsewhere costs no password try.
         reauth.require_password(self.request)
-        return {k: v for k, v in serializer.validated_data.items() if k != "password"}
+        return {k: v for k, v in serializer.validated_data.items() if k not in CONFIRMATION}
 
     def perform_create(self, serializer):
         fields = self._confirmed_fields(serializer)
@@ -92,7 +96,8 @@ class AwsOrganizationViewSet(
 ):
     """Connected AWS organisations. POST creates one (its ExternalId is generated);
     POST .../{id}/sync/ queues the discovery of its members and a sync of each enabled
-    one (202). Creating or changing one takes the caller's `password`."""
+    one (202). Creating or changing one takes the caller's `password` (or, for single
+    sign-on users, a one-time `confirmation_code`)."""
 
     queryset = AwsOrganization.objects.prefetch_related(
         Prefetch("accounts", queryset=AwsAccount.objects.only("pk", "organization"))
@@ -103,7 +108,7 @@ class AwsOrganizationViewSet(
 
     def _confirmed_fields(self, serializer) -> dict:
         reauth.require_password(self.request)
-        return {k: v for k, v in serializer.validated_data.items() if k != "password"}
+        return {k: v for k, v in serializer.validated_data.items() if k not in CONFIRMATION}
 
     def perform_create(self, serializer):
         fields = self._confirmed_fields(serializer)

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from isms import reauth
 from isms.frameworks import services
 from isms.models import Control, ControlImplementation, Framework, SoA, User
 from isms.models.soa import InclusionReason
@@ -104,6 +105,12 @@ class SoASubmitSerializer(serializers.Serializer):
 
 class SoADecisionSerializer(serializers.Serializer):
     password = serializers.CharField(
-        write_only=True, help_text="The approver's password (re-authentication)."
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text="The approver's password (re-authentication).",
     )
+    confirmation_code = reauth.confirmation_code_field(default="")
     comment = serializers.CharField(required=False, allow_blank=True, default="")

@@ -102,7 +102,8 @@ class SoAViewSet(
 ):
     """Frozen Statements of Applicability. POST freezes a new one (no body); nothing
     changes or deletes one. `submit` sends it to management; `approve`/`reject` decide
-    it (Management, not the submitter, with their password); `download` renders it.
+    it (Management, not the submitter, with their password or, for SSO users, a
+    confirmation code); `download` renders it.
     Errors are JSON whatever ?format= asks for (a file renderer would pass them through
     as the file's bytes)."""
 
@@ -143,6 +144,7 @@ class SoAViewSet(
                 user=request.user,
                 approve=approve,
                 password=data.validated_data["password"],
+                confirmation_code=data.validated_data["confirmation_code"],
                 comment=data.validated_data["comment"],
             )
         )

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from isms import approvals
+from isms import approvals, reauth
 from isms.governance import services
 from isms.models import ApprovalDecision, ApprovalRequest, Policy, PolicyVersion, ScopeVersion
 
@@ -152,7 +152,16 @@ class SubmitSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
+    """A decision's confirmation and comment. Users with a password send `password`;
+    single sign-on users without one send `confirmation_code` (isms.reauth)."""
+
     password = serializers.CharField(
-        write_only=True, trim_whitespace=False, help_text="Your password (re-authentication)."
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text="Your password (re-authentication).",
     )
+    confirmation_code = reauth.confirmation_code_field(default="")
     comment = serializers.CharField(required=False, allow_blank=True, default="")

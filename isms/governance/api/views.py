@@ -2,7 +2,9 @@
 and /api/approval-requests/ with the workflow actions submit, approve, reject and
 request-changes. Serializers validate; the services in isms.governance and
 isms.approvals decide. Their refusals map to HTTP in `isms.api.exceptions`: forbidden
-403, wrong password 400 (field `password`), wrong state or approved version 409.
+403, wrong password 400 (field `password`), wrong, expired or used confirmation code
+(single sign-on users) 400 (field `confirmation_code`), wrong state or approved
+version 409.
 """
 
 from drf_spectacular.utils import extend_schema
@@ -130,7 +132,8 @@ class ApprovalRequestViewSet(viewsets.ReadOnlyModelViewSet):
     """Approval requests of every approvable type, with the workflow actions.
 
     Deciding needs the type's decision permission (Management) and the approver's
-    password; nobody decides what they submitted or edited (403, logged).
+    password, or for single sign-on users a one-time `confirmation_code`; nobody
+    decides what they submitted or edited (403, logged).
     """
 
     queryset = (
@@ -163,6 +166,7 @@ class ApprovalRequestViewSet(viewsets.ReadOnlyModelViewSet):
             request=approval,
             user=request.user,
             password=data.validated_data["password"],
+            confirmation_code=data.validated_data["confirmation_code"],
             comment=data.validated_data["comment"],
         )
         return Response(self._fresh(approval))
@@ -173,13 +177,13 @@ class ApprovalRequestViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=DecisionSerializer, responses=ApprovalRequestSerializer)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def approve(self, request, pk=None):
-        """Approve (Management; password required)."""
+        """Approve (Management; password or confirmation code required)."""
         return self._decide(request, pk, approvals.approval_request_approve)
 
     @extend_schema(request=DecisionSerializer, responses=ApprovalRequestSerializer)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def reject(self, request, pk=None):
-        """Reject (Management; password and comment required)."""
+        """Reject (Management; password or confirmation code, and comment required)."""
         return self._decide(request, pk, approvals.approval_request_reject)
 
     @extend_schema(request=DecisionSerializer, responses=ApprovalRequestSerializer)
@@ -190,5 +194,6 @@ class ApprovalRequestViewSet(viewsets.ReadOnlyModelViewSet):
         permission_classes=[permissions.IsAuthenticated],
     )
     def request_changes(self, request, pk=None):
-        """Send back to the authors (Management; password and comment required)."""
+        """Send back to the authors (Management; password or confirmation code, and comment
+        required)."""
         return self._decide(request, pk, approvals.approval_request_request_changes)

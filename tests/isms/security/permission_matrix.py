@@ -725,6 +725,9 @@ suppliers:certification_edit          | supplier_with_certification | POST | log
 suppliers:certification_delete        | supplier_with_certification | POST | login | ok  | 403 | 403 | 403 | 403 | ok
 suppliercontract-detail               | supplier_contract    | DELETE | 401   | ok  | 403 | 403 | 403 | 403 | ok
 suppliercertification-detail          | supplier_certification | DELETE | 401 | ok  | 403 | 403 | 403 | 403 | ok
+# --- sso2: the confirmation-code page of single sign-on users (isms.sso, issue 21); no persona has SSO, so 404 ---
+sso_confirmation_code                 | -                    | GET    | login | 404 | 404 | 404 | 404 | 404 | 404
+sso_confirmation_code                 | -                    | POST   | login | 404 | 404 | 404 | 404 | 404 | 404
 """
 
 # Bodies for the rows whose view validates input before deciding who may act (see

@@ -31,7 +31,10 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor
 from saml2.saml import NAME_FORMAT_BASIC, NAMEID_FORMAT_PERSISTENT, NameID
+from saml2.samlp import logout_response_from_string
 from saml2.server import Server
+from saml2.sigver import verify_redirect_signature
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 PASSWORD_CONTEXT = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
 MFA_CONTEXT = "https://refeds.org/profile/mfa"
@@ -78,7 +81,9 @@ class SAMLIdP:
         self.sp_metadata: str | None = None
         self.server: Server | None = None
         self.next_user: dict = {}
-        self.logout_requests: list[str] = []
+        self.next_logout: dict = {}  # logout_request() arguments for GET /logout
+        self.logout_requests: list[str] = []  # GET /slo: the paths with their query
+        self.logout_posts: list[dict] = []  # POST /slo: the forms
         self.metadata_file = self.directory / "idp-metadata.xml"
         self.metadata_file.write_text(self.metadata())
 
@@ -106,7 +111,10 @@ class SAMLIdP:
                             "single_sign_on_service": [
                                 (f"{self.sso_base}/sso", BINDING_HTTP_REDIRECT)
                             ],
-                            "single_logout_service": [(f"{self.url}/slo", BINDING_HTTP_REDIRECT)],
+                            "single_logout_service": [
+                                (f"{self.url}/slo", BINDING_HTTP_REDIRECT),
+                                (f"{self.url}/slo", BINDING_HTTP_POST),
+                            ],
                         },
                         "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                         "want_authn_requests_signed": False,
@@ -194,6 +202,76 @@ class SAMLIdP:
             sign_response=False,
         )
 
+    def logout_request(
+        self,
+        *,
+        subject: str = "saml-alice",
+        session_index: str | None = None,
+        binding: str = BINDING_HTTP_REDIRECT,
+        sign: bool = True,
+        issue_instant: str | None = None,
+        tamper=None,
+        relay_state: str = "idp-relay",
+    ) -> dict:
+        """An IdP-initiated LogoutRequest for `subject` to the SP's single logout service
+        (the address its metadata gives for `binding`): {"id", "url"} for the Redirect
+        binding (signed in the query), {"id", "url", "fields"} for the POST binding (an
+        enveloped XML signature). `issue_instant` (Redirect only) and `tamper` (a
+        function of the XML after signing) make the requests a broken or malicious
+        sender would send."""
+        sp = next(iter(self.server.metadata.service_providers()))
+        destination = self.server.metadata.single_logout_service(sp, binding, "spsso")[0][
+            "location"
+        ]
+        request_id, request = self.server.create_logout_request(
+            destination,
+            self.entity_id,
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=subject),
+            session_indexes=[session_index] if session_index else None,
+            sign=sign and binding == BINDING_HTTP_POST,
+            sign_alg=SIG_RSA_SHA256,
+            digest_alg=DIGEST_SHA256,
+        )
+        if issue_instant is not None:
+            request.issue_instant = issue_instant
+        xml = request if isinstance(request, str) else str(request)
+        if tamper is not None:
+            xml = tamper(xml)
+        if binding == BINDING_HTTP_POST:
+            return {
+                "id": request_id,
+                "url": destination,
+                "fields": {
+                    "SAMLRequest": base64.b64encode(xml.encode()).decode(),
+                    "RelayState": relay_state,
+                },
+            }
+        sent = self.server.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            xml,
+            destination,
+            relay_state,
+            sign=sign,
+            sigalg=SIG_RSA_SHA256,
+        )
+        return {"id": request_id, "url": dict(sent["headers"])["Location"]}
+
+    def logout_response(self, *, query: str = "", form: dict | None = None, sp_cert: str):
+        """Read the SP's LogoutResponse (from the Redirect binding's query or the POST
+        binding's form) after checking its signature against `sp_cert` (PEM) with
+        pysaml2: the response message."""
+        if form is not None:
+            xml = base64.b64decode(form["SAMLResponse"]).decode()
+            self.server.sec.correctly_signed_logout_response(xml, must=True)
+            return logout_response_from_string(xml)
+        fields = {k: v[0] for k, v in parse_qs(query).items()}
+        der = "".join(
+            line for line in Path(sp_cert).read_text().splitlines() if "-----" not in line
+        )
+        assert verify_redirect_signature(fields, self.server.sec.sec_backend, cert=der)
+        xml = self.server.unravel(fields["SAMLResponse"], BINDING_HTTP_REDIRECT, "LogoutResponse")
+        return logout_response_from_string(xml)
+
     def _handler(idp):
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
@@ -229,10 +307,38 @@ class SAMLIdP:
                     self.send_response(204)
                     self.end_headers()
                     return None
+                if path == "/logout":
+                    # The user signs out at the IdP: it tells the SP through the browser,
+                    # by redirect or (?binding=post) with a form the user submits.
+                    query = parse_qs(urlparse(self.path).query)
+                    if query.get("binding") == ["post"]:
+                        sent = idp.logout_request(binding=BINDING_HTTP_POST, **idp.next_logout)
+                        inputs = "".join(
+                            f'<input type="hidden" name="{name}" value="{html.escape(value)}">'
+                            for name, value in sent["fields"].items()
+                        )
+                        return self._send(
+                            200,
+                            f'<html><body><form method="post" action="{sent["url"]}">'
+                            f'{inputs}<button type="submit">Sign out of the ISMS</button>'
+                            "</form></body></html>",
+                        )
+                    sent = idp.logout_request(**idp.next_logout)
+                    self.send_response(302)
+                    self.send_header("Location", sent["url"])
+                    self.end_headers()
+                    return None
                 if path == "/slo":
                     idp.logout_requests.append(self.path)
                     return self._send(200, "<html><body>Signed out at the IdP</body></html>")
                 return self._send(404, "not found")
+
+            def do_POST(self):
+                if urlparse(self.path).path != "/slo":
+                    return self._send(404, "not found")
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                idp.logout_posts.append({k: v[0] for k, v in parse_qs(body).items()})
+                return self._send(200, "<html><body>Signed out at the IdP (POST)</body></html>")
 
         return Handler
 
@@ -246,4 +352,11 @@ def attribute_value(xml: str, old: str, new: str) -> str:
     return re.sub(f">{re.escape(old)}<", f">{new}<", xml)
 
 
-__all__ = ["BINDING_HTTP_POST", "MFA_CONTEXT", "PASSWORD_CONTEXT", "SAMLIdP", "make_key_pair"]
+__all__ = [
+    "BINDING_HTTP_POST",
+    "BINDING_HTTP_REDIRECT",
+    "MFA_CONTEXT",
+    "PASSWORD_CONTEXT",
+    "SAMLIdP",
+    "make_key_pair",
+]

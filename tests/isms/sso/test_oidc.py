@@ -215,3 +215,24 @@ def test_local_password_sign_in_can_be_kept_for_break_glass_admins(client, setti
     assert refused.status_code == 200 and "single sign-on" in refused.content.decode()
     allowed = client.post("/login/", {"username": "root", "password": "correct horse battery"})
     assert allowed.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("claims", "roles_expected", "mfa"),
+    [
+        ({"amr": "mfa", "groups": "isms-sm"}, {roles.SECURITY_MANAGER}, True),
+        ({"amr": 42, "groups": {"isms-sm": True}}, set(), False),
+        ({"amr": None, "groups": 7}, set(), False),
+    ],
+    ids=["single-strings", "object-and-number", "null-and-number"],
+)
+def test_oddly_shaped_claims_are_read_or_ignored_never_a_500(
+    client, idp, settings, claims, roles_expected, mfa
+):
+    """Bad input from a provider: a single string where a list is expected counts as a
+    list of one; numbers and objects give nothing (no role, no MFA), not a server error."""
+    settings.REQUIRE_2FA_FOR = ["all"]
+    response = sign_in(client, idp, **claims)
+    assert response.status_code == 302
+    assert user_roles("alice.sso") == roles_expected
+    assert (twofactor_state.SESSION_KEY not in client.session) is mfa
