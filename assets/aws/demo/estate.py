@@ -921,6 +921,21 @@ MISCONFIGURATIONS: dict[str, tuple[str, ...]] = {
     "vpc-subnet-public-ip-on-launch": tuple(
         f"default-{region}{zone}" for region in ("eu-central-1", "eu-west-1") for zone in "abc"
     ),
+    # --- chkec2: EC2, VPC and Auto Scaling (issue 18) ---
+    "autoscaling-launch-configuration": ("shop-web-eu-central-1", "shop-web-eu-west-1"),
+    "autoscaling-single-instance-type": ("shop-web-eu-central-1", "shop-web-eu-west-1"),
+    "ec2-instance-public-risky-ports": ("bastion",),
+    # The fake AWS knows none of the public AMIs, so it reports their instances as
+    # paravirtual.
+    "ec2-instance-paravirtual": ("bastion", "shop-web"),
+    "ec2-sg-open-risky-ports": ("legacy-admin",),
+    "vpc-nacl-open-all-ports": (
+        "default-acl-eu-central-1",
+        "default-acl-eu-west-1",
+        "shop-eu-central-1-acl",
+        "shop-eu-west-1-acl",
+    ),
+    # --- end chkec2 ---
 }
 
 # The checks the fake AWS cannot make fire, and why; each is tested on stored
