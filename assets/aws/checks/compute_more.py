@@ -571,3 +571,104 @@ def autoscaling_launch_configuration(resource, estate):
     if name:
         return failed(f"Group {resource.name} uses the launch configuration {name}.")
     return passed()
+
+
+def _launch_configuration(resource):
+    """The group's launch configuration as collected, None when it uses none, or a
+    not-evaluated outcome when it was not returned."""
+    config = resource.configuration
+    name = config.get("LaunchConfigurationName")
+    if not name:
+        return None
+    launch = config.get("LaunchConfiguration")
+    if not isinstance(launch, dict):
+        return not_evaluated(f"Its launch configuration {name} was not returned.")
+    return launch
+
+
+@check(
+    id="autoscaling-launch-configuration-public-ip",
+    title="Auto Scaling launch configuration giving instances a public IP",
+    service="autoscaling",
+    resource_types=ASG,
+    severity=Severity.MEDIUM,
+    threat=Threat.NETWORK,
+    rationale="Every instance the group launches gets a public address, one security-group "
+    "mistake away from the internet; scaled servers belong behind a load balancer.",
+    console="Create a launch template without a public address, switch the group to it and "
+    "run an instance refresh.",
+    cli="aws ec2 create-launch-template --launch-template-name <name> --launch-template-data "
+    '\'{"NetworkInterfaces":[{"DeviceIndex":0,"AssociatePublicIpAddress":false}]}\'',
+    iso27001=("8.20", "8.22"),
+    csf=("PR.IR-01",),
+    needs=("launchConfigurations",),
+)
+def autoscaling_lc_public_ip(resource, estate):
+    launch = _launch_configuration(resource)
+    if not isinstance(launch, dict):
+        return launch or passed()
+    if launch.get("AssociatePublicIpAddress"):
+        return failed(
+            f"Launch configuration {resource.configuration['LaunchConfigurationName']} "
+            "gives every instance a public IP."
+        )
+    return passed()
+
+
+@check(
+    id="autoscaling-launch-configuration-imdsv1",
+    title="Auto Scaling launch configuration without IMDSv2 required",
+    service="autoscaling",
+    resource_types=ASG,
+    severity=Severity.HIGH,
+    threat=Threat.CREDENTIALS,
+    rationale="Every instance the group launches answers IMDSv1, so a request forgery in "
+    "the application can read the role's credentials.",
+    console="Create a launch template with metadata version V2 only, switch the group to "
+    "it and run an instance refresh.",
+    cli="aws ec2 create-launch-template --launch-template-name <name> --launch-template-data "
+    '\'{"MetadataOptions":{"HttpTokens":"required"}}\'',
+    iso27001=("8.9", "8.5"),
+    csf=("PR.PS-01", "PR.AA-05"),
+    needs=("launchConfigurations",),
+)
+def autoscaling_lc_imdsv1(resource, estate):
+    launch = _launch_configuration(resource)
+    if not isinstance(launch, dict):
+        return launch or passed()
+    options = launch.get("MetadataOptions") or {}
+    if options.get("HttpEndpoint") == "disabled" or options.get("HttpTokens") == "required":
+        return passed()
+    return failed(
+        f"Launch configuration {resource.configuration['LaunchConfigurationName']} accepts "
+        f"IMDSv1 (HttpTokens {options.get('HttpTokens') or 'optional'})."
+    )
+
+
+@check(
+    id="autoscaling-launch-configuration-secrets",
+    title="Secrets in an Auto Scaling launch configuration's user data",
+    service="autoscaling",
+    resource_types=ASG,
+    severity=Severity.HIGH,
+    threat=Threat.CREDENTIALS,
+    rationale="User data is readable by anyone allowed to describe launch configurations "
+    "and by every process on the instances; keys and passwords in it leak.",
+    console="Move the secret to Secrets Manager or Parameter Store, rotate it, and replace "
+    "the launch configuration with a launch template whose boot script fetches it.",
+    cli="aws secretsmanager create-secret --name <name> --secret-string <value>",
+    iso27001=("5.17", "8.24"),
+    csf=("PR.AA-01", "PR.DS-01"),
+    needs=("launchConfigurations",),
+)
+def autoscaling_lc_secrets(resource, estate):
+    launch = _launch_configuration(resource)
+    if not isinstance(launch, dict):
+        return launch or passed()
+    found = as_list(launch.get("UserDataSecrets"))
+    if found:
+        where = ", ".join(f"{f.get('kind')} on line {f.get('line')}" for f in found)
+        return failed(
+            f"Launch configuration {resource.configuration['LaunchConfigurationName']}: {where}."
+        )
+    return passed()

@@ -111,6 +111,15 @@ MATCHES: dict[str, tuple[str, ...]] = {
     "autoscaling_group_capacity_rebalance_enabled": ("autoscaling-capacity-rebalance-off",),
     "autoscaling_group_multiple_instance_types": ("autoscaling-single-instance-type",),
     "autoscaling_group_using_ec2_launch_template": ("autoscaling-launch-configuration",),
+    "autoscaling_group_launch_configuration_no_public_ip": (
+        "autoscaling-launch-configuration-public-ip",
+    ),
+    "autoscaling_group_launch_configuration_requires_imdsv2": (
+        "autoscaling-launch-configuration-imdsv1",
+    ),
+    "autoscaling_find_secrets_ec2_launch_configuration": (
+        "autoscaling-launch-configuration-secrets",
+    ),
     # --- end chkec2 ---
     "rds_instance_backup_enabled": ("rds-backups-off",),
     "rds_instance_copy_tags_to_snapshots": ("rds-copy-tags-to-snapshots-off",),

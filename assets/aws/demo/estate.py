@@ -924,6 +924,7 @@ MISCONFIGURATIONS: dict[str, tuple[str, ...]] = {
     # --- chkec2: EC2, VPC and Auto Scaling (issue 18) ---
     "autoscaling-launch-configuration": ("shop-web-eu-central-1", "shop-web-eu-west-1"),
     "autoscaling-single-instance-type": ("shop-web-eu-central-1", "shop-web-eu-west-1"),
+    "autoscaling-launch-configuration-imdsv1": ("shop-web-eu-central-1", "shop-web-eu-west-1"),
     "ec2-instance-public-risky-ports": ("bastion",),
     # The fake AWS knows none of the public AMIs, so it reports their instances as
     # paravirtual.
@@ -948,6 +949,22 @@ NOT_SEEDABLE: dict[str, str] = {
     "iam-access-key-old": "a fake key cannot be 90 days old",
     "iam-access-key-unused": "a fake key cannot have gone unused for 90 days",
     "iam-root-access-keys": "the fake AWS has no root user keys",
+    # --- chkec2: EC2, VPC and Auto Scaling (issue 18); each is tested through the fake
+    # AWS or on stored configurations in tests/assets/checks/test_checks_chkec2.py ---
+    "ec2-instance-old": "a fake instance cannot have run for 180 days",
+    "ec2-instance-stopped-long": "a fake instance cannot have been stopped for 30 days",
+    "autoscaling-capacity-rebalance-off": "moto does not keep a group's Spot distribution",
+    "autoscaling-elb-health-check-off": "not seeded yet: the demo has no load balancer",
+    "autoscaling-launch-configuration-public-ip": "not seeded yet (fake-AWS test only)",
+    "autoscaling-launch-configuration-secrets": "not seeded yet (fake-AWS test only)",
+    "ec2-instance-multiple-enis": "not seeded yet (fake-AWS test only)",
+    "ec2-instance-public-with-profile": "not seeded yet (fake-AWS test only)",
+    "ec2-sg-launch-wizard": "not seeded yet (fake-AWS test only)",
+    "ec2-sg-many-rules": "not seeded yet (fake-AWS test only)",
+    "ec2-sg-public-source-all-ports": "not seeded yet (fake-AWS test only)",
+    "ec2-sg-wide-public-ipv4": "not seeded yet (fake-AWS test only)",
+    "vpc-nacl-unused": "not seeded yet (fake-AWS test only)",
+    # --- end chkec2 ---
 }
 
 

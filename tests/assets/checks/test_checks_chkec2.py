@@ -149,7 +149,27 @@ def test_autoscaling_groups(fake_aws, aws_account, estate, run_sync, outcome):
     )
     autoscaling = estate.client("autoscaling")
     autoscaling.create_launch_configuration(
-        LaunchConfigurationName="old-web", ImageId=AMI, InstanceType="t3.small"
+        LaunchConfigurationName="old-web",
+        ImageId=AMI,
+        InstanceType="t3.small",
+        AssociatePublicIpAddress=True,
+        UserData="#!/bin/sh\nexport AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n",
+    )
+    autoscaling.create_launch_configuration(
+        LaunchConfigurationName="hardened",
+        ImageId=AMI,
+        InstanceType="t3.small",
+        AssociatePublicIpAddress=False,
+        MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
+        UserData="#!/bin/sh\napt-get install -y nginx\n",
+    )
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="hardened-web",
+        LaunchConfigurationName="hardened",
+        MinSize=0,
+        MaxSize=2,
+        DesiredCapacity=0,
+        VPCZoneIdentifier=subnet,
     )
     autoscaling.create_auto_scaling_group(
         AutoScalingGroupName="legacy-web",
@@ -187,6 +207,19 @@ def test_autoscaling_groups(fake_aws, aws_account, estate, run_sync, outcome):
     assert outcome(aws_account, "autoscaling-elb-health-check-off", "modern-web")[0] == "pass"
     assert outcome(aws_account, "autoscaling-single-instance-type", "legacy-web")[0] == "open"
     assert outcome(aws_account, "autoscaling-single-instance-type", "modern-web")[0] == "pass"
+    for check_id in (
+        "autoscaling-launch-configuration-public-ip",
+        "autoscaling-launch-configuration-imdsv1",
+        "autoscaling-launch-configuration-secrets",
+    ):
+        status, detail = outcome(aws_account, check_id, "legacy-web")
+        assert status == "open" and "old-web" in detail, check_id
+        assert outcome(aws_account, check_id, "hardened-web")[0] == "pass", check_id
+        assert outcome(aws_account, check_id, "modern-web")[0] == "pass", check_id
+    assert (
+        "AWS access key id on line 2"
+        in outcome(aws_account, "autoscaling-launch-configuration-secrets", "legacy-web")[1]
+    )
     # Neither runs Spot Instances.
     assert outcome(aws_account, "autoscaling-capacity-rebalance-off", "legacy-web")[0] == "pass"
 
@@ -252,6 +285,17 @@ def test_spot_groups_and_unread_acls_on_stored_configurations():
     unread = _stored("vpc", "network-acl", {"IsDefault": False})
     assert _result("vpc-nacl-unused", unread).result == Result.NOT_EVALUATED
     assert _result("vpc-nacl-open-all-ports", unread).result == Result.NOT_EVALUATED
+    not_read = _stored(
+        "autoscaling",
+        "auto-scaling-group",
+        {"LaunchConfigurationName": "lc", "_errors": {"launchConfigurations": "AccessDenied"}},
+    )
+    for check_id in (
+        "autoscaling-launch-configuration-public-ip",
+        "autoscaling-launch-configuration-imdsv1",
+        "autoscaling-launch-configuration-secrets",
+    ):
+        assert _result(check_id, not_read).result == Result.NOT_EVALUATED, check_id
 
 
 def test_no_ec2_vpc_or_autoscaling_prowler_check_is_left_unmapped_by_this_part():
