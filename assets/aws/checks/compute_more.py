@@ -20,6 +20,7 @@ from assets.aws.checks.base import (
     not_evaluated,
     passed,
 )
+from assets.aws.checks.iam import _when
 from assets.aws.checks.network import (
     SG,
     WORLD,
@@ -241,16 +242,6 @@ def sg_many_rules(resource, estate):
     if inbound > MAX_RULES or outbound > MAX_RULES:
         return failed(f"{inbound} inbound and {outbound} outbound rules (limit {MAX_RULES}).")
     return passed()
-
-
-def _when(value) -> datetime.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 @check(
