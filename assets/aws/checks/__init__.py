@@ -7,6 +7,7 @@ every resource. Pure functions: no AWS call, no database access.
 
 from assets.aws.checks import (  # noqa: F401 - each module registers its checks
     beanstalk,
+    compute_more,
     databases,
     ebs,
     governance,

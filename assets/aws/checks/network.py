@@ -18,15 +18,23 @@ WORLD = {"0.0.0.0/0", "::/0"}
 ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
 DATABASE_PORTS = {
     1433: "SQL Server",
+    1434: "SQL Server Browser",
     1521: "Oracle",
+    2483: "Oracle (TCPS)",
     3306: "MySQL",
     5432: "PostgreSQL",
     5439: "Redshift",
+    5601: "Kibana",
     6379: "Redis",
+    7199: "Cassandra JMX",
+    8888: "Cassandra OpsCenter",
     9042: "Cassandra",
+    9160: "Cassandra Thrift",
     9200: "Elasticsearch",
+    9300: "Elasticsearch transport",
     11211: "Memcached",
     27017: "MongoDB",
+    27018: "MongoDB shard",
 }
 SG = (("ec2", "security-group"),)
 

@@ -68,6 +68,59 @@ MATCHES: dict[str, tuple[str, ...]] = {
     "vpc_subnet_different_az": ("vpc-single-az",),
     "vpc_subnet_no_public_ip_by_default": ("vpc-subnet-public-ip-on-launch",),
     "autoscaling_group_multiple_az": ("autoscaling-single-az",),
+    # --- chkec2: EC2, VPC and Auto Scaling (issue 18) ---
+    "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_cassandra_7199_9160_8888": (
+        "ec2-sg-open-database-ports",
+    ),
+    "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_elasticsearch_kibana_9200_9300_5601": (  # noqa: E501
+        "ec2-sg-open-database-ports",
+    ),
+    "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_ftp_20_21": (
+        "ec2-sg-open-risky-ports",
+    ),
+    "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_telnet_23": (
+        "ec2-sg-open-risky-ports",
+    ),
+    "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_kafka_9092": (
+        "ec2-sg-open-risky-ports",
+    ),
+    "ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports": (
+        "ec2-sg-open-risky-ports",
+    ),
+    "ec2_securitygroup_allow_ingress_from_internet_to_any_port": ("ec2-sg-open-all-ports",),
+    "ec2_securitygroup_allow_ingress_from_internet_to_any_port_from_ip": (
+        "ec2-sg-public-source-all-ports",
+    ),
+    "ec2_securitygroup_allow_wide_open_public_ipv4": ("ec2-sg-wide-public-ipv4",),
+    "ec2_securitygroup_from_launch_wizard": ("ec2-sg-launch-wizard",),
+    "ec2_securitygroup_with_many_ingress_egress_rules": ("ec2-sg-many-rules",),
+    "ec2_instance_port_cifs_exposed_to_internet": ("ec2-instance-public-risky-ports",),
+    "ec2_instance_port_ftp_exposed_to_internet": ("ec2-instance-public-risky-ports",),
+    "ec2_instance_port_kafka_exposed_to_internet": ("ec2-instance-public-risky-ports",),
+    "ec2_instance_port_kerberos_exposed_to_internet": ("ec2-instance-public-risky-ports",),
+    "ec2_instance_port_ldap_exposed_to_internet": ("ec2-instance-public-risky-ports",),
+    "ec2_instance_port_telnet_exposed_to_internet": ("ec2-instance-public-risky-ports",),
+    "ec2_instance_older_than_specific_days": ("ec2-instance-old",),
+    "ec2_instance_stopped_older_than_specific_days": ("ec2-instance-stopped-long",),
+    "ec2_instance_paravirtual_type": ("ec2-instance-paravirtual",),
+    "ec2_instance_uses_single_eni": ("ec2-instance-multiple-enis",),
+    "ec2_instance_internet_facing_with_instance_profile": ("ec2-instance-public-with-profile",),
+    "ec2_networkacl_allow_ingress_any_port": ("vpc-nacl-open-all-ports",),
+    "ec2_networkacl_unused": ("vpc-nacl-unused",),
+    "autoscaling_group_elb_health_check_enabled": ("autoscaling-elb-health-check-off",),
+    "autoscaling_group_capacity_rebalance_enabled": ("autoscaling-capacity-rebalance-off",),
+    "autoscaling_group_multiple_instance_types": ("autoscaling-single-instance-type",),
+    "autoscaling_group_using_ec2_launch_template": ("autoscaling-launch-configuration",),
+    "autoscaling_group_launch_configuration_no_public_ip": (
+        "autoscaling-launch-configuration-public-ip",
+    ),
+    "autoscaling_group_launch_configuration_requires_imdsv2": (
+        "autoscaling-launch-configuration-imdsv1",
+    ),
+    "autoscaling_find_secrets_ec2_launch_configuration": (
+        "autoscaling-launch-configuration-secrets",
+    ),
+    # --- end chkec2 ---
     "rds_instance_backup_enabled": ("rds-backups-off",),
     "rds_instance_copy_tags_to_snapshots": ("rds-copy-tags-to-snapshots-off",),
     "rds_instance_default_admin": ("rds-default-master-user",),
@@ -137,19 +190,27 @@ MATCHES: dict[str, tuple[str, ...]] = {
 }
 
 PARTLY: dict[str, str] = {
-    "ec2_instance_port_cassandra_exposed_to_internet": "we test 9042; Prowler 7199, 9160, 8888",
-    "ec2_instance_port_elasticsearch_kibana_exposed_to_internet": "we test 9200, not 9300 or "
-    "Kibana's 5601",
-    "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_mongodb_27017_27018": "we test "
-    "27017, not 27018",
-    "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_oracle_1521_2483": "we test "
-    "1521, not 2483",
-    "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_sql_server_1433_1434": "we "
-    "test 1433, not 1434",
+    # --- chkec2: EC2, VPC and Auto Scaling (issue 18) ---
+    "ec2_securitygroup_allow_ingress_from_internet_to_any_port": "ours fails on every group "
+    "open on all ports; Prowler can be told to skip groups used only by some interface "
+    "types",
+    "autoscaling_group_capacity_rebalance_enabled": "ours fails only groups that run Spot "
+    "Instances, where rebalancing applies",
+    "ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports": "our list of "
+    "risky ports also holds FTP, Telnet, Kerberos, LDAP, NetBIOS and Kafka",
+    # --- end chkec2 ---
     "s3_bucket_policy_public_write_access": "ours fails on any public statement, read or write",
     "kms_cmk_are_used": "ours fails on disabled keys; Prowler also on keys pending deletion",
     "rds_snapshots_encrypted": "we collect DB instance snapshots, not Aurora cluster snapshots",
     "rds_snapshots_public_access": "we collect DB instance snapshots, not Aurora cluster snapshots",
+}
+
+# Prowler checks that cannot apply to this product, and why.
+NOT_APPLICABLE: dict[str, str] = {
+    # --- chkec2: EC2, VPC and Auto Scaling (issue 18) ---
+    "ec2_elastic_ip_shodan": "needs the external Shodan service and an API key; the "
+    "connector only reads the AWS account",
+    # --- end chkec2 ---
 }
 
 # Prowler's checks for the services we collect, by service (names only).
@@ -434,6 +495,6 @@ PROWLER_CHECKS: dict[str, tuple[str, ...]] = {
 def missing() -> dict[str, list[str]]:
     """{service: the Prowler checks for it that no check of ours answers}."""
     return {
-        service: [name for name in names if name not in MATCHES]
+        service: [name for name in names if name not in MATCHES and name not in NOT_APPLICABLE]
         for service, names in PROWLER_CHECKS.items()
     }

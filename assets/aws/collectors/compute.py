@@ -268,4 +268,32 @@ def collect_autoscaling(ctx: PartitionContext) -> list[Collected]:
         return Collected(arn, "auto-scaling-group", arn.rsplit("/", 1)[-1], ctx.region)
 
     groups = ctx.paginate(client, "describe_auto_scaling_groups", "AutoScalingGroups")
-    return [c for c in map(guarded(convert, fallback), groups) if c is not None]
+    results = [c for c in map(guarded(convert, fallback), groups) if c is not None]
+    # The launch configurations the groups use: whether their instances get a public
+    # address, require IMDSv2, or carry secrets in their boot script (only what was
+    # found where is kept, never the script).
+    read: dict = {}
+    configurations = ctx.detail(
+        read,
+        "launchConfigurations",
+        lambda: list(
+            ctx.paginate(client, "describe_launch_configurations", "LaunchConfigurations")
+        ),
+    )
+    by_name = {c.get("LaunchConfigurationName"): c for c in configurations or []}
+    for collected in results:
+        name = collected.configuration.get("LaunchConfigurationName")
+        if not name:
+            continue
+        if configurations is None:
+            collected.configuration.setdefault("_errors", {}).update(read["_errors"])
+            continue
+        launch = by_name.get(name)
+        if launch is None:
+            continue
+        collected.configuration["LaunchConfiguration"] = {
+            "AssociatePublicIpAddress": launch.get("AssociatePublicIpAddress"),
+            "MetadataOptions": plain(launch.get("MetadataOptions") or {}),
+            "UserDataSecrets": find_secrets(user_data_text(launch.get("UserData"))),
+        }
+    return results

@@ -921,6 +921,22 @@ MISCONFIGURATIONS: dict[str, tuple[str, ...]] = {
     "vpc-subnet-public-ip-on-launch": tuple(
         f"default-{region}{zone}" for region in ("eu-central-1", "eu-west-1") for zone in "abc"
     ),
+    # --- chkec2: EC2, VPC and Auto Scaling (issue 18) ---
+    "autoscaling-launch-configuration": ("shop-web-eu-central-1", "shop-web-eu-west-1"),
+    "autoscaling-single-instance-type": ("shop-web-eu-central-1", "shop-web-eu-west-1"),
+    "autoscaling-launch-configuration-imdsv1": ("shop-web-eu-central-1", "shop-web-eu-west-1"),
+    "ec2-instance-public-risky-ports": ("bastion",),
+    # The fake AWS knows none of the public AMIs, so it reports their instances as
+    # paravirtual.
+    "ec2-instance-paravirtual": ("bastion", "shop-web"),
+    "ec2-sg-open-risky-ports": ("legacy-admin",),
+    "vpc-nacl-open-all-ports": (
+        "default-acl-eu-central-1",
+        "default-acl-eu-west-1",
+        "shop-eu-central-1-acl",
+        "shop-eu-west-1-acl",
+    ),
+    # --- end chkec2 ---
 }
 
 # The checks the fake AWS cannot make fire, and why; each is tested on stored
@@ -933,6 +949,22 @@ NOT_SEEDABLE: dict[str, str] = {
     "iam-access-key-old": "a fake key cannot be 90 days old",
     "iam-access-key-unused": "a fake key cannot have gone unused for 90 days",
     "iam-root-access-keys": "the fake AWS has no root user keys",
+    # --- chkec2: EC2, VPC and Auto Scaling (issue 18); each is tested through the fake
+    # AWS or on stored configurations in tests/assets/checks/test_checks_chkec2.py ---
+    "ec2-instance-old": "a fake instance cannot have run for 180 days",
+    "ec2-instance-stopped-long": "a fake instance cannot have been stopped for 30 days",
+    "autoscaling-capacity-rebalance-off": "moto does not keep a group's Spot distribution",
+    "autoscaling-elb-health-check-off": "not seeded yet: the demo has no load balancer",
+    "autoscaling-launch-configuration-public-ip": "not seeded yet (fake-AWS test only)",
+    "autoscaling-launch-configuration-secrets": "not seeded yet (fake-AWS test only)",
+    "ec2-instance-multiple-enis": "not seeded yet (fake-AWS test only)",
+    "ec2-instance-public-with-profile": "not seeded yet (fake-AWS test only)",
+    "ec2-sg-launch-wizard": "not seeded yet (fake-AWS test only)",
+    "ec2-sg-many-rules": "not seeded yet (fake-AWS test only)",
+    "ec2-sg-public-source-all-ports": "not seeded yet (fake-AWS test only)",
+    "ec2-sg-wide-public-ipv4": "not seeded yet (fake-AWS test only)",
+    "vpc-nacl-unused": "not seeded yet (fake-AWS test only)",
+    # --- end chkec2 ---
 }
 
 
