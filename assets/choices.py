@@ -1,25 +1,26 @@
 """Choices of the asset inventory."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AssetClass(models.TextChoices):
     """The two classes of assets: what the business values, and what supports it."""
 
-    ESSENTIAL = "essential", "Essential"
-    SUPPORT = "support", "Support"
+    ESSENTIAL = "essential", _("Essential")
+    SUPPORT = "support", _("Support")
 
 
 class AssetCategory(models.TextChoices):
     """Each category belongs to exactly one class (see CLASS_OF_CATEGORY)."""
 
-    BUSINESS_INFORMATION = "business_information", "Business information"
-    PROCESS = "process", "Process"
-    ACTIVITY = "activity", "Activity"
-    HARDWARE = "hardware", "Hardware"
-    SOFTWARE = "software", "Software"
-    PERSONNEL = "personnel", "Personnel"
-    PARTNER_ORGANIZATION = "partner_organization", "Partner organisation"
+    BUSINESS_INFORMATION = "business_information", _("Business information")
+    PROCESS = "process", _("Process")
+    ACTIVITY = "activity", _("Activity")
+    HARDWARE = "hardware", _("Hardware")
+    SOFTWARE = "software", _("Software")
+    PERSONNEL = "personnel", _("Personnel")
+    PARTNER_ORGANIZATION = "partner_organization", _("Partner organisation")
 
 
 CLASS_OF_CATEGORY = {
@@ -41,18 +42,18 @@ def categories_of(asset_class: str) -> list[str]:
 class SecurityNeed(models.IntegerChoices):
     """How much confidentiality, integrity or availability an asset needs."""
 
-    LOW = 1, "1 - Low"
-    MEDIUM = 2, "2 - Medium"
-    HIGH = 3, "3 - High"
-    CRITICAL = 4, "4 - Critical"
+    LOW = 1, _("1 - Low")
+    MEDIUM = 2, _("2 - Medium")
+    HIGH = 3, _("3 - High")
+    CRITICAL = 4, _("4 - Critical")
 
 
 class ResponsibilityLayer(models.TextChoices):
     """The layers of the AWS shared responsibility model (see catalogue.py)."""
 
-    INFRASTRUCTURE = "infrastructure", "Infrastructure services"
-    CONTAINER = "container", "Container services"
-    ABSTRACTED = "abstracted", "Abstracted services"
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure services")
+    CONTAINER = "container", _("Container services")
+    ABSTRACTED = "abstracted", _("Abstracted services")
 
 
 # Fields a caller may set through asset_create / asset_update.
@@ -76,103 +77,103 @@ EDITABLE_FIELDS = (
 
 
 class AwsEnvironment(models.TextChoices):
-    PRODUCTION = "production", "Production"
-    STAGING = "staging", "Staging"
-    DEVELOPMENT = "development", "Development"
-    TEST = "test", "Test"
-    SHARED_SERVICES = "shared_services", "Shared services"
-    SECURITY = "security", "Security"
+    PRODUCTION = "production", _("Production")
+    STAGING = "staging", _("Staging")
+    DEVELOPMENT = "development", _("Development")
+    TEST = "test", _("Test")
+    SHARED_SERVICES = "shared_services", _("Shared services")
+    SECURITY = "security", _("Security")
 
 
 class AccountStrategy(models.TextChoices):
     """The account strategies of the seed notes: how this account fits the organisation."""
 
-    SINGLE = "single", "Single account"
-    PER_ENVIRONMENT = "per_environment", "One account per environment (prod, dev, test)"
-    PER_BUSINESS_UNIT = "per_business_unit", "One account per business unit or application"
-    CENTRAL_SECURITY = "central_security", "Central security account with member accounts"
+    SINGLE = "single", _("Single account")
+    PER_ENVIRONMENT = "per_environment", _("One account per environment (prod, dev, test)")
+    PER_BUSINESS_UNIT = "per_business_unit", _("One account per business unit or application")
+    CENTRAL_SECURITY = "central_security", _("Central security account with member accounts")
 
 
 class ConnectionStatus(models.TextChoices):
-    UNTESTED = "untested", "Not tested"
-    OK = "ok", "Connected"
-    FAILED = "failed", "Failed"
+    UNTESTED = "untested", _("Not tested")
+    OK = "ok", _("Connected")
+    FAILED = "failed", _("Failed")
 
 
 class SyncStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    PARTIAL = "partial", "Partial"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    PARTIAL = "partial", _("Partial")
+    FAILED = "failed", _("Failed")
 
 
 class SyncTrigger(models.TextChoices):
-    MANUAL = "manual", "Manual"
-    SCHEDULED = "scheduled", "Scheduled"
+    MANUAL = "manual", _("Manual")
+    SCHEDULED = "scheduled", _("Scheduled")
 
 
 class PartitionStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
 
 
 class LinkSource(models.TextChoices):
-    MANUAL = "manual", "By hand"
-    TAG = "tag", "isms:asset tag"
-    RULE = "rule", "Link rule"
+    MANUAL = "manual", _("By hand")
+    TAG = "tag", _("isms:asset tag")
+    RULE = "rule", _("Link rule")
 
 
 class LinkRuleKind(models.TextChoices):
-    TAG = "tag", "Tag key and value"
-    ARN = "arn", "ARN pattern"
+    TAG = "tag", _("Tag key and value")
+    ARN = "arn", _("ARN pattern")
 
 
 class FindingStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    RESOLVED = "resolved", "Resolved"
-    MUTED = "muted", "Muted"
-    NOT_EVALUATED = "not_evaluated", "Not evaluated"
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+    MUTED = "muted", _("Muted")
+    NOT_EVALUATED = "not_evaluated", _("Not evaluated")
 
 
 class Severity(models.TextChoices):
-    CRITICAL = "critical", "Critical"
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
-    INFO = "info", "Info"
+    CRITICAL = "critical", _("Critical")
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+    INFO = "info", _("Info")
 
 
 class Threat(models.TextChoices):
     """The seed's threats to data at rest, plus network exposure and credential theft."""
 
-    DISCLOSURE = "accidental_disclosure", "Accidental information disclosure"
-    INTEGRITY = "integrity_compromise", "Data integrity compromise"
-    DELETION = "accidental_deletion", "Accidental deletion"
-    AVAILABILITY = "loss_of_availability", "Loss of availability"
-    NETWORK = "network_exposure", "Network exposure"
-    CREDENTIALS = "credential_compromise", "Credential compromise"
+    DISCLOSURE = "accidental_disclosure", _("Accidental information disclosure")
+    INTEGRITY = "integrity_compromise", _("Data integrity compromise")
+    DELETION = "accidental_deletion", _("Accidental deletion")
+    AVAILABILITY = "loss_of_availability", _("Loss of availability")
+    NETWORK = "network_exposure", _("Network exposure")
+    CREDENTIALS = "credential_compromise", _("Credential compromise")
 
 
 class Result(models.TextChoices):
-    PASS = "pass", "Pass"
-    FAIL = "fail", "Fail"
-    NOT_EVALUATED = "not_evaluated", "Not evaluated"
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+    NOT_EVALUATED = "not_evaluated", _("Not evaluated")
 
 
 class ScopeDecision(models.TextChoices):
     """A finding's place against the approved ISMS scope, decided by a person when the
     finding is in an account or region that the scope does not list."""
 
-    UNDECIDED = "", "Not triaged"
-    IN_SCOPE = "in_scope", "In scope"
-    OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+    UNDECIDED = "", _("Not triaged")
+    IN_SCOPE = "in_scope", _("In scope")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
 
 
 class MembershipStatus(models.TextChoices):
     """An account's standing in its organisation, as the last discovery saw it."""
 
-    ACTIVE = "active", "Active member"
-    SUSPENDED = "suspended", "Suspended or closed"
-    REMOVED = "removed", "Left the organisation"
+    ACTIVE = "active", _("Active member")
+    SUSPENDED = "suspended", _("Suspended or closed")
+    REMOVED = "removed", _("Left the organisation")

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from assets.catalogue import SERVICES
 from assets.choices import AssetCategory, AssetClass, ResponsibilityLayer
@@ -31,34 +32,34 @@ class AssetFilterSet(BaseFilterSet):
     """Search, class, category, owner, business unit, AWS service, value ranges, overdue
     review and sorting; `?ordering=-value_at_stake_usd` sorts by value at stake."""
 
-    q = django_filters.CharFilter(method="search", label="Search")
-    asset_class = django_filters.ChoiceFilter(choices=AssetClass.choices, label="Class")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    asset_class = django_filters.ChoiceFilter(choices=AssetClass.choices, label=_("Class"))
     category = django_filters.ChoiceFilter(choices=AssetCategory.choices)
     owner = django_filters.ModelChoiceFilter(queryset=User.objects.filter(is_active=True))
-    business_unit = django_filters.CharFilter(lookup_expr="iexact", label="Business unit")
+    business_unit = django_filters.CharFilter(lookup_expr="iexact", label=_("Business unit"))
     # Choices from the shipped catalogue, not a query: the list page stays within budget.
     aws_service = django_filters.ChoiceFilter(
         field_name="aws_services__code",
         choices=sorted(((code, name) for code, name, *_ in SERVICES), key=lambda c: c[1]),
-        label="AWS service",
+        label=_("AWS service"),
     )
-    tag = django_filters.CharFilter(method="filter_tag", label="Tag")
+    tag = django_filters.CharFilter(method="filter_tag", label=_("Tag"))
     value_min = django_filters.NumberFilter(
-        field_name="value_usd", lookup_expr="gte", label="Value from ($)"
+        field_name="value_usd", lookup_expr="gte", label=_("Value from ($)")
     )
     value_max = django_filters.NumberFilter(
-        field_name="value_usd", lookup_expr="lte", label="Value to ($)"
+        field_name="value_usd", lookup_expr="lte", label=_("Value to ($)")
     )
     at_stake_min = django_filters.NumberFilter(
-        field_name="value_at_stake_usd", lookup_expr="gte", label="At stake from ($)"
+        field_name="value_at_stake_usd", lookup_expr="gte", label=_("At stake from ($)")
     )
     at_stake_max = django_filters.NumberFilter(
-        field_name="value_at_stake_usd", lookup_expr="lte", label="At stake to ($)"
+        field_name="value_at_stake_usd", lookup_expr="lte", label=_("At stake to ($)")
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Review overdue")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Review overdue"))
     ordering = django_filters.OrderingFilter(
         fields=tuple((path, name) for name, (path, _nullable) in SORTS.items()),
-        label="Sort by",
+        label=_("Sort by"),
         method="sort",
     )
 

@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.urls import reverse, reverse_lazy
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from assets import graph
 from assets.choices import AssetClass, categories_of
@@ -75,22 +76,22 @@ class AssetForm(forms.ModelForm):
     form works the same with ten assets or a hundred thousand."""
 
     ref = forms.CharField(
-        label="Reference",
+        label=_("Reference"),
         max_length=20,
         required=False,
-        help_text="Leave empty to get the next free A-nnn reference.",
+        help_text=_("Leave empty to get the next free A-nnn reference."),
     )
     tags = forms.CharField(
-        required=False, help_text="Comma-separated labels, e.g. pci, customer-facing."
+        required=False, help_text=_("Comma-separated labels, e.g. pci, customer-facing.")
     )
     depends_on = forms.CharField(
-        label="Depends on",
+        label=_("Depends on"),
         required=False,
-        help_text="Type a reference or a name to find the assets this one needs.",
+        help_text=_("Type a reference or a name to find the assets this one needs."),
         widget=asset_picker(),
     )
     aws_services = AwsServiceChoiceField(
-        label="AWS services",
+        label=_("AWS services"),
         queryset=AwsService.objects.all(),
         required=False,
         widget=Picker,
@@ -195,7 +196,7 @@ class AssetForm(forms.ModelForm):
 class DependencyAddForm(forms.Form):
     """Add one dependency by ref, among the assets the user may see."""
 
-    ref = forms.CharField(label="Reference of the asset it depends on", max_length=20)
+    ref = forms.CharField(label=_("Reference of the asset it depends on"), max_length=20)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,10 +217,10 @@ class BulkEditForm(forms.Form):
         queryset=Asset.objects.all(), widget=forms.MultipleHiddenInput
     )
     owner = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True), required=False, label="New owner"
+        queryset=User.objects.filter(is_active=True), required=False, label=_("New owner")
     )
     review_interval_days = forms.IntegerField(
-        min_value=1, required=False, label="New review interval (days)"
+        min_value=1, required=False, label=_("New review interval (days)")
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -242,8 +243,8 @@ class BulkEditForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV or XLSX file",
-        help_text="At most 10 MB. The first row names the columns; see the list below.",
+        label=_("CSV or XLSX file"),
+        help_text=_("At most 10 MB. The first row names the columns; see the list below."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from assets.catalogue import SERVICES
 from assets.choices import ResponsibilityLayer
@@ -13,10 +14,10 @@ SERVICE_CHOICES = sorted(((code, name) for code, name, *_ in SERVICES), key=lamb
 
 
 class AwsAccountFilterSet(BaseFilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     environment = django_filters.ChoiceFilter(choices=AwsEnvironment.choices)
     connection_status = django_filters.ChoiceFilter(
-        choices=ConnectionStatus.choices, label="Connection"
+        choices=ConnectionStatus.choices, label=_("Connection")
     )
     enabled = django_filters.BooleanFilter()
 
@@ -42,17 +43,17 @@ class AwsResourceFilterSet(BaseFilterSet):
     """Account, region, service, type, shared-responsibility layer, linked or not, gone
     or not, and a search in name and ARN."""
 
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     account = django_filters.ModelChoiceFilter(queryset=AwsAccount.objects.all())
     region = django_filters.CharFilter(lookup_expr="exact")
     service = django_filters.ChoiceFilter(field_name="service__code", choices=SERVICE_CHOICES)
-    resource_type = django_filters.CharFilter(lookup_expr="exact", label="Type")
+    resource_type = django_filters.CharFilter(lookup_expr="exact", label=_("Type"))
     layer = django_filters.ChoiceFilter(
         field_name="service__layer", choices=ResponsibilityLayer.choices
     )
-    linked = django_filters.BooleanFilter(method="filter_linked", label="Linked to an asset")
-    gone = django_filters.BooleanFilter(method="filter_gone", label="Gone")
-    asset = django_filters.NumberFilter(field_name="assets", label="Asset id")
+    linked = django_filters.BooleanFilter(method="filter_linked", label=_("Linked to an asset"))
+    gone = django_filters.BooleanFilter(method="filter_gone", label=_("Gone"))
+    asset = django_filters.NumberFilter(field_name="assets", label=_("Asset id"))
 
     class Meta:
         model = AwsResource
@@ -71,7 +72,7 @@ class AwsResourceFilterSet(BaseFilterSet):
 
 class AwsLinkRuleFilterSet(BaseFilterSet):
     kind = django_filters.ChoiceFilter(
-        choices=AwsLinkRule._meta.get_field("kind").choices, label="Kind"
+        choices=AwsLinkRule._meta.get_field("kind").choices, label=_("Kind")
     )
     enabled = django_filters.BooleanFilter()
 

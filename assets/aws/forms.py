@@ -1,6 +1,7 @@
 """Forms of the AWS connector: validation only; the services hold the rules."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from assets import permissions as asset_perms
 from assets.aws.session import known_regions
@@ -13,7 +14,7 @@ class AwsAccountForm(forms.ModelForm):
 
     regions = forms.MultipleChoiceField(
         required=False,
-        help_text="None selected: every region enabled for the account is pulled.",
+        help_text=_("None selected: every region enabled for the account is pulled."),
     )
 
     class Meta:
@@ -59,7 +60,7 @@ class AwsLinkRuleForm(forms.ModelForm):
 class ResourceLinkForm(forms.Form):
     """Link a resource to one of the assets the user may edit."""
 
-    asset = forms.ModelChoiceField(queryset=Asset.objects.none(), label="Asset")
+    asset = forms.ModelChoiceField(queryset=Asset.objects.none(), label=_("Asset"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,7 +74,7 @@ class AssetLinkForm(forms.Form):
     """Link a live resource to the asset (from the asset page), among those the user may
     see: another's resource is refused like one that does not exist."""
 
-    resource = forms.ModelChoiceField(queryset=AwsResource.objects.live(), label="Resource")
+    resource = forms.ModelChoiceField(queryset=AwsResource.objects.live(), label=_("Resource"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,19 +99,23 @@ class AwsOrganizationForm(forms.ModelForm):
 
     regions = forms.MultipleChoiceField(
         required=False,
-        help_text="Regions new members pull; none selected: every region enabled for each.",
+        help_text=_("Regions new members pull; none selected: every region enabled for each."),
     )
     include_ous = OuPathsField(
-        label="OUs included",
+        label=_("OUs included"),
         required=False,
-        help_text="One OU path a line, e.g. Root / Workloads: only their accounts (sub-OUs "
-        "included) are synced. Empty: every OU.",
+        help_text=_(
+            "One OU path a line, e.g. Root / Workloads: only their accounts (sub-OUs "
+            "included) are synced. Empty: every OU."
+        ),
     )
     exclude_ous = OuPathsField(
-        label="OUs excluded",
+        label=_("OUs excluded"),
         required=False,
-        help_text="One OU path a line, e.g. Root / Workloads / Sandbox: their accounts are "
-        "never synced, even inside an included OU.",
+        help_text=_(
+            "One OU path a line, e.g. Root / Workloads / Sandbox: their accounts are "
+            "never synced, even inside an included OU."
+        ),
     )
 
     class Meta:

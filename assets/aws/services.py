@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assets.aws import fetch
 from assets.aws.collectors import COLLECTORS, partitions_for
@@ -226,7 +226,9 @@ def aws_account_sync(
                 account=account, trigger=trigger, requested_by=requested_by
             )
             AwsAccount.objects.filter(pk=account.pk).update(last_sync_started_at=run.created_at)
-            audit.record(run, AuditAction.SYNC, message=f"{run.get_trigger_display()} sync queued.")
+            with translation.override(None):  # the audit trail is written in English
+                trigger_label = run.get_trigger_display()
+            audit.record(run, AuditAction.SYNC, message=f"{trigger_label} sync queued.")
             from assets import tasks
 
             _enqueue(tasks.aws_sync_run_start, run.pk)

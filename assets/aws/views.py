@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assets import permissions as asset_perms
@@ -84,8 +85,10 @@ def account_create(request):
         else:
             messages.success(
                 request,
-                "Account connected. Create its role with the CloudFormation template, "
-                "then test the connection.",
+                _(
+                    "Account connected. Create its role with the CloudFormation template, "
+                    "then test the connection."
+                ),
             )
             return redirect(account)
     return render(request, "assets/aws/account_form.html", {"form": form, "account": None})
@@ -103,7 +106,7 @@ def account_edit(request, pk):
         except ValidationError as exc:
             form.add_error(None, _form_errors(exc))
         else:
-            messages.success(request, "Account saved.")
+            messages.success(request, _("Account saved."))
             return redirect(account)
     return render(request, "assets/aws/account_form.html", {"form": form, "account": account})
 
@@ -154,7 +157,7 @@ def account_sync(request, pk):
         messages.error(request, _form_errors(exc))
         return redirect(account)
     if not created:
-        messages.info(request, "A sync of this account is already under way: here it is.")
+        messages.info(request, _("A sync of this account is already under way: here it is."))
     return redirect(run)
 
 
@@ -213,8 +216,10 @@ def organization_create(request):
         else:
             messages.success(
                 request,
-                "Organisation connected. Deploy the StackSet template to its members, "
-                "then sync the organisation.",
+                _(
+                    "Organisation connected. Deploy the StackSet template to its members, "
+                    "then sync the organisation."
+                ),
             )
             return redirect(organization)
     return render(
@@ -235,7 +240,7 @@ def organization_edit(request, pk):
         except ValidationError as exc:
             form.add_error(None, _form_errors(exc))
         else:
-            messages.success(request, "Organisation saved.")
+            messages.success(request, _("Organisation saved."))
             return redirect(organization)
     return render(
         request, "assets/aws/organization_form.html", {"form": form, "organization": organization}
@@ -264,12 +269,12 @@ def organization_sync(request, pk):
     """Discover the members again, then sync each enabled one (in the background)."""
     organization = get_object_or_404(AwsOrganization, pk=pk)
     if not organization.enabled:
-        messages.error(request, "This organisation is disabled: enable it to sync.")
+        messages.error(request, _("This organisation is disabled: enable it to sync."))
         return redirect(organization)
     services.aws_organization_sync_queue(organization=organization, requested_by=request.user)
     messages.success(
         request,
-        "Discovery and the member syncs are queued: the members and their syncs appear here.",
+        _("Discovery and the member syncs are queued: the members and their syncs appear here."),
     )
     return redirect(organization)
 
@@ -412,7 +417,7 @@ def resource_link(request, pk):
     if not selectors.may_link(request.user, asset):
         raise PermissionDenied
     links.aws_resource_link(resource=resource, asset=asset)
-    messages.success(request, f"Linked to {asset}.")
+    messages.success(request, _("Linked to %(asset)s.") % {"asset": asset})
     return redirect(resource)
 
 
@@ -429,7 +434,7 @@ def resource_unlink(request, pk, asset_pk):
     except ValidationError as exc:
         messages.error(request, _form_errors(exc))
     else:
-        messages.success(request, f"Unlinked from {asset}.")
+        messages.success(request, _("Unlinked from %(asset)s.") % {"asset": asset})
     if request.POST.get("next") == "asset":
         return redirect(asset)
     return redirect(resource)
@@ -467,7 +472,7 @@ def asset_link(request, pk):
     if request.htmx:
         return _panel(request, asset, form)
     if form is not None:
-        messages.error(request, "Choose a live resource to link.")
+        messages.error(request, _("Choose a live resource to link."))
     return redirect(asset)
 
 
@@ -495,7 +500,7 @@ def rule_create(request):
     form = AwsLinkRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         links.aws_link_rule_create(**form.cleaned_data)
-        messages.success(request, "Rule saved and applied to every live resource.")
+        messages.success(request, _("Rule saved and applied to every live resource."))
         return redirect("assets:aws_rule_list")
     return render(request, "assets/aws/rule_form.html", {"form": form, "rule": None})
 
@@ -507,7 +512,7 @@ def rule_edit(request, pk):
     form = AwsLinkRuleForm(request.POST or None, instance=AwsLinkRule.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         links.aws_link_rule_update(rule=rule, **form.cleaned_data)
-        messages.success(request, "Rule saved and applied to every live resource.")
+        messages.success(request, _("Rule saved and applied to every live resource."))
         return redirect("assets:aws_rule_list")
     return render(request, "assets/aws/rule_form.html", {"form": form, "rule": rule})
 
@@ -517,5 +522,5 @@ def rule_edit(request, pk):
 def rule_delete(request, pk):
     rule = get_object_or_404(AwsLinkRule, pk=pk)
     links.aws_link_rule_delete(rule=rule)
-    messages.success(request, "Rule deleted, with the links it made.")
+    messages.success(request, _("Rule deleted, with the links it made."))
     return redirect("assets:aws_rule_list")

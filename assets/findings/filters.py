@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from assets.aws.checks import Severity
 from assets.aws.checks.engine import ordered
@@ -18,7 +19,7 @@ class FindingFilterSet(BaseFilterSet):
     """Severity, status, check, service, account, region, asset, and a search in the
     resource's name and ARN and the finding's detail."""
 
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, widget=Picker)
     status = django_filters.MultipleChoiceFilter(choices=FindingStatus.choices, widget=Picker)
     check = django_filters.ChoiceFilter(field_name="check_id", choices=CHECK_CHOICES)
@@ -26,9 +27,9 @@ class FindingFilterSet(BaseFilterSet):
     account = django_filters.ModelChoiceFilter(queryset=AwsAccount.objects.all())
     region = django_filters.CharFilter(lookup_expr="exact")
     asset = django_filters.ModelChoiceFilter(
-        field_name="resource__assets", queryset=Asset.objects.all(), label="Asset"
+        field_name="resource__assets", queryset=Asset.objects.all(), label=_("Asset")
     )
-    resource = django_filters.NumberFilter(field_name="resource_id", label="Resource id")
+    resource = django_filters.NumberFilter(field_name="resource_id", label=_("Resource id"))
 
     class Meta:
         model = Finding

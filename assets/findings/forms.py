@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class MuteForm(forms.Form):
@@ -11,12 +12,12 @@ class MuteForm(forms.Form):
 
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="E.g. the accepted risk, or the compensating control.",
+        help_text=_("E.g. the accepted risk, or the compensating control."),
     )
     until = forms.DateField(
-        label="Muted until",
+        label=_("Muted until"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The finding reopens after this date if it still fails.",
+        help_text=_("The finding reopens after this date if it still fails."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -37,7 +38,7 @@ class ScopeTriageForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="Why",
+        label=_("Why"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="E.g. a test region to be extended in the next scope version.",
+        help_text=_("E.g. a test region to be extended in the next scope version."),
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
+from django.utils import translation
 
 from assets.aws.checks import SEVERITY_RANK, Severity
 from assets.findings.values import union_value
@@ -190,11 +191,13 @@ def risk_suggestion(findings) -> RiskSuggestion | None:
         line = f"{finding.title}: {finding.detail}"
         if line not in causes:
             causes.append(line)
+    with translation.override(None):  # matched against the threat catalogue's English names
+        threat_label = str(Threat(threat).label)
     return RiskSuggestion(
         finding_ids=[f.pk for f in found],
         asset_ids=asset_ids,
         threat=threat,
-        threat_label=Threat(threat).label,
+        threat_label=threat_label,
         vulnerability="\n".join(causes),
         severity=worst.severity,
     )

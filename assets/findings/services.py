@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assets.aws import checks
 from assets.aws.checks import Result
@@ -398,6 +398,7 @@ def finding_scope_triage(*, finding: Finding, user, decision: str, note: str) ->
         finding.save(
             update_fields=["scope_decision", "scope_note", "scope_decided_by", "scope_decided_at"]
         )
-        label = ScopeDecision(decision).label.lower()
+        with translation.override(None):  # the audit trail is written in English
+            label = ScopeDecision(decision).label.lower()
         audit.record_change(finding, before, message=f"Triaged {label} ({reason}): {note}")
     return finding

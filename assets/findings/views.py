@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assets.aws.checks.engine import ordered
@@ -171,7 +172,7 @@ def finding_mute(request, pk):
             ),
         )
         if muted is not None:
-            messages.success(request, "Finding muted.")
+            messages.success(request, _("Finding muted."))
             return redirect(finding)
     return render(
         request,
@@ -205,7 +206,7 @@ def finding_unmute(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Finding unmuted: it is open again.")
+        messages.success(request, _("Finding unmuted: it is open again."))
     return redirect(finding)
 
 
@@ -239,7 +240,7 @@ def finding_scope_triage(request, pk):
             for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, "Finding triaged.")
+            messages.success(request, _("Finding triaged."))
             return redirect(finding)
     return render(
         request,

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from assets.choices import (
     AccountStrategy,
@@ -86,15 +87,17 @@ class AwsOrganization(models.Model):
         "AwsAccount",
         on_delete=models.PROTECT,
         related_name="managed_organization",
-        help_text="The connected management or delegated administrator account whose "
-        "role may call organizations:ListAccounts and ListParents.",
+        help_text=_(
+            "The connected management or delegated administrator account whose "
+            "role may call organizations:ListAccounts and ListParents."
+        ),
     )
     member_role_name = models.CharField(
         "member role name",
         max_length=64,
         default="isms-manager-reader",
         validators=[ROLE_NAME_VALIDATOR],
-        help_text="The read-only role the StackSet creates in every member account.",
+        help_text=_("The read-only role the StackSet creates in every member account."),
     )
     external_id = models.CharField(
         "ExternalId",
@@ -102,35 +105,39 @@ class AwsOrganization(models.Model):
         unique=True,
         default=new_external_id,
         editable=False,
-        help_text="Generated; every member role's trust policy must require this value.",
+        help_text=_("Generated; every member role's trust policy must require this value."),
     )
     organization_id = models.CharField("organization id", max_length=40, blank=True)
     regions = models.JSONField(
         default=list,
         blank=True,
-        help_text="Regions to pull in new members; empty means every enabled region.",
+        help_text=_("Regions to pull in new members; empty means every enabled region."),
     )
     sync_interval_minutes = models.PositiveIntegerField(
         "sync interval (minutes)",
         default=360,
         validators=[MinValueValidator(15), MaxValueValidator(7 * 24 * 60)],
-        help_text="How often the members are discovered again and synced.",
+        help_text=_("How often the members are discovered again and synced."),
     )
     include_ous = models.JSONField(
         "OUs included",
         default=list,
         blank=True,
-        help_text="OU paths whose accounts (sub-OUs included) are synced, e.g. "
-        "Root / Workloads; empty means every OU.",
+        help_text=_(
+            "OU paths whose accounts (sub-OUs included) are synced, e.g. "
+            "Root / Workloads; empty means every OU."
+        ),
     )
     exclude_ous = models.JSONField(
         "OUs excluded",
         default=list,
         blank=True,
-        help_text="OU paths whose accounts (sub-OUs included) are never synced, even "
-        "inside an included OU, e.g. Root / Workloads / Sandbox.",
+        help_text=_(
+            "OU paths whose accounts (sub-OUs included) are never synced, even "
+            "inside an included OU, e.g. Root / Workloads / Sandbox."
+        ),
     )
-    enabled = models.BooleanField(default=True, help_text="Disabled organisations never sync.")
+    enabled = models.BooleanField(default=True, help_text=_("Disabled organisations never sync."))
     last_discovered_at = models.DateTimeField(null=True, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
     discovery_message = models.TextField(blank=True)
@@ -199,19 +206,19 @@ class AwsAccount(models.Model):
         "role ARN",
         max_length=2048,
         validators=[validate_role_arn],
-        help_text="The read-only role this ISMS assumes (see the CloudFormation template).",
+        help_text=_("The read-only role this ISMS assumes (see the CloudFormation template)."),
     )
     external_id = models.CharField(
         "ExternalId",
         max_length=64,
         default=new_external_id,
         editable=False,
-        help_text="Generated; the role's trust policy must require exactly this value.",
+        help_text=_("Generated; the role's trust policy must require exactly this value."),
     )
     regions = models.JSONField(
         default=list,
         blank=True,
-        help_text="Regions to pull; empty means every region enabled for the account.",
+        help_text=_("Regions to pull; empty means every region enabled for the account."),
     )
     organization = models.ForeignKey(
         AwsOrganization,
@@ -219,14 +226,14 @@ class AwsAccount(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="accounts",
-        help_text="The organisation whose discovery found this account.",
+        help_text=_("The organisation whose discovery found this account."),
     )
     membership_status = models.CharField(
         max_length=20, choices=MembershipStatus.choices, blank=True
     )
     ou_id = models.CharField("OU id", max_length=80, blank=True)
     ou_path = models.CharField(
-        "OU path", max_length=1024, blank=True, help_text="Root / OU / sub-OU, by name."
+        _("OU path"), max_length=1024, blank=True, help_text=_("Root / OU / sub-OU, by name.")
     )
     environment = models.CharField(
         max_length=20, choices=AwsEnvironment.choices, default=AwsEnvironment.PRODUCTION
@@ -237,12 +244,14 @@ class AwsAccount(models.Model):
         choices=AccountStrategy.choices,
         default=AccountStrategy.SINGLE,
     )
-    enabled = models.BooleanField(default=True, help_text="Disabled accounts never sync.")
+    enabled = models.BooleanField(default=True, help_text=_("Disabled accounts never sync."))
     in_scope = models.BooleanField(
         "in the organisation's scope",
         default=True,
-        help_text="False for a member whose OU the organisation's scope leaves out: it is "
-        "shown, never synced.",
+        help_text=_(
+            "False for a member whose OU the organisation's scope leaves out: it is "
+            "shown, never synced."
+        ),
     )
     sync_interval_minutes = models.PositiveIntegerField(
         "sync interval (minutes)",
@@ -486,7 +495,7 @@ class AwsLinkRule(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="link_rules",
-        help_text="Empty: every account.",
+        help_text=_("Empty: every account."),
     )
     enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from assets.catalogue import LAYERS
 from assets.choices import (
@@ -41,7 +42,7 @@ class AwsService(models.Model):
     customer_responsibilities = models.JSONField(
         default=list,
         blank=True,
-        help_text="Duties specific to this service, on top of those of its layer.",
+        help_text=_("Duties specific to this service, on top of those of its layer."),
     )
 
     class Meta:
@@ -78,7 +79,7 @@ class Asset(models.Model):
         "reference",
         max_length=20,
         unique=True,
-        help_text="Generated as A-001, A-002... when left empty; may be edited.",
+        help_text=_("Generated as A-001, A-002... when left empty; may be edited."),
     )
     name = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(blank=True)
@@ -97,7 +98,7 @@ class Asset(models.Model):
         decimal_places=2,
         default=Decimal("0"),
         editable=False,
-        help_text="Own value plus the value of everything that depends on this asset.",
+        help_text=_("Own value plus the value of everything that depends on this asset."),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -117,7 +118,7 @@ class Asset(models.Model):
     )
     business_unit = models.CharField(max_length=100, blank=True)
     location = models.CharField(max_length=100, blank=True)
-    tags = models.JSONField(default=list, blank=True, help_text="Free labels.")
+    tags = models.JSONField(default=list, blank=True, help_text=_("Free labels."))
     review_interval_days = models.PositiveIntegerField(
         "review interval (days)", default=365, validators=[MinValueValidator(1)]
     )
@@ -129,7 +130,7 @@ class Asset(models.Model):
         symmetrical=False,
         related_name="dependents",
         blank=True,
-        help_text="The assets this one needs in order to work.",
+        help_text=_("The assets this one needs in order to work."),
     )
     person = models.ForeignKey(
         "people.Person",
@@ -137,10 +138,10 @@ class Asset(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="personnel_assets",
-        help_text="For a personnel asset: the person it is (competence, roles, awareness).",
+        help_text=_("For a personnel asset: the person it is (competence, roles, awareness)."),
     )
     aws_services = models.ManyToManyField(
-        AwsService, related_name="assets", blank=True, verbose_name="AWS services"
+        AwsService, related_name="assets", blank=True, verbose_name=_("AWS services")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -4,6 +4,9 @@ readable nested lists (every value escaped)."""
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from assets.choices import PartitionStatus, SyncStatus
 
 register = template.Library()
 
@@ -19,6 +22,12 @@ STATUS_COLOURS = {
 MAX_DEPTH = 8
 
 
+def _status_label(status):
+    """The translated word of a run or partition status (the value, capitalised, if unknown)."""
+    labels = {**dict(PartitionStatus.choices), **dict(SyncStatus.choices)}
+    return labels.get(status) or str(status).capitalize()
+
+
 @register.simple_tag
 def aws_status(status, label=None):
     """A badge for a run, partition or connection status (icon + word, not colour alone)."""
@@ -27,7 +36,7 @@ def aws_status(status, label=None):
         '<span class="badge bg-{}-lt"><i class="bi {} me-1" aria-hidden="true"></i>{}</span>',
         colour,
         icon,
-        label or str(status).capitalize(),
+        label or _status_label(status),
     )
 
 
@@ -49,9 +58,9 @@ def _render(value, depth: int):
         items = format_html_join("", "<li>{}</li>", ((_render(v, depth + 1),) for v in value))
         return format_html('<ol class="aws-config-list">{}</ol>', items)
     if value is None:
-        return mark_safe('<span class="text-secondary">not set</span>')  # noqa: S308 - constant
+        return format_html('<span class="text-secondary">{}</span>', _("not set"))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return format_html("<code>{}</code>", value)
 
 

@@ -3,6 +3,7 @@ findings panels shown on asset and resource pages."""
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from assets.aws.checks import Severity
 from assets.models.findings import FindingStatus
@@ -78,7 +79,7 @@ def asset_findings(context, asset):
     return _panel(
         context,
         Finding.objects.filter(resource__links__asset=asset),
-        empty="No open finding on the AWS resources of this asset.",
+        empty=_("No open finding on the AWS resources of this asset."),
         more_url=f"{reverse('assets:finding_list')}?asset={asset.pk}",
     )
 
@@ -93,7 +94,7 @@ def resource_findings(context, resource):
     return _panel(
         context,
         Finding.objects.filter(resource=resource),
-        empty="Every check passes on this resource.",
+        empty=_("Every check passes on this resource."),
         more_url=f"{reverse('assets:finding_list')}?resource={resource.pk}",
     )
 
@@ -103,5 +104,5 @@ def finding_at_stake(value):
     """A finding's value at stake: $ when its resource is linked to assets; otherwise
     "unowned, value unknown" (never $0, which would read as "nothing at stake")."""
     if value is None:
-        return "unowned, value unknown"
+        return _("unowned, value unknown")
     return usd(value)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assets import diagram, responsibility, services
@@ -147,7 +148,7 @@ def asset_create(request):
     if request.method == "POST" and form.is_valid():
         asset = _save(request, form)
         if asset is not None:
-            messages.success(request, f"Asset {asset.ref} created.")
+            messages.success(request, _("Asset %(ref)s created.") % {"ref": asset.ref})
             return redirect(asset)
     return render(request, "assets/asset_form.html", {"form": form, "asset": None})
 
@@ -163,7 +164,7 @@ def asset_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, asset=Asset.objects.get(pk=pk))
         if saved is not None:
-            messages.success(request, f"Asset {saved.ref} saved.")
+            messages.success(request, _("Asset %(ref)s saved.") % {"ref": saved.ref})
             return redirect(saved)
     return render(request, "assets/asset_form.html", {"form": form, "asset": asset})
 
@@ -207,7 +208,7 @@ def asset_delete(request, pk: int):
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            messages.success(request, f"Asset {asset.ref} deleted.")
+            messages.success(request, _("Asset %(ref)s deleted.") % {"ref": asset.ref})
             return redirect("assets:asset_list")
     return render(
         request,
@@ -227,12 +228,12 @@ def asset_bulk_edit(request):
         count = services.asset_bulk_update(
             assets=form.cleaned_data["pk"], user=request.user, data=form.changes()
         )
-        messages.success(request, f"{count} asset(s) updated.")
+        messages.success(request, _("%(count)s asset(s) updated.") % {"count": count})
     else:
         errors = [m for messages_ in form.errors.values() for m in messages_]
         if "pk" in form.errors:
             errors = ["Tick at least one asset."]
-        messages.error(request, "Nothing changed: " + " ".join(errors))
+        messages.error(request, _("Nothing changed: %(errors)s") % {"errors": " ".join(errors)})
     return redirect(safe_next_url(request, "assets:asset_list"))
 
 
@@ -248,7 +249,11 @@ def asset_dependency_add(request, pk: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"{asset.ref} now depends on {form.cleaned_data['ref'].ref}.")
+            messages.success(
+                request,
+                _("%(ref)s now depends on %(dependency)s.")
+                % {"ref": asset.ref, "dependency": form.cleaned_data["ref"].ref},
+            )
     else:
         messages.error(request, " ".join(form.errors["ref"]))
     return redirect(asset)
@@ -259,7 +264,11 @@ def asset_dependency_remove(request, pk: int, dependency_pk: int):
     asset = _editable_or_403(request, pk)
     dependency = get_object_or_404(perms.visible_assets(request.user), pk=dependency_pk)
     services.asset_dependency_remove(dependent=asset, dependency=dependency, user=request.user)
-    messages.success(request, f"{asset.ref} no longer depends on {dependency.ref}.")
+    messages.success(
+        request,
+        _("%(ref)s no longer depends on %(dependency)s.")
+        % {"ref": asset.ref, "dependency": dependency.ref},
+    )
     return redirect(asset)
 
 
@@ -267,5 +276,7 @@ def asset_dependency_remove(request, pk: int, dependency_pk: int):
 def asset_review(request, pk: int):
     asset = _editable_or_403(request, pk)
     asset = services.asset_mark_reviewed(asset=asset, user=request.user)
-    messages.success(request, f"Review recorded; next review due {asset.next_review_date}.")
+    messages.success(
+        request, _("Review recorded; next review due %(date)s.") % {"date": asset.next_review_date}
+    )
     return redirect(asset)

@@ -108,7 +108,7 @@ def cmd_fill(file, codes):
             lines = [_unfuzzy(ln) for ln in block[0][:cut] if not ln.startswith("#|")]
             lines = [ln for ln in lines if ln != "#,"]
             if block[3]:
-                one, _, many = text.partition("||")
+                one, _, many = (part.strip() for part in text.partition("||"))
                 lines += [f'msgstr[0] "{_esc(one)}"', f'msgstr[1] "{_esc(many or one)}"']
             else:
                 lines.append(f'msgstr "{_esc(text)}"')

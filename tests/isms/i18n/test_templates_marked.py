@@ -5,10 +5,8 @@ SCOPE: every `.html` and `.txt` template of the project — `templates/` and eac
 automatically. Text counts as visible when, outside `{% translate %}` /
 `{% blocktranslate %}` / `{% comment %}` / `<script>` / `<style>`, it has letters once
 tags and template variables are removed; the attributes `title`, `alt`, `placeholder`
-and `aria-label` are checked too.
-
-NOT_YET_TRANSLATED lists the existing templates still to convert (issue 21); it may only
-shrink: remove a file from it once converted, and never add one.
+and `aria-label` are checked too. There are no exceptions: every template is converted
+(issue 21).
 """
 
 from __future__ import annotations
@@ -49,38 +47,6 @@ def unmarked(source: str) -> list[str]:
     return found + _LETTERS.findall(visible)
 
 
-# Existing templates not yet converted (it may only shrink).
-NOT_YET_TRANSLATED = {
-    "templates/assets/asset_confirm_delete.html",
-    "templates/assets/asset_detail.html",
-    "templates/assets/asset_form.html",
-    "templates/assets/asset_import.html",
-    "templates/assets/asset_list.html",
-    "templates/assets/aws/_nav.html",
-    "templates/assets/aws/account_detail.html",
-    "templates/assets/aws/account_form.html",
-    "templates/assets/aws/account_list.html",
-    "templates/assets/aws/account_strategy.html",
-    "templates/assets/aws/organization_detail.html",
-    "templates/assets/aws/organization_form.html",
-    "templates/assets/aws/partials/asset_panel.html",
-    "templates/assets/aws/partials/sync_progress.html",
-    "templates/assets/aws/resource_detail.html",
-    "templates/assets/aws/resource_list.html",
-    "templates/assets/aws/rule_form.html",
-    "templates/assets/aws/rule_list.html",
-    "templates/assets/aws/sync_run_detail.html",
-    "templates/assets/aws/sync_run_list.html",
-    "templates/assets/findings/check_list.html",
-    "templates/assets/findings/finding_detail.html",
-    "templates/assets/findings/finding_list.html",
-    "templates/assets/findings/partials/findings_card.html",
-    "templates/assets/findings/posture.html",
-    "templates/assets/partials/responsibilities.html",
-    "templates/assets/shared_responsibility.html",
-}
-
-
 def relative(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
 
@@ -88,19 +54,12 @@ def relative(path: Path) -> str:
 def test_every_template_marks_its_text():
     offenders = {}
     for path in template_files():
-        if relative(path) in NOT_YET_TRANSLATED:
-            continue
         words = unmarked(path.read_text(encoding="utf-8"))
         if words:
             offenders[relative(path)] = " ".join(words[:12])
     assert not offenders, "Unmarked text (wrap it in {% translate %}):\n" + "\n".join(
         f"  {name}: {words}" for name, words in offenders.items()
     )
-
-
-def test_the_backlog_only_shrinks():
-    existing = {relative(path) for path in template_files()}
-    assert existing >= NOT_YET_TRANSLATED, sorted(NOT_YET_TRANSLATED - existing)
 
 
 def test_the_check_sees_unmarked_text():
