@@ -106,4 +106,14 @@ def _prowler_section() -> list[str]:
     for service, names in prowler.missing().items():
         if names:
             lines.append(f"| {service} | " + ", ".join(f"`{n}`" for n in names) + " |")
+    if prowler.NOT_APPLICABLE:
+        lines += [
+            "",
+            "Prowler's checks for these services that cannot apply to this product:",
+            "",
+            "| Prowler check | why |",
+            "| --- | --- |",
+        ]
+        for name, why in sorted(prowler.NOT_APPLICABLE.items()):
+            lines.append(f"| `{name}` | {_cell(why)} |")
     return lines

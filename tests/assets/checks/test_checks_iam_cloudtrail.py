@@ -17,7 +17,7 @@ from tests.assets.aws.conftest import ACCOUNT_ID, REGIONS
 NOW = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
 SAML_METADATA = (
     '<?xml version="1.0"?><EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" '
-    'entityID="https://idp.example.com"></EntityDescriptor>'
+    'entityID="https://idp.example.com">' + "<!-- padding -->" * 70 + "</EntityDescriptor>"
 )
 
 
@@ -418,3 +418,13 @@ def test_checks_whose_data_was_not_read_are_not_evaluated():
         _result("cloudtrail-no-management-events-trail", _coverage(unread), unread).result
         == Result.NOT_EVALUATED
     )
+
+
+def test_every_prowler_check_for_iam_and_cloudtrail_is_answered_or_not_applicable():
+    from assets.aws.checks import prowler
+
+    for service in ("iam", "cloudtrail"):
+        assert prowler.missing()[service] == [], service
+    listed = {name for names in prowler.PROWLER_CHECKS.values() for name in names}
+    assert set(prowler.NOT_APPLICABLE) <= listed
+    assert not set(prowler.NOT_APPLICABLE) & set(prowler.MATCHES)
