@@ -228,6 +228,14 @@ def user_virtual_mfa(resource, estate):
     return passed()
 
 
+def _members_by_group(estate) -> dict[str, list]:
+    members: dict[str, list] = {}
+    for user in estate.by_type.get(("iam", "user"), []):
+        for group in as_list(user.configuration.get("Groups")):
+            members.setdefault(group, []).append(user)
+    return members
+
+
 def _has_mfa(user) -> bool:
     return bool(as_list(user.configuration.get("MFADevices")))
 
@@ -277,11 +285,9 @@ def admin_group_without_mfa(resource, estate):
     how = _grants_admin(resource, estate)
     if not how:
         return passed()
-    members = [
-        u
-        for u in estate.by_type.get(("iam", "user"), [])
-        if resource.name in as_list(u.configuration.get("Groups"))
-    ]
+    members = estate.cached(("iam", "members by group"), lambda: _members_by_group(estate)).get(
+        resource.name, []
+    )
     without = sorted(u.name for u in members if not _has_mfa(u))
     if without:
         return failed(
@@ -350,7 +356,7 @@ def root_credentials_management(resource, estate):
         return not_evaluated("The organisation's IAM features were not read.")
     features = config["OrganizationsFeatures"]
     if features is None:
-        return passed()  # not in an organisation: nothing to centralise
+        return passed()  # not in an organisation, or a member: its management account answers
     if "RootCredentialsManagement" not in as_list(features):
         return failed("The organisation does not manage its member accounts' root credentials.")
     return passed()

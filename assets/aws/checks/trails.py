@@ -199,11 +199,11 @@ def _region_records(coverage, estate, category: str, rw: str, *, multi_region: b
     trails = _trails_by_arn(estate)
     unknown = []
     for entry in as_list(coverage.configuration.get("Trails")):
-        if entry.get("IsLogging") is not True or (
-            multi_region and not entry.get("IsMultiRegionTrail")
-        ):
-            if entry.get("IsLogging") is None:
-                unknown.append(entry.get("Name") or "?")
+        if multi_region and not entry.get("IsMultiRegionTrail"):
+            continue
+        if entry.get("IsLogging") is None:
+            unknown.append(entry.get("Name") or "?")
+        if entry.get("IsLogging") is not True:
             continue
         trail = trails.get(entry.get("TrailARN"))
         recorded = None if trail is None else _records(trail.configuration, category, rw)

@@ -10,10 +10,13 @@ import io
 import time
 from urllib.parse import unquote
 
+from botocore.exceptions import ClientError
+
 from assets.aws.collectors.base import (
     GLOBAL_REGION,
     Collected,
     PartitionContext,
+    error_code,
     guarded,
     plain,
     tag_dict,
@@ -221,6 +224,17 @@ def _root_row(iam) -> dict:
     return {}
 
 
+def _organizations_features(iam) -> dict:
+    """The organisation's centralised root access features; IAM's trusted access not
+    enabled in the organisation means none."""
+    try:
+        return iam.list_organizations_features()
+    except ClientError as exc:
+        if error_code(exc) == "ServiceAccessNotEnabledException":
+            return {"EnabledFeatures": []}
+        raise
+
+
 def _account_details(ctx, iam, configuration: dict) -> dict:
     """What the account-wide IAM checks read besides the summary; a part that could not
     be read is recorded under configuration["_errors"] (its checks are not evaluated)."""
@@ -248,8 +262,13 @@ def _account_details(ctx, iam, configuration: dict) -> dict:
     features = ctx.detail(
         configuration,
         "organizationsFeatures",
-        iam.list_organizations_features,
-        missing=("AWSOrganizationsNotInUseException", "OrganizationNotFoundException"),
+        lambda: _organizations_features(iam),
+        # Not in an organisation, or a member account (the management account answers).
+        missing=(
+            "AWSOrganizationsNotInUseException",
+            "OrganizationNotFoundException",
+            "AccountNotManagementOrDelegatedAdministratorException",
+        ),
     )
     if "organizationsFeatures" not in configuration.get("_errors", {}):
         details["OrganizationsFeatures"] = (
