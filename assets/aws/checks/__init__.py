@@ -12,10 +12,12 @@ from assets.aws.checks import (  # noqa: F401 - each module registers its checks
     ebs,
     governance,
     iam,
+    iam_more,
     messaging,
     network,
     s3,
     security,
+    trails,
 )
 from assets.aws.checks.base import (
     CSF,

@@ -115,5 +115,5 @@ def _prowler_section() -> list[str]:
             "| --- | --- |",
         ]
         for name, why in sorted(prowler.NOT_APPLICABLE.items()):
-            lines.append(f"| `{name}` | {why} |")
+            lines.append(f"| `{name}` | {_cell(why)} |")
     return lines

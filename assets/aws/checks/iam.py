@@ -246,6 +246,19 @@ def policy_admin(resource, estate):
     return passed()
 
 
+def foreign_principals(statement: dict, own: str) -> list[str]:
+    """The AWS principals of a trust statement outside account `own` ("*" included)."""
+    principal = statement.get("Principal")
+    aws = principal.get("AWS") if isinstance(principal, dict) else principal
+    foreign = []
+    for value in as_list(aws):
+        value = str(value)
+        account = value.split(":")[4] if value.startswith("arn:") else value
+        if value == "*" or (account.isdigit() and account != own):
+            foreign.append(value)
+    return foreign
+
+
 @check(
     id="iam-role-cross-account-no-condition",
     title="Role trusting another account without ExternalId or MFA",
@@ -272,14 +285,7 @@ def role_cross_account(resource, estate):
     for statement in policies.statements(document):
         if statement.get("Effect") != "Allow":
             continue
-        principal = statement.get("Principal")
-        aws = principal.get("AWS") if isinstance(principal, dict) else principal
-        foreign = []
-        for value in as_list(aws):
-            value = str(value)
-            account = value.split(":")[4] if value.startswith("arn:") else value
-            if value == "*" or (account.isdigit() and account != own):
-                foreign.append(value)
+        foreign = foreign_principals(statement, own)
         keys = policies.condition_keys(statement)
         if foreign and not keys & {"sts:externalid", "aws:multifactorauthpresent"}:
             causes.append(", ".join(foreign))

@@ -1,14 +1,22 @@
 """IAM (global): users with their console access, MFA devices, access keys (age and
 last use), policies and groups; groups; roles with their trust policy; customer-managed
-policies with their default version's document; the password policy and the account
-summary (root MFA, root access keys)."""
+policies with their default version's document; server certificates; the password
+policy and the account summary (root MFA, root access keys), with what the account-wide
+checks also read: the virtual MFA devices, the SAML providers, the root user's row of
+the credential report and the organisation's centralised root access features."""
 
+import csv
+import io
+import time
 from urllib.parse import unquote
+
+from botocore.exceptions import ClientError
 
 from assets.aws.collectors.base import (
     GLOBAL_REGION,
     Collected,
     PartitionContext,
+    error_code,
     guarded,
     plain,
     tag_dict,
@@ -168,6 +176,18 @@ def collect_iam(ctx: PartitionContext) -> list[Collected]:
         )
     )
     summary = plain(iam.get_account_summary().get("SummaryMap") or {})
+    summary.update(_account_details(ctx, iam, summary))
+    results += [
+        Collected(
+            c["Arn"],
+            "server-certificate",
+            c.get("ServerCertificateName", ""),
+            GLOBAL_REGION,
+            {},
+            plain(c),
+        )
+        for c in ctx.paginate(iam, "list_server_certificates", "ServerCertificateMetadataList")
+    ]
     results.append(
         Collected(
             f"arn:aws:iam::{ctx.account_id}:account-summary",
@@ -179,3 +199,79 @@ def collect_iam(ctx: PartitionContext) -> list[Collected]:
         )
     )
     return results
+
+
+# The credential report is generated asynchronously: how often, and how long apart, to
+# ask for it before giving up (the checks that read it are then not evaluated).
+REPORT_ATTEMPTS = 5
+REPORT_WAIT_SECONDS = 1.0
+ROOT_ROW = "<root_account>"
+
+
+def _root_row(iam) -> dict:
+    """The root user's row of the credential report ({} when the report has none)."""
+    for attempt in range(REPORT_ATTEMPTS):
+        state = iam.generate_credential_report().get("State")
+        if state == "COMPLETE":
+            break
+        time.sleep(REPORT_WAIT_SECONDS * (attempt + 1) / REPORT_ATTEMPTS)
+    content = iam.get_credential_report().get("Content") or b""
+    if isinstance(content, bytes):
+        content = content.decode("utf-8", "replace")
+    for row in csv.DictReader(io.StringIO(content)):
+        if row.get("user") == ROOT_ROW:
+            return dict(row)
+    return {}
+
+
+def _organizations_features(iam) -> dict:
+    """The organisation's centralised root access features; IAM's trusted access not
+    enabled in the organisation means none."""
+    try:
+        return iam.list_organizations_features()
+    except ClientError as exc:
+        if error_code(exc) == "ServiceAccessNotEnabledException":
+            return {"EnabledFeatures": []}
+        raise
+
+
+def _account_details(ctx, iam, configuration: dict) -> dict:
+    """What the account-wide IAM checks read besides the summary; a part that could not
+    be read is recorded under configuration["_errors"] (its checks are not evaluated)."""
+    details: dict = {}
+    devices = ctx.detail(
+        configuration,
+        "virtualMFADevices",
+        lambda: list(
+            ctx.paginate(
+                iam, "list_virtual_mfa_devices", "VirtualMFADevices", AssignmentStatus="Assigned"
+            )
+        ),
+    )
+    if devices is not None:
+        details["VirtualMFADevices"] = [
+            {"SerialNumber": d.get("SerialNumber"), "User": (d.get("User") or {}).get("Arn")}
+            for d in devices
+        ]
+    providers = ctx.detail(configuration, "samlProviders", iam.list_saml_providers)
+    if providers is not None:
+        details["SAMLProviders"] = [p.get("Arn") for p in providers.get("SAMLProviderList") or []]
+    root = ctx.detail(configuration, "credentialReport", lambda: _root_row(iam))
+    if root is not None:
+        details["RootCredentials"] = root
+    features = ctx.detail(
+        configuration,
+        "organizationsFeatures",
+        lambda: _organizations_features(iam),
+        # Not in an organisation, or a member account (the management account answers).
+        missing=(
+            "AWSOrganizationsNotInUseException",
+            "OrganizationNotFoundException",
+            "AccountNotManagementOrDelegatedAdministratorException",
+        ),
+    )
+    if "organizationsFeatures" not in configuration.get("_errors", {}):
+        details["OrganizationsFeatures"] = (
+            None if features is None else list(features.get("EnabledFeatures") or [])
+        )
+    return details

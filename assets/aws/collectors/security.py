@@ -6,8 +6,8 @@ from assets.aws.collectors.data import parse_policy
 
 
 def collect_cloudtrail(ctx: PartitionContext) -> list[Collected]:
-    """The trails whose home is this region, each with its logging status and event
-    selectors; and one *trail-coverage* record per region listing every trail that
+    """The trails whose home is this region, each with its logging status, event and
+    Insights selectors; and one *trail-coverage* record per region listing every trail that
     records it (multi-region trails homed elsewhere included), so a check can say
     whether the region's API activity is logged at all."""
     client = ctx.client("cloudtrail")
@@ -33,6 +33,17 @@ def collect_cloudtrail(ctx: PartitionContext) -> list[Collected]:
             configuration["EventSelectors"] = plain(selectors.get("EventSelectors") or [])
             configuration["AdvancedEventSelectors"] = plain(
                 selectors.get("AdvancedEventSelectors") or []
+            )
+        # Insights (unusual API call rates or error rates); none configured is an answer.
+        insights = ctx.detail(
+            configuration,
+            "insightSelectors",
+            lambda: client.get_insight_selectors(TrailName=arn),
+            missing=("InsightNotEnabledException",),
+        )
+        if "insightSelectors" not in configuration.get("_errors", {}):
+            configuration["InsightSelectors"] = plain(
+                (insights or {}).get("InsightSelectors") or []
             )
         return Collected(
             arn=arn,

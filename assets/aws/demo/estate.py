@@ -617,6 +617,60 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
         ),
     )
     iam.update_account_password_policy(MinimumPasswordLength=8, RequireSymbols=False)
+    _seed_chkiam(fake, session, account_id, primary, secondary)
+
+
+# --- chkiam (issue 18): more IAM and CloudTrail misconfigurations -----------------------
+def _seed_chkiam(fake: FakeAws, session, account_id: str, primary: str, secondary: str) -> None:
+    """IAM: an administrators' group with bob (no MFA) in it, a key bob never used, a
+    tooling policy that can escalate and take over CloudTrail and KMS, service roles with
+    and without a source condition, an expired server certificate. CloudTrail: Insights
+    on shop-trail; a forgotten trail in the DR region delivering to the public bucket."""
+    iam = fake.client(session, "iam")
+    iam.create_group(GroupName="admins")
+    admin_policy = f"arn:aws:iam::{account_id}:policy/break-glass-admin"
+    iam.attach_group_policy(GroupName="admins", PolicyArn=admin_policy)
+    iam.add_user_to_group(GroupName="admins", UserName="bob")  # bob has no MFA: a finding
+    iam.create_access_key(UserName="bob")  # created with the console user, never used
+    iam.create_policy(
+        PolicyName="ops-tooling",
+        PolicyDocument=_policy(
+            {
+                "Effect": "Allow",
+                "Action": ["cloudtrail:*", "kms:*", "iam:PassRole", "ec2:RunInstances"],
+                "Resource": "*",
+            }
+        ),
+    )
+    for role, condition in (("app-instances", None), ("deploy-events", account_id)):
+        statement = {
+            "Effect": "Allow",
+            "Principal": {
+                "Service": "ec2.amazonaws.com" if not condition else "events.amazonaws.com"
+            },
+            "Action": "sts:AssumeRole",
+        }
+        if condition:
+            statement["Condition"] = {"StringEquals": {"aws:SourceAccount": condition}}
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument=_policy(statement))
+    iam.upload_server_certificate(  # the fake AWS dates every certificate 2012: expired
+        ServerCertificateName="legacy-shop-cert",
+        CertificateBody="-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+        PrivateKey="-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----",
+    )
+    fake.client(session, "cloudtrail", primary).put_insight_selectors(
+        TrailName="shop-trail", InsightSelectors=[{"InsightType": "ApiCallRateInsight"}]
+    )
+    # Hardened once (validated, encrypted, to CloudWatch Logs), then pointed at the wrong
+    # bucket: the public one.
+    fake.client(session, "cloudtrail", secondary).create_trail(
+        Name="old-audit-trail",
+        S3BucketName=f"shop-assets-public-{account_id}",
+        EnableLogFileValidation=True,
+        KmsKeyId=f"arn:aws:kms:{secondary}:{account_id}:alias/audit",
+        CloudWatchLogsLogGroupArn=f"arn:aws:logs:{secondary}:{account_id}:log-group:audit:*",
+        CloudWatchLogsRoleArn=f"arn:aws:iam::{account_id}:role/trail-to-logs",
+    )
 
 
 # The demo company's AWS Organization: OU path -> member accounts (name, what it runs).
@@ -825,6 +879,41 @@ MISCONFIGURATIONS: dict[str, tuple[str, ...]] = {
     "cloudtrail-not-kms-encrypted": ("shop-trail",),
     "cloudtrail-region-not-logged": ("CloudTrail coverage (eu-central-1)",),
     "cloudtrail-no-cloudwatch-logs": ("shop-trail",),
+    # --- chkiam (issue 18): IAM and CloudTrail ---
+    "cloudtrail-bucket-mfa-delete-off": ("shop-trail", "old-audit-trail"),
+    "cloudtrail-bucket-access-logging-off": ("shop-trail", "old-audit-trail"),
+    "cloudtrail-bucket-public": ("old-audit-trail",),
+    "cloudtrail-insights-off": ("old-audit-trail",),
+    "cloudtrail-no-management-events-trail": (
+        "CloudTrail coverage (eu-central-1)",
+        "CloudTrail coverage (eu-west-1)",
+    ),
+    "cloudtrail-s3-object-reads-not-logged": (
+        "CloudTrail coverage (eu-central-1)",
+        "CloudTrail coverage (eu-west-1)",
+    ),
+    "cloudtrail-s3-object-writes-not-logged": (
+        "CloudTrail coverage (eu-central-1)",
+        "CloudTrail coverage (eu-west-1)",
+    ),
+    "iam-password-policy-complexity": ("Account password policy",),
+    "iam-password-policy-no-expiry": ("Account password policy",),
+    "iam-root-virtual-mfa": ("Account summary",),
+    "iam-user-virtual-mfa-only": ("alice",),
+    "iam-admin-group-member-no-mfa": ("admins",),
+    "iam-no-saml-federation": ("Account summary",),
+    "iam-policy-privilege-escalation": ("break-glass-admin", "ops-tooling"),
+    "iam-policy-full-cloudtrail-access": ("ops-tooling",),
+    "iam-policy-full-kms-access": ("ops-tooling",),
+    "iam-policy-marketplace-subscribe": ("break-glass-admin",),
+    "iam-policy-assume-any-role": ("break-glass-admin",),
+    "iam-role-service-trust-no-source": ("app-instances",),
+    "iam-no-security-audit-role": ("Account summary",),
+    "iam-no-support-role": ("Account summary",),
+    "iam-server-certificate-expired": ("legacy-shop-cert",),
+    "iam-user-console-key-never-used": ("bob",),
+    "iam-user-long-lived-keys": ("bob", "ci-deployer"),
+    # --- end chkiam ---
     "dynamodb-deletion-protection-off": ("sessions-eu-central-1", "sessions-eu-west-1"),
     "dynamodb-not-kms": ("sessions-eu-central-1", "sessions-eu-west-1"),
     "dynamodb-pitr-off": ("sessions-eu-central-1", "sessions-eu-west-1"),
@@ -965,6 +1054,13 @@ NOT_SEEDABLE: dict[str, str] = {
     "ec2-sg-wide-public-ipv4": "not seeded yet (fake-AWS test only)",
     "vpc-nacl-unused": "not seeded yet (fake-AWS test only)",
     # --- end chkec2 ---
+    # --- chkiam (issue 18) ---
+    "iam-cloudshell-full-access": "the fake AWS does not load AWS managed policies",
+    "iam-role-cross-account-read-only": "the fake AWS does not load AWS managed policies",
+    "iam-root-used-recently": "the fake AWS's credential report has no root row",
+    "iam-root-credentials-management-off": "the fake AWS has no ListOrganizationsFeatures",
+    "iam-user-console-unused": "a fake user cannot have signed in 90 days ago",
+    # --- end chkiam ---
 }
 
 
