@@ -71,7 +71,7 @@ def start_moto() -> tuple[subprocess.Popen, str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    for _ in range(600):  # a loaded machine may take a minute
         try:
             urllib.request.urlopen(url + "/moto-api/data.json", timeout=1)  # noqa: S310
             return moto, url

@@ -13,6 +13,7 @@ local fake AWS (moto) in the demo, the tests and the benchmark, and is unset for
 
 from __future__ import annotations
 
+import datetime
 import os
 import threading
 
@@ -20,6 +21,7 @@ import boto3
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
+from botocore.utils import parse_timestamp
 from django.conf import settings
 
 ROLE_SESSION_NAME = "isms-manager-sync"
@@ -45,9 +47,29 @@ def client_config() -> Config:
     )
 
 
+def fast_timestamp(value):
+    """botocore's timestamp parser, with the common case made cheap: an ISO 8601 string
+    (what the XML and REST APIs send: every instance's launch time, every volume's
+    creation time) is read by `datetime.fromisoformat` instead of dateutil's general
+    parser, which cost about a fifth of a large EC2 partition's CPU. Anything else (epoch
+    numbers, RFC 822 dates, a time without a zone) goes to botocore's own parser, so the
+    values are the same aware datetimes as before."""
+    if isinstance(value, str) and "T" in value:
+        try:
+            parsed = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return parse_timestamp(value)
+        if parsed.tzinfo is not None:
+            return parsed
+    return parse_timestamp(value)
+
+
 def _botocore_session() -> botocore.session.Session:
     global _shared_loader
     session = botocore.session.get_session()
+    session.get_component("response_parser_factory").set_parser_defaults(
+        timestamp_parser=fast_timestamp
+    )
     with _loader_lock:
         if _shared_loader is None:
             _shared_loader = session.get_component("data_loader")
