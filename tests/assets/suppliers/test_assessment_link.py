@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assets.suppliers import services
-from assets.suppliers.models import Assessment, Questionnaire, hash_token
+from assets.suppliers.models import Assessment, hash_token
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +176,7 @@ def test_sending_through_the_api_shows_the_link_once(client_as, security_manager
         "/api/supplier-assessments/",
         {
             "supplier": supplier.pk,
-            "questionnaire": Questionnaire.objects.get().pk,
+            "questionnaire": services.questionnaire_shipped().pk,
             "contact_email": "b@beta.test",
         },
         content_type="application/json",
@@ -193,7 +193,7 @@ def test_sending_from_the_supplier_page_shows_the_link_once(client_as, security_
     client = client_as(security_manager)
     page = client.post(
         reverse("suppliers:assessment_send", args=[supplier.pk]),
-        {"questionnaire": Questionnaire.objects.get().pk, "contact_email": "c@gamma.test"},
+        {"questionnaire": services.questionnaire_shipped().pk, "contact_email": "c@gamma.test"},
         follow=True,
     )
     assert "/supplier-answer/" in page.text
