@@ -28,7 +28,11 @@ demo: install
 # In parallel (pytest-xdist, one database per worker; heavy tests first, and a worker that
 # is done takes tests from the other: tests/conftest.py); `make test PYTEST_WORKERS=0` runs
 # in one process, `PYTEST_ARGS='-m "not slow"'` leaves out the slow tests while developing.
+# Byte-code is written even where the environment says not to (PYTHONDONTWRITEBYTECODE):
+# otherwise every test process compiles the project and pytest rewrites every test module
+# from source again (about 5 s of CPU per process).
 PYTEST_WORKERS ?= 2
+test: export PYTHONDONTWRITEBYTECODE :=
 test: install
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 

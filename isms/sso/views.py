@@ -272,10 +272,15 @@ def saml_acs(request):
     if request.POST.get("_isms_hop") != "1" and not saml.has_flow(request):
         return render(
             request,
-            "sso/saml_continue.html",
+            "sso/auto_post.html",
             {
-                "saml_response": request.POST.get("SAMLResponse", ""),
-                "relay_state": request.POST.get("RelayState", ""),
+                "heading": _("Signing you in"),
+                "url": reverse("sso_saml_acs"),
+                "fields": {
+                    "SAMLResponse": request.POST.get("SAMLResponse", ""),
+                    "RelayState": request.POST.get("RelayState", ""),
+                    "_isms_hop": "1",
+                },
             },
         )
     try:
@@ -435,7 +440,16 @@ def saml_sls(request):
     if "fields" not in answer:
         return redirect(answer["url"])
     response = render(
-        request, "sso/saml_logout_post.html", {"url": answer["url"], "fields": answer["fields"]}
+        request,
+        "sso/auto_post.html",
+        {
+            "heading": _("Signed out"),
+            "message": _(
+                "Your organisation signed you out. Returning to your organisation's sign-in…"
+            ),
+            "url": answer["url"],
+            "fields": answer["fields"],
+        },
     )
     # The form posts to the IdP: our CSP's form-action 'self' must allow its origin.
     target = urlparse(answer["url"])
