@@ -3,7 +3,8 @@ django-oauth-toolkit: tests/isms/sso/oidc_provider.py): the SSO button on the si
 page, the provider's own sign-in page, PKCE, the ID token verified against the
 provider's JWKS, the role from the groups claim; the group removed at the provider and
 the role gone at the next sign-in; a tampered ID token refused and logged; a
-misconfigured issuer answered with a clear page, never a 500."""
+misconfigured issuer answered with a clear page, never a 500; sign-out ending the
+provider's session as well."""
 
 import logging
 
@@ -21,7 +22,7 @@ PASSWORD = "alice-at-the-idp"  # noqa: S105 - the test provider's user
 def provider(live_server, tmp_path):
     idp = OIDCProvider(
         tmp_path / "idp",
-        redirect_uri=f"{live_server.url}/sso/oidc/callback/",
+        site=live_server.url,
         users=[f"alice:{PASSWORD}:isms-audit"],
     ).start()
     # The provider is another site than the ISMS (127.0.0.1 against localhost).
@@ -85,15 +86,16 @@ def test_oidc_sign_in_role_from_group_and_removal(browser, oidc_site, provider, 
     page.wait_for_url(f"{oidc_site.url}/risks/")
     assert "event=reauth.success" in caplog.text
 
+    # Signing out here ends the provider's session too (RP-initiated logout, the ID
+    # token as hint), and the browser comes back to our sign-in page.
     page.get_by_label("Open user menu").click()
-    page.get_by_role("button", name="Sign out").click()
+    with page.expect_navigation(url=f"{oidc_site.url}/login/"):
+        page.get_by_role("button", name="Sign out").click()
     page.goto("/")
     expect(page).to_have_url("/login/?next=/")
 
     provider.set_groups("alice")  # removed from isms-audit at the provider
-    # The provider still has its session (OIDC sign-out here does not end it): no
-    # password asked, but the groups claim is read again at this sign-in.
-    assert not sign_in_at_provider(page, provider)
+    assert sign_in_at_provider(page, provider)  # the provider asks again: signed out there
     page.wait_for_url(f"{oidc_site.url}/")
     expect(page.locator("header")).to_contain_text("No role")
     assert user_roles() == set()

@@ -20,7 +20,9 @@ USERS = [
     ("carol", "isms-audit"),
     ("dave", ""),
 ]
-REDIRECT_URIS = [f"http://{host}:8000/sso/oidc/callback/" for host in ("127.0.0.1", "localhost")]
+HOSTS = ("127.0.0.1", "localhost")
+REDIRECT_URIS = [f"http://{host}:8000/sso/oidc/callback/" for host in HOSTS]
+POST_LOGOUT_URIS = [f"http://{host}:8000/login/" for host in HOSTS]
 
 PROCESSES = []
 if os.environ.get("DEMO_OIDC", "").lower() in ("1", "true", "yes"):
@@ -36,6 +38,7 @@ if os.environ.get("DEMO_OIDC", "").lower() in ("1", "true", "yes"):
                 "--port",
                 str(PORT),
                 *(a for uri in REDIRECT_URIS for a in ("--redirect-uri", uri)),
+                *(a for uri in POST_LOGOUT_URIS for a in ("--post-logout-redirect-uri", uri)),
                 *(a for user, groups in USERS for a in ("--user", f"{user}:{PASSWORD}:{groups}")),
             ],  # fmt: skip
             env={

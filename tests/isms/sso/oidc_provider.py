@@ -26,9 +26,10 @@ def _free_port() -> int:
 
 
 class OIDCProvider:
-    """One provider process; `users` are `name:password:group,...` specs."""
+    """One provider process for the ISMS at `site`; `users` are `name:password:group,...`
+    specs."""
 
-    def __init__(self, data: Path, *, redirect_uri: str, users: list[str]):
+    def __init__(self, data: Path, *, site: str, users: list[str]):
         self.data = data
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -36,7 +37,9 @@ class OIDCProvider:
         self.argv = [
             sys.executable, "-m", MODULE, "serve", "--data", str(data),
             "--port", str(self.port), "--client-id", CLIENT_ID,
-            "--client-secret", CLIENT_SECRET, "--redirect-uri", redirect_uri,
+            "--client-secret", CLIENT_SECRET,
+            "--redirect-uri", f"{site}/sso/oidc/callback/",
+            "--post-logout-redirect-uri", f"{site}/login/",
             *(arg for user in users for arg in ("--user", user)),
         ]  # fmt: skip
         self.log = data / "provider.log"

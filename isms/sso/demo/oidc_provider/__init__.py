@@ -7,13 +7,16 @@ start, PKCE required, a plain sign-in page, and the claims an enterprise provide
 It runs as a process of its own, from its own SQLite database in a data folder:
 
     python -m isms.sso.demo.oidc_provider serve --data DIR --port 5006 \
-        --redirect-uri http://127.0.0.1:8000/sso/oidc/callback/ [--user alice:pass:group,...]
+        --redirect-uri http://127.0.0.1:8000/sso/oidc/callback/ \
+        --post-logout-redirect-uri http://127.0.0.1:8000/login/ [--user alice:pass:group,...]
     python -m isms.sso.demo.oidc_provider groups --data DIR alice [group ...]
     python -m isms.sso.demo.oidc_provider tamper --data DIR on|off
 
 `groups` changes a user's groups as an administrator would at the provider; `tamper on`
 makes the token endpoint alter the ID token it hands out (a claim rewritten after
-signing, as an attacker in the middle would), which a relying party must refuse.
+signing, as an attacker in the middle would), which a relying party must refuse. The
+provider also ends its session when the ISMS's sign-out sends the browser to its
+end-session endpoint (OIDC RP-initiated logout).
 
 Demo and tests only: it needs django-oauth-toolkit (the `dev` extra).
 """

@@ -35,7 +35,14 @@ def set_groups(username: str, groups: list[str]) -> None:
     user.groups.set([Group.objects.get_or_create(name=name)[0] for name in groups])
 
 
-def prepare(*, client_id: str, client_secret: str, redirect_uris: list[str], users) -> None:
+def prepare(
+    *,
+    client_id: str,
+    client_secret: str,
+    redirect_uris: list[str],
+    post_logout_redirect_uris: list[str],
+    users,
+) -> None:
     """Migrate the provider's database, register the ISMS as a confidential client and
     create (or update) the users."""
     from django.contrib.auth.models import User
@@ -50,6 +57,7 @@ def prepare(*, client_id: str, client_secret: str, redirect_uris: list[str], use
             "client_type": Application.CLIENT_CONFIDENTIAL,
             "authorization_grant_type": Application.GRANT_AUTHORIZATION_CODE,
             "redirect_uris": " ".join(redirect_uris),
+            "post_logout_redirect_uris": " ".join(post_logout_redirect_uris),
             "algorithm": Application.RS256_ALGORITHM,
             "skip_authorization": True,
             "client_secret": client_secret,
@@ -74,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--client-id", default=CLIENT_ID)
     serve.add_argument("--client-secret", default=CLIENT_SECRET)
     serve.add_argument("--redirect-uri", action="append", required=True, dest="redirect_uris")
+    serve.add_argument(
+        "--post-logout-redirect-uri", action="append", default=[], dest="post_logout_uris"
+    )
     serve.add_argument("--user", action="append", type=_user, default=[], dest="users")
     groups = commands.add_parser("groups", help="set a user's groups at the provider")
     groups.add_argument("--data", type=Path, required=True)
@@ -99,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         client_id=args.client_id,
         client_secret=args.client_secret,
         redirect_uris=args.redirect_uris,
+        post_logout_redirect_uris=args.post_logout_uris,
         users=args.users,
     )
     from django.core.servers.basehttp import run

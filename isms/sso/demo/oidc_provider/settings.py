@@ -79,6 +79,9 @@ OAUTH2_PROVIDER = {
     # A local demo: the ISMS runs on http://127.0.0.1 or http://localhost.
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
     "ALLOWED_SCHEMES": ["http", "https"],
+    # RP-initiated logout: the ISMS's sign-out ends the session here too, without asking.
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
 }
 LOGGING = {
     "version": 1,
