@@ -15,6 +15,7 @@ from assets.aws.checks import (  # noqa: F401 - each module registers its checks
     iam_more,
     messaging,
     network,
+    rds_more,
     s3,
     security,
     trails,

@@ -272,7 +272,8 @@ def dynamodb_deletion_protection(resource, estate):
     return failed(f"Table {resource.name} can be deleted by a single call.")
 
 
-RDS_SNAPSHOT = (("rds", "db-snapshot"),)
+# DB instance snapshots and DB cluster (Aurora) snapshots.
+RDS_SNAPSHOT = (("rds", "db-snapshot"), ("rds", "db-cluster-snapshot"))
 
 
 @check(
@@ -319,7 +320,9 @@ def rds_snapshot_public(resource, estate):
     needs=(),
 )
 def rds_snapshot_unencrypted(resource, estate):
-    if resource.configuration.get("Encrypted") is True:
+    # A DB snapshot says Encrypted, a DB cluster snapshot StorageEncrypted.
+    configuration = resource.configuration
+    if configuration.get("Encrypted") is True or configuration.get("StorageEncrypted") is True:
         return passed()
     return failed(f"Snapshot {resource.name} is not encrypted.")
 

@@ -21,6 +21,7 @@ OWNABLE = (
     ("ebs", "snapshot"),
     ("autoscaling", "auto-scaling-group"),
     ("rds", "db-instance"),
+    ("rds", "db-cluster"),
     ("emr", "cluster"),
     ("elasticbeanstalk", "environment"),
     ("s3", "bucket"),

@@ -1,5 +1,6 @@
-"""Container services: RDS DB instances and manual snapshots, EMR clusters (and the
-region's EMR block public access setting), Elastic Beanstalk environments."""
+"""Container services: RDS DB instances and clusters (Aurora, Multi-AZ DB clusters), their
+manual snapshots and the region's event subscriptions, EMR clusters (and the region's
+EMR block public access setting), Elastic Beanstalk environments."""
 
 from assets.aws.collectors.base import Collected, PartitionContext, guarded, plain, tag_dict
 
@@ -42,16 +43,9 @@ def collect_rds(ctx: PartitionContext) -> list[Collected]:
             lambda: rds.describe_db_snapshot_attributes(DBSnapshotIdentifier=ident),
         )
         if answer is not None:
-            attributes = (answer.get("DBSnapshotAttributesResult") or {}).get(
-                "DBSnapshotAttributes"
-            ) or []
-            restore = [
-                value
-                for attribute in attributes
-                if attribute.get("AttributeName") == "restore"
-                for value in attribute.get("AttributeValues") or []
-            ]
-            configuration["RestoreAllowedTo"] = sorted(restore)
+            configuration["RestoreAllowedTo"] = _restore_allowed(
+                answer.get("DBSnapshotAttributesResult"), "DBSnapshotAttributes"
+            )
         return Collected(
             arn=snapshot.get("DBSnapshotArn")
             or f"arn:aws:rds:{ctx.region}:{ctx.account_id}:snapshot:{ident}",
@@ -68,7 +62,98 @@ def collect_rds(ctx: PartitionContext) -> list[Collected]:
         return Collected(arn, "db-snapshot", ident, ctx.region)
 
     results += ctx.map(guarded(convert_snapshot, snapshot_fallback), snapshots)
+    results += _collect_rds_clusters(ctx, rds)
+    results.append(_rds_event_subscriptions(ctx, rds, results))
     return results
+
+
+def _restore_allowed(attributes_result: dict | None, key: str) -> list[str]:
+    """Who may restore a snapshot, from its `restore` attribute ("all": every account)."""
+    attributes = (attributes_result or {}).get(key) or []
+    return sorted(
+        value
+        for attribute in attributes
+        if attribute.get("AttributeName") == "restore"
+        for value in attribute.get("AttributeValues") or []
+    )
+
+
+def _collect_rds_clusters(ctx: PartitionContext, rds) -> list[Collected]:
+    """DB clusters (Aurora and Multi-AZ DB clusters) and their manual snapshots."""
+
+    def convert(cluster):
+        return Collected(
+            arn=cluster["DBClusterArn"],
+            resource_type="db-cluster",
+            name=cluster.get("DBClusterIdentifier") or cluster["DBClusterArn"],
+            region=ctx.region,
+            tags=tag_dict(cluster.get("TagList")),
+            configuration=plain(cluster),
+        )
+
+    def fallback(cluster):
+        arn = cluster["DBClusterArn"]
+        return Collected(arn, "db-cluster", arn.rsplit(":", 1)[-1], ctx.region)
+
+    clusters = ctx.paginate(rds, "describe_db_clusters", "DBClusters")
+    results = [c for c in map(guarded(convert, fallback), clusters) if c is not None]
+    snapshots = list(
+        ctx.paginate(
+            rds, "describe_db_cluster_snapshots", "DBClusterSnapshots", SnapshotType="manual"
+        )
+    )
+
+    def convert_snapshot(snapshot):
+        ident = snapshot["DBClusterSnapshotIdentifier"]
+        configuration = plain(snapshot)
+        answer = ctx.detail(
+            configuration,
+            "restoreAttribute",
+            lambda: rds.describe_db_cluster_snapshot_attributes(DBClusterSnapshotIdentifier=ident),
+        )
+        if answer is not None:
+            configuration["RestoreAllowedTo"] = _restore_allowed(
+                answer.get("DBClusterSnapshotAttributesResult"), "DBClusterSnapshotAttributes"
+            )
+        return Collected(
+            arn=snapshot.get("DBClusterSnapshotArn")
+            or f"arn:aws:rds:{ctx.region}:{ctx.account_id}:cluster-snapshot:{ident}",
+            resource_type="db-cluster-snapshot",
+            name=ident,
+            region=ctx.region,
+            tags=tag_dict(snapshot.get("TagList")),
+            configuration=configuration,
+        )
+
+    def snapshot_fallback(snapshot):
+        ident = snapshot["DBClusterSnapshotIdentifier"]
+        arn = f"arn:aws:rds:{ctx.region}:{ctx.account_id}:cluster-snapshot:{ident}"
+        return Collected(arn, "db-cluster-snapshot", ident, ctx.region)
+
+    return results + ctx.map(guarded(convert_snapshot, snapshot_fallback), snapshots)
+
+
+def _rds_event_subscriptions(ctx: PartitionContext, rds, collected: list) -> Collected:
+    """The region's RDS event subscriptions, stored as one record (like EBS default
+    encryption: not a resource in AWS's sense) with whether the region has databases
+    to watch, so that the checks can tell "nobody is told" from "nothing to tell"."""
+    configuration = {
+        "InstancesInRegion": sum(1 for c in collected if c.resource_type == "db-instance"),
+        "ClustersInRegion": sum(1 for c in collected if c.resource_type == "db-cluster"),
+    }
+    answer = ctx.detail(
+        configuration,
+        "eventSubscriptions",
+        lambda: list(ctx.paginate(rds, "describe_event_subscriptions", "EventSubscriptionsList")),
+    )
+    configuration["EventSubscriptions"] = plain(answer) if answer is not None else None
+    return Collected(
+        arn=f"arn:aws:rds:{ctx.region}:{ctx.account_id}:event-subscriptions",
+        resource_type="event-subscriptions",
+        name=f"RDS event subscriptions ({ctx.region})",
+        region=ctx.region,
+        configuration=configuration,
+    )
 
 
 def collect_emr(ctx: PartitionContext) -> list[Collected]:

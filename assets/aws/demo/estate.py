@@ -334,6 +334,13 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
             EnableCloudwatchLogsExports=["postgresql"] if region == primary else [],
             VpcSecurityGroupIds=[db_sg],
             Tags=_tags(f"customer-db-{region}", customers),
+            # The DR copy listens on the engine's default port, without Enhanced Monitoring.
+            Port=5433 if region == primary else 5432,
+            **(
+                {"MonitoringInterval": 60, "MonitoringRoleArn": _monitoring_role(account_id)}
+                if region == primary
+                else {}
+            ),
         )
         # A snapshot before a migration (private, encrypted with its database) and, in the
         # DR region, an export shared with everyone (unencrypted): findings.
@@ -345,6 +352,7 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
             rds.modify_db_snapshot_attribute(
                 DBSnapshotIdentifier=snapshot, AttributeName="restore", ValuesToAdd=["all"]
             )
+        _seed_rds_more(rds, account_id, region, primary, customers)
 
         dynamodb = fake.client(session, "dynamodb", region)
         for table, asset, pitr in (("orders", sessions, True), ("sessions", sessions, False)):
@@ -621,6 +629,39 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
 
 
 # --- chkiam (issue 18): more IAM and CloudTrail misconfigurations -----------------------
+def _monitoring_role(account_id: str) -> str:
+    return f"arn:aws:iam::{account_id}:role/rds-monitoring"
+
+
+def _seed_rds_more(rds, account_id: str, region: str, primary: str, asset: str | None) -> None:
+    """Issue 18's RDS checks: the primary region's event subscriptions tell operations of
+    every critical event; the DR region has none, and a reporting Aurora cluster left
+    with every default (unencrypted, unprotected, one zone, no backtracking, the default
+    admin and port, no IAM authentication, no log exports, minor upgrades off) and a
+    snapshot of it shared with everyone."""
+    if region == primary:
+        topic = f"arn:aws:sns:{region}:{account_id}:db-operations"
+        for source in ("db-instance", "db-cluster", "db-parameter-group", "db-security-group"):
+            rds.create_event_subscription(
+                SubscriptionName=f"ops-{source}", SnsTopicArn=topic, SourceType=source, Enabled=True
+            )
+        return
+    rds.create_db_cluster(
+        DBClusterIdentifier="reporting-aurora",
+        Engine="aurora-mysql",
+        MasterUsername="admin",
+        MasterUserPassword="not-a-real-pass",
+        AutoMinorVersionUpgrade=False,
+        Tags=_tags("reporting-aurora", asset),
+    )
+    rds.create_db_cluster_snapshot(
+        DBClusterIdentifier="reporting-aurora", DBClusterSnapshotIdentifier="reporting-share"
+    )
+    rds.modify_db_cluster_snapshot_attribute(
+        DBClusterSnapshotIdentifier="reporting-share", AttributeName="restore", ValuesToAdd=["all"]
+    )
+
+
 def _seed_chkiam(fake: FakeAws, session, account_id: str, primary: str, secondary: str) -> None:
     """IAM: an administrators' group with bob (no MFA) in it, a key bob never used, a
     tooling policy that can escalate and take over CloudTrail and KMS, service roles with
@@ -973,8 +1014,25 @@ MISCONFIGURATIONS: dict[str, tuple[str, ...]] = {
     "rds-minor-upgrades-off": ("customer-db-eu-central-1",),
     "rds-publicly-accessible": ("customer-db-eu-central-1",),
     "rds-single-az": ("customer-db-eu-central-1",),
-    "rds-snapshot-public": ("customer-db-dr-export",),
-    "rds-snapshot-unencrypted": ("customer-db-dr-export",),
+    "rds-snapshot-public": ("customer-db-dr-export", "reporting-share"),
+    "rds-snapshot-unencrypted": ("customer-db-dr-export", "reporting-share"),
+    # --- issue 18: RDS clusters, ports, monitoring, event subscriptions ---
+    "rds-cluster-backtrack-off": ("reporting-aurora",),
+    "rds-cluster-copy-tags-to-snapshots-off": ("reporting-aurora",),
+    "rds-cluster-default-master-user": ("reporting-aurora",),
+    "rds-cluster-deletion-protection-off": ("reporting-aurora",),
+    "rds-cluster-iam-auth-off": ("reporting-aurora",),
+    "rds-cluster-logs-not-exported": ("reporting-aurora",),
+    "rds-cluster-minor-upgrades-off": ("reporting-aurora",),
+    "rds-cluster-single-az": ("reporting-aurora",),
+    "rds-cluster-storage-unencrypted": ("reporting-aurora",),
+    "rds-default-port": ("customer-db-eu-central-1", "reporting-aurora"),
+    "rds-enhanced-monitoring-off": ("customer-db-eu-central-1",),
+    "rds-instance-events-unwatched": ("RDS event subscriptions (eu-central-1)",),
+    "rds-cluster-events-unwatched": ("RDS event subscriptions (eu-central-1)",),
+    "rds-parameter-group-events-unwatched": ("RDS event subscriptions (eu-central-1)",),
+    "rds-security-group-events-unwatched": ("RDS event subscriptions (eu-central-1)",),
+    # --- end issue 18 RDS ---
     "rds-storage-unencrypted": ("customer-db-eu-central-1",),
     "s3-account-public-access-block-off": ("S3 account public access block",),
     "s3-bucket-acls-enabled": _UNVERSIONED,
@@ -1054,6 +1112,7 @@ NOT_SEEDABLE: dict[str, str] = {
     "ec2-sg-wide-public-ipv4": "not seeded yet (fake-AWS test only)",
     "vpc-nacl-unused": "not seeded yet (fake-AWS test only)",
     # --- end chkec2 ---
+    "rds-extended-support": "the fake AWS does not report an instance's support lifecycle",
     # --- chkiam (issue 18) ---
     "iam-cloudshell-full-access": "the fake AWS does not load AWS managed policies",
     "iam-role-cross-account-read-only": "the fake AWS does not load AWS managed policies",

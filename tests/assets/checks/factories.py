@@ -58,6 +58,10 @@ def sample_estate(account, asset=None):
             "PubliclyAccessible": True,
             "DeletionProtection": True,
             "EnabledCloudwatchLogsExports": ["postgresql"],
+            "Engine": "postgres",
+            "Endpoint": {"Port": 6432},
+            "MonitoringInterval": 60,
+            "IAMDatabaseAuthenticationEnabled": True,
         },
         asset=asset,
     )
