@@ -52,6 +52,18 @@ def pytest_collection_modifyitems(items):
     items.sort(key=weight)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with the rows its migrations created marked, so
+    that the flush after a transactional test keeps them (tests/postgresql/)."""
+    from django.db import connection
+
+    from tests.postgresql.base import mark_seed_rows
+
+    with django_db_blocker.unblock():
+        mark_seed_rows(connection)
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a request in French or German (the

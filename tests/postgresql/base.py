@@ -13,6 +13,14 @@ non-superuser role), the flush falls back to Django's TRUNCATE.
 Content types and permissions are kept: they are derived from the models, and the
 post_migrate that follows a flush would only create them again, one app at a time.
 
+So are the rows the data migrations created (the shipped questionnaire, the threat and
+vulnerability catalogues, the roles...): `mark_seed_rows()`, run once the test database
+is migrated (tests/conftest.py), records each table's highest id in `SEED_MARKS`, and the
+flush deletes only the rows above it. Without the marks, a test that ran after a
+transactional test would find the database emptier than a fresh install, and pass or
+fail with the order the tests ran in. (A transactional test that *changes* a seeded row
+leaves the change behind; none does.)
+
 Sequences are left as they are, as Django's test flush leaves them; a test that asks for
 `reset_sequences` gets Django's statements.
 """
@@ -21,6 +29,32 @@ from django.db.backends.postgresql import base, operations
 
 # Tables whose rows post_migrate derives from the models (kept by the flush).
 DERIVED = {"django_content_type", "auth_permission"}
+# {table: the highest id the migrations left in it}, in the test database itself.
+SEED_MARKS = "isms_test_seed_marks"
+
+MARK_SEED_ROWS = """
+CREATE TABLE IF NOT EXISTS isms_test_seed_marks (name text PRIMARY KEY, mark bigint NOT NULL);
+DO $$DECLARE r record; m bigint; BEGIN
+  FOR r IN SELECT c.table_name FROM information_schema.columns c
+      JOIN information_schema.tables t USING (table_schema, table_name)
+      WHERE c.table_schema = current_schema() AND c.column_name = 'id'
+        AND c.data_type IN ('integer', 'bigint') AND t.table_type = 'BASE TABLE'
+  LOOP
+    EXECUTE format('SELECT max(id) FROM %I', r.table_name) INTO m;
+    IF m IS NOT NULL THEN
+      INSERT INTO isms_test_seed_marks VALUES (r.table_name, m)
+      ON CONFLICT (name) DO UPDATE SET mark = EXCLUDED.mark;
+    END IF;
+  END LOOP;
+END$$;
+"""
+
+
+def mark_seed_rows(connection) -> None:
+    """Record the rows the migrations created, which the flush then keeps."""
+    if isinstance(connection.ops, DatabaseOperations):
+        with connection.cursor() as cursor:
+            cursor.execute(MARK_SEED_ROWS)
 
 
 def _literal(text: str) -> str:
@@ -39,9 +73,15 @@ class DatabaseOperations(operations.DatabaseOperations):
         names = ", ".join(_literal(name) for name in tables if name not in DERIVED)
         fallback = _literal(" ".join(truncate))
         return [
-            "DO $$DECLARE t text; BEGIN "  # noqa: S608 - names from the models, as literals
+            "DO $$DECLARE t text; m bigint; marked boolean; BEGIN "  # noqa: S608 - see below
             "SET LOCAL session_replication_role = replica; "
-            f"FOREACH t IN ARRAY ARRAY[{names}] LOOP EXECUTE format('DELETE FROM %I', t); "
+            f"marked := to_regclass({_literal(SEED_MARKS)}) IS NOT NULL; "
+            f"FOREACH t IN ARRAY ARRAY[{names}] LOOP "
+            "m := NULL; "
+            f"IF marked THEN EXECUTE format('SELECT mark FROM %I WHERE name = %L', "
+            f"{_literal(SEED_MARKS)}, t) INTO m; END IF; "
+            "IF m IS NULL THEN EXECUTE format('DELETE FROM %I', t); "
+            "ELSE EXECUTE format('DELETE FROM %I WHERE id > %s', t, m); END IF; "
             "END LOOP; "
             f"EXCEPTION WHEN insufficient_privilege THEN EXECUTE {fallback}; "
             "END$$;"

@@ -8,6 +8,7 @@ every resource. Pure functions: no AWS call, no database access.
 from assets.aws.checks import (  # noqa: F401 - each module registers its checks
     beanstalk,
     compute_more,
+    data_more,
     databases,
     ebs,
     governance,

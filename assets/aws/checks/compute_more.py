@@ -663,3 +663,30 @@ def autoscaling_lc_secrets(resource, estate):
             f"Launch configuration {resource.configuration['LaunchConfigurationName']}: {where}."
         )
     return passed()
+
+
+@check(
+    id="ec2-elastic-ip-unassigned",
+    title="Elastic IP address attached to nothing",
+    service="ec2",
+    resource_types=(("ec2", "elastic-ip"),),
+    severity=Severity.LOW,
+    threat=Threat.NETWORK,
+    rationale="An address kept but attached to nothing is usually a forgotten leftover: "
+    "partners' allowlists and DNS records may still trust it, and whatever it is attached "
+    "to next inherits that trust (it is also billed while idle).",
+    console="EC2 > Elastic IPs > the address: associate it with what needs it, or Release "
+    "Elastic IP address after removing the DNS records and allowlist entries naming it.",
+    cli="aws ec2 release-address --allocation-id <allocation-id>",
+    iso27001=("5.9", "8.20"),
+    csf=("ID.AM-08",),
+    needs=(),
+)
+def elastic_ip_unassigned(resource, estate):
+    configuration = resource.configuration
+    if configuration.get("AssociationId") or configuration.get("InstanceId"):
+        return passed()
+    if configuration.get("NetworkInterfaceId"):
+        return passed()
+    address = configuration.get("PublicIp") or resource.name
+    return failed(f"Elastic IP {address} is attached to no instance or interface.")

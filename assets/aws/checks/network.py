@@ -39,7 +39,7 @@ DATABASE_PORTS = {
 SG = (("ec2", "security-group"),)
 
 
-def _open_rules(config: dict):
+def open_rules(config: dict):
     """(rule, port range text, source) for every ingress rule open to the internet."""
     for rule in as_list(config.get("IpPermissions")):
         sources = [r.get("CidrIp") for r in as_list(rule.get("IpRanges"))]
@@ -76,7 +76,7 @@ def _rule_text(rule: dict) -> str:
 
 def _open_ports(config: dict, ports: dict[int, str]) -> list[str]:
     causes = []
-    for rule, source in _open_rules(config):
+    for rule, source in open_rules(config):
         for port, label in sorted(ports.items()):
             if _covers(rule, port):
                 causes.append(f"{label} ({port}) from {source} by the rule {_rule_text(rule)}")
@@ -104,7 +104,7 @@ def _open_ports(config: dict, ports: dict[int, str]) -> list[str]:
 def sg_open_all_ports(resource, estate):
     causes = [
         f"{_rule_text(rule)} from {source}"
-        for rule, source in _open_rules(resource.configuration)
+        for rule, source in open_rules(resource.configuration)
         if _all_ports(rule)
     ]
     return failed("Inbound " + "; ".join(causes) + ".") if causes else passed()

@@ -78,3 +78,30 @@ def grants_everything(statement: dict) -> bool:
         and "*" in [str(a) for a in as_list(statement.get("Action"))]
         and "*" in [str(r) for r in as_list(statement.get("Resource"))]
     )
+
+
+def _account_of(principal: str) -> str | None:
+    """The account id a principal names: an ARN's account, or a bare account id."""
+    if principal.isdigit() and len(principal) == 12:
+        return principal
+    parts = principal.split(":")
+    if principal.startswith("arn:") and len(parts) > 4 and parts[4].isdigit():
+        return parts[4]
+    return None
+
+
+def foreign_accounts(document, own_account: str) -> list[str]:
+    """The other AWS accounts an Allow statement lets in (by account id or ARN), and
+    "everyone" for a public grant: what a resource policy shares beyond its account."""
+    found: set[str] = set()
+    for statement in statements(document):
+        if statement.get("Effect") != "Allow":
+            continue
+        if statement in public_statements(document):
+            found.add("everyone")
+            continue
+        for principal in principals(statement):
+            account = _account_of(principal)
+            if account and account != own_account:
+                found.add(account)
+    return sorted(found)

@@ -133,6 +133,19 @@ MATCHES: dict[str, tuple[str, ...]] = {
     "rds_instance_storage_encrypted": ("rds-storage-unencrypted",),
     "rds_snapshots_encrypted": ("rds-snapshot-unencrypted",),
     "rds_snapshots_public_access": ("rds-snapshot-public",),
+    "kms_cmk_not_deleted_unintentionally": ("kms-key-pending-deletion",),
+    "s3_bucket_cross_account_access": ("s3-bucket-cross-account",),
+    "ec2_elastic_ip_unassigned": ("ec2-elastic-ip-unassigned",),
+    "s3_bucket_event_notifications_enabled": ("s3-bucket-event-notifications-off",),
+    "s3_bucket_default_encryption": ("s3-bucket-encryption-not-kms",),
+    "kms_cmk_not_multi_region": ("kms-key-multi-region",),
+    "ses_identity_dkim_enabled": ("ses-identity-dkim-off",),
+    "emr_cluster_publicly_accesible": ("emr-cluster-publicly-accessible",),
+    "dynamodb_table_cross_account_access": ("dynamodb-table-cross-account",),
+    "dynamodb_table_autoscaling_enabled": ("dynamodb-table-autoscaling-off",),
+    "dynamodb_accelerator_cluster_encryption_enabled": ("dax-cluster-unencrypted",),
+    "dynamodb_accelerator_cluster_in_transit_encryption_enabled": ("dax-cluster-no-tls",),
+    "dynamodb_accelerator_cluster_multi_az": ("dax-cluster-single-az",),
     "rds_cluster_backtrack_enabled": ("rds-cluster-backtrack-off",),
     "rds_cluster_copy_tags_to_snapshots": ("rds-cluster-copy-tags-to-snapshots-off",),
     "rds_cluster_critical_event_subscription": ("rds-cluster-events-unwatched",),
@@ -254,6 +267,8 @@ MATCHES: dict[str, tuple[str, ...]] = {
 }
 
 PARTLY: dict[str, str] = {
+    "s3_bucket_default_encryption": "ours is stricter: it also fails a bucket whose default "
+    "encryption is SSE-S3 (AWS's default since 2023), which Prowler's check passes",
     # --- chkec2: EC2, VPC and Auto Scaling (issue 18) ---
     "ec2_securitygroup_allow_ingress_from_internet_to_any_port": "ours fails on every group "
     "open on all ports; Prowler can be told to skip groups used only by some interface "
@@ -288,6 +303,20 @@ PARTLY: dict[str, str] = {
 # Prowler checks that cannot apply to this product, and why (docs/checks.md lists them
 # apart from the ones we do not have yet).
 NOT_APPLICABLE: dict[str, str] = {
+    # --- issue 18: KMS keys for AWS Nitro Enclaves ---
+    **dict.fromkeys(
+        (
+            "kms_key_enclave_attestation_bypassable_path",
+            "kms_key_enclave_attestation_no_deployment_binding",
+            "kms_key_enclave_attestation_not_enforced",
+            "kms_key_enclave_attestation_pcr_mismatch",
+            "kms_key_enclave_attestation_unknown_image",
+            "kms_key_enclave_debug_attestation_detected",
+        ),
+        "Nitro Enclaves are not among the seed's services: these compare a key policy's "
+        "attestation conditions with the enclave images (their PCR measurements) and "
+        "deployments that use the key, which the connector does not collect",
+    ),
     # --- chkiam (issue 18): IAM and CloudTrail ---
     "iam_role_access_not_stale_to_bedrock": "Amazon Bedrock is not among the seed's services "
     "(and needs IAM access-advisor jobs per role)",

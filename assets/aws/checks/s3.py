@@ -386,3 +386,61 @@ def bucket_lifecycle(resource, estate):
     if any(r.get("Status") == "Enabled" for r in as_list(config["Lifecycle"])):
         return passed()
     return failed(f"Bucket {resource.name} has no enabled lifecycle rule.")
+
+
+@check(
+    id="s3-bucket-cross-account",
+    title="S3 bucket policy shares the bucket with other accounts",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.MEDIUM,
+    threat=Threat.DISCLOSURE,
+    rationale="A bucket policy naming other AWS accounts gives their users access to the "
+    "data, outside this account's IAM and its access reviews; each such grant must be a "
+    "known, documented partner.",
+    console="S3 > the bucket > Permissions > Bucket policy > Edit: remove the other "
+    "accounts' principals, or restrict them with aws:PrincipalOrgID to your organisation.",
+    cli="aws s3api put-bucket-policy --bucket <bucket> --policy file://own-account-only.json",
+    iso27001=("5.15", "5.19"),
+    csf=("PR.AA-05",),
+    needs=("Policy",),
+)
+def bucket_cross_account(resource, estate):
+    others = policies.foreign_accounts(resource.configuration.get("Policy"), resource.account_id)
+    if others:
+        return failed(f"Bucket {resource.name} is shared with: {', '.join(others)}.")
+    return passed()
+
+
+NOTIFICATION_KINDS = (
+    "TopicConfigurations",
+    "QueueConfigurations",
+    "LambdaFunctionConfigurations",
+    "EventBridgeConfiguration",
+)
+
+
+@check(
+    id="s3-bucket-event-notifications-off",
+    title="S3 bucket without event notifications",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.LOW,
+    threat=Threat.INTEGRITY,
+    rationale="Without event notifications nobody and nothing hears of objects created, "
+    "overwritten or deleted: an unexpected mass deletion or upload is noticed late.",
+    console="S3 > the bucket > Properties > Event notifications: create a notification for "
+    "object created and removed events (or turn on Amazon EventBridge).",
+    cli="aws s3api put-bucket-notification-configuration --bucket <bucket> "
+    "--notification-configuration '{\"EventBridgeConfiguration\": {}}'",
+    iso27001=("8.16",),
+    csf=("DE.CM-09",),
+    needs=("Notifications",),
+)
+def bucket_notifications(resource, estate):
+    notifications = resource.configuration.get("Notifications")
+    if notifications is None:
+        return not_evaluated("The bucket's notification configuration was not read.")
+    if any(kind in notifications for kind in NOTIFICATION_KINDS):
+        return passed()
+    return failed(f"Bucket {resource.name} notifies nobody of changes to its objects.")

@@ -97,8 +97,9 @@ def collect_ec2(ctx: PartitionContext) -> list[Collected]:
         for reservation in ctx.paginate(ec2, "describe_instances", "Reservations")
         for instance in reservation.get("Instances") or []
     ]
-    # Key pairs have no paginator: the API returns them all in one response.
+    # Key pairs and Elastic IPs have no paginator: the API returns them all at once.
     key_pairs = ec2.describe_key_pairs().get("KeyPairs") or []
+    addresses = ec2.describe_addresses().get("Addresses") or []
     groups = list(ctx.paginate(ec2, "describe_security_groups", "SecurityGroups"))
     # The AMIs this account owns (not the public catalogue), with whether they are public.
     images = list(ctx.paginate(ec2, "describe_images", "Images", page_size=False, Owners=["self"]))
@@ -113,6 +114,7 @@ def collect_ec2(ctx: PartitionContext) -> list[Collected]:
     convert_key = _plain_ec2(ctx, "key-pair", "KeyPairId", "key-pair")
     convert_group = _plain_ec2(ctx, "security-group", "GroupId", "security-group")
     convert_image = _plain_ec2(ctx, "image", "ImageId", "image")
+    convert_address = _plain_ec2(ctx, "elastic-ip", "AllocationId", "elastic-ip")
 
     def with_user_data(instance):
         collected = convert_instance(instance)
@@ -145,6 +147,11 @@ def collect_ec2(ctx: PartitionContext) -> list[Collected]:
     for interface in interfaces or []:
         for group in interface.get("Groups") or []:
             in_use[group.get("GroupId")] = in_use.get(group.get("GroupId"), 0) + 1
+    for address in addresses:
+        collected = convert_address(address)
+        if collected is not None and not collected.tags.get("Name"):
+            collected.name = address.get("PublicIp") or collected.name
+        results.append(collected)
     for key in key_pairs:
         collected = convert_key(key)
         if collected is not None:

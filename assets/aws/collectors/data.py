@@ -1,5 +1,6 @@
 """Abstracted data services: S3 (buckets and the account's public access block),
-Glacier vaults, DynamoDB tables, SQS queues and SES identities."""
+Glacier vaults, DynamoDB tables (with their resource policy and auto scaling) and DAX
+clusters, SQS queues and SES identities."""
 
 import json
 
@@ -105,6 +106,12 @@ def collect_s3(ctx: PartitionContext) -> list[Collected]:
             lambda: client.get_bucket_logging(Bucket=name),
             pick=lambda a: plain(a.get("LoggingEnabled")),
         )
+        # Who is told when objects are created or deleted (SNS, SQS, Lambda, EventBridge).
+        read(
+            "Notifications",
+            lambda: client.get_bucket_notification_configuration(Bucket=name),
+            pick=lambda a: {k: plain(v) for k, v in a.items() if k != "ResponseMetadata"},
+        )
         tagging = ctx.detail(
             configuration,
             "tags",
@@ -186,6 +193,26 @@ def collect_glacier(ctx: PartitionContext) -> list[Collected]:
 def collect_dynamodb(ctx: PartitionContext) -> list[Collected]:
     dynamodb = ctx.client("dynamodb")
     names = list(ctx.paginate(dynamodb, "list_tables", "TableNames"))
+    # Which tables' capacities follow the load (Application Auto Scaling targets), read
+    # once for the region: {"table/<name>": the scaled dimensions}.
+    scaling: dict = {}
+    targets = ctx.detail(
+        scaling,
+        "autoScaling",
+        lambda: list(
+            ctx.paginate(
+                ctx.client("application-autoscaling"),
+                "describe_scalable_targets",
+                "ScalableTargets",
+                ServiceNamespace="dynamodb",
+            )
+        ),
+    )
+    scaled: dict[str, list[str]] = {}
+    for target in targets or []:
+        scaled.setdefault(target.get("ResourceId", ""), []).append(
+            target.get("ScalableDimension", "")
+        )
 
     def convert(name):
         configuration: dict = {}
@@ -204,6 +231,20 @@ def collect_dynamodb(ctx: PartitionContext) -> list[Collected]:
         )
         if backups is not None:
             configuration["ContinuousBackups"] = plain(backups.get("ContinuousBackupsDescription"))
+        policy = ctx.detail(
+            configuration,
+            "resourcePolicy",
+            lambda: dynamodb.get_resource_policy(ResourceArn=arn),
+            missing=("PolicyNotFoundException",),
+        )
+        if "resourcePolicy" not in configuration.get("_errors", {}):
+            configuration["ResourcePolicy"] = parse_policy((policy or {}).get("Policy"))
+        if "autoScaling" in scaling.get("_errors", {}):
+            configuration.setdefault("_errors", {})["autoScaling"] = scaling["_errors"][
+                "autoScaling"
+            ]
+        else:
+            configuration["AutoScaledDimensions"] = sorted(scaled.get(f"table/{name}", []))
         tags = ctx.detail(
             configuration, "tags", lambda: dynamodb.list_tags_of_resource(ResourceArn=arn)
         )
@@ -220,7 +261,28 @@ def collect_dynamodb(ctx: PartitionContext) -> list[Collected]:
         arn = f"arn:aws:dynamodb:{ctx.region}:{ctx.account_id}:table/{name}"
         return Collected(arn, "table", name, ctx.region)
 
-    return ctx.map(guarded(convert, fallback), names)
+    return ctx.map(guarded(convert, fallback), names) + _collect_dax(ctx)
+
+
+def _collect_dax(ctx: PartitionContext) -> list[Collected]:
+    """DAX clusters (DynamoDB's in-memory cache): encryption at rest and in transit, and
+    the zones of their nodes."""
+    clusters = list(ctx.paginate(ctx.client("dax"), "describe_clusters", "Clusters"))
+
+    def convert(cluster):
+        return Collected(
+            arn=cluster["ClusterArn"],
+            resource_type="dax-cluster",
+            name=cluster.get("ClusterName") or cluster["ClusterArn"],
+            region=ctx.region,
+            configuration=plain(cluster),
+        )
+
+    def fallback(cluster):
+        arn = cluster["ClusterArn"]
+        return Collected(arn, "dax-cluster", arn.rsplit("/", 1)[-1], ctx.region)
+
+    return [c for c in map(guarded(convert, fallback), clusters) if c is not None]
 
 
 def collect_sqs(ctx: PartitionContext) -> list[Collected]:

@@ -413,6 +413,10 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
     )
 
     emr = fake.client(session, "emr", primary)
+    # Someone reused the legacy admin group (open to the internet) for the master node.
+    legacy_admin = fake.client(session, "ec2", primary).describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": ["legacy-admin"]}]
+    )["SecurityGroups"][0]["GroupId"]
     emr.run_job_flow(
         Name="sales-analytics",
         ReleaseLabel="emr-6.15.0",
@@ -421,6 +425,7 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
             "SlaveInstanceType": "m5.xlarge",
             "InstanceCount": 3,
             "KeepJobFlowAliveWhenNoSteps": True,
+            "AdditionalMasterSecurityGroups": [legacy_admin],
         },
         JobFlowRole="EMR_EC2_DefaultRole",
         ServiceRole="EMR_DefaultRole",
@@ -526,6 +531,18 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
         Bucket=f"customer-exports-{account_id}",
         BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": logs, "TargetPrefix": "exports/"}},
     )
+    # ...and its object events go to the operations team's queue.
+    s3.put_bucket_notification_configuration(
+        Bucket=f"customer-exports-{account_id}",
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": f"arn:aws:sqs:{primary}:{account_id}:webhooks-{primary}",
+                    "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
+                }
+            ]
+        },
+    )
 
     # CloudTrail: one trail in the primary region only, unvalidated and unencrypted.
     trail_bucket = f"shop-trail-{account_id}"
@@ -574,6 +591,7 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
             )
         if not enabled:
             kms.disable_key(KeyId=key)
+    _seed_data_more(fake, session, account_id, primary, secondary, assets.get("sessions"))
 
     # IAM: people and machines, some of them careless.
     iam = fake.client(session, "iam")
@@ -659,6 +677,65 @@ def _seed_rds_more(rds, account_id: str, region: str, primary: str, asset: str |
     )
     rds.modify_db_cluster_snapshot_attribute(
         DBClusterSnapshotIdentifier="reporting-share", AttributeName="restore", ValuesToAdd=["all"]
+    )
+
+
+def _seed_data_more(
+    fake: FakeAws, session, account_id: str, primary: str, secondary: str, asset: str | None
+):
+    """Issue 18's data-service checks: a key scheduled for deletion and a multi-Region
+    key, a DynamoDB table shared with a partner account and one with fixed provisioned
+    capacity, a DAX cache in the DR region left unencrypted, without TLS and on one
+    node, and an Elastic IP kept after the VPN it served was removed."""
+    fake.client(session, "ec2", primary).allocate_address(
+        Domain="vpc",
+        TagSpecifications=[
+            {"ResourceType": "elastic-ip", "Tags": [{"Key": "Name", "Value": "old-vpn-endpoint"}]}
+        ],
+    )
+    kms = fake.client(session, "kms", primary)
+    for alias, options in (("retired-exports", {}), ("global-tables", {"MultiRegion": True})):
+        key = kms.create_key(Description=alias, **options)["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName=f"alias/{alias}", TargetKeyId=key)
+        if alias == "retired-exports":
+            kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=30)
+        else:
+            kms.enable_key_rotation(KeyId=key)
+    dynamodb = fake.client(session, "dynamodb", secondary)
+    table = f"arn:aws:dynamodb:{secondary}:{account_id}:table/orders-{secondary}"
+    dynamodb.put_resource_policy(
+        ResourceArn=table,
+        Policy=_policy(
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
+                "Action": "dynamodb:GetItem",
+                "Resource": table,
+            }
+        ),
+    )
+    # Provisioned capacity, fixed: throttled on the next sales peak.
+    dynamodb.create_table(
+        TableName=f"stock-levels-{secondary}",
+        KeySchema=[{"AttributeName": "sku", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "sku", "AttributeType": "S"}],
+        BillingMode="PROVISIONED",
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+        SSESpecification={"Enabled": True, "SSEType": "KMS"},
+        DeletionProtectionEnabled=True,
+        Tags=[{"Key": ASSET_TAG, "Value": asset}] if asset else [],
+    )
+    dynamodb.update_continuous_backups(
+        TableName=f"stock-levels-{secondary}",
+        PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+    )
+    fake.client(session, "dax", secondary).create_cluster(
+        ClusterName="sessions-cache",
+        NodeType="dax.t3.small",
+        ReplicationFactor=1,
+        IamRoleArn=f"arn:aws:iam::{account_id}:role/dax-access",
+        SSESpecification={"Enabled": False},
+        ClusterEndpointEncryptionType="NONE",
     )
 
 
@@ -1033,6 +1110,22 @@ MISCONFIGURATIONS: dict[str, tuple[str, ...]] = {
     "rds-parameter-group-events-unwatched": ("RDS event subscriptions (eu-central-1)",),
     "rds-security-group-events-unwatched": ("RDS event subscriptions (eu-central-1)",),
     # --- end issue 18 RDS ---
+    # --- issue 18: data services ---
+    "kms-key-pending-deletion": ("alias/retired-exports",),
+    "kms-key-multi-region": ("alias/global-tables",),
+    # moto cannot turn DKIM on (PutEmailIdentityDkimAttributes): both identities sign
+    # nothing; the passing case is tested on stored configurations.
+    "ses-identity-dkim-off": ("noreply@shop.example.com", "shop.example.com"),
+    "dynamodb-table-cross-account": ("orders-eu-central-1",),
+    "dynamodb-table-autoscaling-off": ("stock-levels-eu-central-1",),
+    "ec2-elastic-ip-unassigned": ("old-vpn-endpoint",),
+    "s3-bucket-cross-account": ("shop-assets-public-{account}",),
+    "s3-bucket-event-notifications-off": (*_UNVERSIONED, "payment-records-{account}"),
+    "emr-cluster-publicly-accessible": ("sales-analytics",),
+    "dax-cluster-unencrypted": ("sessions-cache",),
+    "dax-cluster-no-tls": ("sessions-cache",),
+    "dax-cluster-single-az": ("sessions-cache",),
+    # --- end issue 18 data services ---
     "rds-storage-unencrypted": ("customer-db-eu-central-1",),
     "s3-account-public-access-block-off": ("S3 account public access block",),
     "s3-bucket-acls-enabled": _UNVERSIONED,

@@ -1,0 +1,91 @@
+"""Issue 18: S3 buckets shared with other accounts or notifying nobody, and Elastic IPs
+attached to nothing; against the fake AWS through the real collectors, failing and
+passing side by side, and "not evaluated" when the configuration was not read."""
+
+import datetime
+import json
+
+import pytest
+
+from assets.aws.checks import CATALOGUE, Estate, Resource, Result
+from assets.aws.checks.engine import evaluate
+from tests.assets.aws.conftest import ACCOUNT_ID, REGIONS
+
+pytestmark = pytest.mark.django_db
+PARTNER = "444455556666"
+
+
+def _policy(bucket, principal):
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": principal},
+                    "Action": "s3:GetObject",
+                    "Resource": f"arn:aws:s3:::{bucket}/*",
+                }
+            ],
+        }
+    )
+
+
+def test_buckets_shared_or_unwatched_and_idle_addresses(
+    fake_aws, aws_account, estate, run_sync, outcome
+):
+    s3 = estate.client("s3")
+    location = {"CreateBucketConfiguration": {"LocationConstraint": REGIONS[0]}}
+    for bucket in ("partner-share", "own-share", "watched"):
+        s3.create_bucket(Bucket=bucket, **location)
+    s3.put_bucket_policy(Bucket="partner-share", Policy=_policy("partner-share", PARTNER))
+    s3.put_bucket_policy(
+        Bucket="own-share",
+        Policy=_policy("own-share", f"arn:aws:iam::{ACCOUNT_ID}:role/reporting"),
+    )
+    queue = estate.client("sqs").create_queue(QueueName="bucket-events")["QueueUrl"]
+    s3.put_bucket_notification_configuration(
+        Bucket="watched",
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": f"arn:aws:sqs:{REGIONS[0]}:{ACCOUNT_ID}:{queue.rsplit('/', 1)[-1]}",
+                    "Events": ["s3:ObjectRemoved:*"],
+                }
+            ]
+        },
+    )
+    ec2 = estate.client("ec2")
+    idle = ec2.allocate_address(Domain="vpc")["PublicIp"]
+    used = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]
+    ec2.associate_address(AllocationId=used, InstanceId=instance["InstanceId"])
+    used_ip = ec2.describe_addresses(AllocationIds=[used])["Addresses"][0]["PublicIp"]
+
+    run_sync(aws_account)
+
+    status, detail = outcome(aws_account, "s3-bucket-cross-account", "partner-share")
+    assert status == "open" and PARTNER in detail
+    assert outcome(aws_account, "s3-bucket-cross-account", "own-share")[0] == "pass"
+    assert outcome(aws_account, "s3-bucket-event-notifications-off", "own-share")[0] == "open"
+    assert outcome(aws_account, "s3-bucket-event-notifications-off", "watched")[0] == "pass"
+    status, detail = outcome(aws_account, "ec2-elastic-ip-unassigned", idle)
+    assert status == "open" and idle in detail
+    assert outcome(aws_account, "ec2-elastic-ip-unassigned", used_ip)[0] == "pass"
+
+
+def test_unread_bucket_settings_are_not_evaluated():
+    bucket = Resource(
+        pk=1,
+        arn="arn:aws:s3:::b",
+        account_id=ACCOUNT_ID,
+        service="s3",
+        resource_type="bucket",
+        region=REGIONS[0],
+        name="b",
+        configuration={"_errors": {"Policy": "AccessDenied", "Notifications": "AccessDenied"}},
+    )
+    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    for check_id in ("s3-bucket-cross-account", "s3-bucket-event-notifications-off"):
+        outcome = evaluate(CATALOGUE[check_id], bucket, Estate([bucket], now=now))
+        assert outcome.result == Result.NOT_EVALUATED, check_id
