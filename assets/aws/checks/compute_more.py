@@ -690,3 +690,123 @@ def elastic_ip_unassigned(resource, estate):
         return passed()
     address = configuration.get("PublicIp") or resource.name
     return failed(f"Elastic IP {address} is attached to no instance or interface.")
+
+
+LAUNCH_TEMPLATE = (("ec2", "launch-template"),)
+
+
+def _template_data(resource):
+    """The default version's launch data, or None when it was not read."""
+    data = resource.configuration.get("DefaultVersion")
+    return data if isinstance(data, dict) else None
+
+
+@check(
+    id="ec2-launch-template-imdsv2-optional",
+    title="Launch template does not require IMDSv2",
+    service="ec2",
+    resource_types=LAUNCH_TEMPLATE,
+    severity=Severity.HIGH,
+    threat=Threat.CREDENTIALS,
+    rationale="Every instance launched from the template (by hand, by Auto Scaling, by a "
+    "pipeline) answers IMDSv1, whose role credentials a server-side request forgery in "
+    "any application on it can read.",
+    console="EC2 > Launch templates > the template > Actions > Modify template (Create new "
+    "version) > Advanced details: Metadata version V2 only (token required); set the new "
+    "version as default.",
+    cli="aws ec2 create-launch-template-version --launch-template-id <id> --source-version "
+    '\'$Default\' --launch-template-data \'{"MetadataOptions":{"HttpTokens":"required"}}\'',
+    iso27001=("8.9", "8.5"),
+    csf=("PR.PS-01",),
+    needs=("defaultVersion",),
+)
+def launch_template_imdsv2(resource, estate):
+    data = _template_data(resource)
+    if data is None:
+        return not_evaluated("The template's default version was not read.")
+    options = data.get("MetadataOptions") or {}
+    if options.get("HttpEndpoint") == "disabled" or options.get("HttpTokens") == "required":
+        return passed()
+    return failed(f"Instances launched from {resource.name} accept IMDSv1.")
+
+
+@check(
+    id="ec2-launch-template-public-ip",
+    title="Launch template gives instances a public IP address",
+    service="ec2",
+    resource_types=LAUNCH_TEMPLATE,
+    severity=Severity.MEDIUM,
+    threat=Threat.NETWORK,
+    rationale="Every instance launched from the template gets an address on the internet, "
+    "one security group rule away from being reachable by anyone.",
+    console="EC2 > Launch templates > the template > Modify template (Create new version) > "
+    "Network settings > Advanced network configuration: Auto-assign public IP: Disable.",
+    cli="aws ec2 create-launch-template-version --launch-template-id <id> --source-version "
+    "'$Default' --launch-template-data "
+    '\'{"NetworkInterfaces":[{"DeviceIndex":0,"AssociatePublicIpAddress":false}]}\'',
+    iso27001=("8.20", "8.22"),
+    csf=("PR.IR-01",),
+    needs=("defaultVersion",),
+)
+def launch_template_public_ip(resource, estate):
+    data = _template_data(resource)
+    if data is None:
+        return not_evaluated("The template's default version was not read.")
+    interfaces = as_list(data.get("NetworkInterfaces"))
+    if any(i.get("AssociatePublicIpAddress") is True for i in interfaces if isinstance(i, dict)):
+        return failed(f"Instances launched from {resource.name} get a public IP address.")
+    return passed()
+
+
+@check(
+    id="ec2-launch-template-secrets",
+    title="Secrets in a launch template's user data",
+    service="ec2",
+    resource_types=LAUNCH_TEMPLATE,
+    severity=Severity.CRITICAL,
+    threat=Threat.CREDENTIALS,
+    rationale="A launch template's user data is readable by whoever may describe templates "
+    "and by every instance launched from it: a key or password written there is as good "
+    "as published inside the account.",
+    console="Move the secret to Secrets Manager or SSM Parameter Store, fetched at boot with "
+    "the instance role; create a template version without it, make it the default, "
+    "delete the old versions and rotate the exposed secret.",
+    cli="aws ec2 delete-launch-template-versions --launch-template-id <id> --versions <n>",
+    iso27001=("5.17", "8.5"),
+    csf=("PR.AA-01",),
+    needs=("defaultVersion",),
+)
+def launch_template_secrets(resource, estate):
+    data = _template_data(resource)
+    if data is None or "UserDataSecrets" not in data:
+        return not_evaluated("The template's default version was not read.")
+    found = as_list(data["UserDataSecrets"])
+    if not found:
+        return passed()
+    where = ", ".join(f"{f.get('kind')} on line {f.get('line')}" for f in found)
+    return failed(
+        f"The user data of template {resource.name} holds what looks like a secret: {where}."
+    )
+
+
+@check(
+    id="ec2-transit-gateway-auto-accept",
+    title="Transit gateway accepts shared attachments automatically",
+    service="vpc",
+    resource_types=(("vpc", "transit-gateway"),),
+    severity=Severity.HIGH,
+    threat=Threat.NETWORK,
+    rationale="With auto-accept on, any account the gateway is shared with can attach its "
+    "own VPC and route into the organisation's networks without anyone approving it.",
+    console="VPC > Transit gateways > the gateway > Actions > Modify: untick Auto accept "
+    "shared attachments; accept each attachment by hand.",
+    cli="aws ec2 modify-transit-gateway --transit-gateway-id <id> "
+    "--options AutoAcceptSharedAttachments=disable",
+    iso27001=("8.20", "8.22"),
+    csf=("PR.IR-01", "PR.AA-05"),
+    needs=(),
+)
+def transit_gateway_auto_accept(resource, estate):
+    if dig(resource.configuration, "Options", "AutoAcceptSharedAttachments") == "enable":
+        return failed(f"Transit gateway {resource.name} attaches any shared VPC unasked.")
+    return passed()

@@ -169,7 +169,39 @@ def collect_ec2(ctx: PartitionContext) -> list[Collected]:
                     group.get("GroupId"), 0
                 )
         results.append(collected)
+    results += _launch_templates(ctx, ec2)
     return [r for r in results if r is not None]
+
+
+def _launch_templates(ctx: PartitionContext, ec2) -> list[Collected]:
+    """Launch templates with their default version's settings. The user data itself is
+    not stored: only whether there is some and the secrets found in it (kind and line)."""
+    convert = _plain_ec2(ctx, "launch-template", "LaunchTemplateId", "launch-template")
+    templates = list(ctx.paginate(ec2, "describe_launch_templates", "LaunchTemplates"))
+
+    def with_default_version(template):
+        collected = convert(template)
+        if collected is None:
+            return None
+        collected.name = template.get("LaunchTemplateName") or collected.name
+        configuration = collected.configuration
+        answer = ctx.detail(
+            configuration,
+            "defaultVersion",
+            lambda: ec2.describe_launch_template_versions(
+                LaunchTemplateId=template["LaunchTemplateId"], Versions=["$Default"]
+            ),
+        )
+        if answer is not None:
+            versions = answer.get("LaunchTemplateVersions") or [{}]
+            data = plain(versions[0].get("LaunchTemplateData") or {})
+            text = user_data_text(data.pop("UserData", None))
+            data["UserDataPresent"] = bool(text)
+            data["UserDataSecrets"] = find_secrets(text)
+            configuration["DefaultVersion"] = data
+        return collected
+
+    return ctx.map(with_default_version, templates)
 
 
 def collect_vpc(ctx: PartitionContext) -> list[Collected]:
@@ -197,6 +229,9 @@ def collect_vpc(ctx: PartitionContext) -> list[Collected]:
     results = vpcs + [convert_subnet(s) for s in ctx.paginate(ec2, "describe_subnets", "Subnets")]
     convert_acl = _plain_ec2(ctx, "network-acl", "NetworkAclId", "network-acl")
     results += [convert_acl(a) for a in ctx.paginate(ec2, "describe_network_acls", "NetworkAcls")]
+    convert_gateway = _plain_ec2(ctx, "transit-gateway", "TransitGatewayId", "transit-gateway")
+    gateways = ctx.paginate(ec2, "describe_transit_gateways", "TransitGateways")
+    results += [convert_gateway(g) for g in gateways]
     return [r for r in results if r is not None]
 
 

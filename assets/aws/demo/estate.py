@@ -8,6 +8,7 @@ infrastructure code would, so that the collectors read it back the way they read
 
 from __future__ import annotations
 
+import base64
 import json
 from concurrent.futures import ThreadPoolExecutor
 
@@ -687,7 +688,29 @@ def _seed_data_more(
     key, a DynamoDB table shared with a partner account and one with fixed provisioned
     capacity, a DAX cache in the DR region left unencrypted, without TLS and on one
     node, and an Elastic IP kept after the VPN it served was removed."""
-    fake.client(session, "ec2", primary).allocate_address(
+    ec2 = fake.client(session, "ec2", primary)
+    # A launch template from the early days: IMDSv1, a public address, a key in the script.
+    ec2.create_launch_template(
+        LaunchTemplateName="batch-worker-v1",
+        LaunchTemplateData={
+            "ImageId": "ami-12c6146b",
+            "MetadataOptions": {"HttpTokens": "optional"},
+            "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": True}],
+            "UserData": base64.b64encode(
+                b"#!/bin/sh\n"
+                b"export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+            ).decode(),
+        },
+    )
+    # A transit gateway shared with partners that attaches their VPCs unasked.
+    ec2.create_transit_gateway(
+        Description="partner-hub",
+        Options={"AutoAcceptSharedAttachments": "enable"},
+        TagSpecifications=[
+            {"ResourceType": "transit-gateway", "Tags": [{"Key": "Name", "Value": "partner-hub"}]}
+        ],
+    )
+    ec2.allocate_address(
         Domain="vpc",
         TagSpecifications=[
             {"ResourceType": "elastic-ip", "Tags": [{"Key": "Name", "Value": "old-vpn-endpoint"}]}
@@ -1119,6 +1142,10 @@ MISCONFIGURATIONS: dict[str, tuple[str, ...]] = {
     "dynamodb-table-cross-account": ("orders-eu-central-1",),
     "dynamodb-table-autoscaling-off": ("stock-levels-eu-central-1",),
     "ec2-elastic-ip-unassigned": ("old-vpn-endpoint",),
+    "ec2-launch-template-imdsv2-optional": ("batch-worker-v1",),
+    "ec2-launch-template-public-ip": ("batch-worker-v1",),
+    "ec2-launch-template-secrets": ("batch-worker-v1",),
+    "ec2-transit-gateway-auto-accept": ("partner-hub",),
     "s3-bucket-cross-account": ("shop-assets-public-{account}",),
     "s3-bucket-event-notifications-off": (*_UNVERSIONED, "payment-records-{account}"),
     "emr-cluster-publicly-accessible": ("sales-analytics",),

@@ -1,7 +1,10 @@
-"""Issue 18: S3 buckets shared with other accounts or notifying nobody, and Elastic IPs
-attached to nothing; against the fake AWS through the real collectors, failing and
-passing side by side, and "not evaluated" when the configuration was not read."""
+"""Issue 18: S3 buckets shared with other accounts or notifying nobody, Elastic IPs
+attached to nothing, launch templates (IMDSv1, public addresses, secrets in user data)
+and transit gateways that accept attachments unasked; against the fake AWS through the
+real collectors, failing and passing side by side, and "not evaluated" when the
+configuration was not read."""
 
+import base64
 import datetime
 import json
 
@@ -89,3 +92,51 @@ def test_unread_bucket_settings_are_not_evaluated():
     for check_id in ("s3-bucket-cross-account", "s3-bucket-event-notifications-off"):
         outcome = evaluate(CATALOGUE[check_id], bucket, Estate([bucket], now=now))
         assert outcome.result == Result.NOT_EVALUATED, check_id
+
+
+def test_launch_templates_and_transit_gateways(fake_aws, aws_account, estate, run_sync, outcome):
+    ec2 = estate.client("ec2")
+    script = b"#!/bin/sh\nexport DB_PASSWORD=Sup3rSecretValue\n"
+    ec2.create_launch_template(
+        LaunchTemplateName="careless",
+        LaunchTemplateData={
+            "ImageId": "ami-12c6146b",
+            "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": True}],
+            "UserData": base64.b64encode(script).decode(),
+        },
+    )
+    ec2.create_launch_template(
+        LaunchTemplateName="careful",
+        LaunchTemplateData={
+            "ImageId": "ami-12c6146b",
+            "MetadataOptions": {"HttpTokens": "required"},
+            "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": False}],
+            "UserData": base64.b64encode(b"#!/bin/sh\napt-get install nginx\n").decode(),
+        },
+    )
+    for name, accept in (("open-hub", "enable"), ("closed-hub", "disable")):
+        ec2.create_transit_gateway(
+            Options={"AutoAcceptSharedAttachments": accept},
+            TagSpecifications=[
+                {"ResourceType": "transit-gateway", "Tags": [{"Key": "Name", "Value": name}]}
+            ],
+        )
+
+    run_sync(aws_account)
+
+    for check_id in (
+        "ec2-launch-template-imdsv2-optional",
+        "ec2-launch-template-public-ip",
+        "ec2-launch-template-secrets",
+    ):
+        assert outcome(aws_account, check_id, "careless")[0] == "open", check_id
+        assert outcome(aws_account, check_id, "careful")[0] == "pass", check_id
+    status, detail = outcome(aws_account, "ec2-launch-template-secrets", "careless")
+    assert "line 2" in detail and "Sup3r" not in detail
+    # The script itself is not stored, only what was found in it.
+    from assets.models import AwsResource
+
+    stored = AwsResource.objects.get(name="careless").configuration["DefaultVersion"]
+    assert "UserData" not in stored and stored["UserDataPresent"] is True
+    assert outcome(aws_account, "ec2-transit-gateway-auto-accept", "open-hub")[0] == "open"
+    assert outcome(aws_account, "ec2-transit-gateway-auto-accept", "closed-hub")[0] == "pass"
