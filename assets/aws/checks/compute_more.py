@@ -30,6 +30,7 @@ from assets.aws.checks.network import (
     _rule_text,
     _running,
 )
+from assets.aws.checks.policies import foreign_accounts
 from assets.aws.checks.registry import check
 
 # Clear-text, legacy or commonly attacked services that have no business on the internet.
@@ -810,3 +811,72 @@ def transit_gateway_auto_accept(resource, estate):
     if dig(resource.configuration, "Options", "AutoAcceptSharedAttachments") == "enable":
         return failed(f"Transit gateway {resource.name} attaches any shared VPC unasked.")
     return passed()
+
+
+ENDPOINT = (("vpc", "vpc-endpoint"),)
+
+
+@check(
+    id="vpc-endpoint-policy-open",
+    title="VPC endpoint policy lets in principals outside the account",
+    service="vpc",
+    resource_types=ENDPOINT,
+    severity=Severity.MEDIUM,
+    threat=Threat.DISCLOSURE,
+    rationale="An endpoint policy open to any principal (the default) or to other accounts "
+    "lets the VPC's workloads reach any bucket or table of the service through it, "
+    "including an outsider's: a path for data to leave without crossing the internet.",
+    console="VPC > Endpoints > the endpoint > Policy > Edit policy: allow only this "
+    "account's or organisation's principals (aws:PrincipalOrgID) and resources.",
+    cli="aws ec2 modify-vpc-endpoint --vpc-endpoint-id <id> --policy-document "
+    "file://own-organisation-only.json",
+    iso27001=("8.20", "8.22"),
+    csf=("PR.AA-05", "PR.IR-01"),
+    needs=(),
+)
+def endpoint_policy_open(resource, estate):
+    document = resource.configuration.get("PolicyDocument")
+    if document is None:
+        return passed()  # endpoint types without a policy
+    others = foreign_accounts(document, resource.account_id)
+    if others:
+        return failed(f"Endpoint {resource.name}'s policy lets in: {', '.join(others)}.")
+    return passed()
+
+
+@check(
+    id="vpc-endpoint-single-az",
+    title="VPC interface endpoint in a single Availability Zone",
+    service="vpc",
+    resource_types=ENDPOINT,
+    severity=Severity.MEDIUM,
+    threat=Threat.AVAILABILITY,
+    rationale="An interface endpoint with network interfaces in one zone stops answering "
+    "when that zone fails, and the workloads in the other zones lose the service with it.",
+    console="VPC > Endpoints > the endpoint > Actions > Manage subnets: add a subnet in a "
+    "second Availability Zone.",
+    cli="aws ec2 modify-vpc-endpoint --vpc-endpoint-id <id> --add-subnet-ids <subnet-in-zone-b>",
+    iso27001=("8.14",),
+    csf=("PR.IR-03",),
+    needs=(),
+)
+def endpoint_single_az(resource, estate):
+    configuration = resource.configuration
+    if configuration.get("VpcEndpointType") != "Interface":
+        return passed()  # gateway endpoints are regional
+    zones = estate.cached(
+        "subnet zones",
+        lambda: {
+            (s.region, s.configuration.get("SubnetId")): s.configuration.get("AvailabilityZone")
+            for s in estate.by_type.get(("vpc", "subnet"), [])
+        },
+    )
+    found = set()
+    for subnet in as_list(configuration.get("SubnetIds")):
+        zone = zones.get((resource.region, subnet))
+        if zone is None:
+            return not_evaluated(f"Subnet {subnet} of the endpoint was not collected.")
+        found.add(zone)
+    if len(found) > 1:
+        return passed()
+    return failed(f"Endpoint {resource.name} has interfaces in {len(found)} zone(s) only.")

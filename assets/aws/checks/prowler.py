@@ -140,6 +140,8 @@ MATCHES: dict[str, tuple[str, ...]] = {
     "ec2_launch_template_no_public_ip": ("ec2-launch-template-public-ip",),
     "ec2_launch_template_no_secrets": ("ec2-launch-template-secrets",),
     "ec2_transitgateway_auto_accept_vpc_attachments": ("ec2-transit-gateway-auto-accept",),
+    "vpc_endpoint_connections_trust_boundaries": ("vpc-endpoint-policy-open",),
+    "vpc_endpoint_multi_az_enabled": ("vpc-endpoint-single-az",),
     "s3_bucket_event_notifications_enabled": ("s3-bucket-event-notifications-off",),
     "s3_bucket_default_encryption": ("s3-bucket-encryption-not-kms",),
     "kms_cmk_not_multi_region": ("kms-key-multi-region",),

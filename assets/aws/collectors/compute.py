@@ -8,6 +8,7 @@ import gzip
 import re
 
 from assets.aws.collectors.base import Collected, PartitionContext, guarded, plain, tag_dict
+from assets.aws.collectors.data import parse_policy
 
 # What a secret looks like in an instance's user data (the boot script). The collector
 # scans the script in memory and stores only what was found where (kind and line),
@@ -229,6 +230,13 @@ def collect_vpc(ctx: PartitionContext) -> list[Collected]:
     results = vpcs + [convert_subnet(s) for s in ctx.paginate(ec2, "describe_subnets", "Subnets")]
     convert_acl = _plain_ec2(ctx, "network-acl", "NetworkAclId", "network-acl")
     results += [convert_acl(a) for a in ctx.paginate(ec2, "describe_network_acls", "NetworkAcls")]
+    convert_endpoint = _plain_ec2(ctx, "vpc-endpoint", "VpcEndpointId", "vpc-endpoint")
+    for endpoint in ctx.paginate(ec2, "describe_vpc_endpoints", "VpcEndpoints"):
+        collected = convert_endpoint(endpoint)
+        if collected is not None:
+            # The endpoint policy comes as JSON text: stored as the document it is.
+            collected.configuration["PolicyDocument"] = parse_policy(endpoint.get("PolicyDocument"))
+        results.append(collected)
     convert_gateway = _plain_ec2(ctx, "transit-gateway", "TransitGatewayId", "transit-gateway")
     gateways = ctx.paginate(ec2, "describe_transit_gateways", "TransitGateways")
     results += [convert_gateway(g) for g in gateways]

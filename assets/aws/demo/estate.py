@@ -702,6 +702,33 @@ def _seed_data_more(
             ).decode(),
         },
     )
+    # Endpoints of the shop VPC: S3's restricted to the account (right); Systems
+    # Manager's with the default open policy, in one subnet (two findings).
+    shop_vpc = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [f"shop-{primary}"]}])[
+        "Vpcs"
+    ][0]["VpcId"]
+    first_subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [shop_vpc]}])[
+        "Subnets"
+    ][0]["SubnetId"]
+    for service, kind, options in (
+        ("s3", "Gateway", {"PolicyDocument": _policy(
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+             "Action": "s3:*", "Resource": "*"}
+        )}),
+        ("ssm", "Interface", {"SubnetIds": [first_subnet]}),
+    ):  # fmt: skip
+        ec2.create_vpc_endpoint(
+            VpcId=shop_vpc,
+            ServiceName=f"com.amazonaws.{primary}.{service}",
+            VpcEndpointType=kind,
+            TagSpecifications=[
+                {
+                    "ResourceType": "vpc-endpoint",
+                    "Tags": [{"Key": "Name", "Value": f"{service}-endpoint"}],
+                }
+            ],
+            **options,
+        )
     # A transit gateway shared with partners that attaches their VPCs unasked.
     ec2.create_transit_gateway(
         Description="partner-hub",
@@ -1146,6 +1173,8 @@ MISCONFIGURATIONS: dict[str, tuple[str, ...]] = {
     "ec2-launch-template-public-ip": ("batch-worker-v1",),
     "ec2-launch-template-secrets": ("batch-worker-v1",),
     "ec2-transit-gateway-auto-accept": ("partner-hub",),
+    "vpc-endpoint-policy-open": ("ssm-endpoint",),
+    "vpc-endpoint-single-az": ("ssm-endpoint",),
     "s3-bucket-cross-account": ("shop-assets-public-{account}",),
     "s3-bucket-event-notifications-off": (*_UNVERSIONED, "payment-records-{account}"),
     "emr-cluster-publicly-accessible": ("sales-analytics",),

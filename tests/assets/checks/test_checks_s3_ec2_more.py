@@ -140,3 +140,63 @@ def test_launch_templates_and_transit_gateways(fake_aws, aws_account, estate, ru
     assert "UserData" not in stored and stored["UserDataPresent"] is True
     assert outcome(aws_account, "ec2-transit-gateway-auto-accept", "open-hub")[0] == "open"
     assert outcome(aws_account, "ec2-transit-gateway-auto-accept", "closed-hub")[0] == "pass"
+
+
+def test_vpc_endpoints_policy_and_zones(fake_aws, aws_account, estate, run_sync, outcome):
+    ec2 = estate.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.60.{n}.0/24", AvailabilityZone=zone)["Subnet"][
+            "SubnetId"
+        ]
+        for n, zone in enumerate((f"{REGIONS[0]}a", f"{REGIONS[0]}b"))
+    ]
+    own_only = json.dumps(
+        {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"},
+                    "Action": "*",
+                    "Resource": "*",
+                }
+            ]
+        }
+    )
+    for name, options in (
+        ("default-one-zone", {"SubnetIds": subnets[:1]}),
+        ("own-two-zones", {"SubnetIds": subnets, "PolicyDocument": own_only}),
+    ):
+        ec2.create_vpc_endpoint(
+            VpcId=vpc,
+            ServiceName=f"com.amazonaws.{REGIONS[0]}.ssm",
+            VpcEndpointType="Interface",
+            TagSpecifications=[
+                {"ResourceType": "vpc-endpoint", "Tags": [{"Key": "Name", "Value": name}]}
+            ],
+            **options,
+        )
+
+    run_sync(aws_account)
+
+    status, detail = outcome(aws_account, "vpc-endpoint-policy-open", "default-one-zone")
+    assert status == "open" and "everyone" in detail
+    assert outcome(aws_account, "vpc-endpoint-policy-open", "own-two-zones")[0] == "pass"
+    assert outcome(aws_account, "vpc-endpoint-single-az", "default-one-zone")[0] == "open"
+    assert outcome(aws_account, "vpc-endpoint-single-az", "own-two-zones")[0] == "pass"
+
+
+def test_an_endpoint_whose_subnets_were_not_collected_is_not_judged():
+    endpoint = Resource(
+        pk=1,
+        arn="arn:aws:ec2:eu-west-1:1:vpc-endpoint/vpce-1",
+        account_id=ACCOUNT_ID,
+        service="vpc",
+        resource_type="vpc-endpoint",
+        region=REGIONS[0],
+        name="vpce-1",
+        configuration={"VpcEndpointType": "Interface", "SubnetIds": ["subnet-gone"]},
+    )
+    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    outcome = evaluate(CATALOGUE["vpc-endpoint-single-az"], endpoint, Estate([endpoint], now=now))
+    assert outcome.result == Result.NOT_EVALUATED
