@@ -10,127 +10,85 @@ EMR_LIVE_STATES = ["STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING", "TERMINATI
 
 def collect_rds(ctx: PartitionContext) -> list[Collected]:
     rds = ctx.client("rds")
-
-    def convert(instance):
-        return Collected(
-            arn=instance["DBInstanceArn"],
-            resource_type="db-instance",
-            name=instance.get("DBInstanceIdentifier") or instance["DBInstanceArn"],
-            region=ctx.region,
-            tags=tag_dict(instance.get("TagList")),
-            configuration=plain(instance),
-        )
-
-    def fallback(instance):
-        arn = instance["DBInstanceArn"]
-        return Collected(arn, "db-instance", arn.rsplit(":", 1)[-1], ctx.region)
-
-    instances = ctx.paginate(rds, "describe_db_instances", "DBInstances")
-    results = [c for c in map(guarded(convert, fallback), instances) if c is not None]
-
-    # Manual snapshots (automated ones cannot be shared), with who may restore them:
-    # "all" in the restore attribute means anyone with an AWS account.
-    snapshots = list(
-        ctx.paginate(rds, "describe_db_snapshots", "DBSnapshots", SnapshotType="manual")
-    )
-
-    def convert_snapshot(snapshot):
-        ident = snapshot["DBSnapshotIdentifier"]
-        configuration = plain(snapshot)
-        answer = ctx.detail(
-            configuration,
-            "restoreAttribute",
-            lambda: rds.describe_db_snapshot_attributes(DBSnapshotIdentifier=ident),
-        )
-        if answer is not None:
-            configuration["RestoreAllowedTo"] = _restore_allowed(
-                answer.get("DBSnapshotAttributesResult"), "DBSnapshotAttributes"
-            )
-        return Collected(
-            arn=snapshot.get("DBSnapshotArn")
-            or f"arn:aws:rds:{ctx.region}:{ctx.account_id}:snapshot:{ident}",
-            resource_type="db-snapshot",
-            name=ident,
-            region=ctx.region,
-            tags=tag_dict(snapshot.get("TagList")),
-            configuration=configuration,
-        )
-
-    def snapshot_fallback(snapshot):
-        ident = snapshot["DBSnapshotIdentifier"]
-        arn = f"arn:aws:rds:{ctx.region}:{ctx.account_id}:snapshot:{ident}"
-        return Collected(arn, "db-snapshot", ident, ctx.region)
-
-    results += ctx.map(guarded(convert_snapshot, snapshot_fallback), snapshots)
-    results += _collect_rds_clusters(ctx, rds)
+    results = _rds_databases(ctx, rds, "Instance", "db-instance")
+    results += _rds_snapshots(ctx, rds, "", "db-snapshot", "snapshot")
+    # DB clusters (Aurora and Multi-AZ DB clusters) and their manual snapshots.
+    results += _rds_databases(ctx, rds, "Cluster", "db-cluster")
+    results += _rds_snapshots(ctx, rds, "Cluster", "db-cluster-snapshot", "cluster-snapshot")
     results.append(_rds_event_subscriptions(ctx, rds, results))
     return results
 
 
-def _restore_allowed(attributes_result: dict | None, key: str) -> list[str]:
-    """Who may restore a snapshot, from its `restore` attribute ("all": every account)."""
-    attributes = (attributes_result or {}).get(key) or []
-    return sorted(
-        value
-        for attribute in attributes
-        if attribute.get("AttributeName") == "restore"
-        for value in attribute.get("AttributeValues") or []
-    )
+def _rds_databases(ctx: PartitionContext, rds, kind: str, resource_type: str) -> list[Collected]:
+    """DB instances (`kind` "Instance") or DB clusters ("Cluster"): the RDS API names
+    their fields alike (DBInstanceArn, DBClusterArn...)."""
+    arn_key, ident_key = f"DB{kind}Arn", f"DB{kind}Identifier"
 
-
-def _collect_rds_clusters(ctx: PartitionContext, rds) -> list[Collected]:
-    """DB clusters (Aurora and Multi-AZ DB clusters) and their manual snapshots."""
-
-    def convert(cluster):
+    def convert(item):
         return Collected(
-            arn=cluster["DBClusterArn"],
-            resource_type="db-cluster",
-            name=cluster.get("DBClusterIdentifier") or cluster["DBClusterArn"],
+            arn=item[arn_key],
+            resource_type=resource_type,
+            name=item.get(ident_key) or item[arn_key],
             region=ctx.region,
-            tags=tag_dict(cluster.get("TagList")),
-            configuration=plain(cluster),
+            tags=tag_dict(item.get("TagList")),
+            configuration=plain(item),
         )
 
-    def fallback(cluster):
-        arn = cluster["DBClusterArn"]
-        return Collected(arn, "db-cluster", arn.rsplit(":", 1)[-1], ctx.region)
+    def fallback(item):
+        arn = item[arn_key]
+        return Collected(arn, resource_type, arn.rsplit(":", 1)[-1], ctx.region)
 
-    clusters = ctx.paginate(rds, "describe_db_clusters", "DBClusters")
-    results = [c for c in map(guarded(convert, fallback), clusters) if c is not None]
-    snapshots = list(
-        ctx.paginate(
-            rds, "describe_db_cluster_snapshots", "DBClusterSnapshots", SnapshotType="manual"
-        )
+    items = ctx.paginate(rds, f"describe_db_{kind.lower()}s", f"DB{kind}s")
+    return [c for c in map(guarded(convert, fallback), items) if c is not None]
+
+
+def _rds_snapshots(
+    ctx: PartitionContext, rds, kind: str, resource_type: str, arn_kind: str
+) -> list[Collected]:
+    """Manual DB snapshots (`kind` "") or DB cluster snapshots ("Cluster"; automated
+    ones cannot be shared), with who may restore them: "all" in the restore attribute
+    means anyone with an AWS account."""
+    name = f"DB{kind}Snapshot"  # DBSnapshot, DBClusterSnapshot
+    operation = "describe_db_cluster_snapshots" if kind else "describe_db_snapshots"
+    attributes_call = (
+        rds.describe_db_cluster_snapshot_attributes if kind else rds.describe_db_snapshot_attributes
     )
+    snapshots = list(ctx.paginate(rds, operation, f"{name}s", SnapshotType="manual"))
 
-    def convert_snapshot(snapshot):
-        ident = snapshot["DBClusterSnapshotIdentifier"]
+    def arn_of(snapshot):
+        ident = snapshot[f"{name}Identifier"]
+        return f"arn:aws:rds:{ctx.region}:{ctx.account_id}:{arn_kind}:{ident}"
+
+    def convert(snapshot):
+        ident = snapshot[f"{name}Identifier"]
         configuration = plain(snapshot)
         answer = ctx.detail(
             configuration,
             "restoreAttribute",
-            lambda: rds.describe_db_cluster_snapshot_attributes(DBClusterSnapshotIdentifier=ident),
+            lambda: attributes_call(**{f"{name}Identifier": ident}),
         )
         if answer is not None:
-            configuration["RestoreAllowedTo"] = _restore_allowed(
-                answer.get("DBClusterSnapshotAttributesResult"), "DBClusterSnapshotAttributes"
+            attributes = (answer.get(f"{name}AttributesResult") or {}).get(f"{name}Attributes")
+            configuration["RestoreAllowedTo"] = sorted(
+                value
+                for attribute in attributes or []
+                if attribute.get("AttributeName") == "restore"
+                for value in attribute.get("AttributeValues") or []
             )
         return Collected(
-            arn=snapshot.get("DBClusterSnapshotArn")
-            or f"arn:aws:rds:{ctx.region}:{ctx.account_id}:cluster-snapshot:{ident}",
-            resource_type="db-cluster-snapshot",
+            arn=snapshot.get(f"{name}Arn") or arn_of(snapshot),
+            resource_type=resource_type,
             name=ident,
             region=ctx.region,
             tags=tag_dict(snapshot.get("TagList")),
             configuration=configuration,
         )
 
-    def snapshot_fallback(snapshot):
-        ident = snapshot["DBClusterSnapshotIdentifier"]
-        arn = f"arn:aws:rds:{ctx.region}:{ctx.account_id}:cluster-snapshot:{ident}"
-        return Collected(arn, "db-cluster-snapshot", ident, ctx.region)
+    def fallback(snapshot):
+        ident = snapshot[f"{name}Identifier"]
+        return Collected(arn_of(snapshot), resource_type, ident, ctx.region)
 
-    return results + ctx.map(guarded(convert_snapshot, snapshot_fallback), snapshots)
+    return ctx.map(guarded(convert, fallback), snapshots)
 
 
 def _rds_event_subscriptions(ctx: PartitionContext, rds, collected: list) -> Collected:

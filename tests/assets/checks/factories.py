@@ -68,3 +68,33 @@ def sample_estate(account, asset=None):
     stored_resource(
         account, "ebs", "volume", "scratch", {"Encrypted": False, "Size": 8}, asset=asset
     )
+
+
+def check_input(service, resource_type, configuration, *, name="r", region="eu-west-1"):
+    """A resource as the checks see it (not stored), for configurations the fake AWS
+    cannot produce."""
+    from assets.aws.checks import Resource
+    from tests.assets.aws.conftest import ACCOUNT_ID
+
+    return Resource(
+        pk=1,
+        arn=f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{resource_type}/{name}",
+        account_id=ACCOUNT_ID,
+        service=service,
+        resource_type=resource_type,
+        region=region,
+        name=name,
+        configuration=configuration,
+    )
+
+
+def check_result(check_id, item, *others):
+    """The result (pass, fail, not evaluated) of one check on `item`, in an estate of
+    `item` and `others`."""
+    import datetime
+
+    from assets.aws.checks import CATALOGUE, Estate
+    from assets.aws.checks.engine import evaluate
+
+    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    return evaluate(CATALOGUE[check_id], item, Estate([item, *others], now=now)).result

@@ -5,14 +5,14 @@ against an estate built in the fake AWS and read by the real collectors, failing
 passing resources side by side; what the fake AWS cannot produce on stored
 configurations."""
 
-import datetime
 import json
 
 import pytest
 
-from assets.aws.checks import CATALOGUE, Estate, Resource, Result
-from assets.aws.checks.engine import evaluate
-from tests.assets.aws.conftest import ACCOUNT_ID, REGIONS
+from assets.aws.checks import Result
+from tests.assets.aws.conftest import ACCOUNT_ID
+from tests.assets.checks.factories import check_input as _stored
+from tests.assets.checks.factories import check_result as _result
 
 pytestmark = pytest.mark.django_db
 KEY = [{"AttributeName": "id", "KeyType": "HASH"}]
@@ -140,24 +140,6 @@ def test_keys_tables_caches_mail_and_emr(fake_aws, aws_account, estate, run_sync
     status, detail = outcome(aws_account, "emr-cluster-publicly-accessible", "emr-exposed")
     assert status == "open" and "emr-open" in detail
     assert outcome(aws_account, "emr-cluster-publicly-accessible", "emr-guarded")[0] == "pass"
-
-
-def _stored(service, resource_type, configuration, name="r"):
-    return Resource(
-        pk=1,
-        arn=f"arn:aws:{service}:{REGIONS[0]}:{ACCOUNT_ID}:{resource_type}/{name}",
-        account_id=ACCOUNT_ID,
-        service=service,
-        resource_type=resource_type,
-        region=REGIONS[0],
-        name=name,
-        configuration=configuration,
-    )
-
-
-def _result(check_id, item):
-    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-    return evaluate(CATALOGUE[check_id], item, Estate([item], now=now)).result
 
 
 def test_dkim_signing_and_what_was_not_read():

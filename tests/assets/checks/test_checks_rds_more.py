@@ -4,13 +4,12 @@ subscriptions. Each against an estate built in the fake AWS and read by the real
 collector, with failing and passing resources; what the fake AWS cannot produce (an
 instance's support lifecycle, unreadable subscriptions) on stored configurations."""
 
-import datetime
-
 import pytest
 
-from assets.aws.checks import CATALOGUE, Estate, Resource, Result
-from assets.aws.checks.engine import evaluate
+from assets.aws.checks import Result
 from tests.assets.aws.conftest import ACCOUNT_ID, REGIONS
+from tests.assets.checks.factories import check_input
+from tests.assets.checks.factories import check_result as _result
 
 pytestmark = pytest.mark.django_db
 TOPIC = f"arn:aws:sns:{REGIONS[0]}:{ACCOUNT_ID}:ops"
@@ -125,22 +124,8 @@ def test_clusters_ports_monitoring_and_event_subscriptions(
     assert outcome(aws_account, "rds-parameter-group-events-unwatched", SUBSCRIPTIONS)[0] == "pass"
 
 
-def _stored(resource_type, configuration, name="r"):
-    return Resource(
-        pk=1,
-        arn=f"arn:aws:rds:eu-west-1:{ACCOUNT_ID}:{resource_type}:{name}",
-        account_id=ACCOUNT_ID,
-        service="rds",
-        resource_type=resource_type,
-        region="eu-west-1",
-        name=name,
-        configuration=configuration,
-    )
-
-
-def _result(check_id, item):
-    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-    return evaluate(CATALOGUE[check_id], item, Estate([item], now=now)).result
+def _stored(resource_type, configuration):
+    return check_input("rds", resource_type, configuration)
 
 
 def test_extended_support_and_engines_without_backtracking():

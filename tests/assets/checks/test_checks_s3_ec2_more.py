@@ -5,14 +5,13 @@ real collectors, failing and passing side by side, and "not evaluated" when the
 configuration was not read."""
 
 import base64
-import datetime
 import json
 
 import pytest
 
-from assets.aws.checks import CATALOGUE, Estate, Resource, Result
-from assets.aws.checks.engine import evaluate
+from assets.aws.checks import Result
 from tests.assets.aws.conftest import ACCOUNT_ID, REGIONS
+from tests.assets.checks.factories import check_input, check_result
 
 pytestmark = pytest.mark.django_db
 PARTNER = "444455556666"
@@ -78,20 +77,10 @@ def test_buckets_shared_or_unwatched_and_idle_addresses(
 
 
 def test_unread_bucket_settings_are_not_evaluated():
-    bucket = Resource(
-        pk=1,
-        arn="arn:aws:s3:::b",
-        account_id=ACCOUNT_ID,
-        service="s3",
-        resource_type="bucket",
-        region=REGIONS[0],
-        name="b",
-        configuration={"_errors": {"Policy": "AccessDenied", "Notifications": "AccessDenied"}},
-    )
-    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    unread = {"_errors": {"Policy": "AccessDenied", "Notifications": "AccessDenied"}}
+    bucket = check_input("s3", "bucket", unread)
     for check_id in ("s3-bucket-cross-account", "s3-bucket-event-notifications-off"):
-        outcome = evaluate(CATALOGUE[check_id], bucket, Estate([bucket], now=now))
-        assert outcome.result == Result.NOT_EVALUATED, check_id
+        assert check_result(check_id, bucket) == Result.NOT_EVALUATED, check_id
 
 
 def test_launch_templates_and_transit_gateways(fake_aws, aws_account, estate, run_sync, outcome):
@@ -187,16 +176,6 @@ def test_vpc_endpoints_policy_and_zones(fake_aws, aws_account, estate, run_sync,
 
 
 def test_an_endpoint_whose_subnets_were_not_collected_is_not_judged():
-    endpoint = Resource(
-        pk=1,
-        arn="arn:aws:ec2:eu-west-1:1:vpc-endpoint/vpce-1",
-        account_id=ACCOUNT_ID,
-        service="vpc",
-        resource_type="vpc-endpoint",
-        region=REGIONS[0],
-        name="vpce-1",
-        configuration={"VpcEndpointType": "Interface", "SubnetIds": ["subnet-gone"]},
-    )
-    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-    outcome = evaluate(CATALOGUE["vpc-endpoint-single-az"], endpoint, Estate([endpoint], now=now))
-    assert outcome.result == Result.NOT_EVALUATED
+    configuration = {"VpcEndpointType": "Interface", "SubnetIds": ["subnet-gone"]}
+    endpoint = check_input("vpc", "vpc-endpoint", configuration)
+    assert check_result("vpc-endpoint-single-az", endpoint) == Result.NOT_EVALUATED
