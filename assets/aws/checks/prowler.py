@@ -168,6 +168,7 @@ MATCHES: dict[str, tuple[str, ...]] = {
     "rds_instance_event_subscription_parameter_groups": ("rds-parameter-group-events-unwatched",),
     "rds_instance_event_subscription_security_groups": ("rds-security-group-events-unwatched",),
     "rds_instance_extended_support": ("rds-extended-support",),
+    "rds_instance_certificate_expiration": ("rds-certificate-expiring",),
     "rds_instance_non_default_port": ("rds-default-port",),
     "dynamodb_table_deletion_protection_enabled": ("dynamodb-deletion-protection-off",),
     "dynamodb_tables_kms_cmk_encryption_enabled": ("dynamodb-not-kms",),

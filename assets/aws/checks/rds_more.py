@@ -3,6 +3,8 @@ monitoring and support of DB instances, and the region's event subscriptions."""
 
 from __future__ import annotations
 
+import datetime
+
 from assets.aws.checks.base import Severity, Threat, dig, failed, not_evaluated, passed
 from assets.aws.checks.databases import DEFAULT_MASTER_USERS
 from assets.aws.checks.registry import check
@@ -323,6 +325,45 @@ def enhanced_monitoring(resource, estate):
 def extended_support(resource, estate):
     if resource.configuration.get("EngineLifecycleSupport") == "open-source-rds-extended-support":
         return failed(f"DB instance {resource.name} runs an engine version in Extended Support.")
+    return passed()
+
+
+# How long before its certificate expires an instance is reported (AWS e-mails at 60 days).
+CERTIFICATE_WARNING_DAYS = 30
+
+
+@check(
+    id="rds-certificate-expiring",
+    title="RDS instance's server certificate expires soon",
+    service="rds",
+    resource_types=INSTANCE,
+    severity=Severity.HIGH,
+    threat=Threat.AVAILABILITY,
+    rationale="When the instance's certificate authority expires, clients that verify the "
+    "server certificate (as they should) can no longer connect: the application stops, "
+    "or someone turns verification off to get it running again.",
+    console="RDS > Databases > the instance > Modify > Connectivity > Certificate "
+    "authority: choose a current CA (rds-ca-rsa2048-g1) and apply it in the next "
+    "maintenance window; update the clients' trust bundle first.",
+    cli="aws rds modify-db-instance --db-instance-identifier <id> "
+    "--ca-certificate-identifier rds-ca-rsa2048-g1",
+    iso27001=("8.24", "8.14"),
+    csf=("PR.DS-02", "PR.IR-03"),
+    needs=(),
+)
+def certificate_expiring(resource, estate):
+    valid_till = dig(resource.configuration, "CertificateDetails", "ValidTill")
+    try:
+        expires = datetime.datetime.fromisoformat(str(valid_till))
+    except ValueError:
+        return not_evaluated("The instance's certificate details were not reported.")
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=datetime.UTC)
+    days = (expires - estate.now).days
+    if days < 0:
+        return failed(f"DB instance {resource.name}'s certificate expired on {expires:%Y-%m-%d}.")
+    if days < CERTIFICATE_WARNING_DAYS:
+        return failed(f"DB instance {resource.name}'s certificate expires on {expires:%Y-%m-%d}.")
     return passed()
 
 

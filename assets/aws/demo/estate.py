@@ -1262,6 +1262,7 @@ NOT_SEEDABLE: dict[str, str] = {
     "vpc-nacl-unused": "not seeded yet (fake-AWS test only)",
     # --- end chkec2 ---
     "rds-extended-support": "the fake AWS does not report an instance's support lifecycle",
+    "rds-certificate-expiring": "the fake AWS reports no certificate details for instances",
     # --- chkiam (issue 18) ---
     "iam-cloudshell-full-access": "the fake AWS does not load AWS managed policies",
     "iam-role-cross-account-read-only": "the fake AWS does not load AWS managed policies",

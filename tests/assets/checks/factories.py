@@ -62,6 +62,7 @@ def sample_estate(account, asset=None):
             "Endpoint": {"Port": 6432},
             "MonitoringInterval": 60,
             "IAMDatabaseAuthenticationEnabled": True,
+            "CertificateDetails": {"ValidTill": "2099-01-01T00:00:00+00:00"},
         },
         asset=asset,
     )

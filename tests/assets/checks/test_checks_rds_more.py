@@ -158,3 +158,16 @@ def test_event_subscriptions_disabled_unread_or_with_nothing_to_watch():
     record = _stored("event-subscriptions", {**region, "EventSubscriptions": []})
     assert _result("rds-cluster-events-unwatched", record) == Result.PASS
     assert _result("rds-default-port", _stored("db-instance", {})) == Result.NOT_EVALUATED
+
+
+def test_certificates_expired_expiring_valid_or_unreported():
+    # check_result evaluates at 2026-01-01.
+    for valid_till, expected in (
+        ("2025-12-01T00:00:00+00:00", Result.FAIL),  # expired
+        ("2026-01-20T00:00:00+00:00", Result.FAIL),  # within 30 days
+        ("2026-06-01T00:00:00Z", Result.PASS),
+    ):
+        instance = _stored("db-instance", {"CertificateDetails": {"ValidTill": valid_till}})
+        assert _result("rds-certificate-expiring", instance) == expected, valid_till
+    unreported = _stored("db-instance", {"CACertificateIdentifier": "rds-ca-default"})
+    assert _result("rds-certificate-expiring", unreported) == Result.NOT_EVALUATED
