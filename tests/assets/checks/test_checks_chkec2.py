@@ -9,10 +9,10 @@ import datetime
 
 import pytest
 
-from assets.aws.checks import CATALOGUE, Estate, Resource, Result
+from assets.aws.checks import CATALOGUE, Estate, Result
 from assets.aws.checks.engine import evaluate
 from assets.aws.checks.prowler import MATCHES, NOT_APPLICABLE, PARTLY, missing
-from tests.assets.aws.conftest import ACCOUNT_ID
+from tests.assets.checks.factories import check_input as _stored
 
 AMI = "ami-12c6146b"
 WORLD = "0.0.0.0/0"
@@ -222,19 +222,6 @@ def test_autoscaling_groups(fake_aws, aws_account, estate, run_sync, outcome):
     )
     # Neither runs Spot Instances.
     assert outcome(aws_account, "autoscaling-capacity-rebalance-off", "legacy-web")[0] == "pass"
-
-
-def _stored(service, resource_type, configuration, name="r", region="eu-west-1"):
-    return Resource(
-        pk=1,
-        arn=f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{resource_type}/{name}",
-        account_id=ACCOUNT_ID,
-        service=service,
-        resource_type=resource_type,
-        region=region,
-        name=name,
-        configuration=configuration,
-    )
 
 
 def _result(check_id, item):

@@ -9,9 +9,10 @@ import datetime
 
 import pytest
 
-from assets.aws.checks import CATALOGUE, Estate, Resource, Result
+from assets.aws.checks import CATALOGUE, Estate, Result
 from assets.aws.checks.engine import evaluate
 from tests.assets.aws.conftest import REGIONS
+from tests.assets.checks.factories import check_input as _stored
 
 pytestmark = pytest.mark.django_db
 WORLD = [{"CidrIp": "0.0.0.0/0"}]
@@ -220,19 +221,6 @@ def test_elastic_beanstalk_is_collected_and_not_passed_without_its_settings(
 
 
 NOW = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
-
-
-def _stored(service, resource_type, configuration, name="r"):
-    return Resource(
-        pk=1,
-        arn=f"arn:aws:{service}:eu-west-1:111122223333:{resource_type}/{name}",
-        account_id="111122223333",
-        service=service,
-        resource_type=resource_type,
-        region="eu-west-1",
-        name=name,
-        configuration=configuration,
-    )
 
 
 def _result(check_id, item):

@@ -12,11 +12,12 @@ import json
 
 import pytest
 
-from assets.aws.checks import CATALOGUE, Estate, Resource, Result
+from assets.aws.checks import CATALOGUE, Estate, Result
 from assets.aws.checks.engine import evaluate
 from assets.aws.collectors.compute import find_secrets, user_data_text
 from assets.models import AwsResource
 from tests.assets.aws.conftest import ACCOUNT_ID, REGIONS
+from tests.assets.checks.factories import check_input as _stored
 
 pytestmark = pytest.mark.django_db
 AMI = "ami-12c6146b"
@@ -265,19 +266,6 @@ def test_emr_master_with_a_public_address(fake_aws, aws_account, estate, run_syn
 
 
 # -- stored configurations: what the fake AWS cannot produce --------------------------
-
-
-def _stored(service, resource_type, configuration, name="r", region="eu-west-1"):
-    return Resource(
-        pk=1,
-        arn=f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{resource_type}/{name}",
-        account_id=ACCOUNT_ID,
-        service=service,
-        resource_type=resource_type,
-        region=region,
-        name=name,
-        configuration=configuration,
-    )
 
 
 def _result(check_id, item, *others):
