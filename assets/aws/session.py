@@ -14,6 +14,7 @@ local fake AWS (moto) in the demo, the tests and the benchmark, and is unset for
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import threading
 
@@ -170,6 +171,13 @@ def enabled_regions(session: boto3.Session) -> list[str]:
     return sorted(region["RegionName"] for region in regions)
 
 
+@functools.cache
+def service_regions(service_name: str) -> frozenset[str]:
+    """The regions where botocore's endpoint data says the service exists (a region
+    without it can hold none of its resources, and its endpoint does not answer)."""
+    return frozenset(boto3.Session().get_available_regions(service_name))
+
+
 def known_regions() -> list[str]:
     """Every region botocore knows for EC2 (to validate what a user types)."""
-    return sorted(boto3.Session().get_available_regions("ec2"))
+    return sorted(service_regions("ec2"))

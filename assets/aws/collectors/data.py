@@ -12,7 +12,7 @@ from assets.aws.collectors.base import (
     plain,
     tag_dict,
 )
-from assets.aws.session import HOME_REGION
+from assets.aws.session import HOME_REGION, service_regions
 
 
 def parse_policy(text):
@@ -239,10 +239,8 @@ def collect_dynamodb(ctx: PartitionContext) -> list[Collected]:
         )
         if "resourcePolicy" not in configuration.get("_errors", {}):
             configuration["ResourcePolicy"] = parse_policy((policy or {}).get("Policy"))
-        if "autoScaling" in scaling.get("_errors", {}):
-            configuration.setdefault("_errors", {})["autoScaling"] = scaling["_errors"][
-                "autoScaling"
-            ]
+        if targets is None:  # the region's targets were not read: neither were the table's
+            configuration.setdefault("_errors", {}).update(scaling.get("_errors", {}))
         else:
             configuration["AutoScaledDimensions"] = sorted(scaled.get(f"table/{name}", []))
         tags = ctx.detail(
@@ -266,7 +264,10 @@ def collect_dynamodb(ctx: PartitionContext) -> list[Collected]:
 
 def _collect_dax(ctx: PartitionContext) -> list[Collected]:
     """DAX clusters (DynamoDB's in-memory cache): encryption at rest and in transit, and
-    the zones of their nodes."""
+    the zones of their nodes. Not every region has DAX: there, nothing is asked, so that
+    the region's tables are still read."""
+    if ctx.region not in service_regions("dax"):
+        return []
     clusters = list(ctx.paginate(ctx.client("dax"), "describe_clusters", "Clusters"))
 
     def convert(cluster):
