@@ -170,6 +170,23 @@ SERVICES = [
         ["Point-in-time recovery", "Table encryption key"],
     ),
     (
+        "dax",
+        "Amazon DynamoDB Accelerator (DAX)",
+        Layer.ABSTRACTED,
+        "In-memory cache in front of DynamoDB tables.",
+        ["Encryption at rest and TLS between clients and the cache", "Nodes in several zones"],
+    ),
+    (
+        "backup",
+        "AWS Backup",
+        Layer.ABSTRACTED,
+        "Backup plans for volumes, databases and tables.",
+        [
+            "Backup plans that select every resource that must be recoverable",
+            "Backup vault access policies and vault lock",
+        ],
+    ),
+    (
         "sqs",
         "Amazon SQS",
         Layer.ABSTRACTED,

@@ -1,10 +1,10 @@
 """Benchmark: sync and check several AWS accounts at scale with 1, 2 and 4 worker processes.
 
-Starts `moto_server` in its own process and seeds `--accounts` accounts (5 by default)
-with `--resources` resources in all (50,000 by default), spread over two regions, with
-the bulk estate of assets/aws/demo/estate.py (mostly EC2: instances, security groups,
-volumes, subnets; 1% each of queues, tables, buckets and users, which need detail
-calls). Then, for each worker count of `--workers` (1,2,4):
+Starts the fake AWS in its own process (`FakeAws.spawn()`) and seeds `--accounts`
+accounts (5 by default) with `--resources` resources in all (50,000 by default), spread
+over two regions, with the bulk estate of assets/aws/demo/estate.py (mostly EC2:
+instances, security groups, volumes, subnets; 1% each of queues, tables, buckets and
+users, which need detail calls). Then, for each worker count of `--workers` (1,2,4):
 
 1. the accounts are connected afresh (the previous round's resources, runs and findings
    deleted), so each round does the same work: a first sync of every account;
@@ -31,12 +31,10 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,27 +55,6 @@ FIRST_ACCOUNT = 210000000000
 
 def account_ids(count: int) -> list[str]:
     return [str(FIRST_ACCOUNT + index) for index in range(count)]
-
-
-def start_moto() -> tuple[subprocess.Popen, str]:
-    """moto_server in its own process (it does not share our interpreter's GIL)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    moto = subprocess.Popen(
-        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        env={**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):  # a loaded machine may take a minute
-        try:
-            urllib.request.urlopen(url + "/moto-api/data.json", timeout=1)  # noqa: S310
-            return moto, url
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("moto_server did not start")
 
 
 def db_counters() -> dict[str, int]:
@@ -224,9 +201,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     app.control.purge()  # nothing left over from an earlier, interrupted run
-    moto, url = start_moto()
+    moto, fake = FakeAws.spawn()
+    url = fake.endpoint_url
     try:
-        fake = FakeAws.connect(url)
         ids = account_ids(args.accounts)
         started = time.perf_counter()
         per_account = args.resources // args.accounts

@@ -23,13 +23,10 @@ Usage: .venv/bin/python benchmarks/aws_sync.py [--resources 10000] [--repeat 3]
 import argparse
 import contextlib
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -49,31 +46,6 @@ os.environ.update(
 ACCOUNT_ID = "111122223333"
 REGIONS = ["eu-west-1", "eu-central-1"]
 THREADS = 8
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_moto() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
-    moto = subprocess.Popen(
-        [str(ROOT / ".venv/bin/moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/moto-api/data.json", timeout=1)  # noqa: S310
-            return moto, url
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("moto_server did not start")
 
 
 def floor(fake, session_kwargs) -> tuple[float, Counter]:
@@ -315,14 +287,15 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
-    moto, endpoint = start_moto()
+    from assets.aws.demo.fake import FakeAws
+
+    moto, fake = FakeAws.spawn()
+    endpoint = fake.endpoint_url
     try:
         settings.AWS_ENDPOINT_URL = endpoint
         settings.AWS_SYNC_THREADS = THREADS
         from assets.aws.demo.estate import seed_bulk
-        from assets.aws.demo.fake import FakeAws
 
-        fake = FakeAws.connect(endpoint)
         t = time.perf_counter()
         created = seed_bulk(fake, account_id=ACCOUNT_ID, regions=REGIONS, total=args.resources)
         print(

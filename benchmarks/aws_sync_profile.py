@@ -1,9 +1,9 @@
 """Where one account's sync + checks spend their time: our CPU, the fake AWS's, PostgreSQL's.
 
-Starts `moto_server` in its own process (as benchmarks/aws_scale.py does), seeds one
+Starts the fake AWS in its own process (as benchmarks/aws_scale.py does), seeds one
 account with `--resources` resources over two regions, connects it afresh and runs
 its sync and checks in this process (Celery's eager mode, as `aws_sync --inline`).
-Prints the wall time, the CPU seconds of this process, of moto_server and of our
+Prints the wall time, the CPU seconds of this process, of the fake AWS and of our
 PostgreSQL backend (from /proc: Linux, database on this machine), the SQL statements
 issued and the rows written and read (pg_stat_database). With `--profile FILE`, a
 cProfile of the sync is written to FILE (read it with `python -m pstats FILE`).
@@ -54,14 +54,12 @@ def main() -> None:
     from isms.celery import app
 
     call_command("migrate", verbosity=0)
-    moto, url = bench.start_moto()
-    settings.AWS_ENDPOINT_URL = url
+    moto, fake = FakeAws.spawn()
+    settings.AWS_ENDPOINT_URL = fake.endpoint_url
     try:
         ids = bench.account_ids(1)
         started = time.perf_counter()
-        seed_bulk(
-            FakeAws.connect(url), account_id=ids[0], regions=bench.REGIONS, total=args.resources
-        )
+        seed_bulk(fake, account_id=ids[0], regions=bench.REGIONS, total=args.resources)
         print(f"Seeded {args.resources:,} resources: {time.perf_counter() - started:.0f} s")
         account = bench.reset_accounts(ids)[0]
         with connection.cursor() as cursor:
@@ -94,7 +92,7 @@ def main() -> None:
     our_cpu = after_ours.user - ours.user + after_ours.system - ours.system
     db = {key: after[key] - before[key] for key in after}
     print(f"Sync + checks: {wall:.1f} s wall, {stored:,} resources stored, checked: {checked}")
-    print(f"CPU: ours {our_cpu:.1f} s, moto_server {moto_cpu:.1f} s, PostgreSQL {pg_cpu:.1f} s")
+    print(f"CPU: ours {our_cpu:.1f} s, fake AWS {moto_cpu:.1f} s, PostgreSQL {pg_cpu:.1f} s")
     per = max(stored, 1)
     print(
         f"Per resource: {our_cpu / per * 1000:.1f} ms ours, {moto_cpu / per * 1000:.1f} ms moto, "

@@ -13,7 +13,9 @@ found, those Prowler found (through the mapped Prowler checks), and the false po
 on each side (a failure on a resource not marked for that check). Resources are compared
 by ARN; the settings the connector stores as one record per region or account (EBS
 default encryption, EMR block public access, CloudTrail coverage, the S3 account block,
-the password policy, the account summary) are compared by (region, account).
+the password policy, the account summary, the EC2 account settings, snapshot block
+public access) are compared by (region, account), and the S3 service bucket names by
+account.
 
 Prowler is installed in its own virtualenv, never the project's:
 
@@ -45,12 +47,17 @@ REGIONS = ["eu-west-1", "eu-central-1"]
 # their own): compared by where they are.
 PLACE_TYPES = {
     "ebs-default-encryption",
+    "ec2-settings",
+    "snapshot-block-public-access",
     "block-public-access",
     "trail-coverage",
     "account-public-access-block",
     "password-policy",
     "account-summary",
 }
+# Compared by account alone: our one record names every service bucket name taken;
+# Prowler reports each name (an ARN without region or account).
+ACCOUNT_WIDE = {"shadow-buckets": "s3_bucket_shadow_resource_vulnerability"}
 ARN_REGION = re.compile(r"^arn:aws[\w-]*:[\w-]+:([a-z0-9-]*):(\d{12})?")
 
 
@@ -67,6 +74,8 @@ def key_of(arn: str, resource_type: str = "", region: str = "") -> str:
     some ARNs differently, e.g. a snapshot's or an AMI's account)."""
     if resource_type in PLACE_TYPES:
         return "place:" + place(arn, region)
+    if resource_type in ACCOUNT_WIDE:
+        return "account"
     parts = (arn or "").split(":", 5)
     return f"{parts[2]}:{parts[5]}" if len(parts) == 6 else arn
 
@@ -107,6 +116,10 @@ def prowler_findings(path: Path, matches: dict[str, tuple[str, ...]]) -> dict[st
         if finding.get("status_code") != "FAIL":
             continue
         check = (finding.get("metadata") or {}).get("event_code", "")
+        if check in ACCOUNT_WIDE.values():
+            for ours in matches.get(check, ()):
+                found[ours].add("account")
+            continue
         for resource in finding.get("resources") or []:
             arn = resource.get("uid") or ""
             region = resource.get("region") or ""

@@ -108,9 +108,16 @@ class PartitionFetch:
 
 
 def fetch_partition(
-    *, account_id: str, role_arn: str, external_id: str, region: str, service: str
+    *,
+    account_id: str,
+    role_arn: str,
+    external_id: str,
+    region: str,
+    service: str,
+    regions: tuple[str, ...] = (),
 ) -> PartitionFetch:
-    """Every resource of `service` in `region` (GLOBAL_REGION for IAM and S3).
+    """Every resource of `service` in `region` (GLOBAL_REGION for IAM and S3); `regions`
+    are all the regions the sync covers (a global collector may look into each).
 
     Raises AwsError when the fetch is incomplete (a list call was refused, the region is
     not enabled, throttling outlasted the retries): the caller must then mark nothing gone.
@@ -124,6 +131,7 @@ def fetch_partition(
         region=aws_session.HOME_REGION if region == GLOBAL_REGION else region,
         page_size=settings.AWS_PAGE_SIZE,
         threads=pool,
+        regions=tuple(regions),
     )
     try:
         resources = collector.collect(ctx)

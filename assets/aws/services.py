@@ -367,6 +367,7 @@ def sync_partition_collect(*, partition_id: int) -> None:
             external_id=account.external_id,
             region=partition.region,
             service=partition.service,
+            regions=tuple(run.regions),
         )
     except fetch.AwsError as error:
         sync_partition_record_failure(partition_id=partition.pk, error=error)

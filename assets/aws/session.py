@@ -146,11 +146,11 @@ def make_client(session: boto3.Session, service_name: str, region: str):
         config=client_config(),
     )
     if service_name == "s3control" and settings.AWS_ENDPOINT_URL:
-        client.meta.events.register("before-sign.s3-control.*", _drop_account_host_label)
+        client.meta.events.register("before-sign.s3-control.*", drop_account_host_label)
     return client
 
 
-def _drop_account_host_label(request, **kwargs):
+def drop_account_host_label(request, **kwargs):
     """S3 Control calls go to <account id>.<endpoint>. A local endpoint (AWS_ENDPOINT_URL)
     has no such DNS names, so send them to the endpoint itself: the account id travels
     in the x-amz-account-id header as well, which is what a local fake AWS reads."""

@@ -6,16 +6,19 @@ every resource. Pure functions: no AWS call, no database access.
 """
 
 from assets.aws.checks import (  # noqa: F401 - each module registers its checks
+    backup,
     beanstalk,
     compute_more,
     data_more,
     databases,
     ebs,
+    ec2_more,
     governance,
     iam,
     iam_more,
     messaging,
     network,
+    network_more,
     rds_more,
     s3,
     security,

@@ -11,7 +11,7 @@ from assets.aws.checks.registry import check
 
 KEY = (("kms", "key"),)
 TABLE = (("dynamodb", "table"),)
-DAX = (("dynamodb", "dax-cluster"),)
+DAX = (("dax", "dax-cluster"),)
 
 
 @check(
@@ -196,7 +196,7 @@ def dynamodb_autoscaling(resource, estate):
 @check(
     id="dax-cluster-unencrypted",
     title="DAX cluster not encrypted at rest",
-    service="dynamodb",
+    service="dax",
     resource_types=DAX,
     severity=Severity.MEDIUM,
     threat=Threat.DISCLOSURE,
@@ -218,7 +218,7 @@ def dax_unencrypted(resource, estate):
 @check(
     id="dax-cluster-no-tls",
     title="DAX cluster without encryption in transit",
-    service="dynamodb",
+    service="dax",
     resource_types=DAX,
     severity=Severity.MEDIUM,
     threat=Threat.DISCLOSURE,
@@ -240,7 +240,7 @@ def dax_no_tls(resource, estate):
 @check(
     id="dax-cluster-single-az",
     title="DAX cluster in a single Availability Zone",
-    service="dynamodb",
+    service="dax",
     resource_types=DAX,
     severity=Severity.MEDIUM,
     threat=Threat.AVAILABILITY,

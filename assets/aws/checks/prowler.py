@@ -271,7 +271,41 @@ MATCHES: dict[str, tuple[str, ...]] = {
     "kms_cmk_are_used": ("kms-key-disabled",),
     "kms_cmk_rotation_enabled": ("kms-key-rotation-off",),
     "kms_key_not_publicly_accessible": ("kms-key-policy-public",),
+    # --- issue 18: account settings, backups, VPC, RDS and S3 ---
+    "ec2_ami_account_block_public_access": ("ec2-ami-block-public-access-off",),
+    "ec2_client_vpn_endpoint_connection_logging_enabled": ("ec2-client-vpn-no-connection-log",),
+    "ec2_ebs_snapshot_account_block_public_access": ("ebs-snapshot-block-public-access-off",),
+    "ec2_ebs_volume_protected_by_backup_plan": ("ebs-volume-not-in-backup-plan",),
+    "ec2_ebs_volume_snapshots_exists": ("ebs-volume-no-snapshot",),
+    "ec2_instance_account_imdsv2_enabled": ("ec2-imdsv2-not-default",),
+    "ec2_instance_managed_by_ssm": ("ec2-instance-not-ssm-managed",),
+    "ec2_instance_with_outdated_ami": ("ec2-instance-deprecated-ami",),
+    "vpc_different_regions": ("vpc-single-region",),
+    "vpc_endpoint_for_ec2_enabled": ("vpc-no-ec2-endpoint",),
+    "vpc_endpoint_services_allowed_principals_trust_boundaries": (
+        "vpc-endpoint-service-untrusted-principals",
+    ),
+    "vpc_peering_routing_tables_with_least_privilege": ("vpc-peering-routes-too-broad",),
+    "vpc_subnet_separate_private_public": ("vpc-only-public-subnets",),
+    "vpc_vpn_connection_tunnels_up": ("vpc-vpn-tunnel-down",),
+    "rds_cluster_protected_by_backup_plan": ("rds-cluster-not-in-backup-plan",),
+    "rds_instance_protected_by_backup_plan": ("rds-instance-not-in-backup-plan",),
+    "rds_instance_deprecated_engine_version": ("rds-instance-deprecated-engine",),
+    "rds_instance_inside_vpc": ("rds-instance-outside-vpc",),
+    "rds_instance_transport_encrypted": ("rds-instance-tls-not-required",),
+    "dynamodb_table_protected_by_backup_plan": ("dynamodb-table-not-in-backup-plan",),
+    "s3_access_point_public_access_block": ("s3-access-point-public-access-block-off",),
+    "s3_multi_region_access_point_public_access_block": (
+        "s3-multi-region-access-point-public-access-block-off",
+    ),
+    "s3_bucket_object_public": ("s3-object-public-acl",),
+    "s3_bucket_shadow_resource_vulnerability": ("s3-shadow-bucket-taken",),
 }
+
+BACKUP_PARTLY = (
+    "ours reads each region's own plans (a plan protects only its region) and also "
+    "selections by tag and condition; Prowler pools every region's plans and reads ARNs only"
+)
 
 PARTLY: dict[str, str] = {
     "s3_bucket_default_encryption": "ours is stricter: it also fails a bucket whose default "
@@ -305,6 +339,27 @@ PARTLY: dict[str, str] = {
     "cloudtrail_s3_dataevents_write_enabled": "ours per region (a single-region trail records "
     "only its region's buckets); Prowler per account",
     # --- end chkiam ---
+    # --- issue 18: account settings, backups, VPC, RDS and S3 ---
+    "ec2_ebs_volume_protected_by_backup_plan": BACKUP_PARTLY,
+    "rds_cluster_protected_by_backup_plan": BACKUP_PARTLY,
+    "dynamodb_table_protected_by_backup_plan": BACKUP_PARTLY,
+    "rds_instance_protected_by_backup_plan": BACKUP_PARTLY + "; ours passes a cluster's "
+    "members, which are backed up with their cluster",
+    "vpc_subnet_separate_private_public": "ours fails a VPC in use whose subnets are all "
+    "public; Prowler also fails one whose subnets are all private, which we consider the "
+    "safer design",
+    "vpc_endpoint_for_ec2_enabled": "ours counts a VPC in use when an instance runs in it; "
+    "Prowler when any network interface is in it",
+    "rds_instance_transport_encrypted": "ours on DB instances outside clusters (Oracle and "
+    "Db2, whose TLS is an option group's, are not evaluated); Prowler also on clusters",
+    "s3_access_point_public_access_block": "ours counts the account-wide block's flags too, "
+    "as AWS applies the stricter of the two",
+    "s3_multi_region_access_point_public_access_block": "ours counts the account-wide "
+    "block's flags too, as AWS applies the stricter of the two",
+    "s3_bucket_object_public": "ours samples a bucket's first 10 objects wherever ACLs can "
+    "still grant access, on every sync; Prowler's sampling is off unless configured",
+    "s3_bucket_shadow_resource_vulnerability": "ours is one finding for the account that "
+    "names every name taken; Prowler one finding per name",
 }
 
 # Prowler checks that cannot apply to this product, and why (docs/checks.md lists them
@@ -342,6 +397,20 @@ NOT_APPLICABLE: dict[str, str] = {
     "spot an attack in progress: event-history threat detection (GuardDuty's job), not the "
     "configuration the connector collects",
     # --- end chkiam ---
+    # --- issue 18: hosts of Nitro Enclaves ---
+    **dict.fromkeys(
+        (
+            "ec2_confidential_workload_host_imdsv2_not_enforced",
+            "ec2_confidential_workload_host_not_running",
+            "ec2_confidential_workload_host_public_ip",
+            "ec2_confidential_workload_host_unrestricted_ingress",
+            "ec2_confidential_workload_host_vsock_proxy_exposed",
+        ),
+        "Nitro Enclaves are not among the seed's services: these single out the instances "
+        "that host enclaves (their vsock proxy, whether the enclave runs); the IMDSv2, "
+        "public address and open-ingress checks of ours already cover every instance, "
+        "enclave hosts included",
+    ),
     # --- chkec2: EC2, VPC and Auto Scaling (issue 18) ---
     "ec2_elastic_ip_shodan": "needs the external Shodan service and an API key; the "
     "connector only reads the AWS account",

@@ -1,5 +1,6 @@
 """More RDS checks (issue 18): DB clusters (Aurora and Multi-AZ DB clusters), ports,
-monitoring and support of DB instances, and the region's event subscriptions."""
+monitoring, support, network placement, TLS and engine versions of DB instances, and
+the region's event subscriptions."""
 
 from __future__ import annotations
 
@@ -326,6 +327,106 @@ def extended_support(resource, estate):
     if resource.configuration.get("EngineLifecycleSupport") == "open-source-rds-extended-support":
         return failed(f"DB instance {resource.name} runs an engine version in Extended Support.")
     return passed()
+
+
+@check(
+    id="rds-instance-outside-vpc",
+    title="RDS instance not placed in a VPC",
+    service="rds",
+    resource_types=INSTANCE,
+    severity=Severity.HIGH,
+    threat=Threat.NETWORK,
+    rationale="An instance without a DB subnet group sits outside any VPC (EC2-Classic): "
+    "no security group of a VPC, network ACL or flow log stands between it and the "
+    "network.",
+    console="RDS > Subnet groups > Create DB subnet group in the VPC, then restore the "
+    "instance's latest snapshot into it (or modify it to use the group) and switch over.",
+    cli="aws rds restore-db-instance-from-db-snapshot --db-instance-identifier <new-id> "
+    "--db-snapshot-identifier <snap> --db-subnet-group-name <group>",
+    iso27001=("8.20", "8.22"),
+    csf=("PR.IR-01",),
+    needs=(),
+)
+def instance_outside_vpc(resource, estate):
+    if dig(resource.configuration, "DBSubnetGroup", "VpcId"):
+        return passed()
+    return failed(f"DB instance {resource.name} is in no VPC.")
+
+
+# The parameter each engine family reads to refuse unencrypted connections, and the
+# values that switch it on.
+TLS_REQUIRED = {
+    "postgres": ("rds.force_ssl", {"1"}),
+    "aurora-postgresql": ("rds.force_ssl", {"1"}),
+    "sqlserver": ("rds.force_ssl", {"1"}),
+    "mysql": ("require_secure_transport", {"1", "ON", "on"}),
+    "mariadb": ("require_secure_transport", {"1", "ON", "on"}),
+    "aurora-mysql": ("require_secure_transport", {"1", "ON", "on"}),
+}
+
+
+@check(
+    id="rds-instance-tls-not-required",
+    title="RDS instance accepts unencrypted connections",
+    service="rds",
+    resource_types=INSTANCE,
+    severity=Severity.MEDIUM,
+    threat=Threat.DISCLOSURE,
+    rationale="Unless the parameter group requires TLS, a client may connect in clear "
+    "text, and queries, results and passwords cross the network readable.",
+    console="RDS > Parameter groups > the instance's (custom) group > Edit: rds.force_ssl = "
+    "1 (PostgreSQL, SQL Server) or require_secure_transport = ON (MySQL, MariaDB); a "
+    "default group cannot be edited: create one and attach it.",
+    cli="aws rds modify-db-parameter-group --db-parameter-group-name <group> --parameters "
+    "ParameterName=rds.force_ssl,ParameterValue=1,ApplyMethod=immediate",
+    iso27001=("8.24", "8.20"),
+    csf=("PR.DS-02",),
+    needs=("tlsParameters",),
+)
+def instance_tls_not_required(resource, estate):
+    configuration = resource.configuration
+    if configuration.get("DBClusterIdentifier"):
+        return passed()  # a cluster member takes its cluster's parameters
+    family = _engine_family(str(configuration.get("Engine") or ""))
+    if family not in TLS_REQUIRED:
+        return not_evaluated(
+            f"TLS for {family or 'this engine'} is set in an option group, not collected."
+        )
+    values = configuration.get("TlsParameters")
+    if values is None:
+        return not_evaluated("The instance's parameter group was not read.")
+    name, on = TLS_REQUIRED[family]
+    if str(values.get(name)) in on:
+        return passed()
+    return failed(f"DB instance {resource.name} does not require TLS ({name} is not on).")
+
+
+@check(
+    id="rds-instance-deprecated-engine",
+    title="RDS instance on an engine version AWS no longer offers",
+    service="rds",
+    resource_types=INSTANCE,
+    severity=Severity.MEDIUM,
+    threat=Threat.INTEGRITY,
+    rationale="A deprecated engine version gets no more security fixes, and AWS will "
+    "upgrade it on its own schedule, not the business's.",
+    console="RDS > Databases > the instance > Modify: choose a current engine version "
+    "(test the upgrade on a snapshot's restore first).",
+    cli="aws rds modify-db-instance --db-instance-identifier <id> --engine-version <current> "
+    "--allow-major-version-upgrade",
+    iso27001=("8.8", "8.19"),
+    csf=("ID.RA-01", "PR.PS-02"),
+    needs=("engineVersion",),
+)
+def instance_deprecated_engine(resource, estate):
+    configuration = resource.configuration
+    if "EngineVersionStatus" not in configuration:
+        return not_evaluated("The engine version's status was not read.")
+    status = configuration["EngineVersionStatus"]
+    if status == "available":
+        return passed()
+    engine = f"{configuration.get('Engine')} {configuration.get('EngineVersion')}"
+    return failed(f"DB instance {resource.name} runs {engine}, {status or 'no longer listed'}.")
 
 
 # How long before its certificate expires an instance is reported (AWS e-mails at 60 days).

@@ -444,3 +444,125 @@ def bucket_notifications(resource, estate):
     if any(kind in notifications for kind in NOTIFICATION_KINDS):
         return passed()
     return failed(f"Bucket {resource.name} notifies nobody of changes to its objects.")
+
+
+def _block_outcome(resource, estate, kind: str):
+    """An access point's public access block, with the account-wide block's flags
+    covering what it leaves off (AWS applies the stricter of the two)."""
+    configuration = resource.configuration
+    if "PublicAccessBlock" not in configuration:
+        return not_evaluated(f"The {kind}'s public access block was not read.")
+    off = _flags_off(configuration["PublicAccessBlock"])
+    account = _account_block(estate)
+    if account is not None:
+        off = [flag for flag in off if not account.get(flag)]
+    if off:
+        return failed(f"{kind.capitalize()} {resource.name}: " + ", ".join(off) + " off.")
+    return passed()
+
+
+@check(
+    id="s3-access-point-public-access-block-off",
+    title="S3 access point without a full public access block",
+    service="s3",
+    resource_types=(("s3", "access-point"),),
+    severity=Severity.HIGH,
+    threat=Threat.DISCLOSURE,
+    rationale="An access point has its own policy and its own block; with the block "
+    "partly off, a public access-point policy publishes the bucket's objects even when "
+    "the bucket itself is blocked.",
+    console="An access point's block is fixed at creation: create a new access point with "
+    "every Block Public Access setting on, move its users to it and delete the old one.",
+    cli="aws s3control create-access-point --account-id <account-id> --name <name> "
+    "--bucket <bucket> --public-access-block-configuration BlockPublicAcls=true,"
+    "IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
+    iso27001=("8.3", "8.12"),
+    csf=("PR.DS-01", "PR.AA-05"),
+    needs=("accessPoint",),
+)
+def access_point_block(resource, estate):
+    return _block_outcome(resource, estate, "access point")
+
+
+@check(
+    id="s3-multi-region-access-point-public-access-block-off",
+    title="S3 Multi-Region Access Point without a full public access block",
+    service="s3",
+    resource_types=(("s3", "multi-region-access-point"),),
+    severity=Severity.HIGH,
+    threat=Threat.DISCLOSURE,
+    rationale="A Multi-Region Access Point fronts buckets in several regions; with its "
+    "block partly off, its policy can open all of them to the internet at once.",
+    console="The block is fixed at creation: create a new Multi-Region Access Point with "
+    "every Block Public Access setting on, move its users and delete the old one.",
+    cli="aws s3control create-multi-region-access-point --account-id <account-id> "
+    "--details 'Name=<name>,PublicAccessBlock={BlockPublicAcls=true,IgnorePublicAcls=true,"
+    "BlockPublicPolicy=true,RestrictPublicBuckets=true},Regions=[{Bucket=<bucket>}]'",
+    iso27001=("8.3", "8.12"),
+    csf=("PR.DS-01", "PR.AA-05"),
+    needs=(),
+)
+def multi_region_access_point_block(resource, estate):
+    return _block_outcome(resource, estate, "multi-region access point")
+
+
+@check(
+    id="s3-object-public-acl",
+    title="S3 objects readable by everyone through their ACL",
+    service="s3",
+    resource_types=BUCKET,
+    severity=Severity.HIGH,
+    threat=Threat.DISCLOSURE,
+    rationale="An object ACL granting AllUsers or AuthenticatedUsers publishes that "
+    "object whatever the bucket's policy says; the collector reads the ACLs of a "
+    "bucket's first objects wherever ACLs can still grant access.",
+    console="S3 > the bucket > Permissions > Object Ownership > Edit: Bucket owner "
+    "enforced (ACLs disabled), which voids every object ACL at once.",
+    cli="aws s3api put-bucket-ownership-controls --bucket <bucket> --ownership-controls "
+    "Rules=[{ObjectOwnership=BucketOwnerEnforced}]",
+    iso27001=("8.3", "8.12"),
+    csf=("PR.DS-01",),
+    needs=("objectSample", "objectAcl"),
+)
+def object_public_acl(resource, estate):
+    sample = resource.configuration.get("ObjectSample")
+    if not sample or not sample.get("PublicKeys"):
+        return passed()  # ACLs disabled or ignored, or no sampled object is public
+    account = _account_block(estate)
+    if account is not None and account.get("IgnorePublicAcls"):
+        return passed()  # the account-wide block voids public ACLs
+    keys = sample["PublicKeys"]
+    more = f" (and {len(keys) - 3} more)" if len(keys) > 3 else ""
+    return failed(
+        f"{len(keys)} of {sample.get('Sampled')} sampled objects are public: "
+        f"{', '.join(keys[:3])}{more}."
+    )
+
+
+@check(
+    id="s3-shadow-bucket-taken",
+    title="A service bucket name of this account exists in another account",
+    service="s3",
+    resource_types=(("s3", "shadow-buckets"),),
+    severity=Severity.HIGH,
+    threat=Threat.INTEGRITY,
+    rationale="Glue, SageMaker, EMR Studio and CodeStar write to buckets named after the "
+    "account and region; if someone else created that bucket first, the service will "
+    "write the account's scripts and data into it, or run code read from it.",
+    console="Do not use the service in that region until AWS support or the service's "
+    "settings let it use a bucket of yours; create your own buckets with these names in "
+    "every region you use, before anyone else can.",
+    cli="aws s3api create-bucket --bucket <predictable-name> --create-bucket-configuration "
+    "LocationConstraint=<region>",
+    iso27001=("8.12", "5.23"),
+    csf=("PR.DS-01", "ID.RA-01"),
+    needs=("headBucket",),
+)
+def shadow_bucket_taken(resource, estate):
+    foreign = resource.configuration.get("Foreign")
+    if foreign is None:
+        return not_evaluated("The predictable service bucket names were not probed.")
+    if foreign:
+        names = ", ".join(f"{name} ({service})" for name, service in sorted(foreign.items()))
+        return failed(f"Owned by another account: {names}.")
+    return passed()

@@ -32,11 +32,13 @@ COLLECTORS = {
         Collector("s3", data.collect_s3, is_global=True),
         Collector("glacier", data.collect_glacier),
         Collector("dynamodb", data.collect_dynamodb),
+        Collector("dax", data.collect_dax),
         Collector("sqs", data.collect_sqs),
         Collector("ses", data.collect_ses),
         Collector("iam", iam.collect_iam, is_global=True),
         Collector("cloudtrail", security.collect_cloudtrail),
         Collector("kms", security.collect_kms),
+        Collector("backup", data.collect_backup),
     ]
 }
 

@@ -85,10 +85,20 @@ def error_code(exc: Exception) -> str:
 class PartitionContext:
     """One (account, region, service) being collected: clients, paging, call counts."""
 
-    def __init__(self, *, session, account_id: str, region: str, page_size: int | None, threads):
+    def __init__(
+        self,
+        *,
+        session,
+        account_id: str,
+        region: str,
+        page_size: int | None,
+        threads,
+        regions: tuple[str, ...] = (),
+    ):
         self.session = session
         self.account_id = account_id
         self.region = region
+        self.regions = regions or (region,)  # every region of the sync
         self.page_size = page_size
         self.threads = threads
         self.api_calls: Counter = Counter()

@@ -1,6 +1,8 @@
 """Infrastructure services: EC2 (instances, key pairs, security groups, the account's own
-AMIs), VPC (VPCs, subnets, network ACLs), EBS (volumes, self-owned snapshots, default
-encryption) and Auto Scaling."""
+AMIs, launch templates, the region's account settings), VPC (VPCs, subnets, route tables,
+network ACLs, endpoints and endpoint services, peering and VPN connections, transit
+gateways, Client VPN endpoints), EBS (volumes, self-owned snapshots, default encryption,
+snapshot block public access) and Auto Scaling."""
 
 import base64
 import binascii
@@ -136,6 +138,8 @@ def collect_ec2(ctx: PartitionContext) -> list[Collected]:
         return collected
 
     results = ctx.map(with_user_data, instances)
+    _instance_context(ctx, ec2, results)
+    results.append(_ec2_settings(ctx, ec2))
     for image in images:
         collected = convert_image(image)
         if collected is not None:
@@ -172,6 +176,82 @@ def collect_ec2(ctx: PartitionContext) -> list[Collected]:
         results.append(collected)
     results += _launch_templates(ctx, ec2)
     return [r for r in results if r is not None]
+
+
+def _region_read(ctx: PartitionContext, instances: list[Collected], name: str, call):
+    """One region-wide read whose answer is spread over the instances; when it fails,
+    each instance records the error under `name` (its checks are then not evaluated)."""
+    read: dict = {}
+    answer = ctx.detail(read, name, call)
+    if answer is None:
+        for instance in instances:
+            instance.configuration.setdefault("_errors", {}).update(read.get("_errors", {}))
+    return answer
+
+
+def _instance_context(ctx: PartitionContext, ec2, instances: list[Collected]) -> None:
+    """What the region says about each instance beyond DescribeInstances: whether Systems
+    Manager manages it (`SsmManaged`) and when its image is deprecated
+    (`ImageDeprecationTime`; `ImageFound` false when the image is no longer described)."""
+    if not instances:
+        return
+    ssm = ctx.client("ssm")
+    managed = _region_read(
+        ctx,
+        instances,
+        "ssmInstanceInformation",
+        lambda: {
+            item.get("InstanceId")
+            for item in ctx.paginate(
+                ssm, "describe_instance_information", "InstanceInformationList", page_size=False
+            )
+        },
+    )
+    image_ids = sorted({i.configuration.get("ImageId") for i in instances} - {None})
+
+    def deprecations() -> dict:
+        found = {}
+        for start in range(0, len(image_ids), 200):
+            chunk = image_ids[start : start + 200]
+            answer = ec2.describe_images(
+                Filters=[{"Name": "image-id", "Values": chunk}], IncludeDeprecated=True
+            )
+            for image in answer.get("Images") or []:
+                found[image["ImageId"]] = plain(image.get("DeprecationTime"))
+        return found
+
+    images = _region_read(ctx, instances, "images", deprecations)
+    for instance in instances:
+        configuration = instance.configuration
+        if managed is not None:
+            configuration["SsmManaged"] = configuration.get("InstanceId") in managed
+        if images is not None:
+            image_id = configuration.get("ImageId")
+            configuration["ImageFound"] = image_id in images
+            configuration["ImageDeprecationTime"] = images.get(image_id)
+
+
+def _ec2_settings(ctx: PartitionContext, ec2) -> Collected:
+    """The region's EC2 account settings, stored as one record: the instance-metadata
+    defaults new instances get and block public access for AMIs."""
+    configuration: dict = {}
+    defaults = ctx.detail(
+        configuration, "instanceMetadataDefaults", ec2.get_instance_metadata_defaults
+    )
+    if defaults is not None:
+        configuration["InstanceMetadataDefaults"] = plain(defaults.get("AccountLevel") or {})
+    image = ctx.detail(
+        configuration, "imageBlockPublicAccess", ec2.get_image_block_public_access_state
+    )
+    if image is not None:
+        configuration["ImageBlockPublicAccessState"] = image.get("ImageBlockPublicAccessState")
+    return Collected(
+        arn=f"arn:aws:ec2:{ctx.region}:{ctx.account_id}:account-settings",
+        resource_type="ec2-settings",
+        name=f"EC2 account settings ({ctx.region})",
+        region=ctx.region,
+        configuration=configuration,
+    )
 
 
 def _launch_templates(ctx: PartitionContext, ec2) -> list[Collected]:
@@ -240,7 +320,62 @@ def collect_vpc(ctx: PartitionContext) -> list[Collected]:
     convert_gateway = _plain_ec2(ctx, "transit-gateway", "TransitGatewayId", "transit-gateway")
     gateways = ctx.paginate(ec2, "describe_transit_gateways", "TransitGateways")
     results += [convert_gateway(g) for g in gateways]
+    for kind, operation, key, id_key in (
+        ("route-table", "describe_route_tables", "RouteTables", "RouteTableId"),
+        (
+            "vpc-peering-connection",
+            "describe_vpc_peering_connections",
+            "VpcPeeringConnections",
+            "VpcPeeringConnectionId",
+        ),
+        (
+            "client-vpn-endpoint",
+            "describe_client_vpn_endpoints",
+            "ClientVpnEndpoints",
+            "ClientVpnEndpointId",
+        ),
+    ):
+        convert = _plain_ec2(ctx, kind, id_key, kind)
+        results += [convert(item) for item in ctx.paginate(ec2, operation, key)]
+    # VPN connections have no paginator: the API returns them all at once.
+    convert_vpn = _plain_ec2(ctx, "vpn-connection", "VpnConnectionId", "vpn-connection")
+    results += [convert_vpn(c) for c in ec2.describe_vpn_connections().get("VpnConnections") or []]
+    results += _endpoint_services(ctx, ec2)
     return [r for r in results if r is not None]
+
+
+def _endpoint_services(ctx: PartitionContext, ec2) -> list[Collected]:
+    """The endpoint services this account offers (PrivateLink), with the principals
+    allowed to connect to each (`AllowedPrincipals`)."""
+    convert = _plain_ec2(ctx, "vpc-endpoint-service", "ServiceId", "vpc-endpoint-service")
+    services = ctx.paginate(
+        ec2, "describe_vpc_endpoint_service_configurations", "ServiceConfigurations"
+    )
+
+    def with_principals(service):
+        collected = convert(service)
+        if collected is None:
+            return None
+        collected.name = collected.tags.get("Name") or service.get("ServiceName") or collected.name
+        answer = ctx.detail(
+            collected.configuration,
+            "allowedPrincipals",
+            lambda: list(
+                ctx.paginate(
+                    ec2,
+                    "describe_vpc_endpoint_service_permissions",
+                    "AllowedPrincipals",
+                    ServiceId=service["ServiceId"],
+                )
+            ),
+        )
+        if answer is not None:
+            collected.configuration["AllowedPrincipals"] = [
+                principal.get("Principal") for principal in answer
+            ]
+        return collected
+
+    return ctx.map(with_principals, services)
 
 
 def collect_ebs(ctx: PartitionContext) -> list[Collected]:
@@ -282,6 +417,21 @@ def collect_ebs(ctx: PartitionContext) -> list[Collected]:
         )
 
     results += ctx.map(guarded(convert_snapshot, snapshot_fallback), snapshots)
+    # Block public access for snapshots: may any snapshot of the region be shared
+    # publicly? A setting of the region, stored as a record like the default encryption.
+    blocking: dict = {}
+    state = ctx.detail(blocking, "state", ec2.get_snapshot_block_public_access_state)
+    if state is not None:
+        blocking["State"] = state.get("State")
+    results.append(
+        Collected(
+            arn=f"arn:aws:ec2:{ctx.region}:{ctx.account_id}:snapshot-block-public-access",
+            resource_type="snapshot-block-public-access",
+            name=f"EBS snapshot block public access ({ctx.region})",
+            region=ctx.region,
+            configuration=blocking,
+        )
+    )
 
     # The region's default: are new volumes encrypted whether or not their creator asks?
     # Not a resource in AWS's sense; stored as one so that the checks can read it.

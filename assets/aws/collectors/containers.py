@@ -1,4 +1,5 @@
-"""Container services: RDS DB instances and clusters (Aurora, Multi-AZ DB clusters), their
+"""Container services: RDS DB instances (with their TLS parameters and whether their
+engine version is still offered) and clusters (Aurora, Multi-AZ DB clusters), their
 manual snapshots and the region's event subscriptions, EMR clusters (and the region's
 EMR block public access setting), Elastic Beanstalk environments."""
 
@@ -11,6 +12,7 @@ EMR_LIVE_STATES = ["STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING", "TERMINATI
 def collect_rds(ctx: PartitionContext) -> list[Collected]:
     rds = ctx.client("rds")
     results = _rds_databases(ctx, rds, "Instance", "db-instance")
+    _rds_instance_context(ctx, rds, results)
     results += _rds_snapshots(ctx, rds, "", "db-snapshot", "snapshot")
     # DB clusters (Aurora and Multi-AZ DB clusters) and their manual snapshots.
     results += _rds_databases(ctx, rds, "Cluster", "db-cluster")
@@ -40,6 +42,73 @@ def _rds_databases(ctx: PartitionContext, rds, kind: str, resource_type: str) ->
 
     items = ctx.paginate(rds, f"describe_db_{kind.lower()}s", f"DB{kind}s")
     return [c for c in map(guarded(convert, fallback), items) if c is not None]
+
+
+TLS_PARAMETERS = ("rds.force_ssl", "require_secure_transport")
+
+
+def _rds_instance_context(ctx: PartitionContext, rds, instances: list[Collected]) -> None:
+    """What each DB instance's parameter group and AWS's engine catalogue say of it: the
+    TLS parameters (`TlsParameters`: rds.force_ssl, require_secure_transport, as set)
+    and whether its engine version is still offered (`EngineVersionStatus`:
+    "available", "deprecated", or None when AWS no longer lists it). Each parameter
+    group and engine version is read once for the region."""
+    groups: dict[str, tuple[dict | None, dict]] = {}
+    versions: dict[tuple[str, str], tuple[list | None, dict]] = {}
+
+    def parameters(name: str) -> tuple[dict | None, dict]:
+        if name not in groups:
+            read: dict = {}
+            answer = ctx.detail(
+                read,
+                "tlsParameters",
+                lambda: {
+                    p["ParameterName"]: p.get("ParameterValue")
+                    for p in ctx.paginate(
+                        rds, "describe_db_parameters", "Parameters", DBParameterGroupName=name
+                    )
+                    if p.get("ParameterName") in TLS_PARAMETERS
+                },
+            )
+            groups[name] = (answer, read.get("_errors", {}))
+        return groups[name]
+
+    def offered(engine: str, version: str) -> tuple[list | None, dict]:
+        if (engine, version) not in versions:
+            read: dict = {}
+            answer = ctx.detail(
+                read,
+                "engineVersion",
+                lambda: list(
+                    ctx.paginate(
+                        rds,
+                        "describe_db_engine_versions",
+                        "DBEngineVersions",
+                        Engine=engine,
+                        EngineVersion=version,
+                        IncludeAll=True,
+                    )
+                ),
+            )
+            versions[(engine, version)] = (answer, read.get("_errors", {}))
+        return versions[(engine, version)]
+
+    for instance in instances:
+        configuration = instance.configuration
+        for group in configuration.get("DBParameterGroups") or []:
+            values, errors = parameters(group.get("DBParameterGroupName", ""))
+            if values is None:
+                configuration.setdefault("_errors", {}).update(errors)
+            else:
+                configuration["TlsParameters"] = values
+        engine, version = configuration.get("Engine"), configuration.get("EngineVersion")
+        if engine and version:
+            listed, errors = offered(engine, version)
+            if listed is None:
+                configuration.setdefault("_errors", {}).update(errors)
+            else:
+                statuses = [v.get("Status") for v in listed if v.get("EngineVersion") == version]
+                configuration["EngineVersionStatus"] = statuses[0] if statuses else None
 
 
 def _rds_snapshots(

@@ -1,6 +1,7 @@
-"""Abstracted data services: S3 (buckets and the account's public access block),
-Glacier vaults, DynamoDB tables (with their resource policy and auto scaling) and DAX
-clusters, SQS queues and SES identities."""
+"""Abstracted data services: S3 (buckets with a sample of their objects' ACLs, access
+points, Multi-Region Access Points and the account's public access block), Glacier
+vaults, DynamoDB tables (with their resource policy and auto scaling), DAX clusters, SQS
+queues, SES identities and AWS Backup's plans (what they protect)."""
 
 import json
 
@@ -13,6 +14,22 @@ from assets.aws.collectors.base import (
     tag_dict,
 )
 from assets.aws.session import HOME_REGION, service_regions
+
+OBJECT_SAMPLE = 10  # objects whose ACL is read, per bucket whose ACLs can grant access
+PUBLIC_GROUPS = (
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+)
+MULTI_REGION_ACCESS_POINTS_REGION = "us-west-2"  # their control plane's only region
+# Bucket names AWS services create for an account on first use, predictable from the
+# account and region: whoever creates one first (in any account) receives the
+# service's files ("shadow resources", Aqua Security's research of 2024).
+SHADOW_BUCKETS = {
+    "AWS Glue": "aws-glue-assets-{account}-{region}",
+    "Amazon SageMaker": "sagemaker-{region}-{account}",
+    "Amazon EMR Studio": "aws-emr-studio-{account}-{region}",
+    "AWS CodeStar": "aws-codestar-{region}-{account}",
+}
 
 
 def parse_policy(text):
@@ -112,6 +129,7 @@ def collect_s3(ctx: PartitionContext) -> list[Collected]:
             lambda: client.get_bucket_notification_configuration(Bucket=name),
             pick=lambda a: {k: plain(v) for k, v in a.items() if k != "ResponseMetadata"},
         )
+        _sample_object_acls(ctx, client, name, configuration)
         tagging = ctx.detail(
             configuration,
             "tags",
@@ -131,6 +149,9 @@ def collect_s3(ctx: PartitionContext) -> list[Collected]:
         return Collected(f"arn:aws:s3:::{bucket['Name']}", "bucket", bucket["Name"], HOME_REGION)
 
     results = ctx.map(guarded(convert, fallback), buckets)
+    regions = sorted({r.region for r in results if r is not None and r.resource_type == "bucket"})
+    results += _access_points(ctx, regions)
+    results.append(_shadow_buckets(ctx, s3, {b["Name"] for b in buckets}))
 
     # The account-wide block, which overrides every bucket's own setting.
     configuration: dict = {}
@@ -156,6 +177,121 @@ def collect_s3(ctx: PartitionContext) -> list[Collected]:
         )
     )
     return results
+
+
+def _acls_can_grant(configuration: dict) -> bool:
+    """Can an object ACL in this bucket give anyone access? Not when ACLs are disabled
+    (BucketOwnerEnforced) or ignored by the bucket's public access block."""
+    rules = (configuration.get("OwnershipControls") or {}).get("Rules") or []
+    if any(rule.get("ObjectOwnership") == "BucketOwnerEnforced" for rule in rules):
+        return False
+    return not (configuration.get("PublicAccessBlock") or {}).get("IgnorePublicAcls")
+
+
+def _sample_object_acls(ctx: PartitionContext, client, name: str, configuration: dict) -> None:
+    """Where object ACLs can grant access, read the ACLs of the bucket's first objects
+    (`ObjectSample`: how many were read, and the keys readable by everyone or by any AWS
+    account). A spot check, as in Prowler: only disabling ACLs proves there are none."""
+    if not _acls_can_grant(configuration):
+        return
+    listed = ctx.detail(
+        configuration,
+        "objectSample",
+        lambda: client.list_objects_v2(Bucket=name, MaxKeys=OBJECT_SAMPLE),
+    )
+    if listed is None:
+        return
+    keys = [item["Key"] for item in listed.get("Contents") or []]
+
+    def public(key):
+        acl = ctx.detail(
+            configuration, "objectAcl", lambda: client.get_object_acl(Bucket=name, Key=key)
+        )
+        grants = (acl or {}).get("Grants") or []
+        uris = {(grant.get("Grantee") or {}).get("URI") for grant in grants}
+        return key if uris & set(PUBLIC_GROUPS) else None
+
+    configuration["ObjectSample"] = {
+        "Sampled": len(keys),
+        "PublicKeys": [key for key in map(public, keys) if key is not None],
+    }
+
+
+def _access_points(ctx: PartitionContext, regions: list[str]) -> list[Collected]:
+    """The account's S3 access points (in the regions of its buckets: an access point
+    lives in its bucket's region) and Multi-Region Access Points, each with its public
+    access block."""
+    results = []
+    for region in regions:
+        control = ctx.client("s3control", region)
+        listed = ctx.pages_by_token(
+            control.list_access_points, "AccessPointList", AccountId=ctx.account_id
+        )
+
+        def convert(point, control=control, region=region):
+            configuration = plain(point)
+            answer = ctx.detail(
+                configuration,
+                "accessPoint",
+                lambda: control.get_access_point(AccountId=ctx.account_id, Name=point["Name"]),
+            )
+            if answer is not None:
+                configuration["PublicAccessBlock"] = plain(
+                    answer.get("PublicAccessBlockConfiguration")
+                )
+            arn = point.get("AccessPointArn") or (
+                f"arn:aws:s3:{region}:{ctx.account_id}:accesspoint/{point['Name']}"
+            )
+            return Collected(arn, "access-point", point["Name"], region, {}, configuration)
+
+        def fallback(point, region=region):
+            arn = f"arn:aws:s3:{region}:{ctx.account_id}:accesspoint/{point['Name']}"
+            return Collected(arn, "access-point", point["Name"], region)
+
+        results += ctx.map(guarded(convert, fallback), list(listed))
+    control = ctx.client("s3control", MULTI_REGION_ACCESS_POINTS_REGION)
+    for point in ctx.pages_by_token(
+        control.list_multi_region_access_points, "AccessPoints", AccountId=ctx.account_id
+    ):
+        arn = f"arn:aws:s3::{ctx.account_id}:accesspoint/{point.get('Alias') or point['Name']}"
+        results.append(
+            Collected(
+                arn, "multi-region-access-point", point["Name"], GLOBAL_REGION, {}, plain(point)
+            )
+        )
+    return results
+
+
+def _shadow_buckets(ctx: PartitionContext, s3, own: set[str]) -> Collected:
+    """The service buckets predictable for this account in each region of the sync that
+    exist but are not the account's own (`Foreign`: {name: service}), stored as one
+    record. HeadBucket answers 200 or 403 for a bucket that exists, 404 for none."""
+    configuration: dict = {"Foreign": {}, "Probed": 0}
+    for region in ctx.regions:
+        for service, pattern in SHADOW_BUCKETS.items():
+            name = pattern.format(account=ctx.account_id, region=region)
+            if name in own:
+                continue
+            configuration["Probed"] += 1
+            answer = ctx.detail(
+                configuration,
+                "headBucket",
+                lambda name=name: s3.head_bucket(Bucket=name),
+                missing=("404", "NoSuchBucket", "NotFound"),
+            )
+            refused = configuration.get("_errors", {}).get("headBucket") == "AccessDenied"
+            if answer is not None or refused:
+                configuration["Foreign"][name] = service
+                configuration.get("_errors", {}).pop("headBucket", None)
+    if not configuration.get("_errors"):
+        configuration.pop("_errors", None)
+    return Collected(
+        arn=f"arn:aws:s3::{ctx.account_id}:shadow-buckets",
+        resource_type="shadow-buckets",
+        name="S3 service bucket names",
+        region=GLOBAL_REGION,
+        configuration=configuration,
+    )
 
 
 def collect_glacier(ctx: PartitionContext) -> list[Collected]:
@@ -259,13 +395,13 @@ def collect_dynamodb(ctx: PartitionContext) -> list[Collected]:
         arn = f"arn:aws:dynamodb:{ctx.region}:{ctx.account_id}:table/{name}"
         return Collected(arn, "table", name, ctx.region)
 
-    return ctx.map(guarded(convert, fallback), names) + _collect_dax(ctx)
+    return ctx.map(guarded(convert, fallback), names)
 
 
-def _collect_dax(ctx: PartitionContext) -> list[Collected]:
+def collect_dax(ctx: PartitionContext) -> list[Collected]:
     """DAX clusters (DynamoDB's in-memory cache): encryption at rest and in transit, and
-    the zones of their nodes. Not every region has DAX: there, nothing is asked, so that
-    the region's tables are still read."""
+    the zones of their nodes. Not every region has DAX: there, nothing is asked (and
+    nothing is there)."""
     if ctx.region not in service_regions("dax"):
         return []
     clusters = list(ctx.paginate(ctx.client("dax"), "describe_clusters", "Clusters"))
@@ -355,3 +491,55 @@ def collect_ses(ctx: PartitionContext) -> list[Collected]:
         return Collected(arn, "identity", identity, ctx.region)
 
     return ctx.map(guarded(convert, fallback), identities)
+
+
+def collect_backup(ctx: PartitionContext) -> list[Collected]:
+    """AWS Backup's plans in the region, stored as one record (`backup-plans`, like the
+    RDS event subscriptions) so that the checks can tell "no plan protects this volume"
+    from "the plans were not read". Each plan comes with its resource selections: the
+    ARNs it selects (wildcards allowed), those it leaves out, and the tags and
+    conditions that select resources by their tags."""
+    backup = ctx.client("backup")
+    configuration: dict = {}
+
+    def with_selections(plan):
+        plan_id = plan["BackupPlanId"]
+        entry = {
+            "BackupPlanId": plan_id,
+            "BackupPlanName": plan.get("BackupPlanName"),
+            "BackupPlanArn": plan.get("BackupPlanArn"),
+        }
+        listed = ctx.detail(
+            configuration,
+            "selections",
+            lambda: list(
+                ctx.paginate(
+                    backup, "list_backup_selections", "BackupSelectionsList", BackupPlanId=plan_id
+                )
+            ),
+        )
+        selections = []
+        for item in listed or []:
+            answer = ctx.detail(
+                configuration,
+                "selections",
+                lambda item=item: backup.get_backup_selection(
+                    BackupPlanId=plan_id, SelectionId=item["SelectionId"]
+                ),
+            )
+            if answer is not None:
+                selections.append(plain(answer.get("BackupSelection") or {}))
+        entry["Selections"] = selections
+        return entry
+
+    plans = list(ctx.paginate(backup, "list_backup_plans", "BackupPlansList"))
+    configuration["Plans"] = ctx.map(with_selections, plans)
+    return [
+        Collected(
+            arn=f"arn:aws:backup:{ctx.region}:{ctx.account_id}:backup-plans",
+            resource_type="backup-plans",
+            name=f"AWS Backup plans ({ctx.region})",
+            region=ctx.region,
+            configuration=configuration,
+        )
+    ]

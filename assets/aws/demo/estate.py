@@ -18,6 +18,7 @@ from botocore.parsers import ResponseParserError
 from assets.aws.demo.fake import FakeAws
 
 ASSET_TAG = "isms:asset"
+STRANGER_ACCOUNT = "999988887777"  # someone else's account, outside the organisation
 
 
 def _tags(name: str, asset: str | None = None, **extra) -> list[dict]:
@@ -342,6 +343,9 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
                 if region == primary
                 else {}
             ),
+            # The primary is placed in the VPC, requires TLS and runs a current engine;
+            # the DR copy has none of it (an old default version, no subnet group).
+            **(_rds_placement(rds, subnets) if region == primary else {}),
         )
         # A snapshot before a migration (private, encrypted with its database) and, in the
         # DR region, an export shared with everyone (unencrypted): findings.
@@ -645,6 +649,248 @@ def seed_demo_estate(fake: FakeAws, *, account_id: str, regions: list[str], asse
     )
     iam.update_account_password_policy(MinimumPasswordLength=8, RequireSymbols=False)
     _seed_chkiam(fake, session, account_id, primary, secondary)
+    _seed_resilience(fake, session, account_id, primary, secondary, web)
+
+
+def _rds_placement(rds, subnets: list[str]) -> dict:
+    """A DB subnet group over `subnets` and a parameter group that requires TLS: the
+    create_db_instance arguments of a database placed and configured with care."""
+    rds.create_db_subnet_group(
+        DBSubnetGroupName="customer-db",
+        DBSubnetGroupDescription="Customer database subnets",
+        SubnetIds=subnets,
+    )
+    rds.create_db_parameter_group(
+        DBParameterGroupName="customer-db-tls",
+        DBParameterGroupFamily="postgres16",
+        Description="TLS required",
+    )
+    rds.modify_db_parameter_group(
+        DBParameterGroupName="customer-db-tls",
+        Parameters=[
+            {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}
+        ],
+    )
+    return {
+        "EngineVersion": "16.6",
+        "DBSubnetGroupName": "customer-db",
+        "DBParameterGroupName": "customer-db-tls",
+    }
+
+
+def _seed_resilience(
+    fake: FakeAws, session, account_id: str, primary: str, secondary: str, web: str | None
+):
+    """Issue 18's account settings, backup and network checks. The primary region is set
+    up with care: IMDSv2 by default, AMI and snapshot sharing blocked, a backup plan
+    (which misses some volumes), an EC2 endpoint, public and private subnets.
+    The DR region has none of it (its only subnet routes to the internet). The primary
+    also holds a peering to the default VPC routed as a whole, a VPN whose tunnels are
+    down, a partner endpoint service open to everyone, a Client VPN without logs, an
+    instance on a deprecated image, an access point and a Multi-Region Access Point left
+    open, a public object, and a SageMaker bucket name someone else took."""
+    ec2 = fake.client(session, "ec2", primary)
+    ec2.modify_instance_metadata_defaults(HttpTokens="required")
+    ec2.enable_image_block_public_access(ImageBlockPublicAccessState="block-new-sharing")
+    ec2.enable_snapshot_block_public_access(State="block-all-sharing")
+
+    def shop_vpc(region_ec2, region):
+        vpc = region_ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [f"shop-{region}"]}])
+        vpc_id = vpc["Vpcs"][0]["VpcId"]
+        subnets = region_ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
+        return vpc_id, [s["SubnetId"] for s in subnets["Subnets"]]
+
+    # Internet gateways: in the primary region for the first subnet only (public and
+    # private tiers), in the DR region through the main route table (all public).
+    for region, region_ec2 in ((primary, ec2), (secondary, fake.client(session, "ec2", secondary))):
+        vpc, subnets = shop_vpc(region_ec2, region)
+        gateway = region_ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        region_ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+        if region == primary:
+            table = region_ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+            region_ec2.associate_route_table(RouteTableId=table, SubnetId=subnets[0])
+        else:
+            table = region_ec2.describe_route_tables(
+                Filters=[
+                    {"Name": "vpc-id", "Values": [vpc]},
+                    {"Name": "association.main", "Values": ["true"]},
+                ]
+            )["RouteTables"][0]["RouteTableId"]
+        region_ec2.create_route(
+            RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway
+        )
+    vpc, subnets = shop_vpc(ec2, primary)
+    ec2.create_vpc_endpoint(
+        VpcId=vpc,
+        ServiceName=f"com.amazonaws.{primary}.ec2",
+        VpcEndpointType="Interface",
+        SubnetIds=subnets,
+        PolicyDocument=_policy(
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                "Action": "ec2:*",
+                "Resource": "*",
+            }
+        ),
+        TagSpecifications=[{"ResourceType": "vpc-endpoint", "Tags": _tags("ec2-endpoint", web)}],
+    )
+    # A peering to the default VPC, routed to its whole range.
+    default_vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]
+    peering = ec2.create_vpc_peering_connection(
+        VpcId=vpc,
+        PeerVpcId=default_vpc["VpcId"],
+        TagSpecifications=[
+            {"ResourceType": "vpc-peering-connection", "Tags": _tags("shop-to-default")}
+        ],
+    )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=peering)
+    main = ec2.describe_route_tables(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc]},
+            {"Name": "association.main", "Values": ["true"]},
+        ]
+    )["RouteTables"][0]["RouteTableId"]
+    ec2.create_route(
+        RouteTableId=main,
+        DestinationCidrBlock=default_vpc["CidrBlock"],
+        VpcPeeringConnectionId=peering,
+    )
+    # The office VPN (no device answers the fake AWS: both tunnels are down).
+    customer_gateway = ec2.create_customer_gateway(
+        Type="ipsec.1", PublicIp="198.51.100.10", BgpAsn=65000
+    )["CustomerGateway"]["CustomerGatewayId"]
+    vpn_gateway = ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
+    ec2.attach_vpn_gateway(VpcId=vpc, VpnGatewayId=vpn_gateway)
+    ec2.create_vpn_connection(
+        Type="ipsec.1",
+        CustomerGatewayId=customer_gateway,
+        VpnGatewayId=vpn_gateway,
+        TagSpecifications=[{"ResourceType": "vpn-connection", "Tags": _tags("office-vpn")}],
+    )
+    # A partner API offered over PrivateLink to every AWS account.
+    balancer = fake.client(session, "elbv2", primary).create_load_balancer(
+        Name="partner-api", Subnets=[subnets[1]], Type="network", Scheme="internal"
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    service = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[balancer],
+        AcceptanceRequired=False,
+        TagSpecifications=[{"ResourceType": "vpc-endpoint-service", "Tags": _tags("partner-api")}],
+    )["ServiceConfiguration"]["ServiceId"]
+    ec2.modify_vpc_endpoint_service_permissions(ServiceId=service, AddAllowedPrincipals=["*"])
+    ec2.create_client_vpn_endpoint(
+        ClientCidrBlock="10.200.0.0/22",
+        ServerCertificateArn=f"arn:aws:acm:{primary}:{account_id}:certificate/remote-staff",
+        AuthenticationOptions=[{"Type": "federated-authentication"}],
+        ConnectionLogOptions={"Enabled": False},
+        TagSpecifications=[{"ResourceType": "client-vpn-endpoint", "Tags": _tags("remote-staff")}],
+    )
+    # The reporting server still runs the image its team stopped maintaining; it is
+    # otherwise set up with care (role for Systems Manager, IMDSv2, monitoring).
+    image = ec2.register_image(
+        Name="reporting-2023",
+        Architecture="x86_64",
+        VirtualizationType="hvm",
+        RootDeviceName="/dev/xvda",
+    )["ImageId"]
+    ec2.enable_image_deprecation(ImageId=image, DeprecateAt="2025-06-30T00:00:00Z")
+    for mapping in ec2.describe_images(ImageIds=[image])["Images"][0]["BlockDeviceMappings"]:
+        if (mapping.get("Ebs") or {}).get("SnapshotId"):  # the image's (unencrypted) disk
+            ec2.create_tags(
+                Resources=[mapping["Ebs"]["SnapshotId"]], Tags=_tags("reporting-2023-root", web)
+            )
+    iam = fake.client(session, "iam")
+    iam.create_instance_profile(InstanceProfileName="reporting-ssm")
+    ec2.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        InstanceType="t3.small",
+        SubnetId=subnets[1],
+        IamInstanceProfile={"Name": "reporting-ssm"},
+        MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
+        Monitoring={"Enabled": True},
+        BlockDeviceMappings=[
+            {"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": True}}
+        ],
+        TagSpecifications=[
+            {"ResourceType": "instance", "Tags": _tags("legacy-reporting", web)},
+            {"ResourceType": "volume", "Tags": _tags("legacy-reporting-root", web)},
+        ],
+    )
+    _seed_backup_plan(fake, session, account_id, primary)
+    _seed_s3_access(fake, session, account_id, primary)
+
+
+def _seed_backup_plan(fake: FakeAws, session, account_id: str, primary: str) -> None:
+    """The primary region's daily backup plan: every DynamoDB table, the customer
+    database, and the volumes someone listed one by one (the bastion's, the export's,
+    the reporting server's): the data and web volumes were never added."""
+    ec2 = fake.client(session, "ec2", primary)
+    listed = ec2.describe_volumes(
+        Filters=[
+            {
+                "Name": "tag:Name",
+                "Values": ["bastion-root", "export-source", "legacy-reporting-root"],
+            }
+        ]
+    )["Volumes"]
+    backup = fake.client(session, "backup", primary)
+    plan = backup.create_backup_plan(
+        BackupPlan={
+            "BackupPlanName": "daily",
+            "Rules": [{"RuleName": "daily-35d", "TargetBackupVaultName": "Default"}],
+        }
+    )["BackupPlanId"]
+    backup.create_backup_selection(
+        BackupPlanId=plan,
+        BackupSelection={
+            "SelectionName": "production",
+            "IamRoleArn": f"arn:aws:iam::{account_id}:role/backup",
+            "Resources": [
+                *(f"arn:aws:ec2:{primary}:{account_id}:volume/{v['VolumeId']}" for v in listed),
+                "arn:aws:dynamodb:*:*:table/*",
+                f"arn:aws:rds:{primary}:{account_id}:db:customer-db-{primary}",
+            ],
+        },
+    )
+
+
+def _seed_s3_access(fake: FakeAws, session, account_id: str, primary: str) -> None:
+    """An access point and a Multi-Region Access Point created with their public access
+    blocks off, an object published through its ACL, and the SageMaker bucket name of
+    the primary region created first by a stranger's account."""
+    control = fake.client(session, "s3control", primary)
+    wide_open = {
+        "BlockPublicAcls": False,
+        "IgnorePublicAcls": False,
+        "BlockPublicPolicy": False,
+        "RestrictPublicBuckets": False,
+    }
+    bucket = f"shop-assets-public-{account_id}"
+    control.create_access_point(
+        AccountId=account_id,
+        Name="assets-partners",
+        Bucket=bucket,
+        PublicAccessBlockConfiguration=wide_open,
+    )
+    control.create_multi_region_access_point(
+        AccountId=account_id,
+        ClientToken="shop-assets-global",
+        Details={
+            "Name": "shop-assets-global",
+            "PublicAccessBlock": wide_open,
+            "Regions": [{"Bucket": bucket}],
+        },
+    )
+    fake.client(session, "s3", primary).put_object(
+        Bucket=bucket, Key="price-list.pdf", Body=b"%PDF-1.4", ACL="public-read"
+    )
+    stranger = fake.account_session(STRANGER_ACCOUNT)
+    fake.client(stranger, "s3", primary).create_bucket(
+        Bucket=f"sagemaker-{primary}-{account_id}",
+        CreateBucketConfiguration={"LocationConstraint": primary},
+    )
 
 
 # --- chkiam (issue 18): more IAM and CloudTrail misconfigurations -----------------------
@@ -1087,7 +1333,12 @@ MISCONFIGURATIONS: dict[str, tuple[str, ...]] = {
     "dynamodb-pitr-off": ("sessions-eu-central-1", "sessions-eu-west-1"),
     "ebs-default-encryption-off": ("EBS default encryption (eu-central-1)",),
     "ebs-snapshot-public": ("customer-export",),
-    "ebs-snapshot-unencrypted": ("bastion-golden-root", "customer-export", "shop-web-base-root"),
+    "ebs-snapshot-unencrypted": (
+        "bastion-golden-root",
+        "customer-export",
+        "reporting-2023-root",
+        "shop-web-base-root",
+    ),
     # The fake AWS ignores the primary region's default encryption, so these are
     # unencrypted in both regions.
     "ebs-volume-unencrypted": ("bastion-root", "export-source", "scratch", "shop-web-root"),
@@ -1233,6 +1484,45 @@ MISCONFIGURATIONS: dict[str, tuple[str, ...]] = {
         "shop-eu-west-1-acl",
     ),
     # --- end chkec2 ---
+    # --- issue 18: account settings, backups, VPC, RDS and S3. The DR region
+    # (eu-central-1) has no backup plan, none of the primary's account settings, no EC2
+    # endpoint and only a public subnet; its database runs the engine's old default. ---
+    "ec2-imdsv2-not-default": ("EC2 account settings (eu-central-1)",),
+    "ec2-ami-block-public-access-off": ("EC2 account settings (eu-central-1)",),
+    "ebs-snapshot-block-public-access-off": ("EBS snapshot block public access (eu-central-1)",),
+    # The primary's plan lists volumes one by one and misses these; the DR region has none.
+    "ebs-volume-not-in-backup-plan": ("customer-data", "scratch", "shop-web-root"),
+    # Only the old customer export was ever snapshotted.
+    "ebs-volume-no-snapshot": (
+        "bastion-root",
+        "customer-data",
+        "legacy-reporting-root",
+        "scratch",
+        "shop-web-root",
+    ),
+    "rds-instance-not-in-backup-plan": ("customer-db-eu-central-1",),
+    "rds-cluster-not-in-backup-plan": ("reporting-aurora",),
+    "dynamodb-table-not-in-backup-plan": (
+        "orders-eu-central-1",
+        "sessions-eu-central-1",
+        "stock-levels-eu-central-1",
+    ),
+    "rds-instance-outside-vpc": ("customer-db-eu-central-1",),
+    "rds-instance-tls-not-required": ("customer-db-eu-central-1",),
+    "rds-instance-deprecated-engine": ("customer-db-eu-central-1",),
+    # The web servers and the bastion have no role: Systems Manager cannot manage them.
+    "ec2-instance-not-ssm-managed": ("bastion", "shop-web"),
+    "ec2-instance-deprecated-ami": ("legacy-reporting",),
+    "ec2-client-vpn-no-connection-log": ("remote-staff",),
+    "vpc-no-ec2-endpoint": ("shop-eu-central-1",),
+    "vpc-only-public-subnets": ("shop-eu-central-1",),
+    "vpc-peering-routes-too-broad": ("shop-to-default",),
+    "vpc-vpn-tunnel-down": ("office-vpn",),
+    "vpc-endpoint-service-untrusted-principals": ("partner-api",),
+    "s3-access-point-public-access-block-off": ("assets-partners",),
+    "s3-multi-region-access-point-public-access-block-off": ("shop-assets-global",),
+    "s3-object-public-acl": ("shop-assets-public-{account}",),
+    "s3-shadow-bucket-taken": ("S3 service bucket names",),
 }
 
 # The checks the fake AWS cannot make fire, and why; each is tested on stored
@@ -1270,6 +1560,8 @@ NOT_SEEDABLE: dict[str, str] = {
     "iam-root-credentials-management-off": "the fake AWS has no ListOrganizationsFeatures",
     "iam-user-console-unused": "a fake user cannot have signed in 90 days ago",
     # --- end chkiam ---
+    "vpc-single-region": "the demo estate spans two regions by design (tested on a "
+    "one-region estate in tests/assets/checks/test_checks_resilience.py)",
 }
 
 

@@ -18,10 +18,17 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
+import subprocess
+import sys
+import time
 import urllib.request
+from pathlib import Path
 
 import boto3
 from botocore.config import Config
+
+from assets.aws.session import drop_account_host_label
 
 FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 READER_ROLE = "isms-reader"
@@ -42,14 +49,51 @@ class FakeAws:
         os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
         from moto.server import ThreadedMotoServer
 
+        from assets.aws.demo import fake_extras
+
+        fake_extras.install()
+
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         self.endpoint_url = ""
 
     @classmethod
+    def spawn(cls) -> tuple[subprocess.Popen, FakeAws]:
+        """A fake AWS in its own process (it does not share the caller's GIL, as the
+        benchmarks need), with the same additions to moto; the caller terminates the
+        process. Waits up to a minute for it to answer."""
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "assets.aws.demo.fake_extras",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                str(port),
+            ],
+            env={**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
+            cwd=Path(__file__).resolve().parents[3],  # the project, for `-m`
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(600):  # a loaded machine may take a minute
+            try:
+                urllib.request.urlopen(url + "/moto-api/data.json", timeout=1)  # noqa: S310
+                return process, cls.connect(url)
+            except OSError:
+                time.sleep(0.1)
+        process.terminate()
+        raise RuntimeError("The fake AWS did not start.")
+
+    @classmethod
     def connect(cls, endpoint_url: str) -> FakeAws:
-        """A handle on a fake AWS that runs elsewhere (e.g. `moto_server` in its own
-        process, as the benchmark does): sessions, clients and resets, no server."""
+        """A handle on a fake AWS that runs elsewhere (e.g. `spawn()`'s process):
+        sessions, clients and resets, no server."""
         fake = cls.__new__(cls)
         fake._server = None
         fake.endpoint_url = endpoint_url
@@ -89,12 +133,15 @@ class FakeAws:
         return boto3.Session(region_name=region, **(credentials or FAKE_CREDENTIALS))
 
     def client(self, session: boto3.Session, service: str, region: str = "us-east-1"):
-        return session.client(
+        client = session.client(
             service,
             region_name=region,
             endpoint_url=self.endpoint_url,
             config=Config(retries={"mode": "standard", "max_attempts": 2}),
         )
+        if service == "s3control":  # <account>.<endpoint> names do not resolve locally
+            client.meta.events.register("before-sign.s3-control.*", drop_account_host_label)
+        return client
 
     def account_session(self, account_id: str) -> boto3.Session:
         """Act inside `account_id` (moto routes a role's credentials to its account)."""

@@ -60,6 +60,21 @@ def fake_aws(_fake_aws_server):
 
 
 @pytest.fixture
+def as_worker(fake_aws, monkeypatch):
+    """as_worker(**options): from now on the connector runs as an IAM user of the
+    worker's account (`FakeAws.create_worker_identity`'s options) and the fake AWS
+    enforces IAM, so a policy that denies an action gets AccessDenied as on AWS."""
+
+    def switch(**options):
+        worker = fake_aws.create_worker_identity(**options)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", worker["aws_access_key_id"])
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", worker["aws_secret_access_key"])
+        fake_aws.enforce_iam()
+
+    return switch
+
+
+@pytest.fixture
 def aws_account(db):
     """The connected account the tests sync (one region, to keep the suite quick; the
     first sync test uses both)."""

@@ -24,24 +24,18 @@ def test_it_syncs_and_reports_success(
     assert aws_account.resources.filter(name="orders").exists()
 
 
-def test_partial_is_printed_clearly_and_exits_zero(fake_aws, aws_account, capsys, monkeypatch):
+def test_partial_is_printed_clearly_and_exits_zero(fake_aws, aws_account, capsys, as_worker):
     fake_aws.create_reader_role(
         ACCOUNT_ID, external_id=aws_account.external_id, deny_actions=["sqs:*"]
     )
-    worker = fake_aws.create_worker_identity()
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", worker["aws_access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", worker["aws_secret_access_key"])
-    fake_aws.enforce_iam()
+    as_worker()
     call_command("aws_sync", ACCOUNT_ID, "--wait", "--timeout", "60")  # no error: exit code 0
     out = capsys.readouterr().out
     assert "PARTIAL" in out and "sqs in eu-west-1: AccessDenied" in out
 
 
-def test_a_failed_sync_exits_non_zero(fake_aws, aws_account, monkeypatch):
-    worker = fake_aws.create_worker_identity(may_assume_roles=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", worker["aws_access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", worker["aws_secret_access_key"])
-    fake_aws.enforce_iam()
+def test_a_failed_sync_exits_non_zero(fake_aws, aws_account, as_worker):
+    as_worker(may_assume_roles=False)
     with pytest.raises(CommandError, match="failed: AccessDenied"):
         call_command("aws_sync", str(aws_account.pk), "--wait", "--timeout", "60")
 

@@ -62,11 +62,13 @@ def test_the_demo_estate_syncs_and_links_to_the_demo_assets(fake_aws, demo_data,
         s.name: s.configuration["Public"]
         for s in AwsResource.objects.filter(resource_type="snapshot")
     }
-    # The public export, and the disks of the two AMIs made from the bastion (private).
+    # The public export, the disks of the two AMIs made from the bastion and of the
+    # reporting image (private).
     assert snapshots == {
         "customer-export": True,
         "bastion-golden-root": False,
         "shop-web-base-root": False,
+        "reporting-2023-root": False,
     }
     public = AwsResource.objects.get(name__startswith="shop-assets-public")
     assert public.configuration["Policy"]["Statement"][0]["Principal"] == "*"

@@ -135,7 +135,7 @@ def test_a_member_disabled_by_hand_stays_disabled(org, organization):
 
 
 def test_organizations_api_denied_names_the_missing_permission(
-    fake_aws, org, organization, aws_account, monkeypatch
+    fake_aws, org, organization, aws_account, as_worker
 ):
     org.account("member")
     fake_aws.create_reader_role(
@@ -143,10 +143,7 @@ def test_organizations_api_denied_names_the_missing_permission(
         external_id=aws_account.external_id,
         deny_actions=["organizations:ListAccounts"],
     )
-    worker = fake_aws.create_worker_identity()
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", worker["aws_access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", worker["aws_secret_access_key"])
-    fake_aws.enforce_iam()
+    as_worker()
 
     with pytest.raises(ValidationError) as caught:
         services.aws_organization_discover(organization=organization)

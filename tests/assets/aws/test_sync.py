@@ -65,7 +65,7 @@ def test_it_collects_every_service_in_every_region(fake_aws, aws_account, estate
 
     assert run.status == "succeeded", list(run.partitions.values("service", "region", "error_code"))
     assert run.partitions_done == run.partitions_total == len(partitions_for(REGIONS))
-    assert len(partitions_for(REGIONS)) == 13 * len(REGIONS) + 2  # 13 regional, 2 global
+    assert len(partitions_for(REGIONS)) == 15 * len(REGIONS) + 2  # 15 regional, 2 global
     assert run.regions == sorted(REGIONS)
     assert run.started_at and run.finished_at
     web = AwsResource.objects.get(account=aws_account, resource_type="security-group", name="web")
@@ -224,46 +224,40 @@ def test_two_requests_for_one_account_share_one_run(fake_aws, aws_account):
 
 
 def test_access_denied_on_one_service_leaves_its_resources_alone(
-    fake_aws, aws_account, estate, run_sync, monkeypatch
+    fake_aws, aws_account, estate, run_sync, as_worker
 ):
     _table(estate, "customers")
     _queues(estate, ["orders"])
     fake_aws.create_reader_role(
         ACCOUNT_ID, external_id=aws_account.external_id, deny_actions=["dynamodb:*"]
     )
-    worker = fake_aws.create_worker_identity()
     run_sync(aws_account)  # before the role lost DynamoDB: the table is known
     assert _live(aws_account, resource_type="table") == {"customers"}
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", worker["aws_access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", worker["aws_secret_access_key"])
-    fake_aws.enforce_iam()
+    as_worker()
 
     run = run_sync(aws_account)
 
     assert run.status == "partial"
     failed = {p.service: p for p in run.partitions.filter(status="failed")}
-    # Moto checks Glacier's signatures wrongly once IAM is enforced (a moto limitation,
-    # docs/aws.md); every other service but the denied one completes.
-    assert set(failed) == {"dynamodb", "glacier"}
+    # Moto checks Glacier's and Backup's signatures wrongly once IAM is enforced (a moto
+    # limitation, docs/aws.md); every other service but the denied one completes.
+    assert set(failed) == {"dynamodb", "glacier", "backup"}
     denied = failed["dynamodb"]
     assert denied.error_code in ("AccessDenied", "AccessDeniedException")
     assert "SecurityAudit" in denied.error_hint
     assert run.counts["dynamodb"]["failed"] == 1
     assert _live(aws_account, resource_type="table") == {"customers"}  # not falsely gone
     assert _live(aws_account, resource_type="queue") == {"orders"}
-    assert run.partitions.filter(status="succeeded").count() == run.partitions_total - 2
+    assert run.partitions.filter(status="succeeded").count() == run.partitions_total - 3
 
 
 def test_a_role_that_cannot_be_assumed_fails_the_run_and_changes_nothing(
-    fake_aws, aws_account, estate, run_sync, monkeypatch
+    fake_aws, aws_account, estate, run_sync, as_worker
 ):
     _queues(estate, ["orders"])
     run_sync(aws_account)
     fake_aws.create_reader_role(ACCOUNT_ID, external_id=aws_account.external_id)
-    worker = fake_aws.create_worker_identity(may_assume_roles=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", worker["aws_access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", worker["aws_secret_access_key"])
-    fake_aws.enforce_iam()
+    as_worker(may_assume_roles=False)
 
     run = run_sync(aws_account)
 

@@ -9,6 +9,7 @@ from tests.assets.aws.conftest import (  # noqa: F401 - fixtures shared with the
     ACCOUNT_ID,
     REGIONS,
     _fake_aws_server,
+    as_worker,
     aws_account,
     estate,
     fake_aws,

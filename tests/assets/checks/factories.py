@@ -2,6 +2,8 @@
 have written, without a fake AWS (the collectors themselves are exercised in
 test_checks_aws.py and test_lifecycle.py)."""
 
+import datetime
+
 from django.utils import timezone
 
 from assets.catalogue import sync_catalogue
@@ -44,7 +46,7 @@ def stored_resource(
 def sample_estate(account, asset=None):
     """A security group open on SSH (high), an unencrypted public RDS instance without
     backups in one zone (high x3, medium) and an unencrypted volume (medium), all linked
-    to `asset` when given."""
+    to `asset` when given; a backup plan of the region selects everything."""
     stored_resource(account, "ec2", "security-group", "web", OPEN_SSH, asset=asset)
     stored_resource(
         account,
@@ -63,23 +65,47 @@ def sample_estate(account, asset=None):
             "MonitoringInterval": 60,
             "IAMDatabaseAuthenticationEnabled": True,
             "CertificateDetails": {"ValidTill": "2099-01-01T00:00:00+00:00"},
+            "DBSubnetGroup": {"VpcId": "vpc-1"},
+            "TlsParameters": {"rds.force_ssl": "1"},
+            "EngineVersionStatus": "available",
         },
         asset=asset,
     )
     stored_resource(
-        account, "ebs", "volume", "scratch", {"Encrypted": False, "Size": 8}, asset=asset
+        account,
+        "ebs",
+        "volume",
+        "scratch",
+        {"Encrypted": False, "Size": 8, "VolumeId": "vol-1"},
+        asset=asset,
+    )
+    stored_resource(
+        account,
+        "ebs",
+        "snapshot",
+        "scratch-nightly",
+        {"VolumeId": "vol-1", "Encrypted": True, "Public": False},
+        asset=asset,
+    )
+    stored_resource(
+        account,
+        "backup",
+        "backup-plans",
+        "plans",
+        {"Plans": [{"Selections": [{"Resources": ["*"]}]}]},
     )
 
 
-def check_input(service, resource_type, configuration, *, name="r", region="eu-west-1"):
+def check_input(service, resource_type, configuration, *, name="r", region="eu-west-1", pk=1):
     """A resource as the checks see it (not stored), for configurations the fake AWS
-    cannot produce."""
+    cannot produce; `region` "global" (IAM) leaves the ARN's region empty."""
     from assets.aws.checks import Resource
     from tests.assets.aws.conftest import ACCOUNT_ID
 
+    arn_region = "" if region == "global" else region
     return Resource(
-        pk=1,
-        arn=f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{resource_type}/{name}",
+        pk=pk,
+        arn=f"arn:aws:{service}:{arn_region}:{ACCOUNT_ID}:{resource_type}/{name}",
         account_id=ACCOUNT_ID,
         service=service,
         resource_type=resource_type,
@@ -89,13 +115,19 @@ def check_input(service, resource_type, configuration, *, name="r", region="eu-w
     )
 
 
-def check_result(check_id, item, *others):
-    """The result (pass, fail, not evaluated) of one check on `item`, in an estate of
-    `item` and `others`."""
-    import datetime
+CHECKED_AT = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
+
+def check_outcome(check_id, item, *others, now=CHECKED_AT):
+    """The outcome (result and detail) of one check on `item`, in an estate of `item` and
+    `others`, evaluated at `now`."""
     from assets.aws.checks import CATALOGUE, Estate
     from assets.aws.checks.engine import evaluate
 
-    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-    return evaluate(CATALOGUE[check_id], item, Estate([item, *others], now=now)).result
+    return evaluate(CATALOGUE[check_id], item, Estate([item, *others], now=now))
+
+
+def check_result(check_id, item, *others):
+    """The result (pass, fail, not evaluated) of one check on `item`, in an estate of
+    `item` and `others`."""
+    return check_outcome(check_id, item, *others).result

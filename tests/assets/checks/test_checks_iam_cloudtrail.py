@@ -10,9 +10,9 @@ configurations."""
 import datetime
 import json
 
-from assets.aws.checks import CATALOGUE, Estate, Resource, Result
-from assets.aws.checks.engine import evaluate
+from assets.aws.checks import Result
 from tests.assets.aws.conftest import ACCOUNT_ID, REGIONS
+from tests.assets.checks.factories import check_input, check_outcome
 
 NOW = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
 SAML_METADATA = (
@@ -209,21 +209,12 @@ def test_iam_and_cloudtrail_against_the_fake_aws(fake_aws, aws_account, estate, 
 # -- stored configurations: what the fake AWS cannot produce --------------------------
 
 
-def _stored(service, resource_type, configuration, name="r", region="global", pk=1):
-    return Resource(
-        pk=pk,
-        arn=f"arn:aws:{service}::{ACCOUNT_ID}:{resource_type}/{name}",
-        account_id=ACCOUNT_ID,
-        service=service,
-        resource_type=resource_type,
-        region=region,
-        name=name,
-        configuration=configuration,
-    )
+def _stored(service, resource_type, configuration, **options):
+    return check_input(service, resource_type, configuration, **{"region": "global", **options})
 
 
 def _result(check_id, item, *others):
-    return evaluate(CATALOGUE[check_id], item, Estate([item, *others], now=NOW))
+    return check_outcome(check_id, item, *others, now=NOW)
 
 
 def _summary(**configuration):

@@ -56,7 +56,7 @@ def test_aws_check_command_evaluates_an_account():
     sample_estate(account)
     out = StringIO()
     call_command("aws_check", "Production", stdout=out)
-    assert "9 open finding(s) (0 critical, 4 high, 2 medium, 3 low, 0 info)" in out.getvalue()
+    assert "10 open finding(s) (0 critical, 4 high, 2 medium, 4 low, 0 info)" in out.getvalue()
     with pytest.raises(Exception, match="No AWS account"):
         call_command("aws_check", "Nowhere", stdout=out)
 

@@ -166,7 +166,7 @@ def _table(estate, name):
 
 
 def test_a_failed_collection_is_not_evaluated_never_passed(
-    fake_aws, aws_account, estate, run_sync, monkeypatch
+    fake_aws, aws_account, estate, run_sync, as_worker
 ):
     _table(estate, "sessions")  # point-in-time recovery off: a finding
     _table(estate, "orders")
@@ -176,13 +176,10 @@ def test_a_failed_collection_is_not_evaluated_never_passed(
     fake_aws.create_reader_role(
         ACCOUNT_ID, external_id=aws_account.external_id, deny_actions=["dynamodb:*"]
     )
-    worker = fake_aws.create_worker_identity()
     run_sync(aws_account)
     assert _finding(aws_account, "dynamodb-pitr-off", "sessions").status == "open"
     assert not Finding.objects.filter(check_id="dynamodb-pitr-off", resource__name="orders")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", worker["aws_access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", worker["aws_secret_access_key"])
-    fake_aws.enforce_iam()
+    as_worker()
 
     run = run_sync(aws_account)
 
@@ -199,19 +196,14 @@ def test_a_failed_collection_is_not_evaluated_never_passed(
     assert snapshot.checks["dynamodb-pitr-off"] == [0, 0, 2]
 
 
-def test_a_denied_detail_call_is_not_evaluated(
-    fake_aws, aws_account, estate, run_sync, monkeypatch
-):
+def test_a_denied_detail_call_is_not_evaluated(fake_aws, aws_account, estate, run_sync, as_worker):
     estate.client("s3").create_bucket(
         Bucket="reports", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
     )
     fake_aws.create_reader_role(
         ACCOUNT_ID, external_id=aws_account.external_id, deny_actions=["s3:GetBucketPolicy"]
     )
-    worker = fake_aws.create_worker_identity()
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", worker["aws_access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", worker["aws_secret_access_key"])
-    fake_aws.enforce_iam()
+    as_worker()
 
     run_sync(aws_account)
 

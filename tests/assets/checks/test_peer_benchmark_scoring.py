@@ -93,3 +93,23 @@ def test_prowler_findings_are_mapped_to_our_checks_and_compared_by_place(peer, t
     rows = peer.score(expected, {}, theirs, set(expected))
     assert all(r["prowler"] == r["expected"] == 1 for r in rows)
     assert all(r["prowler_false_positives"] == [] for r in rows)
+
+
+def test_service_bucket_names_are_compared_by_account(peer, tmp_path):
+    taken = "arn:aws:s3:::sagemaker-eu-west-1-111122223333"
+    findings = [
+        {
+            "status_code": "FAIL",
+            "metadata": {"event_code": "s3_bucket_shadow_resource_vulnerability"},
+            "resources": [{"uid": taken, "region": "eu-west-1"}],
+        }
+    ]
+    path = tmp_path / "peer.ocsf.json"
+    path.write_text(json.dumps(findings))
+    matches = {"s3_bucket_shadow_resource_vulnerability": ("s3-shadow-bucket-taken",)}
+    ours = "arn:aws:s3::111122223333:shadow-buckets"
+    expected = {"s3-shadow-bucket-taken": {peer.key_of(ours, "shadow-buckets", "global")}}
+
+    theirs = peer._align(peer.prowler_findings(path, matches), expected)
+
+    assert theirs == expected == {"s3-shadow-bucket-taken": {"account"}}
