@@ -1,7 +1,9 @@
 """Serve the demo: the processes apps declare (isms.demo.processes), a Celery worker
-with beat in the embedded mode, and the web server. Ctrl-C stops everything it started.
+with beat in the embedded mode, and the web server. Ctrl-C (or a SIGTERM, as from
+`kill` or a process manager) stops everything it started.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -14,6 +16,22 @@ from django.core.management.base import BaseCommand, CommandError
 from isms.demo import processes as demo_processes
 
 
+@contextlib.contextmanager
+def stop_on_sigterm():
+    """Within the block, SIGTERM stops the command the way Ctrl-C does (it raises
+    KeyboardInterrupt), so that the children are stopped too; the previous handler is
+    restored after."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 class Command(BaseCommand):
     help = "Run the web server, a background worker and the demo's helpers (make demo)."
 
@@ -24,6 +42,11 @@ class Command(BaseCommand):
         python = sys.executable
         env = os.environ.copy()
         children: list[subprocess.Popen] = []
+        with stop_on_sigterm():
+            self._serve(python, env, children, addrport)
+        self.stdout.write("Stopped.")
+
+    def _serve(self, python, env, children, addrport):
         try:
             for process in demo_processes.discover():
                 env.update(process.env)
@@ -66,7 +89,6 @@ class Command(BaseCommand):
                     child.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     child.kill()
-        self.stdout.write("Stopped.")
 
     def _wait_for(self, name, url, child, timeout=30):
         deadline = time.monotonic() + timeout
