@@ -20,6 +20,8 @@ PUBLIC_GROUPS = (
     "http://acs.amazonaws.com/groups/global/AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
 )
+# HeadBucket's errors that still prove the bucket exists (someone else's, or elsewhere).
+EXISTING_BUCKET = {"AccessDenied", "301", "PermanentRedirect"}
 MULTI_REGION_ACCESS_POINTS_REGION = "us-west-2"  # their control plane's only region
 # Bucket names AWS services create for an account on first use, predictable from the
 # account and region: whoever creates one first (in any account) receives the
@@ -265,7 +267,8 @@ def _access_points(ctx: PartitionContext, regions: list[str]) -> list[Collected]
 def _shadow_buckets(ctx: PartitionContext, s3, own: set[str]) -> Collected:
     """The service buckets predictable for this account in each region of the sync that
     exist but are not the account's own (`Foreign`: {name: service}), stored as one
-    record. HeadBucket answers 200 or 403 for a bucket that exists, 404 for none."""
+    record. HeadBucket answers 200, 403 or a redirect for a bucket that exists, 404 for
+    none."""
     configuration: dict = {"Foreign": {}, "Probed": 0}
     for region in ctx.regions:
         for service, pattern in SHADOW_BUCKETS.items():
@@ -273,18 +276,18 @@ def _shadow_buckets(ctx: PartitionContext, s3, own: set[str]) -> Collected:
             if name in own:
                 continue
             configuration["Probed"] += 1
+            probe: dict = {}
             answer = ctx.detail(
-                configuration,
+                probe,
                 "headBucket",
                 lambda name=name: s3.head_bucket(Bucket=name),
                 missing=("404", "NoSuchBucket", "NotFound"),
             )
-            refused = configuration.get("_errors", {}).get("headBucket") == "AccessDenied"
-            if answer is not None or refused:
+            code = probe.get("_errors", {}).get("headBucket")
+            if answer is not None or code in EXISTING_BUCKET:
                 configuration["Foreign"][name] = service
-                configuration.get("_errors", {}).pop("headBucket", None)
-    if not configuration.get("_errors"):
-        configuration.pop("_errors", None)
+            elif code:  # not known either way: the check is not evaluated
+                configuration.setdefault("_errors", {})["headBucket"] = code
     return Collected(
         arn=f"arn:aws:s3::{ctx.account_id}:shadow-buckets",
         resource_type="shadow-buckets",
