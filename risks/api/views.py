@@ -99,14 +99,17 @@ class MethodologyVersionViewSet(viewsets.ModelViewSet):
             change_note=data.get("change_note"),
         )
 
+    @extend_schema(request=serializers.MethodologySubmitSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit the draft for management approval."""
         version = self.get_object()
         if not request.user.has_perm("risks.change_methodologyversion"):
             raise PermissionDenied
+        body = serializers.MethodologySubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         services.methodology_version_submit(
-            version=version, user=request.user, comment=request.data.get("comment", "")
+            version=version, user=request.user, comment=body.validated_data["comment"]
         )
         version.refresh_from_db()
         return Response(self.get_serializer(version).data)

@@ -39,8 +39,11 @@ def pytest_collection_modifyitems(items):
 def _chromium():
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions do (15 s): a form post under CI's load can take
+    # longer than expect's default 5 s.
+    expect.set_options(timeout=15_000)
     profile = tempfile.mkdtemp(prefix="isms-chromium-")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

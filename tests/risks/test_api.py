@@ -179,7 +179,12 @@ def test_methodology_api(security_manager, manager, client_as):
         content_type="application/json",
     )
     assert response.status_code == 400 and "matrix" in response.json()["errors"]
-    response = client.post(f"/api/risk-methodologies/{body['id']}/submit/")
+    # A body that is not an object is refused clearly, and nothing is submitted.
+    submit = f"/api/risk-methodologies/{body['id']}/submit/"
+    response = client.post(submit, '"just a string"', content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert client.get(f"/api/risk-methodologies/{body['id']}/").json()["approval_state"] == "draft"
+    response = client.post(submit, {"comment": "ready"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["approval_state"] == "in_review"
     # No longer a draft: a conflict, as for scope and policy versions; nothing changes.
     response = client.patch(
