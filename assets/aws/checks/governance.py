@@ -5,14 +5,6 @@ from __future__ import annotations
 from assets.aws.checks.base import Severity, Threat, failed, passed
 from assets.aws.checks.registry import check
 
-# Settings the collectors store as resources; they belong to the account, not to an asset.
-ACCOUNT_SETTINGS = {
-    "ebs-default-encryption",
-    "account-public-access-block",
-    "password-policy",
-    "account-summary",
-    "block-public-access",
-}
 OWNABLE = (
     ("ec2", "instance"),
     ("ec2", "security-group"),

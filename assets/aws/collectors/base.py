@@ -164,9 +164,35 @@ class PartitionContext:
             logger.info("AWS %s failed on %s: %s", name, self.region, code)
             return None
 
+    def region_read(self, name: str, call: Callable) -> RegionRead:
+        """One region-wide read whose answer many resources share (the region's flow
+        logs, network interfaces, SSM-managed instances...): read once, not per resource.
+        When it fails, `RegionRead.failed_on` records its error on each resource that
+        depends on it."""
+        read: dict = {}
+        answer = self.detail(read, name, call)
+        return RegionRead(answer, read.get("_errors", {}))
+
     def map(self, function: Callable, items: Iterable) -> list:
         """`function(item)` for every item over the bounded pool, order kept, Nones dropped."""
         return [result for result in self.threads.map(function, items) if result is not None]
+
+
+@dataclass(frozen=True)
+class RegionRead:
+    """The outcome of `PartitionContext.region_read`: its answer, or None and the error
+    that each dependent resource must carry (its checks are then not evaluated, never
+    passed on a part of the configuration nobody could read)."""
+
+    answer: object
+    errors: dict
+
+    def failed_on(self, configuration: dict) -> bool:
+        """True when the read failed, after recording its error on `configuration`."""
+        if self.answer is not None:
+            return False
+        configuration.setdefault("_errors", {}).update(self.errors)
+        return True
 
 
 def guarded(convert: Callable, fallback: Callable) -> Callable:

@@ -107,9 +107,7 @@ def collect_ec2(ctx: PartitionContext) -> list[Collected]:
     # The AMIs this account owns (not the public catalogue), with whether they are public.
     images = list(ctx.paginate(ec2, "describe_images", "Images", page_size=False, Owners=["self"]))
     # Which groups network interfaces use (an unused group is clutter that hides intent).
-    read: dict = {}
-    interfaces = ctx.detail(
-        read,
+    interfaces = ctx.region_read(
         "networkInterfaces",
         lambda: list(ctx.paginate(ec2, "describe_network_interfaces", "NetworkInterfaces")),
     )
@@ -149,7 +147,7 @@ def collect_ec2(ctx: PartitionContext) -> list[Collected]:
                 collected.name = image.get("Name") or collected.name
         results.append(collected)
     in_use: dict[str, int] = {}
-    for interface in interfaces or []:
+    for interface in interfaces.answer or []:
         for group in interface.get("Groups") or []:
             in_use[group.get("GroupId")] = in_use.get(group.get("GroupId"), 0) + 1
     for address in addresses:
@@ -167,26 +165,13 @@ def collect_ec2(ctx: PartitionContext) -> list[Collected]:
         if collected is not None:
             if not collected.tags.get("Name"):
                 collected.name = group.get("GroupName") or collected.name
-            if interfaces is None:
-                collected.configuration.setdefault("_errors", {}).update(read["_errors"])
-            else:
+            if not interfaces.failed_on(collected.configuration):
                 collected.configuration["NetworkInterfaceCount"] = in_use.get(
                     group.get("GroupId"), 0
                 )
         results.append(collected)
     results += _launch_templates(ctx, ec2)
     return [r for r in results if r is not None]
-
-
-def _region_read(ctx: PartitionContext, instances: list[Collected], name: str, call):
-    """One region-wide read whose answer is spread over the instances; when it fails,
-    each instance records the error under `name` (its checks are then not evaluated)."""
-    read: dict = {}
-    answer = ctx.detail(read, name, call)
-    if answer is None:
-        for instance in instances:
-            instance.configuration.setdefault("_errors", {}).update(read.get("_errors", {}))
-    return answer
 
 
 def _instance_context(ctx: PartitionContext, ec2, instances: list[Collected]) -> None:
@@ -196,9 +181,7 @@ def _instance_context(ctx: PartitionContext, ec2, instances: list[Collected]) ->
     if not instances:
         return
     ssm = ctx.client("ssm")
-    managed = _region_read(
-        ctx,
-        instances,
+    managed = ctx.region_read(
         "ssmInstanceInformation",
         lambda: {
             item.get("InstanceId")
@@ -220,15 +203,15 @@ def _instance_context(ctx: PartitionContext, ec2, instances: list[Collected]) ->
                 found[image["ImageId"]] = plain(image.get("DeprecationTime"))
         return found
 
-    images = _region_read(ctx, instances, "images", deprecations)
+    images = ctx.region_read("images", deprecations)
     for instance in instances:
         configuration = instance.configuration
-        if managed is not None:
-            configuration["SsmManaged"] = configuration.get("InstanceId") in managed
-        if images is not None:
+        if not managed.failed_on(configuration):
+            configuration["SsmManaged"] = configuration.get("InstanceId") in managed.answer
+        if not images.failed_on(configuration):
             image_id = configuration.get("ImageId")
-            configuration["ImageFound"] = image_id in images
-            configuration["ImageDeprecationTime"] = images.get(image_id)
+            configuration["ImageFound"] = image_id in images.answer
+            configuration["ImageDeprecationTime"] = images.answer.get(image_id)
 
 
 def _ec2_settings(ctx: PartitionContext, ec2) -> Collected:
@@ -291,20 +274,16 @@ def collect_vpc(ctx: PartitionContext) -> list[Collected]:
     convert_subnet = _plain_ec2(ctx, "subnet", "SubnetId", "subnet")
     vpcs = [convert_vpc(v) for v in ctx.paginate(ec2, "describe_vpcs", "Vpcs")]
     # The region's flow logs, once, then on each VPC: the ids of its active ones.
-    read: dict = {}
-    flow_logs = ctx.detail(
-        read, "flowLogs", lambda: list(ctx.paginate(ec2, "describe_flow_logs", "FlowLogs"))
+    flow_logs = ctx.region_read(
+        "flowLogs", lambda: list(ctx.paginate(ec2, "describe_flow_logs", "FlowLogs"))
     )
     for vpc in vpcs:
-        if vpc is None:
-            continue
-        if flow_logs is None:
-            vpc.configuration.setdefault("_errors", {}).update(read.get("_errors", {}))
+        if vpc is None or flow_logs.failed_on(vpc.configuration):
             continue
         vpc_id = vpc.configuration.get("VpcId")
         vpc.configuration["FlowLogs"] = sorted(
             f.get("FlowLogId", "")
-            for f in flow_logs
+            for f in flow_logs.answer
             if f.get("ResourceId") == vpc_id and f.get("FlowLogStatus", "ACTIVE") == "ACTIVE"
         )
     results = vpcs + [convert_subnet(s) for s in ctx.paginate(ec2, "describe_subnets", "Subnets")]
@@ -472,21 +451,16 @@ def collect_autoscaling(ctx: PartitionContext) -> list[Collected]:
     # The launch configurations the groups use: whether their instances get a public
     # address, require IMDSv2, or carry secrets in their boot script (only what was
     # found where is kept, never the script).
-    read: dict = {}
-    configurations = ctx.detail(
-        read,
+    configurations = ctx.region_read(
         "launchConfigurations",
         lambda: list(
             ctx.paginate(client, "describe_launch_configurations", "LaunchConfigurations")
         ),
     )
-    by_name = {c.get("LaunchConfigurationName"): c for c in configurations or []}
+    by_name = {c.get("LaunchConfigurationName"): c for c in configurations.answer or []}
     for collected in results:
         name = collected.configuration.get("LaunchConfigurationName")
-        if not name:
-            continue
-        if configurations is None:
-            collected.configuration.setdefault("_errors", {}).update(read["_errors"])
+        if not name or configurations.failed_on(collected.configuration):
             continue
         launch = by_name.get(name)
         if launch is None:

@@ -334,9 +334,7 @@ def collect_dynamodb(ctx: PartitionContext) -> list[Collected]:
     names = list(ctx.paginate(dynamodb, "list_tables", "TableNames"))
     # Which tables' capacities follow the load (Application Auto Scaling targets), read
     # once for the region: {"table/<name>": the scaled dimensions}.
-    scaling: dict = {}
-    targets = ctx.detail(
-        scaling,
+    targets = ctx.region_read(
         "autoScaling",
         lambda: list(
             ctx.paginate(
@@ -348,7 +346,7 @@ def collect_dynamodb(ctx: PartitionContext) -> list[Collected]:
         ),
     )
     scaled: dict[str, list[str]] = {}
-    for target in targets or []:
+    for target in targets.answer or []:
         scaled.setdefault(target.get("ResourceId", ""), []).append(
             target.get("ScalableDimension", "")
         )
@@ -378,9 +376,8 @@ def collect_dynamodb(ctx: PartitionContext) -> list[Collected]:
         )
         if "resourcePolicy" not in configuration.get("_errors", {}):
             configuration["ResourcePolicy"] = parse_policy((policy or {}).get("Policy"))
-        if targets is None:  # the region's targets were not read: neither were the table's
-            configuration.setdefault("_errors", {}).update(scaling.get("_errors", {}))
-        else:
+        # The region's targets were not read: neither were the table's.
+        if not targets.failed_on(configuration):
             configuration["AutoScaledDimensions"] = sorted(scaled.get(f"table/{name}", []))
         tags = ctx.detail(
             configuration, "tags", lambda: dynamodb.list_tags_of_resource(ResourceArn=arn)
