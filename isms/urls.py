@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularJSONAPIView
 
+from isms.api import docs as api_docs
 from isms.forms import LoginForm
 from isms.views import account, audit, core, language, system
 
@@ -68,6 +68,6 @@ urlpatterns = [
     path("api/", include("assets.continuity.api.urls")),
     path("api/", include("risks.incidents.api.urls")),
     path("api/", include("assets.suppliers.api.urls")),
-    path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
+    path("api/schema/", api_docs.SchemaView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,5 @@
-"""The API's documentation pages: Swagger UI at /api/docs/ and ReDoc at /api/redoc/.
+"""The API's documentation: the OpenAPI document at /api/schema/, and the pages that
+show it, Swagger UI at /api/docs/ and ReDoc at /api/redoc/.
 
 Both are served from the vendored drf-spectacular-sidecar files (no CDN) through our
 own templates, which hold no inline script or style, so they work under the strict
@@ -10,9 +11,16 @@ calls get the API's 401 JSON answer, like every other /api/ route.
 """
 
 import secrets
+import threading
 
+from django.utils import translation
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import (
+    SpectacularJSONAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework.renderers import JSONRenderer
 
 from isms.middleware import CONTENT_SECURITY_POLICY
@@ -27,6 +35,31 @@ class JsonErrorsMixin:
         self.request.accepted_renderer = JSONRenderer()
         self.request.accepted_media_type = JSONRenderer.media_type
         return response
+
+
+class OnceGenerator(SchemaGenerator):
+    """drf-spectacular's generator, run once per process, language and API version.
+
+    The document depends on the code only: it is public (`SERVE_PUBLIC`: every caller
+    allowed to read it gets the same one, tests/isms/security/test_api_docs.py), and its
+    texts on the language. Walking every API view costs about a second of CPU, which
+    each call of /api/schema/ (and so each opening of the docs pages) used to pay."""
+
+    _documents: dict = {}
+    _lock = threading.Lock()
+
+    def get_schema(self, request=None, public=False):
+        key = (translation.get_language(), self.api_version, public)
+        with self._lock:
+            if key not in self._documents:
+                self._documents[key] = super().get_schema(request=request, public=public)
+            return self._documents[key]
+
+
+class SchemaView(SpectacularJSONAPIView):
+    """/api/schema/: the OpenAPI document, in JSON, for signed-in callers."""
+
+    generator_class = OnceGenerator
 
 
 class SwaggerView(JsonErrorsMixin, SpectacularSwaggerSplitView):

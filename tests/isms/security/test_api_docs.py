@@ -71,3 +71,30 @@ def test_the_schema_validates_without_warnings(tmp_path):
     assert result.returncode == 0, output
     assert "Warning" not in output, output
     assert (tmp_path / "schema.yml").exists()
+
+
+@pytest.mark.django_db
+def test_the_schema_is_generated_once_per_process_and_language(client_as, auditor, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from isms.api.docs import OnceGenerator
+
+    monkeypatch.setattr(OnceGenerator, "_documents", {})
+    generated = []
+    original = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        generated.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    client = client_as(auditor)
+    first = client.get("/api/schema/?format=json")
+    again = client.get("/api/schema/?format=json")
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json()
+    assert len(generated) == 1
+    assert client.get("/api/schema/?format=json&lang=fr").status_code == 200
+    assert len(generated) == 2  # each language has its own texts
+    client.logout()
+    assert client.get("/api/schema/?format=json").status_code == 401  # served copy or not
