@@ -79,9 +79,22 @@ def _botocore_session() -> botocore.session.Session:
     return session
 
 
+def _boto3_session(botocore_session: botocore.session.Session) -> boto3.Session:
+    """A boto3 session over `botocore_session` (whose loader is the shared one)."""
+    session = boto3.Session(botocore_session=botocore_session)
+    # boto3 appends its own data folder to the loader's search path at every new
+    # session: on the shared loader, one copy is enough (otherwise the list grows by
+    # one folder per partition for the life of the worker, and every model not yet
+    # loaded is looked for in each copy).
+    with _loader_lock:
+        paths = _shared_loader.search_paths
+        paths[:] = dict.fromkeys(paths)
+    return session
+
+
 def worker_session() -> boto3.Session:
     """The worker's own identity: the default credential chain, nothing stored."""
-    return boto3.Session(botocore_session=_botocore_session())
+    return _boto3_session(_botocore_session())
 
 
 def _worker_sts():
@@ -134,7 +147,7 @@ def assume_role_session(*, role_arn: str, external_id: str) -> boto3.Session:
     )
     botocore_session = _botocore_session()
     botocore_session._credentials = credentials  # the documented way to inject them
-    return boto3.Session(botocore_session=botocore_session)
+    return _boto3_session(botocore_session)
 
 
 def make_client(session: boto3.Session, service_name: str, region: str):

@@ -148,6 +148,23 @@ def test_running_twice_changes_nothing_but_last_seen(fake_aws, aws_account, esta
     assert second.counts["sqs"] == {"seen": 2, "created": 0, "updated": 2, "gone": 0, "returned": 0}
 
 
+def test_sessions_share_one_loader_that_does_not_grow(fake_aws, aws_account, run_sync):
+    """Every partition's session reads the service models through one loader, whose
+    search path stays the same however many sessions a worker makes."""
+    from assets.aws import session
+
+    run_sync(aws_account)
+    loader = session.worker_session()._session.get_component("data_loader")
+    paths = list(loader.search_paths)
+    run_sync(aws_account)
+    assert loader.search_paths == paths
+    assert len(set(paths)) == len(paths)
+    assume = session.assume_role_session(
+        role_arn=aws_account.role_arn, external_id=aws_account.external_id
+    )
+    assert assume._session.get_component("data_loader") is loader
+
+
 def test_a_changed_resource_is_rewritten_and_an_unchanged_one_only_seen_again(
     fake_aws, aws_account, estate, run_sync
 ):
