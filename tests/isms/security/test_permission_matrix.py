@@ -16,13 +16,16 @@ from collections import defaultdict
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import Resolver404, resolve, reverse
 
+from tests.conftest import make_persona
 from tests.isms.security import permission_matrix as matrix
 from tests.isms.security.matrix_world import World, token_for
 from tests.openapi import openapi_document
-from tests.transactions import rolled_back
+from tests.transactions import owned_atomic, rolled_back
 from tests.urlwalk import all_routes
 
 IGNORED_PREFIXES = ("/static/", "/media/")
@@ -39,10 +42,37 @@ for _row in matrix.ROWS:
     ROWS_BY_ROUTE[_row.route].append(_row)
 
 
+@pytest.fixture(scope="module")
+def people(django_db_setup, django_db_blocker):
+    """The personas of the matrix's columns, an API token and a signed-in session each:
+    made once per module (a transaction rolled back when the module ends), not per
+    route. Each request runs in a savepoint rolled back after it, so none of them
+    changes what the next request sees (a logout included)."""
+    with django_db_blocker.unblock():
+        atomic = owned_atomic()
+        atomic.__enter__()
+        try:
+            # Sessions that outlive the module however slow the machine (the idle timeout
+            # is fixed when a session is saved).
+            with override_settings(SESSION_COOKIE_AGE=24 * 60 * 60):
+                users = {role: make_persona(name) for role, name in PERSONA_OF.items()}
+                yield {
+                    "users": {role: user.pk for role, user in users.items()},
+                    "tokens": {role: token_for(user) for role, user in users.items()},
+                    "sessions": signed_in_sessions(users),
+                }
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(persona, settings, monkeypatch):
+def world(people, db, settings, monkeypatch):
     # Per-test memory cache: download rate limits and throttles start from zero.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Signing in counts as a fresh password confirmation (isms/reauth.py): the module's
+    # sessions signed in when it started, which counts here as just now.
+    settings.REAUTH_MAX_AGE = settings.REAUTH_ADMIN_MAX_AGE = 24 * 60 * 60
     # Routes that reach AWS (the connection test) meet a closed port at once, instead of
     # botocore's credential search and retries against the real endpoint.
     settings.AWS_ENDPOINT_URL = "http://127.0.0.1:9"
@@ -50,7 +80,8 @@ def world(persona, settings, monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    users = {"anon": None, **{role: persona(name) for role, name in PERSONA_OF.items()}}
+    by_pk = get_user_model().objects.in_bulk(people["users"].values())
+    users = {"anon": None, **{role: by_pk[pk] for role, pk in people["users"].items()}}
     world = World(users)
     world.own_asset  # noqa: B018 - the owner persona owns an asset from the start
     return world
@@ -70,15 +101,14 @@ def outcome(response, method: str) -> str:
 
 
 def signed_in_sessions(users: dict) -> dict:
-    """{role: the key of a session signed in as that role's user}: made once per test,
-    outside the rolled-back requests, so each request starts from a signed-in session
-    without paying for a sign-in of its own."""
+    """{role: the key of a session signed in as that role's user}: made outside the
+    rolled-back requests, so each request starts from a signed-in session without
+    paying for a sign-in of its own."""
     sessions = {}
     for role, user in users.items():
-        if user is not None:
-            client = Client()
-            client.force_login(user)
-            sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        client = Client()
+        client.force_login(user)
+        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return sessions
 
 
@@ -111,9 +141,8 @@ def call(session: str | None, token, method: str, path: str, body: dict | None):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", sorted(ROWS_BY_ROUTE))
-def test_route_matches_the_matrix(world, route):
-    tokens = {role: token_for(user) for role, user in world.users.items() if user is not None}
-    sessions = signed_in_sessions(world.users)
+def test_route_matches_the_matrix(world, people, route):
+    tokens, sessions = people["tokens"], people["sessions"]
     differences = []
     for row in ROWS_BY_ROUTE[route]:
         kwargs = world.kwargs(row.target)
