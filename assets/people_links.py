@@ -17,5 +17,4 @@ def personnel_assets_of(person_ids) -> dict[int, list[str]]:
 def register() -> None:
     from isms.people import links
 
-    if personnel_assets_of not in links.providers:
-        links.providers.register(personnel_assets_of)
+    links.providers.register(personnel_assets_of)

@@ -39,5 +39,4 @@ def register() -> None:
         "",
         risks_above_acceptance,
     )
-    if entry.key not in measures.providers:
-        measures.providers.register(entry)
+    measures.providers.register(entry)

@@ -69,5 +69,4 @@ def register() -> None:
             mean_time_to_resolve,
         ),
     ):
-        if entry.key not in measures.providers:
-            measures.providers.register(entry)
+        measures.providers.register(entry)

@@ -14,32 +14,27 @@ def _audits() -> None:
     from isms.audits.services import audits as services
     from isms.governance import audit_pack, reviews
 
-    if AuditReport._meta.label_lower not in approvals.approvable_types:
-        approvals.register(
-            AuditReport,
-            label="Internal audit report",
-            content=services.report_canonical,
-            editors=services.report_editors,
-            group_by="audit",
-            render=report_audits.render_for_approval,
-            url=lambda report: reverse("audits:audit_detail", args=[report.audit_id]),
-            submit_permission="audits.change_audit",
-            required=False,  # the nine steps do not wait for an audit report
-        )
-    if providers_audits.dashboard_figures not in dashboard.figure_providers:
-        dashboard.register_figure(providers_audits.dashboard_figures)
-    if providers_audits.programme_reviews not in reviews.providers:
-        reviews.register(providers_audits.programme_reviews)
-    if providers_audits.pack_files not in audit_pack.providers:
-        audit_pack.register(providers_audits.pack_files)
+    approvals.register(
+        AuditReport,
+        label="Internal audit report",
+        content=services.report_canonical,
+        editors=services.report_editors,
+        group_by="audit",
+        render=report_audits.render_for_approval,
+        url=lambda report: reverse("audits:audit_detail", args=[report.audit_id]),
+        submit_permission="audits.change_audit",
+        required=False,  # the nine steps do not wait for an audit report
+    )
+    dashboard.register_figure(providers_audits.dashboard_figures)
+    reviews.register(providers_audits.programme_reviews)
+    audit_pack.register(providers_audits.pack_files)
     for item in (
         navigation.Item(_("Internal audit"), "audits:audit_list", "bi-clipboard-check",
                         section=navigation.ASSURANCE, permission="audits.view_audit"),
         navigation.Item(_("ISO 27001 clauses"), "audits:clause_list", "bi-list-check",
                         section=navigation.ASSURANCE, permission="audits.view_audit"),
     ):  # fmt: skip
-        if item.url_name not in navigation.items:
-            navigation.register(item)
+        navigation.register(item)
     inputs.register(
         ReviewInput(
             key="audit_results",
@@ -70,22 +65,18 @@ def _nonconformities() -> None:
 
     # A not-effective control test raises a nonconformity (issue 22).
     hooks.follow_ups.register(assurance_follow_up.NONCONFORMITY)
-    if ncs.figures not in dashboard.figure_providers:
-        dashboard.register_figure(ncs.figures)
-    if ncs.due_actions not in reviews.providers:
-        reviews.register(ncs.due_actions)
-    if ncs.audit_pack_files not in audit_pack.providers:
-        audit_pack.register(ncs.audit_pack_files)
-    if "audits:nonconformity_list" not in navigation.items:
-        navigation.register(
-            navigation.Item(
-                gettext_lazy("Nonconformities"),
-                "audits:nonconformity_list",
-                "bi-exclamation-diamond",
-                section=navigation.ASSURANCE,
-                permission="audits.view_nonconformity",
-            )
+    dashboard.register_figure(ncs.figures)
+    reviews.register(ncs.due_actions)
+    audit_pack.register(ncs.audit_pack_files)
+    navigation.register(
+        navigation.Item(
+            gettext_lazy("Nonconformities"),
+            "audits:nonconformity_list",
+            "bi-exclamation-diamond",
+            section=navigation.ASSURANCE,
+            permission="audits.view_nonconformity",
         )
+    )
     for entry in (
         ReviewInput(
             "nonconformities", "9.3.2 d) 1)",
@@ -98,17 +89,15 @@ def _nonconformities() -> None:
             ncs.review_improvements, order=90,
         ),
     ):  # fmt: skip
-        if entry.key not in inputs:
-            inputs.register(entry)
-    if "nc_closure_on_time" not in measures.providers:
-        measures.providers.register(
-            measures.ComputedMeasure(
-                "nc_closure_on_time",
-                gettext_lazy("Nonconformities closed on time"),
-                "%",
-                ncs.nc_closure_on_time,
-            )
+        inputs.register(entry)
+    measures.providers.register(
+        measures.ComputedMeasure(
+            "nc_closure_on_time",
+            gettext_lazy("Nonconformities closed on time"),
+            "%",
+            ncs.nc_closure_on_time,
         )
+    )
 
 
 def _reviews() -> None:
@@ -125,17 +114,16 @@ def _reviews() -> None:
     from isms.governance import audit_pack
     from isms.governance import reviews as due_reviews
 
-    if ManagementReview._meta.label_lower not in approvals.approvable_types:
-        approvals.register(
-            ManagementReview,
-            label="Management review",
-            content=ManagementReview.canonical_json,
-            editors=services.review_editors,
-            problems=services.review_problems,
-            render=selectors.render_for_approval,
-            url=lambda review: review.get_absolute_url(),
-            required=False,  # the nine steps do not wait for a management review
-        )
+    approvals.register(
+        ManagementReview,
+        label="Management review",
+        content=ManagementReview.canonical_json,
+        editors=services.review_editors,
+        problems=services.review_problems,
+        render=selectors.render_for_approval,
+        url=lambda review: review.get_absolute_url(),
+        required=False,  # the nine steps do not wait for a management review
+    )
     for item in (
         ReviewInput("previous_actions", "9.3.2 a)",
                     _("Status of actions from previous management reviews"),
@@ -147,22 +135,18 @@ def _reviews() -> None:
                     selectors.overdue_reviews, order=44),
     ):  # fmt: skip
         review_inputs.register(item)
-    if selectors.dashboard_figures not in dashboard.figure_providers:
-        dashboard.register_figure(selectors.dashboard_figures)
-    if selectors.due_reviews not in due_reviews.providers:
-        due_reviews.register(selectors.due_reviews)
-    if selectors.audit_pack_files not in audit_pack.providers:
-        audit_pack.register(selectors.audit_pack_files)
-    if "audits:review_list" not in navigation.items:
-        navigation.register(
-            navigation.Item(
-                _("Management reviews"),
-                "audits:review_list",
-                "bi-people-fill",
-                section=navigation.ASSURANCE,
-                permission="audits.view_managementreview",
-            )
+    dashboard.register_figure(selectors.dashboard_figures)
+    due_reviews.register(selectors.due_reviews)
+    audit_pack.register(selectors.audit_pack_files)
+    navigation.register(
+        navigation.Item(
+            _("Management reviews"),
+            "audits:review_list",
+            "bi-people-fill",
+            section=navigation.ASSURANCE,
+            permission="audits.view_managementreview",
         )
+    )
 
 
 def register_all() -> None:

@@ -114,5 +114,4 @@ def register_isms_measures() -> None:
         ),
         ComputedMeasure("overdue_reviews", _("Overdue reviews"), "", overdue_reviews),
     ):
-        if entry.key not in providers:
-            providers.register(entry)
+        providers.register(entry)

@@ -229,5 +229,4 @@ def register() -> None:
         ReviewInput("party_feedback", "9.3.2 e)",
                     gettext_lazy("Feedback from interested parties"), party_feedback, 50),
     ):  # fmt: skip
-        if entry.key not in inputs:
-            inputs.register(entry)
+        inputs.register(entry)

@@ -65,8 +65,7 @@ def register_all() -> None:
     section = scope_sections.ScopeSection(
         "context.parties", scope.TITLE, scope.render, scope.freeze
     )
-    if section.key not in scope_sections.sections:
-        scope_sections.sections.register(section)
+    scope_sections.sections.register(section)
     for item in (
         navigation.Item(
             gettext_lazy("Context issues"), "context:context_issue_list", "bi-globe2",
@@ -89,10 +88,8 @@ def register_all() -> None:
             section=navigation.ASSURANCE, permission="context.view_measure",
         ),
     ):  # fmt: skip
-        if item.url_name not in navigation.items:
-            navigation.register(item)
-    if context_reviews not in reviews.providers:
-        reviews.register(context_reviews)
+        navigation.register(item)
+    reviews.register(context_reviews)
     from isms.context import review_inputs
 
     review_inputs.register()
@@ -100,7 +97,5 @@ def register_all() -> None:
     from isms.frameworks import evidence
 
     evidence.register_figures(*FIGURES)  # Annex A 5.31 and 6.3
-    if context_files not in audit_pack.providers:
-        audit_pack.register(context_files)
-    if objectives_figures not in dashboard.figure_providers:
-        dashboard.register_figure(objectives_figures)
+    audit_pack.register(context_files)
+    dashboard.register_figure(objectives_figures)

@@ -17,10 +17,8 @@ class PeopleConfig(AppConfig):
         from isms.people.audit_pack import people_files
         from isms.people.selectors import people_figures
 
-        if people_files not in audit_pack.providers:
-            audit_pack.register(people_files)
-        if people_figures not in dashboard.figure_providers:
-            dashboard.register_figure(people_figures)
+        audit_pack.register(people_files)
+        dashboard.register_figure(people_figures)
         from isms import navigation
 
         for item in (
@@ -41,5 +39,4 @@ class PeopleConfig(AppConfig):
                 section=navigation.ASSURANCE, permission="people.view_awarenesscampaign",
             ),
         ):  # fmt: skip
-            if item.url_name not in navigation.items:
-                navigation.register(item)
+            navigation.register(item)

@@ -130,3 +130,23 @@ def test_every_app_registered_its_providers():
         "isms.audits", "assets.review_inputs", "risks.review_inputs",
     }  # fmt: skip
     assert "audits:nonconformity_list" in navigation.items
+
+
+def test_apps_register_unconditionally():
+    """Registering the same entry again is the registry's own no-op, so no app guards a
+    registration with `if ... not in registry:` (a guard would also hide a different
+    entry under a taken key, which the registry refuses)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    guard = re.compile(r"^\s*if .+ not in .+:\s*\n\s*[\w.]*register\w*\(", re.MULTILINE)
+    guarded = [
+        f"{path.relative_to(settings.BASE_DIR)}:{text[: m.start()].count(chr(10)) + 2}"
+        for app in ("isms", "assets", "risks")
+        for path in sorted((Path(settings.BASE_DIR) / app).rglob("*.py"))
+        for text in [path.read_text()]
+        for m in guard.finditer(text)
+    ]
+    assert guarded == [], guarded
