@@ -49,7 +49,9 @@ class OnceGenerator(SchemaGenerator):
     _lock = threading.Lock()
 
     def get_schema(self, request=None, public=False):
-        key = (translation.get_language(), self.api_version, public)
+        if not public:  # filtered by the caller's permissions: never shared
+            return super().get_schema(request=request, public=public)
+        key = (translation.get_language(), self.api_version)
         with self._lock:
             if key not in self._documents:
                 self._documents[key] = super().get_schema(request=request, public=public)

@@ -98,3 +98,7 @@ def test_the_schema_is_generated_once_per_process_and_language(client_as, audito
     assert len(generated) == 2  # each language has its own texts
     client.logout()
     assert client.get("/api/schema/?format=json").status_code == 401  # served copy or not
+    # A schema filtered by the caller's permissions (SERVE_PUBLIC off) is never shared.
+    OnceGenerator().get_schema(request=None, public=False)
+    OnceGenerator().get_schema(request=None, public=False)
+    assert len(generated) == 4
