@@ -175,10 +175,13 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # A task whose worker died unacknowledged is delivered again after this many seconds.
     # Kombu looks for such tasks every `unacked_restore_interval` seconds but scans only
     # on every `unacked_restore_throttle`-th look (defaults 10 and 10: up to 100 s late).
+    # One worker scans at a time, under a lock in Redis; a worker killed while holding it
+    # stops every scan until the lock expires (`unacked_mutex_expire`, kombu's 300 s).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
         "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", 10),
         "unacked_restore_throttle": envint("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+        "unacked_mutex_expire": envint("CELERY_UNACKED_MUTEX_EXPIRE", 300),
     }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -105,6 +105,9 @@ def test_a_worker_killed_mid_sync_leaves_exactly_the_true_estate(
         # Look for the dead worker's task every second, not every 100 s (kombu's default).
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+        # The killed worker may die holding the scan lock (it scans every second): its
+        # lock must not outlive the wait below (kombu's default is 300 s).
+        "CELERY_UNACKED_MUTEX_EXPIRE": "5",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "AWS_ENDPOINT_URL": settings.AWS_ENDPOINT_URL,
         "AWS_ACCESS_KEY_ID": "testing",
