@@ -63,12 +63,6 @@ class MethodologyVersionSerializer(serializers.ModelSerializer):
         extra_kwargs = {"content": {"required": False}}
 
 
-class MethodologySubmitSerializer(serializers.Serializer):
-    """The body of a methodology draft's submission: an optional comment."""
-
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
 class TreatmentActionSerializer(serializers.ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True)
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from isms.api.permissions import RolePermissions
 from isms.api.schema import CONFLICT, STALE
+from isms.governance.api.serializers import SubmitForApprovalSerializer
 from isms.models import Control
 from risks import services
 from risks.filters import (
@@ -99,14 +100,14 @@ class MethodologyVersionViewSet(viewsets.ModelViewSet):
             change_note=data.get("change_note"),
         )
 
-    @extend_schema(request=serializers.MethodologySubmitSerializer)
+    @extend_schema(request=SubmitForApprovalSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit the draft for management approval."""
         version = self.get_object()
         if not request.user.has_perm("risks.change_methodologyversion"):
             raise PermissionDenied
-        body = serializers.MethodologySubmitSerializer(data=request.data)
+        body = SubmitForApprovalSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.methodology_version_submit(
             version=version, user=request.user, comment=body.validated_data["comment"]

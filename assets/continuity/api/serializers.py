@@ -104,10 +104,6 @@ class ContinuityPlanSerializer(serializers.ModelSerializer):
         read_only_fields = ["ref", "version", "owner", "created_at", "updated_at"]
 
 
-class PlanSubmitSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True)
-
-
 class PlanSubmittedSerializer(serializers.Serializer):
     approval_request = serializers.IntegerField()
     version = serializers.IntegerField()

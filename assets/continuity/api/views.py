@@ -12,7 +12,6 @@ from assets.continuity.api.serializers import (
     ContinuityExerciseSerializer,
     ContinuityPlanSerializer,
     GapSerializer,
-    PlanSubmitSerializer,
     PlanSubmittedSerializer,
     RecoveryObjectiveSerializer,
     RecoveryObjectiveUpdateSerializer,
@@ -20,6 +19,7 @@ from assets.continuity.api.serializers import (
 from assets.continuity.filters import ContinuityPlanFilterSet, RecoveryObjectiveFilterSet
 from assets.continuity.models import ContinuityPlan, RecoveryObjective
 from assets.permissions import visible_assets
+from isms.governance.api.serializers import SubmitForApprovalSerializer
 
 
 class BiaViewSet(
@@ -91,17 +91,17 @@ class ContinuityPlanViewSet(
             plan=serializer.instance, user=self.request.user, data=serializer.validated_data
         )
 
-    @extend_schema(request=PlanSubmitSerializer, responses={201: PlanSubmittedSerializer})
+    @extend_schema(request=SubmitForApprovalSerializer, responses={201: PlanSubmittedSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def submit(self, request, pk=None):
         """Submit the plan as it stands for management approval (a new version)."""
         plan = get_object_or_404(self.get_queryset(), pk=pk)
         if not request.user.has_perm("continuity.change_continuityplanversion"):
             self.permission_denied(request)
-        data = PlanSubmitSerializer(data=request.data)
+        data = SubmitForApprovalSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         approval = services.plan_submit(
-            plan=plan, user=request.user, comment=data.validated_data.get("comment", "")
+            plan=plan, user=request.user, comment=data.validated_data["comment"]
         )
         return Response(
             {"approval_request": approval.pk, "version": approval.target.number},

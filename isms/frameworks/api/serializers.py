@@ -99,10 +99,6 @@ class SoASerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SoASubmitSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
 class SoADecisionSerializer(serializers.Serializer):
     password = serializers.CharField(
         write_only=True,

@@ -24,7 +24,6 @@ from isms.frameworks.api.serializers import (
     FrameworkSerializer,
     SoADecisionSerializer,
     SoASerializer,
-    SoASubmitSerializer,
 )
 from isms.frameworks.filters import (
     ControlFilterSet,
@@ -32,6 +31,7 @@ from isms.frameworks.filters import (
     FrameworkFilterSet,
     SoAFilterSet,
 )
+from isms.governance.api.serializers import SubmitForApprovalSerializer
 from isms.models import Control, ControlImplementation, Framework, SoA
 
 
@@ -122,10 +122,10 @@ class SoAViewSet(
         soa = self.get_queryset().get(pk=self.get_object().pk)
         return Response(self.get_serializer(soa).data)
 
-    @extend_schema(request=SoASubmitSerializer, responses=SoASerializer)
+    @extend_schema(request=SubmitForApprovalSerializer, responses=SoASerializer)
     @action(detail=True, methods=["post"], required_permissions=["isms.change_soa"])
     def submit(self, request, pk=None):
-        data = SoASubmitSerializer(data=request.data)
+        data = SubmitForApprovalSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         soa = self.get_object()
         return self._workflow(

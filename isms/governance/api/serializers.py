@@ -131,10 +131,17 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitForApprovalSerializer(serializers.Serializer):
+    """The body of a submission for approval: an optional comment for the approvers.
+    Every approvable document's own `submit` action reads it (SoA, methodology,
+    continuity plan), and the generic `/api/approval-requests/` adds what to submit."""
+
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SubmitSerializer(SubmitForApprovalSerializer):
     type = serializers.CharField(help_text='The approvable type, e.g. "isms.policyversion".')
     object_id = serializers.IntegerField(min_value=1)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         try:
